@@ -1,0 +1,18 @@
+/** The local business date (YYYY-MM-DD) of an instant in the city's time zone. */
+export function businessDate(at: Date | string | number, timeZone: string): string {
+  const d = at instanceof Date ? at : new Date(at);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** Local clock time HH:MM of an instant in the city's time zone. */
+export function localTime(at: Date | string | number, timeZone: string): string {
+  const d = at instanceof Date ? at : new Date(at);
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+}
+
+/** Local hour 0–23 of an instant. */
+export function localHour(at: Date | string | number, timeZone: string): number {
+  return Number(localTime(at, timeZone).slice(0, 2));
+}

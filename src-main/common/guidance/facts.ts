@@ -1,0 +1,255 @@
+import { AppError } from '../errors';
+import { AGE_BAND_IDS, isAgeBand, type AgeBand } from '../dates/ageBands';
+import { isIsoDate, todayLocal, type IsoDate } from '../dates/isoDate';
+
+/**
+ * Visit facts (FACTS.md): the one input of the guidance engine, whichever source supplied them
+ * (life event, linkage data, interview). `"unknown"` is a real answer everywhere a person might not
+ * know: it makes a procedure "to confirm", never drops it.
+ */
+
+export const LIFE_EVENTS = ['moving-in', 'moving-out', 'moving-within', 'birth', 'death', 'marriage', 'divorce', 'household-change', 'certificate'] as const;
+export type LifeEvent = (typeof LIFE_EVENTS)[number];
+
+export const ROLES = ['applicant', 'spouse', 'child', 'parent', 'other', 'deceased', 'newborn'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const INSURANCES = ['nhi', 'employee', 'employee-dependent', 'late-elderly', 'public-assistance', 'none', 'unknown'] as const;
+export type Insurance = (typeof INSURANCES)[number];
+
+export const PENSIONS = ['category1', 'category2', 'category3', 'none', 'unknown'] as const;
+export type Pension = (typeof PENSIONS)[number];
+
+export const MOVE_PLACES = ['other-municipality', 'abroad', 'unknown'] as const;
+export type MovePlace = (typeof MOVE_PLACES)[number];
+
+export const CERTIFICATES = ['juminhyo', 'inkan-shomei', 'koseki', 'zei-shomei', 'nozei-shomei'] as const;
+export type Certificate = (typeof CERTIFICATES)[number];
+
+export type Tri = boolean | 'unknown';
+export type Count = number | 'unknown';
+
+export interface Member {
+  role: Role;
+  /** ISO date; a newborn without one is taken as born on `eventDate`. */
+  birthDate?: IsoDate;
+  /** An age band picked at the kiosk when no birth date is asked (see dates/ageBands.ts). */
+  ageBand?: AgeBand;
+  nationality: string;
+  head: Tri;
+  insurance: Insurance;
+  pension: Pension;
+  receivesPension: Tri;
+  careCertified: Tri;
+  disabilityCertificate: Tri;
+  welfareMedical: Tri;
+  pregnant: Tri;
+  myNumberCard: Tri;
+  sealRegistered: Tri;
+  nameChanges: Tri;
+}
+
+export interface Household {
+  singleParent: Tri;
+  dogs: Count;
+  mopeds: Count;
+  ownsRealEstate: Tri;
+  dependentsOfDeceased: Tri;
+  wantsChildcare: Tri;
+  wantsSealRegistration: Tri;
+}
+
+export interface Facts {
+  date: IsoDate;
+  eventDate: IsoDate;
+  events: LifeEvent[];
+  moveFrom?: MovePlace;
+  moveTo?: MovePlace;
+  members: Member[];
+  household: Household;
+  certificates: Certificate[] | 'unknown';
+}
+
+/** How a fact's value is checked; the catalog checker uses the same table to refuse a condition on a fact that does not exist. */
+export type FieldSpec =
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'tri' }
+  | { kind: 'count' }
+  | { kind: 'date' }
+  | { kind: 'string' }
+  | { kind: 'list'; values: readonly string[] };
+
+export const MEMBER_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  role: { kind: 'enum', values: ROLES },
+  birthDate: { kind: 'date' },
+  ageBand: { kind: 'enum', values: AGE_BAND_IDS },
+  nationality: { kind: 'string' },
+  head: { kind: 'tri' },
+  insurance: { kind: 'enum', values: INSURANCES },
+  pension: { kind: 'enum', values: PENSIONS },
+  receivesPension: { kind: 'tri' },
+  careCertified: { kind: 'tri' },
+  disabilityCertificate: { kind: 'tri' },
+  welfareMedical: { kind: 'tri' },
+  pregnant: { kind: 'tri' },
+  myNumberCard: { kind: 'tri' },
+  sealRegistered: { kind: 'tri' },
+  nameChanges: { kind: 'tri' },
+};
+
+export const HOUSEHOLD_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  singleParent: { kind: 'tri' },
+  dogs: { kind: 'count' },
+  mopeds: { kind: 'count' },
+  ownsRealEstate: { kind: 'tri' },
+  dependentsOfDeceased: { kind: 'tri' },
+  wantsChildcare: { kind: 'tri' },
+  wantsSealRegistration: { kind: 'tri' },
+};
+
+/** Visit-level facts a condition may read (household ones as `household.<name>`). */
+export const VISIT_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  moveFrom: { kind: 'enum', values: MOVE_PLACES },
+  moveTo: { kind: 'enum', values: MOVE_PLACES },
+  certificates: { kind: 'list', values: CERTIFICATES },
+  ...Object.fromEntries(Object.entries(HOUSEHOLD_FIELDS).map(([k, v]) => [`household.${k}`, v])),
+};
+
+const TOP_KEYS = new Set(['date', 'eventDate', 'events', 'moveFrom', 'moveTo', 'members', 'household', 'certificates']);
+
+export const DEFAULT_HOUSEHOLD: Household = {
+  singleParent: false,
+  dogs: 0,
+  mopeds: 0,
+  ownsRealEstate: false,
+  dependentsOfDeceased: false,
+  wantsChildcare: false,
+  wantsSealRegistration: false,
+};
+
+/** Defaults for an omitted member field: yes/no facts default to "no" (FACTS.md), insurance and pension are "unknown" (nobody said). */
+export function defaultMember(role: Role): Member {
+  return {
+    role,
+    nationality: 'JP',
+    head: false,
+    insurance: 'unknown',
+    pension: 'unknown',
+    receivesPension: false,
+    careCertified: false,
+    disabilityCertificate: false,
+    welfareMedical: false,
+    pregnant: false,
+    myNumberCard: false,
+    sealRegistered: false,
+    nameChanges: false,
+  };
+}
+
+function bad(field: string, message: string): never {
+  throw new AppError('bad-facts', message, { field });
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkField(spec: FieldSpec, v: unknown, field: string): unknown {
+  switch (spec.kind) {
+    case 'enum':
+      if (typeof v !== 'string' || !spec.values.includes(v)) bad(field, `must be one of ${spec.values.join(', ')}; got ${JSON.stringify(v)}`);
+      return v;
+    case 'tri':
+      if (typeof v !== 'boolean' && v !== 'unknown') bad(field, `must be true, false or "unknown"; got ${JSON.stringify(v)}`);
+      return v;
+    case 'count':
+      if (v === 'unknown') return v;
+      if (typeof v !== 'number' || !Number.isInteger(v)) bad(field, `must be a whole number or "unknown"; got ${JSON.stringify(v)}`);
+      if (v < 0) bad(field, `cannot be negative; got ${v}`);
+      return v;
+    case 'date':
+      if (!isIsoDate(v)) bad(field, `is not a date (YYYY-MM-DD); got ${JSON.stringify(v)}`);
+      return v;
+    case 'string':
+      if (typeof v !== 'string' || v.length === 0) bad(field, `must be a non-empty text; got ${JSON.stringify(v)}`);
+      return v;
+    case 'list':
+      if (v === 'unknown') return v;
+      if (!Array.isArray(v)) bad(field, `must be a list; got ${JSON.stringify(v)}`);
+      v.forEach((x, i) => {
+        if (typeof x !== 'string' || !spec.values.includes(x)) bad(`${field}[${i}]`, `must be one of ${spec.values.join(', ')}; got ${JSON.stringify(x)}`);
+      });
+      return [...new Set(v as string[])];
+  }
+}
+
+/**
+ * Checks raw facts (CLI file, kiosk, online guide) and fills defaults. Facts that cannot be true throw
+ * AppError('bad-facts') naming the field; unknown extra fields are kept out and reported as warnings.
+ */
+export function validateFacts(raw: unknown, opts: { today?: IsoDate } = {}): { facts: Facts; warnings: string[] } {
+  const warnings: string[] = [];
+  if (!isObj(raw)) bad('(facts)', 'facts must be a JSON object');
+  for (const k of Object.keys(raw)) if (!TOP_KEYS.has(k)) warnings.push(`unknown field "${k}" ignored`);
+
+  const date = raw.date === undefined ? (opts.today ?? todayLocal()) : raw.date;
+  if (!isIsoDate(date)) bad('date', `is not a date (YYYY-MM-DD); got ${JSON.stringify(raw.date)}`);
+  const eventDate = raw.eventDate === undefined ? date : raw.eventDate;
+  if (!isIsoDate(eventDate)) bad('eventDate', `is not a date (YYYY-MM-DD); got ${JSON.stringify(raw.eventDate)}`);
+
+  if (!Array.isArray(raw.events) || raw.events.length === 0) bad('events', 'needs at least one life event');
+  const events: LifeEvent[] = [];
+  raw.events.forEach((e, i) => {
+    if (typeof e !== 'string' || !(LIFE_EVENTS as readonly string[]).includes(e)) bad(`events[${i}]`, `unknown event ${JSON.stringify(e)}; known: ${LIFE_EVENTS.join(', ')}`);
+    if (!events.includes(e as LifeEvent)) events.push(e as LifeEvent);
+  });
+
+  const facts: Facts = { date, eventDate, events, members: [], household: { ...DEFAULT_HOUSEHOLD }, certificates: [] };
+  for (const k of ['moveFrom', 'moveTo'] as const) {
+    if (raw[k] === undefined) continue;
+    facts[k] = checkField(VISIT_FIELDS[k]!, raw[k], k) as MovePlace;
+  }
+  if (raw.moveFrom === undefined && events.includes('moving-in')) facts.moveFrom = 'unknown';
+  if (raw.moveTo === undefined && events.includes('moving-out')) facts.moveTo = 'unknown';
+  if (raw.certificates !== undefined) facts.certificates = checkField(VISIT_FIELDS.certificates!, raw.certificates, 'certificates') as Certificate[] | 'unknown';
+
+  if (raw.household !== undefined) {
+    if (!isObj(raw.household)) bad('household', 'must be an object');
+    for (const [k, v] of Object.entries(raw.household)) {
+      const spec = HOUSEHOLD_FIELDS[k];
+      if (!spec) {
+        warnings.push(`unknown field "household.${k}" ignored`);
+        continue;
+      }
+      (facts.household as unknown as Record<string, unknown>)[k] = checkField(spec, v, `household.${k}`);
+    }
+  }
+
+  if (raw.members !== undefined && !Array.isArray(raw.members)) bad('members', 'must be a list');
+  ((raw.members as unknown[] | undefined) ?? []).forEach((rm, i) => {
+    const at = `members[${i}]`;
+    if (!isObj(rm)) bad(at, 'must be an object');
+    const role = checkField(MEMBER_FIELDS.role!, rm.role ?? 'other', `${at}.role`) as Role;
+    const m = defaultMember(role);
+    for (const [k, v] of Object.entries(rm)) {
+      const spec = MEMBER_FIELDS[k];
+      if (!spec) {
+        warnings.push(`unknown field "${at}.${k}" ignored`);
+        continue;
+      }
+      (m as unknown as Record<string, unknown>)[k] = checkField(spec, v, `${at}.${k}`);
+    }
+    if (m.birthDate !== undefined && m.birthDate > date) bad(`${at}.birthDate`, `birth date ${m.birthDate} is after the visit date ${date}`);
+    if (role === 'deceased' && !events.includes('death')) bad(`${at}.role`, 'a deceased member needs the "death" event');
+    if (role === 'newborn' && !events.includes('birth')) bad(`${at}.role`, 'a newborn member needs the "birth" event');
+    facts.members.push(m);
+  });
+  return { facts, warnings };
+}
+
+/** Birth date used for age rules: a newborn without one was born on the event day. */
+export function effectiveBirthDate(m: Member, facts: Facts): IsoDate | undefined {
+  if (m.birthDate !== undefined) return m.birthDate;
+  if (m.role === 'newborn') return facts.eventDate <= facts.date ? facts.eventDate : facts.date;
+  return undefined;
+}

@@ -1,0 +1,231 @@
+import type { Actor, VisitEvent, VisitItemSeed } from './events';
+import type { Conflict, VisitItem, VisitState } from './state';
+
+/**
+ * Fold one event into a visit. Pure and deterministic: the store applies events in hybrid-logical-
+ * clock order, so every terminal that holds the same events holds the same visit. An event that
+ * the rules refuse (a second counter calling a visit already called, an action on a closed visit)
+ * changes nothing but is recorded as a conflict, so the losing side sees what happened.
+ */
+export function applyVisitEvent(state: VisitState | undefined, ev: VisitEvent): VisitState | undefined {
+  if (ev.type === 'visit.issued') {
+    if (state) return state; // a visit is issued once; a replayed issue changes nothing
+    const p = ev.payload;
+    return {
+      id: p.visitId,
+      businessDate: p.businessDate,
+      station: p.station,
+      number: p.number,
+      lang: p.lang,
+      priority: p.priority,
+      events: [...p.events],
+      facts: p.facts,
+      source: p.source,
+      issuedAt: p.at,
+      issuedBy: p.by,
+      adjustments: [...p.adjustments],
+      route: [...p.route],
+      stop: 0,
+      stops: p.route.map((department, i) => (i === 0 ? { department, arrivedAt: p.at } : { department })),
+      status: p.route.length === 0 ? 'done' : 'waiting',
+      items: p.items.map((it) => seedItem(it, p.at, p.by)),
+      notes: [],
+      timeline: [{ at: p.at, type: 'issued', by: p.by, detail: `${p.station} #${p.number}` }],
+      payments: [],
+      residentIds: [],
+      conflicts: [],
+      ...(p.route.length === 0 ? { completedAt: p.at } : {}),
+    };
+  }
+  if (!state) return undefined; // events of a visit whose issue has not arrived yet wait in the log
+  const v = structuredClone(state);
+  const p = ev.payload;
+  const closed = v.status === 'done' || v.status === 'cancelled';
+  const here = v.route[v.stop];
+
+  const conflict = (c: Omit<Conflict, 'at' | 'loser'> & { counter?: string }): VisitState => {
+    v.conflicts.push({ at: p.at, kind: c.kind, message: c.message, loser: { ...p.by, ...(c.counter ? { counter: c.counter } : {}) }, ...(c.winner ? { winner: c.winner } : {}) });
+    return v;
+  };
+  const log = (type: string, extra: { department?: string; counter?: string; detail?: string } = {}) => {
+    v.timeline.push({ at: p.at, type, by: p.by, ...extra });
+  };
+
+  switch (ev.type) {
+    case 'visit.called': {
+      const { department, counter } = ev.payload;
+      if (closed) return conflict({ kind: 'closed', message: `#${v.number} was already ${v.status} when counter ${counter} called it`, counter });
+      if (department !== here) return conflict({ kind: 'not-here', message: `#${v.number} is at ${here}, not ${department}`, counter });
+      if ((v.status === 'called' || v.status === 'serving') && v.call && v.call.counter !== counter) {
+        return conflict({
+          kind: 'double-call',
+          message: `#${v.number} was called by counter ${v.call.counter} first; counter ${counter}'s call was not applied`,
+          counter,
+          winner: { counter: v.call.counter, terminal: v.call.terminal },
+        });
+      }
+      if (v.status === 'called' && v.call?.counter === counter) {
+        v.call.count += 1;
+        log('recalled', { department, counter });
+        return v;
+      }
+      v.status = 'called';
+      v.call = { department, counter, at: ev.payload.at, count: 1, terminal: p.by.terminal };
+      const stop = v.stops[v.stop];
+      if (stop && !stop.firstCalledAt) stop.firstCalledAt = ev.payload.at;
+      log('called', { department, counter });
+      return v;
+    }
+    case 'visit.recalled': {
+      const { department, counter } = ev.payload;
+      if (closed || department !== here || !v.call || v.call.counter !== counter) {
+        return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number} is not called at counter ${counter}; recall ignored`, counter });
+      }
+      v.call.count += 1;
+      v.status = 'called';
+      log('recalled', { department, counter });
+      return v;
+    }
+    case 'visit.noShow': {
+      if (closed || ev.payload.department !== here) return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number}: no-show ignored` });
+      v.status = 'no-show';
+      log('no-show', { department: here });
+      return v;
+    }
+    case 'visit.reactivated': {
+      if (closed || ev.payload.department !== here) return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number}: reactivation ignored` });
+      if (v.status === 'no-show') {
+        v.status = 'waiting';
+        delete v.call;
+        log('reactivated', { department: here });
+      }
+      return v;
+    }
+    case 'visit.started': {
+      const { department, counter } = ev.payload;
+      if (closed || department !== here) return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number}: start at counter ${counter} ignored`, counter });
+      if (v.call && v.call.counter !== counter && (v.status === 'called' || v.status === 'serving')) {
+        return conflict({ kind: 'double-call', message: `#${v.number} is with counter ${v.call.counter}; counter ${counter} could not start it`, counter, winner: { counter: v.call.counter, terminal: v.call.terminal } });
+      }
+      v.status = 'serving';
+      v.call = v.call ?? { department, counter, at: ev.payload.at, count: 0, terminal: p.by.terminal };
+      const stop = v.stops[v.stop]!;
+      stop.firstCalledAt ??= ev.payload.at;
+      stop.startedAt ??= ev.payload.at;
+      stop.counter = counter;
+      log('started', { department, counter });
+      return v;
+    }
+    case 'visit.itemStatus': {
+      const item = v.items.find((i) => i.id === ev.payload.itemId);
+      if (!item) return conflict({ kind: 'unknown-item', message: `#${v.number} has no item ${ev.payload.itemId}` });
+      item.status = ev.payload.status;
+      item.steps.push({ status: ev.payload.status, at: ev.payload.at, by: p.by, department: ev.payload.department, ...(ev.payload.reason ? { reason: ev.payload.reason } : {}) });
+      log('item', { department: ev.payload.department, detail: `${item.id} → ${ev.payload.status}${ev.payload.reason ? ` (${ev.payload.reason})` : ''}` });
+      return v;
+    }
+    case 'visit.itemAdded': {
+      const seed = ev.payload.item;
+      if (v.items.some((i) => i.id === seed.id)) return v;
+      const item = seedItem(seed, ev.payload.at, p.by);
+      item.addedBy = { at: ev.payload.at, by: p.by, reason: ev.payload.reason };
+      v.items.push(item);
+      extendRoute(v, item);
+      log('item-added', { department: seed.department, detail: `${seed.id}: ${ev.payload.reason}` });
+      return v;
+    }
+    case 'visit.noteAdded': {
+      const n = ev.payload;
+      if (v.notes.some((x) => x.id === n.noteId)) return v;
+      v.notes.push({ id: n.noteId, at: n.at, by: p.by, department: n.department, ...(n.counter ? { counter: n.counter } : {}), text: n.text });
+      log('note', { department: n.department, ...(n.counter ? { counter: n.counter } : {}) });
+      return v;
+    }
+    case 'visit.finishedHere': {
+      const { department, counter } = ev.payload;
+      if (closed || department !== here) return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number}: finish at ${department} ignored (visit is ${closed ? v.status : `at ${here}`})`, counter });
+      const stop = v.stops[v.stop]!;
+      stop.finishedAt = ev.payload.at;
+      stop.counter ??= counter;
+      stop.startedAt ??= ev.payload.at;
+      stop.firstCalledAt ??= ev.payload.at;
+      log('finished-here', { department, counter });
+      delete v.call;
+      v.stop += 1;
+      if (v.stop >= v.route.length) {
+        v.status = 'done';
+        v.completedAt = ev.payload.at;
+        log('completed');
+      } else {
+        v.status = 'waiting';
+        v.stops[v.stop]!.arrivedAt = ev.payload.at;
+      }
+      return v;
+    }
+    case 'visit.cancelled': {
+      if (closed) return conflict({ kind: 'closed', message: `#${v.number} was already ${v.status}; cancel ignored` });
+      v.status = 'cancelled';
+      v.cancelled = { at: ev.payload.at, reason: ev.payload.reason, by: p.by };
+      delete v.call;
+      log('cancelled', { detail: ev.payload.reason });
+      return v;
+    }
+    case 'visit.paymentTaken': {
+      const pay = ev.payload;
+      if (v.payments.some((x) => x.id === pay.paymentId)) return v;
+      v.payments.push({ id: pay.paymentId, at: pay.at, method: pay.method, amount: pay.amount, lines: pay.lines, by: p.by });
+      log('payment', { detail: `${pay.method} ¥${pay.amount}` });
+      return v;
+    }
+    case 'visit.surveyAnswered': {
+      const scores: Record<string, number> = {};
+      for (const [k, s] of Object.entries(ev.payload.scores)) if (typeof s === 'number') scores[k] = s;
+      v.survey = { at: ev.payload.at, scores };
+      log('survey');
+      return v;
+    }
+    case 'visit.membersAttached': {
+      const a = ev.payload;
+      v.residentIds = [...new Set([...v.residentIds, ...a.residentIds])];
+      v.facts = a.facts;
+      for (const seed of a.items) {
+        if (v.items.some((i) => i.id === seed.id)) continue;
+        const item = seedItem(seed, a.at, p.by);
+        item.addedBy = { at: a.at, by: p.by, reason: 'データ連携判定' };
+        v.items.push(item);
+        extendRoute(v, item);
+      }
+      log('members-attached', { detail: `${a.residentIds.length}` });
+      return v;
+    }
+  }
+}
+
+function seedItem(it: VisitItemSeed, at: string, by: Actor): VisitItem {
+  const status = it.need === 'to-confirm' ? 'to-confirm' : 'listed';
+  return {
+    id: it.id,
+    department: it.department,
+    route: it.route,
+    delivery: it.delivery,
+    need: it.need,
+    members: it.members ? [...it.members] : [],
+    ...(it.fee !== undefined ? { fee: it.fee } : {}),
+    status,
+    steps: [{ status, at, by, department: it.department }],
+  };
+}
+
+/** A `refer` item added later sends the visitor to its department too, after where they are now. */
+function extendRoute(v: VisitState, item: VisitItem): void {
+  if (item.route !== 'refer' || v.route.includes(item.department)) return;
+  if (v.status === 'done' || v.status === 'cancelled') return;
+  v.route.push(item.department);
+  v.stops.push({ department: item.department });
+}
+
+export function foldVisit(events: readonly VisitEvent[]): VisitState | undefined {
+  let s: VisitState | undefined;
+  for (const e of events) s = applyVisitEvent(s, e);
+  return s;
+}

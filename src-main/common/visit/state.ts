@@ -1,0 +1,113 @@
+import type { Actor, Delivery, ItemStatus, ListAdjustment, PaymentMethod, Route } from './events';
+
+export type VisitStatus = 'waiting' | 'called' | 'serving' | 'no-show' | 'done' | 'cancelled';
+
+export interface ItemStep {
+  status: ItemStatus;
+  at: string;
+  by: Actor;
+  department: string;
+  reason?: string;
+}
+
+export interface VisitItem {
+  id: string;
+  department: string;
+  route: Route;
+  delivery: Delivery;
+  need: 'required' | 'optional' | 'to-confirm';
+  members: number[];
+  fee?: number;
+  status: ItemStatus;
+  /** Who moved it and when, step by step (1線・2線・3線). */
+  steps: ItemStep[];
+  addedBy?: { at: string; by: Actor; reason: string };
+}
+
+export interface HandoffNote {
+  id: string;
+  at: string;
+  by: Actor;
+  department: string;
+  counter?: string;
+  text: string;
+}
+
+/** One place on the route: when the visitor arrived, was first called, started and left. */
+export interface Stop {
+  department: string;
+  arrivedAt?: string;
+  firstCalledAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  counter?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  department?: string;
+  counter?: string;
+  by: Actor;
+  detail?: string;
+}
+
+/** A decision the deterministic rule made against a terminal: the losing side sees it. */
+export interface Conflict {
+  at: string;
+  kind: 'double-call' | 'not-here' | 'closed' | 'unknown-item';
+  message: string;
+  loser: Actor & { counter?: string };
+  winner?: { counter?: string; terminal?: string };
+}
+
+export interface Payment {
+  id: string;
+  at: string;
+  method: PaymentMethod;
+  amount: number;
+  lines: Array<{ itemId: string; label: string; quantity: number; unitPrice: number }>;
+  by: Actor;
+}
+
+export interface VisitState {
+  id: string;
+  businessDate: string;
+  station: string;
+  number: number;
+  lang: string;
+  priority: boolean;
+  events: string[];
+  facts: unknown;
+  source: 'kiosk' | 'guide-qr';
+  issuedAt: string;
+  issuedBy: Actor;
+  adjustments: ListAdjustment[];
+  route: string[];
+  /** Index into `route` of where the visitor is now; equals route.length when done. */
+  stop: number;
+  stops: Stop[];
+  status: VisitStatus;
+  /** The counter that called the visitor at the current stop, and how often. */
+  call?: { department: string; counter: string; at: string; count: number; terminal: string };
+  items: VisitItem[];
+  notes: HandoffNote[];
+  timeline: TimelineEntry[];
+  payments: Payment[];
+  survey?: { at: string; scores: Record<string, number> };
+  residentIds: string[];
+  conflicts: Conflict[];
+  cancelled?: { at: string; reason: string; by: Actor };
+  completedAt?: string;
+}
+
+export function currentDepartment(v: VisitState): string | null {
+  if (v.status === 'done' || v.status === 'cancelled') return null;
+  return v.route[v.stop] ?? null;
+}
+
+/** Departments later on the route: they see the visit coming (来庁を通知). */
+export function upcomingDepartments(v: VisitState): string[] {
+  if (v.status === 'done' || v.status === 'cancelled') return [];
+  return v.route.slice(v.stop + 1);
+}

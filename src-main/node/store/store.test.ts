@@ -1,0 +1,114 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../tests/support/tmp';
+import { parseConfig } from '../../common/config/schema';
+import demo from '../../../fixtures/config/demo.json';
+import { VisitService } from '../visits/service';
+import { Store } from './store';
+import { migrations } from './migrations';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((f) => f()));
+
+function open(nodeId = 'demo-hall', file?: string, clock?: () => number) {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const store = Store.open({ file: file ?? join(t.dir, 'db.sqlite'), nodeId, site: 'honcho', ...(clock ? { clock } : {}) });
+  cleanups.unshift(() => store.close());
+  return { store, dir: t.dir };
+}
+
+const by = { terminal: 'kiosk-east' };
+const seed = { id: 'tennyu', department: 'shimin', route: 'accept' as const, delivery: 'none' as const, need: 'required' as const };
+
+function snapshot(store: Store) {
+  return store.db.prepare('SELECT * FROM visits ORDER BY id').all();
+}
+
+describe('store', () => {
+  it('migrates a new file to the latest version, in WAL mode with synchronous=FULL', () => {
+    const { store } = open();
+    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('refuses a database written by a newer version, with a clear message', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'future.sqlite');
+    const db = new Database(file);
+    db.pragma(`user_version = ${migrations.length + 5}`);
+    db.close();
+    expect(() => Store.open({ file, nodeId: 'x', site: 'honcho' })).toThrow(/newer Madoguchi/);
+  });
+
+  it('refuses a database that belongs to another origin', () => {
+    const { store } = open('term-a');
+    const file = store.file;
+    store.close();
+    expect(() => Store.open({ file, nodeId: 'term-b', site: 'honcho' })).toThrow(/belongs to terminal "term-a"/);
+  });
+
+  it('numbers events per origin without gaps and orders them by HLC even when the clock stalls', () => {
+    let now = 1_800_000_000_000;
+    const { store } = open('a', undefined, () => now);
+    const e1 = store.append('x.test', { n: 1 });
+    const e2 = store.append('x.test', { n: 2 });
+    now -= 60_000; // the wall clock steps back
+    const e3 = store.append('x.test', { n: 3 });
+    expect([e1.seq, e2.seq, e3.seq]).toEqual([1, 2, 3]);
+    expect(e1.hlc < e2.hlc && e2.hlc < e3.hlc).toBe(true);
+    expect(store.versionVector()).toEqual({ a: 3 });
+  });
+
+  it('rebuilds projections from the log to exactly the live state', () => {
+    const { store } = open();
+    const svc = new VisitService(store, parseConfig(demo));
+    const issued = Array.from({ length: 5 }, (_, i) => svc.issue({ station: 'east', lang: 'ja', priority: i === 3, events: ['moving-in'], facts: {}, items: [seed], route: ['shimin', 'kokuho'] }, by));
+    const c = { terminal: 'counter-shimin-1' };
+    const first = svc.callNext('shimin', '1', c)!;
+    expect(first.id).toBe(issued[3]!.id); // priority first
+    svc.start(first.id, '1', c);
+    svc.setItemStatus(first.id, 'tennyu', 'accepted', 'shimin', c);
+    svc.addNote(first.id, '転出証明書あり', 'shimin', '1', c);
+    svc.finishHere(first.id, '1', c);
+    svc.cancel(issued[4]!.id, '気分不良のため帰宅', c);
+    const live = snapshot(store);
+    store.rebuildProjections();
+    expect(snapshot(store)).toEqual(live);
+    expect(svc.get(first.id).route[svc.get(first.id).stop]).toBe('kokuho');
+  });
+
+  it('converges whatever order events arrive in, and records the losing double call', () => {
+    const a = open('counter-a').store;
+    const b = open('counter-b').store;
+    const cfg = parseConfig(demo);
+    const svcA = new VisitService(a, cfg);
+    const v = svcA.issue({ station: 'east', lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [seed], route: ['shimin'] }, by);
+    b.ingest(a.eventsAfter({}));
+    // Both counters call the same visit while cut off from each other.
+    new VisitService(b, cfg).callNext('shimin', '2', { terminal: 'counter-b' });
+    svcA.callNext('shimin', '1', { terminal: 'counter-a' });
+    const replicas = [open('r1').store, open('r2').store];
+    const all = [...a.eventsAfter({}), ...b.eventsAfter({})];
+    replicas[0]!.ingest(all);
+    for (const e of [...all].reverse()) replicas[1]!.ingest([e]);
+    a.ingest(b.eventsAfter({}));
+    b.ingest(a.eventsAfter({}));
+    const states = [a, b, ...replicas].map((s) => new VisitService(s, cfg).get(v.id));
+    for (const s of states) expect(s).toEqual(states[0]);
+    expect(states[0]!.conflicts).toHaveLength(1);
+    expect(states[0]!.conflicts[0]!.kind).toBe('double-call');
+  });
+
+  it('ignores duplicates on ingest', () => {
+    const a = open('a').store;
+    const b = open('b').store;
+    a.append('x.test', {});
+    const evs = a.eventsAfter({});
+    expect(b.ingest(evs).inserted).toHaveLength(1);
+    expect(b.ingest(evs)).toMatchObject({ inserted: [], duplicates: 1 });
+  });
+});

@@ -1,0 +1,279 @@
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { AppError } from '../../common/errors';
+import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
+import { decodeHlc, encodeHlc, receive, tick, type Hlc } from '../../common/sync/hlc';
+import { migrate } from './migrate';
+import { migrations } from './migrations';
+import { visitProjector } from './visitProjection';
+
+/** A read model folded from the log, updated in the same transaction as the append. */
+export interface Projector {
+  name: string;
+  /** Tables this projector owns; emptied before a rebuild. */
+  tables: string[];
+  apply(store: Store, ev: StoredEvent): void;
+}
+
+export interface StoreOptions {
+  file: string;
+  /** Event-log origin of this database. */
+  nodeId: string;
+  site: string;
+  /** Injected in simulations (skewed clocks); Date.now otherwise. */
+  clock?: () => number;
+  /** A remote clock further ahead than this is not adopted, and its origin is flagged. */
+  maxDriftMs?: number;
+}
+
+type Row = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
+
+export class Store extends EventEmitter {
+  readonly db: Database.Database;
+  readonly nodeId: string;
+  readonly site: string;
+  readonly file: string;
+  private readonly clock: () => number;
+  private readonly maxDriftMs: number;
+  private readonly projectors: Projector[] = [];
+  private depth = 0;
+  private pending: StoredEvent[] = [];
+  private skewedOrigins = new Set<string>();
+
+  private constructor(db: Database.Database, opts: StoreOptions) {
+    super();
+    this.db = db;
+    this.file = opts.file;
+    this.nodeId = opts.nodeId;
+    this.site = opts.site;
+    this.clock = opts.clock ?? Date.now;
+    this.maxDriftMs = opts.maxDriftMs ?? 5 * 60_000;
+    this.projectors.push(visitProjector);
+  }
+
+  static open(opts: StoreOptions): Store {
+    let db: Database.Database;
+    try {
+      db = new Database(opts.file, { timeout: 15_000 });
+    } catch (e) {
+      throw new AppError('unavailable', `cannot open the database ${opts.file}: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      db.pragma('journal_mode = WAL');
+      // A ticket that was printed must survive a power cut.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, migrations, opts.file);
+      const store = new Store(db, opts);
+      store.initMeta();
+      return store;
+    } catch (e) {
+      db.close();
+      if (e instanceof AppError) throw e;
+      const msg = (e as Error).message;
+      if (/not a database|malformed|file is encrypted/i.test(msg)) {
+        throw new AppError('unavailable', `${opts.file} is not a readable Madoguchi database (${msg}). Restore it from a backup ("madoguchi restore").`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  private initMeta(): void {
+    const existing = this.meta('node_id');
+    if (existing && existing !== this.nodeId) {
+      throw new AppError('bad-config', `${this.file} belongs to terminal "${existing}", but the config says node.id "${this.nodeId}". One database, one origin: fix node.id or use another data folder.`, { field: 'node.id' });
+    }
+    if (!existing) {
+      this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('node_id', this.nodeId);
+    }
+  }
+
+  meta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  addProjector(p: Projector): void {
+    if (this.projectors.some((x) => x.name === p.name)) throw new Error(`projector "${p.name}" registered twice`);
+    this.projectors.push(p);
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  /**
+   * Runs `fn` in an IMMEDIATE transaction (the write lock is taken at once, so two processes on
+   * one data folder serialise instead of failing on upgrade). Nested calls join the outer one.
+   * Listeners hear about new events only after the outermost commit.
+   */
+  tx<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.depth++;
+    let result: T;
+    try {
+      result = this.db.transaction(fn).immediate();
+    } catch (e) {
+      this.pending = [];
+      throw mapSqliteError(e, this.file);
+    } finally {
+      this.depth--;
+    }
+    const done = this.pending;
+    this.pending = [];
+    if (done.length) this.emit('events', done);
+    return result;
+  }
+
+  private lastHlc(): Hlc {
+    const v = this.meta('hlc');
+    return v ? decodeHlc(v) : { wall: 0, logical: 0 };
+  }
+
+  /** Appends a local event and folds it into the projections, atomically. */
+  append<P>(type: string, payload: P, opts: { visitId?: string } = {}): StoredEvent<P> {
+    return this.tx(() => {
+      const hlc = tick(this.lastHlc(), this.clock());
+      const encoded = encodeHlc(hlc, this.nodeId);
+      this.setMeta('hlc', encoded);
+      const seq = ((this.db.prepare('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(this.nodeId) as { m: number | null }).m ?? 0) + 1;
+      const ev: StoredEvent<P> = { origin: this.nodeId, seq, hlc: encoded, type, site: this.site, visitId: opts.visitId ?? null, payload };
+      this.insert(ev);
+      this.project(ev);
+      return ev;
+    });
+  }
+
+  /**
+   * Takes events from elsewhere (sync). Duplicates are harmless by construction (INSERT OR IGNORE on
+   * origin+seq). Returns what was new, and the origins whose clocks ran too far ahead.
+   */
+  ingest(events: readonly StoredEvent[]): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
+    return this.tx(() => {
+      const inserted: StoredEvent[] = [];
+      let duplicates = 0;
+      const skewed = new Set<string>();
+      const sorted = [...events].sort(compareEvents);
+      let last = this.lastHlc();
+      for (const ev of sorted) {
+        if (!this.insert(ev)) {
+          duplicates++;
+          continue;
+        }
+        const r = receive(last, decodeHlc(ev.hlc), this.clock(), this.maxDriftMs);
+        if (r.skewed) {
+          skewed.add(ev.origin);
+          this.skewedOrigins.add(ev.origin);
+        }
+        last = r.hlc;
+        inserted.push(ev);
+      }
+      this.setMeta('hlc', encodeHlc(last, this.nodeId));
+      for (const ev of inserted) this.project(ev);
+      return { inserted, duplicates, skewed: [...skewed] };
+    });
+  }
+
+  /** Origins seen with clocks beyond the allowed drift in this process's lifetime. */
+  flaggedOrigins(): string[] {
+    return [...this.skewedOrigins].sort();
+  }
+
+  private insert(ev: StoredEvent): boolean {
+    const r = this.db
+      .prepare('INSERT OR IGNORE INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, JSON.stringify(ev.payload), new Date(this.clock()).toISOString());
+    if (r.changes === 1) this.pending.push(ev);
+    return r.changes === 1;
+  }
+
+  private project(ev: StoredEvent): void {
+    for (const p of this.projectors) p.apply(this, ev);
+  }
+
+  /** Events of one visit in log order. */
+  visitEvents(visitId: string): StoredEvent[] {
+    return (this.db.prepare('SELECT * FROM events WHERE visit_id = ? ORDER BY hlc, origin, seq').all(visitId) as Row[]).map(rowToEvent);
+  }
+
+  /** Every event in log order, in pages (for rebuilds, reports and catch-up). */
+  *allEvents(pageSize = 5000, where: { site?: string; types?: string[] } = {}): Generator<StoredEvent> {
+    let after = '';
+    const cond: string[] = ['hlc > ?'];
+    const params: unknown[] = [];
+    if (where.site) {
+      cond.push('site = ?');
+      params.push(where.site);
+    }
+    if (where.types?.length) cond.push(`type IN (${where.types.map(() => '?').join(',')})`);
+    const stmt = this.db.prepare(`SELECT * FROM events WHERE ${cond.join(' AND ')} ORDER BY hlc, origin, seq LIMIT ${pageSize}`);
+    for (;;) {
+      const rows = stmt.all(after, ...params, ...(where.types ?? [])) as Row[];
+      for (const r of rows) yield rowToEvent(r);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]!.hlc;
+    }
+  }
+
+  /** Highest contiguous seq per origin: what this database can prove it holds. */
+  versionVector(): VersionVector {
+    const vv: VersionVector = {};
+    const rows = this.db.prepare('SELECT origin, MAX(seq) AS max, COUNT(*) AS n FROM events GROUP BY origin').all() as Array<{ origin: string; max: number; n: number }>;
+    for (const r of rows) {
+      if (r.max === r.n) {
+        vv[r.origin] = r.max;
+        continue;
+      }
+      // A gap (delivery out of order): the first missing seq bounds what we can claim.
+      const gap = this.db
+        .prepare('SELECT e.seq + 1 AS missing FROM events e WHERE e.origin = ? AND NOT EXISTS (SELECT 1 FROM events f WHERE f.origin = e.origin AND f.seq = e.seq + 1) ORDER BY e.seq LIMIT 1')
+        .get(r.origin) as { missing: number };
+      const first = this.db.prepare('SELECT MIN(seq) AS s FROM events WHERE origin = ?').get(r.origin) as { s: number };
+      vv[r.origin] = first.s > 1 ? 0 : gap.missing - 1;
+    }
+    return vv;
+  }
+
+  /** Events the holder of `vv` lacks, by origin and seq, oldest first. */
+  eventsAfter(vv: VersionVector, limit = 1000, site?: string): StoredEvent[] {
+    const out: StoredEvent[] = [];
+    const origins = (this.db.prepare('SELECT DISTINCT origin FROM events').all() as Array<{ origin: string }>).map((r) => r.origin).sort();
+    const stmt = this.db.prepare(`SELECT * FROM events WHERE origin = ? AND seq > ? ${site ? 'AND site = ?' : ''} ORDER BY seq LIMIT ?`);
+    for (const o of origins) {
+      if (out.length >= limit) break;
+      const rows = (site ? stmt.all(o, vv[o] ?? 0, site, limit - out.length) : stmt.all(o, vv[o] ?? 0, limit - out.length)) as Row[];
+      for (const r of rows) out.push(rowToEvent(r));
+    }
+    return out;
+  }
+
+  eventCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+  }
+
+  /** Empties every projection and folds the whole log again, in one transaction. */
+  rebuildProjections(): void {
+    this.tx(() => {
+      for (const p of this.projectors) for (const t of p.tables) this.db.prepare(`DELETE FROM ${t}`).run();
+      for (const ev of this.allEvents()) this.project(ev);
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function rowToEvent(r: Row): StoredEvent {
+  return { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) };
+}
+
+function mapSqliteError(e: unknown, file: string): unknown {
+  const code = (e as { code?: string })?.code;
+  if (code === 'SQLITE_FULL') return new AppError('disk-full', `the disk holding ${file} is full: nothing was written. Free some space and try again.`, { cause: e });
+  if (code === 'SQLITE_BUSY') return new AppError('unavailable', `the database ${file} is busy (another process holds it); try again.`, { cause: e });
+  return e;
+}
