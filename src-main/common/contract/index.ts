@@ -1,0 +1,21 @@
+import type { z } from 'zod';
+import type { MethodDef } from './define';
+import { kioskMethods } from './kiosk';
+import { sessionMethods } from './session';
+
+/**
+ * The one contract between renderer and main. Each feature declares its methods next to its
+ * domain (contract/<feature>.ts); this merges them. A name declared twice fails at start.
+ */
+export const api = {
+  ...sessionMethods,
+  ...kioskMethods,
+} satisfies Record<string, MethodDef>;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type MethodInput<M extends MethodName> = z.input<Api[M]['input']>;
+export type MethodArgs<M extends MethodName> = z.output<Api[M]['input']>;
+export type MethodOutput<M extends MethodName> = NonNullable<Api[M]['__output']>;
+export type { Result } from './define';
+export type { PushMap, PushName, PushMessage } from './push';

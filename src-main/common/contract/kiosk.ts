@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../config/schema';
+import type { VisitState } from '../visit/state';
+import { method } from './define';
+
+export interface PrintOutcome {
+  jobId: string;
+  state: 'printed' | 'failed';
+  printer: string;
+  message?: string;
+}
+
+export interface IssuedTicket {
+  visit: VisitState;
+  number: number;
+  station: string;
+  waitingAhead: number;
+  print: PrintOutcome | null;
+}
+
+const adjustment = z.object({ itemId: z.string().min(1), action: z.enum(['added', 'removed']), reason: z.string().trim().min(1, 'a reason is needed') });
+
+export const kioskMethods = {
+  /** The concierge issues a ticket: the list comes from the engine, the number from the station. */
+  'ticket.issue': method<IssuedTicket>()(
+    z.object({
+      lang: z.enum(LANGUAGES),
+      priority: z.boolean().default(false),
+      /** Visit facts (FACTS.md); validated by the guidance engine. */
+      facts: z.record(z.string(), z.unknown()),
+      adjustments: z.array(adjustment).max(50).default([]),
+      source: z.enum(['kiosk', 'guide-qr']).default('kiosk'),
+    }),
+    { roles: ['kiosk'] },
+  ),
+  'ticket.reprint': method<PrintOutcome>()(z.object({ visitId: z.string().uuid() }), { roles: ['kiosk'] }),
+  'printer.status': method<{ printer: string | null; state: string; message?: string; failedJobs: Array<{ id: string; ref: string; error: string }> }>()(z.object({})),
+};

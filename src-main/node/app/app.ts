@@ -1,0 +1,64 @@
+import type { TerminalProfile } from '../../common/config/schema';
+import { terminalById } from '../../common/config/schema';
+import { HandlerRegistry, type CallContext } from '../api/registry';
+import { registerFeatures } from '../api/features';
+import { openTerminal, type Terminal } from '../terminal/dataFolder';
+import { PushHub } from './push';
+
+/**
+ * Everything main needs to serve renderers: the terminal's store and services, the handler
+ * registry and the push hub. Electron and browser mode both build exactly this.
+ */
+export interface App {
+  terminal: Terminal;
+  registry: HandlerRegistry;
+  push: PushHub;
+  /** Cleanup hooks registered by features (pollers, timers). */
+  onClose(fn: () => void): void;
+  context(terminalId: string | undefined, transport: CallContext['transport'], staffToken?: string): CallContext;
+  close(): void;
+}
+
+export function createApp(dataDir: string, opts: { configFile?: string; clock?: () => number } = {}): App {
+  const terminal = openTerminal(dataDir, opts);
+  const registry = new HandlerRegistry();
+  const push = new PushHub();
+  const closers: Array<() => void> = [];
+
+  terminal.store.on('events', (evs: Array<{ type: string; visitId: string | null }>) => {
+    push.publish('events', { types: [...new Set(evs.map((e) => e.type))], visitIds: [...new Set(evs.map((e) => e.visitId).filter((x): x is string => !!x))] });
+  });
+  // Another process on the same data folder (a CLI, a second window) wrote: tell the screens.
+  let dataVersion = terminal.store.db.pragma('data_version', { simple: true }) as number;
+  const watch = setInterval(() => {
+    try {
+      const v = terminal.store.db.pragma('data_version', { simple: true }) as number;
+      if (v !== dataVersion) {
+        dataVersion = v;
+        push.publish('events', { types: [], visitIds: [] });
+      }
+    } catch {
+      /* closed */
+    }
+  }, 250);
+  watch.unref();
+  closers.push(() => clearInterval(watch));
+
+  const app: App = {
+    terminal,
+    registry,
+    push,
+    onClose: (fn) => closers.push(fn),
+    context(terminalId, transport, staffToken) {
+      const profile: TerminalProfile = terminalById(terminal.config, terminalId);
+      const staff = staffToken ? registry.staffResolver(staffToken) : undefined;
+      return { terminal: profile, transport, ...(staff ? { staff } : {}) };
+    },
+    close() {
+      for (const c of closers.splice(0).reverse()) c();
+      terminal.close();
+    },
+  };
+  registerFeatures(app);
+  return app;
+}

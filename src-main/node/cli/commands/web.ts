@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from '../../app/app';
+import { createHost } from '../../http/host';
+import { APP_ROOT, defaultDataDir, ensureDemoSetup } from '../../terminal/dataFolder';
+import { intFlag, stringFlag, type CliCommand } from '../command';
+
+export const RENDERER_DIR = join(APP_ROOT, 'dist-renderer');
+
+export const commands: CliCommand[] = [
+  {
+    name: 'web',
+    summary: 'Serve the screens in browser mode (kiosk, counter, display, supervisor)',
+    usage: 'web [--port N] [--host ADDR] [--data DIR] [--config FILE]',
+    options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, config: { type: 'string' } },
+    async run(args, io) {
+      const dataDir = stringFlag(args, 'data') ?? defaultDataDir();
+      const configFile = stringFlag(args, 'config');
+      if (!configFile && ensureDemoSetup(dataDir).created) io.out(`set up the demo terminal in ${dataDir} (config.json from fixtures/config/demo.json)`);
+      const port = intFlag(args, 'port', 8080, 0);
+      const hostAddr = stringFlag(args, 'host') ?? '127.0.0.1';
+      if (!existsSync(join(RENDERER_DIR, 'index.html'))) io.err('warning: dist-renderer/ is missing; run "npm run build:renderer" (npm run web builds it).');
+      const app = createApp(dataDir, configFile ? { configFile } : {});
+      const server = createHost(app, { staticDir: RENDERER_DIR });
+      await new Promise<void>((ok, fail) => {
+        server.once('error', fail);
+        server.listen(port, hostAddr, () => ok());
+      });
+      const addr = server.address();
+      const actual = typeof addr === 'object' && addr ? addr.port : port;
+      io.out(`Madoguchi browser mode: http://${hostAddr}:${actual}/  (data: ${dataDir})`);
+      return new Promise<number>((done) => {
+        const stop = () => {
+          server.close();
+          server.closeAllConnections();
+          app.close();
+          done(0);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    },
+  },
+];

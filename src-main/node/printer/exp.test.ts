@@ -1,0 +1,22 @@
+import { test } from 'vitest';
+import { SerialPort } from 'serialport';
+import { realpathSync } from 'node:fs';
+import { startPtyPair } from '../../../tests/support/pty';
+test('exp', async () => {
+  const pair = await startPtyPair();
+  const port = new SerialPort({ path: pair.a, baudRate: 38400, autoOpen: false });
+  await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+  port.on('error', (e) => console.log('error event', e.message));
+  port.on('close', (e: any) => console.log('close event', e?.message, e?.disconnected));
+  const big = Buffer.alloc(200_000, 0x41);
+  const t0 = Date.now();
+  port.write(big, (e) => console.log('write cb', e?.message, Date.now() - t0));
+  port.drain((e) => console.log('drain cb', e?.message, Date.now() - t0));
+  await new Promise((r) => setTimeout(r, 500));
+  console.log('killing');
+  await pair.kill();
+  await new Promise((r) => setTimeout(r, 1500));
+  console.log('isOpen', port.isOpen);
+  port.write(Buffer.from('x'), (e) => console.log('write2 cb', e?.message));
+  await new Promise((r) => setTimeout(r, 500));
+});

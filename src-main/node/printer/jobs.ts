@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import { AppError } from '../../common/errors';
+import { openTransport, type PrinterTransport } from './transport';
+import { parsePrinterSpec, type PrinterSpec } from './spec';
+
+/**
+ * Print jobs live in the database before a byte goes to the printer: a job that fails (cable
+ * pulled, paper out) stays as 'failed' with the error, and can be sent again or reprinted with
+ * exactly the bytes the visitor should have got. Needs the `print_jobs` table (migration 002).
+ */
+
+export type PrintJobKind = 'ticket' | 'test' | 'list' | 'form';
+export type PrintJobStatus = 'pending' | 'printed' | 'failed';
+
+export interface PrintJob {
+  id: string;
+  createdAt: string;
+  kind: PrintJobKind;
+  /** What was printed, e.g. the visit id. */
+  ref: string | null;
+  /** Printer spec string the job is for. */
+  printer: string;
+  bytes: Buffer;
+  status: PrintJobStatus;
+  attempts: number;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  printedAt: string | null;
+  /** Set on reprints: the job whose bytes were printed again. */
+  reprintOf: string | null;
+}
+
+export interface EnqueueInput {
+  kind: PrintJobKind;
+  ref?: string | null;
+  printer: string;
+  bytes: Buffer;
+}
+
+export type OpenTransport = (spec: PrinterSpec) => PrinterTransport;
+
+interface Row {
+  id: string;
+  created_at: string;
+  kind: PrintJobKind;
+  ref: string | null;
+  printer: string;
+  bytes: Buffer;
+  status: PrintJobStatus;
+  attempts: number;
+  last_error: string | null;
+  last_attempt_at: string | null;
+  printed_at: string | null;
+  reprint_of: string | null;
+}
+
+const KINDS: readonly PrintJobKind[] = ['ticket', 'test', 'list', 'form'];
+
+function toJob(r: Row): PrintJob {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    kind: r.kind,
+    ref: r.ref,
+    printer: r.printer,
+    bytes: r.bytes,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    lastAttemptAt: r.last_attempt_at,
+    printedAt: r.printed_at,
+    reprintOf: r.reprint_of,
+  };
+}
+
+export interface PrintJobsOptions {
+  /** Clock, for tests that need stable times. */
+  now?: () => Date;
+}
+
+export class PrintJobs {
+  private readonly now: () => Date;
+  /** Jobs being sent right now, so a double click cannot print one ticket twice at once. */
+  private readonly inFlight = new Map<string, Promise<PrintJob>>();
+
+  constructor(
+    private readonly db: Database,
+    opts: PrintJobsOptions = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  enqueue(input: EnqueueInput, reprintOf: string | null = null): PrintJob {
+    if (!KINDS.includes(input.kind)) throw new AppError('bad-input', `print job kind must be one of ${KINDS.join(', ')}, got "${String(input.kind)}"`, { field: 'kind' });
+    if (!Buffer.isBuffer(input.bytes) || input.bytes.length === 0) throw new AppError('bad-input', 'print job has no bytes', { field: 'bytes' });
+    parsePrinterSpec(input.printer); // refuse a job no printer could ever take
+    const id = randomUUID();
+    this.db
+      .prepare(
+        `INSERT INTO print_jobs (id, created_at, kind, ref, printer, bytes, status, attempts, reprint_of)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)`,
+      )
+      .run(id, this.now().toISOString(), input.kind, input.ref ?? null, input.printer, input.bytes, reprintOf);
+    return this.get(id);
+  }
+
+  get(id: string): PrintJob {
+    const r = this.db.prepare('SELECT * FROM print_jobs WHERE id = ?').get(id) as Row | undefined;
+    if (!r) throw new AppError('not-found', `no print job "${id}"`, { field: 'id' });
+    return toJob(r);
+  }
+
+  /**
+   * Sends the job's stored bytes (first try or a retry). Resolves with the job marked 'printed',
+   * or 'failed' with the printer's error; it never rejects for printer trouble and never deletes
+   * the job.
+   */
+  send(id: string, open: OpenTransport = openTransport): Promise<PrintJob> {
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    const p = this.doSend(id, open).finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, p);
+    return p;
+  }
+
+  private async doSend(id: string, open: OpenTransport): Promise<PrintJob> {
+    const job = this.get(id);
+    const at = this.now().toISOString();
+    this.db.prepare('UPDATE print_jobs SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?').run(at, id);
+    let transport: PrinterTransport | undefined;
+    try {
+      transport = open(parsePrinterSpec(job.printer));
+      await transport.write(job.bytes, { jobId: job.id });
+      this.db.prepare(`UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = NULL WHERE id = ?`).run(this.now().toISOString(), id);
+    } catch (e) {
+      const message = e instanceof AppError ? e.message : `${job.printer}: ${(e as Error)?.message ?? String(e)}`;
+      this.db.prepare(`UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ?`).run(message, id);
+    } finally {
+      await transport?.close().catch(() => undefined);
+    }
+    return this.get(id);
+  }
+
+  /**
+   * Prints a job's bytes again as a new job that points back at it (a lost or torn ticket, or a
+   * failed one once the printer is back). Optionally to another printer.
+   */
+  async reprint(id: string, open: OpenTransport = openTransport, opts: { printer?: string } = {}): Promise<PrintJob> {
+    const orig = this.get(id);
+    const copy = this.enqueue({ kind: orig.kind, ref: orig.ref, printer: opts.printer ?? orig.printer, bytes: orig.bytes }, orig.id);
+    return this.send(copy.id, open);
+  }
+
+  /** Failed jobs nobody has printed since: neither a later retry nor a reprint succeeded. */
+  listFailed(): PrintJob[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM print_jobs j WHERE j.status = 'failed'
+           AND NOT EXISTS (SELECT 1 FROM print_jobs r WHERE r.reprint_of = j.id AND r.status = 'printed')
+         ORDER BY j.created_at, j.id`,
+      )
+      .all() as Row[];
+    return rows.map(toJob);
+  }
+
+  /** Every job for one thing (e.g. a visit), oldest first, reprints included. */
+  listForRef(ref: string): PrintJob[] {
+    return (this.db.prepare('SELECT * FROM print_jobs WHERE ref = ? ORDER BY created_at, id').all(ref) as Row[]).map(toJob);
+  }
+}

@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import { constants as fsc, promises as fsp } from 'node:fs';
+import { connect as netConnect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+import { AppError } from '../../common/errors';
+import { statusRequest } from './escpos';
+import { describePrinter, formatPrinterSpec, parsePrinterSpec, type PrinterSpec } from './spec';
+import { isStatusByte, noAnswerStatus, parseStatusBytes, type PrinterStatus } from './status';
+
+/**
+ * How bytes reach a printer. Serial goes through serialport directly rather than node-escpos's
+ * serial adapter: the adapter pins serialport 10, adds a new 'data' listener on every read and
+ * cannot tell us when a port vanished, which is exactly what status reads and fault handling need.
+ */
+export interface PrinterTransport {
+  readonly spec: PrinterSpec;
+  /** "serial port /dev/ttyS0", "network printer 10.0.0.5:9100", … for messages. */
+  readonly name: string;
+  /** Sends the bytes; rejects with AppError('printer-fault') naming the port on failure or timeout. */
+  write(bytes: Buffer, opts?: WriteOptions): Promise<void>;
+  /** Asks the printer how it is (DLE EOT 1–4). Never throws for device trouble: that is a status. */
+  status(timeoutMs: number): Promise<PrinterStatus>;
+  close(): Promise<void>;
+}
+
+export interface WriteOptions {
+  /** Names the file for file: printers (`<timestamp>-<jobId>.bin`). */
+  jobId?: string;
+  timeoutMs?: number;
+}
+
+export interface TransportOptions {
+  /** Default time a write may take before it counts as a fault (default 15 s). */
+  writeTimeoutMs?: number;
+  /** Time allowed to open the port or connect (default 5 s). */
+  openTimeoutMs?: number;
+}
+
+export const DEFAULT_WRITE_TIMEOUT_MS = 15_000;
+export const DEFAULT_OPEN_TIMEOUT_MS = 5_000;
+
+export function openTransport(spec: PrinterSpec | string, opts: TransportOptions = {}): PrinterTransport {
+  const p = typeof spec === 'string' ? parsePrinterSpec(spec) : spec;
+  switch (p.kind) {
+    case 'serial':
+      return new SerialTransport(p, opts);
+    case 'tcp':
+      return new TcpTransport(p, opts);
+    case 'file':
+      return new FileTransport(p, opts);
+    case 'usb':
+      throw usbUnsupported(p);
+  }
+}
+
+/**
+ * node-escpos's USB adapter needs the `usb` package, whose v3 breaks it and whose native build we
+ * do not ship. Every ESC/POS USB printer we know of also offers a virtual COM port driver or a
+ * LAN port, which work here without native USB code.
+ */
+function usbUnsupported(p: Extract<PrinterSpec, { kind: 'usb' }>): AppError {
+  return new AppError(
+    'printer-fault',
+    `${describePrinter(p)}: direct USB printing is not supported. Install the printer maker's virtual COM port driver and use serial:/dev/ttyUSB0 (Linux) or serial:COM3 (Windows), or connect the printer by LAN and use tcp:HOST:9100.`,
+    { field: 'printer', details: { spec: formatPrinterSpec(p) } },
+  );
+}
+
+function fault(name: string, what: string, cause?: unknown): AppError {
+  const why = cause instanceof Error ? `: ${cause.message}` : '';
+  return new AppError('printer-fault', `${name}: ${what}${why}`, { field: 'printer', cause });
+}
+
+function timeoutAfter<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(onTimeout()), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Serial and TCP share the byte protocol: a duplex stream, writes in order, status bytes back. */
+abstract class StreamTransport implements PrinterTransport {
+  abstract readonly spec: PrinterSpec;
+  abstract readonly name: string;
+  protected stream: (SerialPort | Socket) | null = null;
+  private rx: number[] = [];
+  private rxWaiter: (() => void) | null = null;
+  /** One operation at a time, so a status request never lands inside a job's bytes. */
+  private queue: Promise<unknown> = Promise.resolve();
+  protected readonly writeTimeoutMs: number;
+  protected readonly openTimeoutMs: number;
+
+  constructor(opts: TransportOptions) {
+    this.writeTimeoutMs = opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    this.openTimeoutMs = opts.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+  }
+
+  protected abstract connect(): Promise<SerialPort | Socket>;
+  /** Waits until written bytes have left this machine's buffers, where the platform can tell. */
+  protected abstract flushOut(s: SerialPort | Socket): Promise<void>;
+
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ensureOpen(): Promise<SerialPort | Socket> {
+    if (this.stream && !this.stream.destroyed) return this.stream;
+    const s = await this.connect();
+    s.on('data', (d: Buffer) => {
+      for (const x of d) this.rx.push(x);
+      this.rxWaiter?.();
+    });
+    // Errors surface through the pending write/status; this only keeps them from crashing the process.
+    s.on('error', () => this.drop(s));
+    s.on('close', () => this.drop(s));
+    this.stream = s;
+    return s;
+  }
+
+  private drop(s: SerialPort | Socket): void {
+    if (this.stream === s) this.stream = null;
+    this.rxWaiter?.();
+  }
+
+  write(bytes: Buffer, opts: WriteOptions = {}): Promise<void> {
+    const timeoutMs = opts.timeoutMs ?? this.writeTimeoutMs;
+    return this.serial(async () => {
+      const s = await this.ensureOpen();
+      const sent = (async () => {
+        await new Promise<void>((resolve, reject) => {
+          s.write(bytes, (err) => (err ? reject(err) : resolve()));
+        });
+        await this.flushOut(s);
+      })();
+      try {
+        await timeoutAfter(sent, timeoutMs, () => fault(this.name, `the printer did not take the job within ${timeoutMs} ms (off, busy, cover open or out of paper?)`));
+      } catch (e) {
+        // A half-sent job leaves the port in an unknown state: start clean next time.
+        this.destroy(s);
+        sent.catch(() => undefined);
+        if (e instanceof AppError) throw e;
+        throw fault(this.name, 'write failed (unplugged or port closed?)', e);
+      }
+    });
+  }
+
+  status(timeoutMs: number): Promise<PrinterStatus> {
+    return this.serial(async () => {
+      let s: SerialPort | Socket;
+      try {
+        s = await timeoutAfter(this.ensureOpen(), timeoutMs, () => new Error(`not open after ${timeoutMs} ms`));
+      } catch (e) {
+        return { state: 'unreachable', coverOpen: false, paper: 'unknown', error: null, summary: `${this.name}: ${(e as Error).message}`, raw: [] };
+      }
+      const deadline = Date.now() + timeoutMs;
+      this.rx = []; // stale bytes (an answer that came too late last time) would be misread
+      const raw: number[] = [];
+      for (const n of [1, 2, 3, 4] as const) {
+        s.write(statusRequest(n));
+        const b = await this.readStatusByte(deadline);
+        if (b === undefined) break;
+        raw.push(b);
+      }
+      if (raw.length === 0) return noAnswerStatus(timeoutMs);
+      return parseStatusBytes(raw);
+    });
+  }
+
+  private async readStatusByte(deadline: number): Promise<number | undefined> {
+    for (;;) {
+      while (this.rx.length) {
+        const b = this.rx.shift()!;
+        if (isStatusByte(b)) return b;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || !this.stream) return undefined;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.rxWaiter = null;
+          resolve();
+        }, left);
+        this.rxWaiter = () => {
+          clearTimeout(t);
+          this.rxWaiter = null;
+          resolve();
+        };
+      });
+    }
+  }
+
+  protected destroy(s: SerialPort | Socket): void {
+    this.drop(s);
+    if (s instanceof SerialPort) {
+      if (s.isOpen) s.close(() => undefined);
+      else s.destroy();
+    } else s.destroy();
+  }
+
+  close(): Promise<void> {
+    return this.serial(async () => {
+      const s = this.stream;
+      this.stream = null;
+      if (!s || s.destroyed) return;
+      if (s instanceof SerialPort) {
+        await new Promise<void>((resolve) => (s.isOpen ? s.close(() => resolve()) : resolve()));
+      } else {
+        await new Promise<void>((resolve) => {
+          s.once('close', () => resolve());
+          s.end();
+          setTimeout(() => s.destroy(), 1000).unref();
+        });
+      }
+    });
+  }
+}
+
+class SerialTransport extends StreamTransport {
+  readonly name: string;
+  constructor(
+    readonly spec: Extract<PrinterSpec, { kind: 'serial' }>,
+    opts: TransportOptions,
+  ) {
+    super(opts);
+    this.name = describePrinter(spec);
+  }
+
+  protected async connect(): Promise<SerialPort> {
+    const port = new SerialPort({ path: this.spec.path, baudRate: this.spec.baudRate, autoOpen: false });
+    try {
+      await timeoutAfter(
+        new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve()))),
+        this.openTimeoutMs,
+        () => new Error(`did not open within ${this.openTimeoutMs} ms`),
+      );
+    } catch (e) {
+      if (port.isOpen) port.close(() => undefined);
+      throw fault(this.name, 'cannot open the port (is the printer plugged in and the path right?)', e);
+    }
+    return port;
+  }
+
+  protected flushOut(s: SerialPort | Socket): Promise<void> {
+    return new Promise((resolve, reject) => (s as SerialPort).drain((e) => (e ? reject(e) : resolve())));
+  }
+}
+
+class TcpTransport extends StreamTransport {
+  readonly name: string;
+  constructor(
+    readonly spec: Extract<PrinterSpec, { kind: 'tcp' }>,
+    opts: TransportOptions,
+  ) {
+    super(opts);
+    this.name = describePrinter(spec);
+  }
+
+  protected async connect(): Promise<Socket> {
+    const sock = netConnect({ host: this.spec.host, port: this.spec.port });
+    sock.setNoDelay(true);
+    try {
+      await timeoutAfter(
+        new Promise<void>((resolve, reject) => {
+          sock.once('connect', () => resolve());
+          sock.once('error', reject);
+        }),
+        this.openTimeoutMs,
+        () => new Error(`no connection within ${this.openTimeoutMs} ms`),
+      );
+    } catch (e) {
+      sock.destroy();
+      throw fault(this.name, 'cannot connect (is the printer on and the address right?)', e);
+    }
+    return sock;
+  }
+
+  protected async flushOut(): Promise<void> {
+    // The write callback already means the kernel took the bytes; TCP gives no later signal.
+  }
+}
+
+/** file:DIR — each job becomes one file, written to a temp name and renamed so readers never see half a job. */
+class FileTransport implements PrinterTransport {
+  readonly name: string;
+  constructor(
+    readonly spec: Extract<PrinterSpec, { kind: 'file' }>,
+    _opts: TransportOptions,
+  ) {
+    this.name = describePrinter(spec);
+  }
+
+  async write(bytes: Buffer, opts: WriteOptions = {}): Promise<void> {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
+    const jobId = (opts.jobId ?? randomUUID()).replace(/[^A-Za-z0-9_.-]/g, '_');
+    const final = join(this.spec.dir, `${stamp}-${jobId}.bin`);
+    const tmp = join(this.spec.dir, `.${stamp}-${jobId}.bin.tmp`);
+    try {
+      await fsp.writeFile(tmp, bytes, { flag: 'wx' });
+      await fsp.rename(tmp, final);
+    } catch (e) {
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw fault(this.name, 'cannot write the job file', e);
+    }
+  }
+
+  async status(): Promise<PrinterStatus> {
+    try {
+      const st = await fsp.stat(this.spec.dir);
+      if (!st.isDirectory()) throw new Error('not a folder');
+      await fsp.access(this.spec.dir, fsc.W_OK);
+      return { state: 'online', coverOpen: false, paper: 'ok', error: null, summary: 'online', raw: [] };
+    } catch (e) {
+      return { state: 'unreachable', coverOpen: false, paper: 'unknown', error: null, summary: `${this.name} is not a writable folder: ${(e as Error).message}`, raw: [] };
+    }
+  }
+
+  async close(): Promise<void> {}
+}
