@@ -68,7 +68,7 @@ function usbUnsupported(p: Extract<PrinterSpec, { kind: 'usb' }>): AppError {
 }
 
 function fault(name: string, what: string, cause?: unknown): AppError {
-  const why = cause instanceof Error ? `: ${cause.message}` : '';
+  const why = cause instanceof Error ? `: ${cause.message.replace(/^Error: /, '')}` : '';
   return new AppError('printer-fault', `${name}: ${what}${why}`, { field: 'printer', cause });
 }
 
@@ -156,7 +156,7 @@ abstract class StreamTransport implements PrinterTransport {
       try {
         s = await timeoutAfter(this.ensureOpen(), timeoutMs, () => new Error(`not open after ${timeoutMs} ms`));
       } catch (e) {
-        return { state: 'unreachable', coverOpen: false, paper: 'unknown', error: null, summary: `${this.name}: ${(e as Error).message}`, raw: [] };
+        return { state: 'unreachable', coverOpen: false, paper: 'unknown', error: null, summary: e instanceof AppError ? e.message : `${this.name}: ${(e as Error).message}`, raw: [] };
       }
       const deadline = Date.now() + timeoutMs;
       this.rx = []; // stale bytes (an answer that came too late last time) would be misread
