@@ -58,7 +58,8 @@ class TicketWriter {
     if (asText) {
       this.b.size(w, h).bold(opts.bold ?? false).line(text).size(1, 1).bold(false);
     } else {
-      this.b.image(renderTextBitmap(text, { widthDots: this.widthDots, fontPx: 24 * h, align, lang: opts.lang }));
+      // Drawn a little larger than Font A: thin strokes of accents need the dots.
+      this.b.image(renderTextBitmap(text, { widthDots: this.widthDots, fontPx: (opts.bold ? 32 : 26) * h, align, lang: opts.lang }));
     }
   }
 
