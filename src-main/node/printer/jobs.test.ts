@@ -1,0 +1,113 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { AppError } from '../../common/errors';
+import { migration } from '../store/migrations/002-print-jobs';
+import { PrintJobs } from './jobs';
+
+let dir: string;
+let db: Database.Database;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'madoguchi-jobs-'));
+  db = new Database(join(dir, 'terminal.db'));
+  db.exec(migration.sql);
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('PrintJobs', () => {
+  test('migration 002 is version 2 named print-jobs', () => {
+    expect(migration.version).toBe(2);
+    expect(migration.slug).toBe('print-jobs');
+  });
+
+  test('a job is stored before it is sent, then marked printed; the file printer gets the exact bytes', async () => {
+    const out = join(dir, 'spool');
+    mkdirSync(out);
+    const jobs = new PrintJobs(db);
+    const bytes = Buffer.from([0x1b, 0x40, 0x41, 0x0a, 0x1d, 0x56, 0x01]);
+    const job = jobs.enqueue({ kind: 'ticket', ref: 'visit-1', printer: `file:${out}`, bytes });
+    expect(job).toMatchObject({ status: 'pending', attempts: 0, kind: 'ticket', ref: 'visit-1', printedAt: null });
+    // Stored in the database file itself, not just in memory.
+    const again = new Database(join(dir, 'terminal.db'), { readonly: true });
+    expect((again.prepare('SELECT bytes FROM print_jobs WHERE id = ?').get(job.id) as { bytes: Buffer }).bytes.equals(bytes)).toBe(true);
+    again.close();
+    const sent = await jobs.send(job.id);
+    expect(sent).toMatchObject({ status: 'printed', attempts: 1, lastError: null });
+    expect(sent.printedAt).not.toBeNull();
+    const files = readdirSync(out);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(new RegExp(`^\\d{8}T\\d{9}Z-${job.id}\\.bin$`));
+    expect(readFileSync(join(out, files[0]!)).equals(bytes)).toBe(true);
+  });
+
+  test('a failure keeps the job as failed with the error; a retry after the fix prints it', async () => {
+    const out = join(dir, 'not-yet');
+    const jobs = new PrintJobs(db);
+    const job = jobs.enqueue({ kind: 'list', ref: null, printer: `file:${out}`, bytes: Buffer.from('x') });
+    const failed = await jobs.send(job.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.attempts).toBe(1);
+    expect(failed.lastError).toContain(out);
+    expect(jobs.listFailed().map((j) => j.id)).toEqual([job.id]);
+    mkdirSync(out);
+    const ok = await jobs.send(job.id);
+    expect(ok).toMatchObject({ status: 'printed', attempts: 2, lastError: null });
+    expect(jobs.listFailed()).toEqual([]);
+  });
+
+  test('reprint sends the stored bytes as a new job pointing at the original', async () => {
+    const out = join(dir, 'spool');
+    mkdirSync(out);
+    const jobs = new PrintJobs(db);
+    const job = jobs.enqueue({ kind: 'ticket', ref: 'visit-2', printer: `file:${out}`, bytes: Buffer.from('ticket bytes') });
+    await jobs.send(job.id);
+    const re = await jobs.reprint(job.id);
+    expect(re.id).not.toBe(job.id);
+    expect(re).toMatchObject({ status: 'printed', reprintOf: job.id, ref: 'visit-2', kind: 'ticket' });
+    expect(re.bytes.equals(job.bytes)).toBe(true);
+    expect(readdirSync(out)).toHaveLength(2);
+    expect(jobs.listForRef('visit-2').map((j) => j.reprintOf)).toEqual([null, job.id]);
+  });
+
+  test('a failed job reprinted successfully leaves the failed list', async () => {
+    const jobs = new PrintJobs(db);
+    const job = jobs.enqueue({ kind: 'form', ref: 'v3', printer: `file:${join(dir, 'gone')}`, bytes: Buffer.from('f') });
+    await jobs.send(job.id);
+    const out = join(dir, 'other');
+    mkdirSync(out);
+    const re = await jobs.reprint(job.id, undefined, { printer: `file:${out}` });
+    expect(re.status).toBe('printed');
+    expect(jobs.get(job.id).status).toBe('failed'); // history is kept
+    expect(jobs.listFailed()).toEqual([]);
+  });
+
+  test('a transport that throws unexpectedly still leaves a failed job, not a lost one', async () => {
+    const jobs = new PrintJobs(db);
+    const job = jobs.enqueue({ kind: 'test', printer: 'usb:04b8:0202', bytes: Buffer.from('t') });
+    const res = await jobs.send(job.id);
+    expect(res.status).toBe('failed');
+    expect(res.lastError).toMatch(/USB/);
+  });
+
+  test('bad input is refused with the field named', () => {
+    const jobs = new PrintJobs(db);
+    const err = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as AppError;
+      }
+      throw new Error('no error');
+    };
+    expect(err(() => jobs.enqueue({ kind: 'poster' as never, printer: 'file:/tmp', bytes: Buffer.from('x') }))).toMatchObject({ code: 'bad-input', field: 'kind' });
+    expect(err(() => jobs.enqueue({ kind: 'ticket', printer: 'file:/tmp', bytes: Buffer.alloc(0) }))).toMatchObject({ code: 'bad-input', field: 'bytes' });
+    expect(err(() => jobs.enqueue({ kind: 'ticket', printer: 'lpt1', bytes: Buffer.from('x') }))).toMatchObject({ code: 'bad-config', field: 'printer' });
+    expect(err(() => jobs.get('nope'))).toMatchObject({ code: 'not-found' });
+  });
+});
