@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { AppError, formatPath } from '../errors';
-import { LIFE_EVENTS, MEMBER_FIELDS, VISIT_FIELDS, type LifeEvent } from '../guidance/facts';
-import { checkCondition, checkMemberCondition, type Condition, type ConditionIssue } from './condition';
+import { AGE_BAND_IDS } from '../dates/ageBands';
+import { LIFE_EVENTS, MEMBER_FIELDS, ROLES, VISIT_FIELDS, type LifeEvent } from '../guidance/facts';
+import { checkCondition, type Condition, type ConditionIssue } from './condition';
 import {
   bringFileSchema,
   DELIVERIES,
@@ -32,6 +33,9 @@ const FIXED_TEXT_KEYS = [
   ...ROUTES.map((r) => `route.${r}`),
   ...DELIVERIES.map((d) => `delivery.${d}`),
   ...['required', 'optional', 'to-confirm'].map((s) => `status.${s}`),
+  ...ROLES.map((r) => `value.role.${r}`),
+  ...AGE_BAND_IDS.map((b) => `value.ageBand.${b}`),
+  ...['yes', 'no', 'unknown'].map((a) => `answer.${a}`),
 ];
 
 function parseFile<S extends z.ZodType>(schema: S, raw: unknown, file: string, issues: CatalogIssue[]): z.infer<S> | undefined {
@@ -211,4 +215,3 @@ export function parseCatalog(bundle: CatalogBundle): Catalog {
   return catalog;
 }
 
-export { checkMemberCondition };

@@ -122,8 +122,6 @@ export const questionsFileSchema = z.strictObject({
       type: z.enum(QUESTION_TYPES),
       /** The fact the answer sets: `members`, `moveFrom`, `household.dogs`, `member.insurance`, `member.age`, `eventDate`, `certificates`. */
       fact: z.string(),
-      /** Value used when the question was not asked (detail questions); absent: "unknown". */
-      default: z.union([z.boolean(), z.number(), z.string()]).optional(),
       /** A follow-up is asked only when its parent's answer says so. */
       parent: z.strictObject({ question: id, in: z.array(z.union([z.string(), z.boolean(), z.number()])).optional(), nonEmpty: z.boolean().optional() }).optional(),
       /** Members a member question asks about (default: remaining members). */

@@ -72,7 +72,6 @@ export interface QuestionDef {
   tier: QuestionTier;
   type: QuestionType;
   fact: string;
-  default?: boolean | number | string;
   parent?: { question: string; in?: Array<string | boolean | number>; nonEmpty?: boolean };
   scope?: MemberScope;
   note?: string;
