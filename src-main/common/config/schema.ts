@@ -62,6 +62,17 @@ export const configSchema = z.object({
     })
     .default({ recallsBeforeNoShow: 2, keepOriginalIssueTime: true }),
   sync: z.object({ server: z.string().url(), token: z.string().min(8) }).optional(),
+  /** Electron app updates from a LAN folder IT serves (generic provider); absent = no updates. */
+  updates: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** The folder's URL, e.g. http://updates.lan/madoguchi/ (latest.yml, rollout.json). */
+      url: z.string().url(),
+      /** Windows: Authenticode subject names an update must be signed by. */
+      publisherName: z.array(z.string().min(1)).optional(),
+      checkIntervalMinutes: z.number().int().min(5).max(1440).default(60),
+    })
+    .optional(),
   residentAccess: z
     .object({
       roles: z.array(z.enum(ROLES)).default(['counter', 'supervisor']),

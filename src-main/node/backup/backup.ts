@@ -1,0 +1,139 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { AppError } from '../../common/errors';
+import { migrations } from '../store/migrations';
+import { dbPath } from '../terminal/dataFolder';
+
+export interface DatabaseCheck {
+  file: string;
+  /** `PRAGMA integrity_check` said "ok". */
+  ok: boolean;
+  /** The first lines of integrity_check (or the open error) when not ok. */
+  problems: string[];
+  userVersion: number | null;
+  events: number | null;
+}
+
+/** Opens a database file read-only and runs `PRAGMA integrity_check`; never throws for a bad file. */
+export function checkDatabaseFile(file: string): DatabaseCheck {
+  if (!existsSync(file)) return { file, ok: false, problems: [`${file} does not exist`], userVersion: null, events: null };
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5_000 });
+    const rows = db.pragma('integrity_check(20)') as Array<{ integrity_check: string }>;
+    const lines = rows.map((r) => r.integrity_check);
+    const ok = lines.length === 1 && lines[0] === 'ok';
+    const userVersion = db.pragma('user_version', { simple: true }) as number;
+    let events: number | null = null;
+    try {
+      events = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    } catch {
+      events = null;
+    }
+    return { file, ok, problems: ok ? [] : lines, userVersion, events };
+  } catch (e) {
+    return { file, ok: false, problems: [(e as Error).message], userVersion: null, events: null };
+  } finally {
+    db?.close();
+  }
+}
+
+function stamp(at: number): string {
+  return new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+}
+
+export interface BackupResult {
+  file: string;
+  bytes: number;
+  userVersion: number;
+  events: number;
+}
+
+/**
+ * Online backup through SQLite's backup API. All pages are copied in one step, so the copy is the
+ * state of one moment — every transaction committed before it began — even while the app or
+ * another process keeps issuing tickets (they wait a few milliseconds at most).
+ */
+export async function backupDatabase(dataDir: string, opts: { to?: string; now?: number } = {}): Promise<BackupResult> {
+  const source = dbPath(dataDir);
+  if (!existsSync(source)) throw new AppError('not-found', `no database at ${source}: nothing to back up (is --data the terminal's data folder?)`, { field: 'data' });
+  const target = resolve(opts.to ?? join(dataDir, 'backups', `madoguchi-${stamp(opts.now ?? Date.now())}.sqlite`));
+  if (existsSync(target)) throw new AppError('conflict', `${target} already exists; choose another --to`, { field: 'to' });
+  mkdirSync(dirname(target), { recursive: true });
+  const partial = `${target}.partial`;
+  rmSync(partial, { force: true });
+  const db = new Database(source, { fileMustExist: true, timeout: 15_000 });
+  try {
+    await db.backup(partial, { progress: () => Number.MAX_SAFE_INTEGER });
+  } catch (e) {
+    rmSync(partial, { force: true });
+    throw new AppError('unavailable', `backup of ${source} failed: ${(e as Error).message}`, { cause: e });
+  } finally {
+    db.close();
+  }
+  const check = checkDatabaseFile(partial);
+  if (!check.ok) {
+    rmSync(partial, { force: true });
+    throw new AppError('unavailable', `the backup copy failed its integrity check (${check.problems.join('; ')}); the live database may be damaged: run "madoguchi doctor"`);
+  }
+  renameSync(partial, target);
+  return { file: target, bytes: statSync(target).size, userVersion: check.userVersion ?? 0, events: check.events ?? 0 };
+}
+
+export interface RestoreResult {
+  restored: string;
+  from: string;
+  /** Where the database that was replaced was kept (absent when there was none). */
+  kept?: string;
+  events: number;
+}
+
+/**
+ * Puts a backup in place of the terminal's database. The backup is checked first; the live file is
+ * replaced only while nobody has it open (the app and every CLI closed), and it is kept beside
+ * the new one so a wrong restore can be undone.
+ */
+export function restoreDatabase(dataDir: string, from: string, opts: { now?: number } = {}): RestoreResult {
+  const source = resolve(from);
+  const check = checkDatabaseFile(source);
+  if (!check.ok) {
+    throw new AppError('bad-input', `${source} is not a usable backup: ${check.problems.join('; ')}. Nothing was changed.`, { field: 'from' });
+  }
+  if (check.userVersion === null || check.events === null) {
+    throw new AppError('bad-input', `${source} is not a Madoguchi database (no event log). Nothing was changed.`, { field: 'from' });
+  }
+  if (check.userVersion > migrations.length) {
+    throw new AppError('database-too-new', `${source} was made by a newer Madoguchi (schema ${check.userVersion}; this app knows up to ${migrations.length}). Install the newer version first. Nothing was changed.`, { field: 'from' });
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const live = dbPath(dataDir);
+  // Stage the copy beside the live file first, so the swap itself is one rename.
+  const staged = `${live}.restoring`;
+  rmSync(staged, { force: true });
+  copyFileSync(source, staged);
+  let kept: string | undefined;
+  if (existsSync(live)) {
+    kept = join(dataDir, `${basename(live, '.sqlite')}.replaced-${stamp(opts.now ?? Date.now())}.sqlite`);
+    const db = new Database(live, { fileMustExist: true, timeout: 0 });
+    try {
+      try {
+        // An exclusive lock is granted only when no other connection (app, CLI) has the file open.
+        db.pragma('locking_mode = EXCLUSIVE');
+        db.exec('BEGIN EXCLUSIVE');
+        db.exec('COMMIT');
+      } catch (e) {
+        rmSync(staged, { force: true });
+        throw new AppError('unavailable', `${live} is in use by another process (the Madoguchi app or a command). Close the app on this terminal, then run restore again. Nothing was changed.`, { cause: e });
+      }
+      // Fold the WAL into the file so the kept copy is complete on its own.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.exec(`VACUUM INTO '${kept.replace(/'/g, "''")}'`);
+    } finally {
+      db.close();
+    }
+    for (const ext of ['-wal', '-shm']) rmSync(live + ext, { force: true });
+  }
+  renameSync(staged, live);
+  return { restored: live, from: source, ...(kept ? { kept } : {}), events: check.events };
+}

@@ -1,0 +1,279 @@
+import { existsSync, promises as fsp } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { TerminalConfig } from '../../common/config/schema';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION, SKEW_THRESHOLD_MS } from '../../common/sync/protocol';
+import { toErrorData } from '../../common/errors';
+import { checkDatabaseFile } from '../backup/backup';
+import { checkCatalogDir, DEFAULT_CATALOG_DIR } from '../catalog/load';
+import { migrations } from '../store/migrations';
+import { openTransport } from '../printer/transport';
+import { configPath, dbPath, readConfigFile, resolvePrinterSpec } from '../terminal/dataFolder';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+/** One line of the doctor's report: what was checked, what was found, what to do. */
+export interface CheckResult {
+  check: string;
+  status: CheckStatus;
+  message: string;
+  /** What IT should do; absent when nothing. */
+  fix?: string;
+}
+
+export interface DoctorOptions {
+  configFile?: string;
+  /** Time a printer has to answer DLE EOT (default 2000 ms). */
+  printerTimeoutMs?: number;
+  /** Time the sync server has to answer (default 3000 ms). */
+  httpTimeoutMs?: number;
+  /** Below this much free space the disk check fails (default 200 MB) … */
+  minFreeBytes?: number;
+  /** … and below this it warns (default 1 GB). */
+  warnFreeBytes?: number;
+  clock?: () => number;
+}
+
+/** Runs every check; never throws for a problem it finds (that is a `fail` line). */
+export async function runDoctor(dataDir: string, opts: DoctorOptions = {}): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const file = opts.configFile ?? configPath(dataDir);
+  let config: TerminalConfig | undefined;
+  try {
+    config = readConfigFile(file);
+    const t = config.terminals.map((x) => `${x.id} (${x.role})`).join(', ');
+    results.push({ check: 'config', status: 'ok', message: `${file} is valid: node ${config.node.id}, site ${config.site}, terminals ${t}` });
+  } catch (e) {
+    const d = toErrorData(e);
+    results.push({
+      check: 'config',
+      status: 'fail',
+      message: `${d.message}`,
+      fix: existsSync(file)
+        ? `fix ${d.field ? `the field "${d.field}" in ` : ''}${file}, or write it again with "madoguchi terminal init --force …" or "madoguchi terminal pull-config --from <central folder>"`
+        : `set this terminal up with "madoguchi terminal init --data ${dataDir} --role … --terminal …"`,
+    });
+  }
+  results.push(catalogCheck());
+  results.push(databaseCheck(dataDir));
+  const [printers, sync, disk] = await Promise.all([
+    config ? printerChecks(config, dataDir, opts.printerTimeoutMs ?? 2000) : Promise.resolve([skipped('printers')]),
+    config ? syncChecks(config, opts) : Promise.resolve([skipped('sync'), skipped('clock')]),
+    diskCheck(dataDir, opts),
+  ]);
+  results.push(...printers, ...sync, disk);
+  return results;
+}
+
+function skipped(check: string): CheckResult {
+  return { check, status: 'fail', message: 'not checked: the config is not valid', fix: 'fix the config first (see the config line)' };
+}
+
+function catalogCheck(): CheckResult {
+  try {
+    const issues = checkCatalogDir();
+    if (issues.length === 0) return { check: 'catalog', status: 'ok', message: `procedure catalog in ${DEFAULT_CATALOG_DIR} is valid` };
+    const first = issues[0]!;
+    return {
+      check: 'catalog',
+      status: 'fail',
+      message: `${issues.length} problem(s) in the procedure catalog, first: ${first.file} ${first.path}: ${first.reason}`,
+      fix: 'run "madoguchi catalog check" for the full list; reinstall the app if its shipped catalog is damaged',
+    };
+  } catch (e) {
+    return { check: 'catalog', status: 'fail', message: `the catalog could not be read: ${toErrorData(e).message}`, fix: 'reinstall the app' };
+  }
+}
+
+function databaseCheck(dataDir: string): CheckResult {
+  const file = dbPath(dataDir);
+  if (!existsSync(file)) return { check: 'database', status: 'ok', message: `no database yet at ${file}; the app creates it at first start` };
+  const r = checkDatabaseFile(file);
+  const restore = `restore the latest backup: "madoguchi restore --data ${dataDir} --from <backup file>" (backups are in ${dataDir}/backups)`;
+  if (!r.ok) return { check: 'database', status: 'fail', message: `${file} failed its integrity check: ${r.problems.slice(0, 3).join('; ')}`, fix: restore };
+  const latest = migrations.length;
+  const v = r.userVersion ?? 0;
+  if (v > latest) {
+    return { check: 'database', status: 'fail', message: `${file} has schema ${v}, newer than this app's ${latest}`, fix: 'install the newer Madoguchi version on this terminal, or restore a backup made by this version' };
+  }
+  if (r.events === null) return { check: 'database', status: 'fail', message: `${file} passes integrity_check but has no event log: it is not a Madoguchi database`, fix: restore };
+  const mig = v === latest ? `migrations up to date (schema ${v})` : `schema ${v}; the app will migrate it to ${latest} at next start`;
+  return { check: 'database', status: 'ok', message: `${file}: integrity ok, ${r.events} events, ${mig}` };
+}
+
+const PRINTER_FIX: Record<string, string> = {
+  'no-answer': 'the port opens but the printer does not answer: check that it is switched on, the cable, and the baud rate in the spec (e.g. serial:COM3?baud=38400)',
+  unreachable: 'the port or address cannot be opened: check the port name / IP address in the config, the USB-serial driver, and that no other program holds the port',
+  offline: 'the printer reports a problem: close the cover, load paper, clear the jam, then check again',
+};
+
+async function printerChecks(config: TerminalConfig, dataDir: string, timeoutMs: number): Promise<CheckResult[]> {
+  const seen = new Map<string, string[]>();
+  for (const t of config.terminals) {
+    for (const [kind, spec] of Object.entries(t.printers)) {
+      if (!spec) continue;
+      const list = seen.get(spec) ?? [];
+      list.push(`${t.id} ${kind}`);
+      seen.set(spec, list);
+    }
+  }
+  if (seen.size === 0) return [{ check: 'printers', status: 'ok', message: 'no printers configured for this terminal' }];
+  return Promise.all(
+    [...seen].map(async ([spec, users]): Promise<CheckResult> => {
+      const check = `printer ${users.join(', ')}`;
+      let transport;
+      try {
+        transport = openTransport(resolvePrinterSpec(spec, dataDir));
+      } catch (e) {
+        return { check, status: 'fail', message: `${spec}: ${toErrorData(e).message}`, fix: 'correct the printer spec with "madoguchi terminal init --force --printer …"' };
+      }
+      try {
+        const st = await transport.status(timeoutMs);
+        if (st.state === 'online') {
+          const near = st.paper === 'near-end';
+          return { check, status: near ? 'warn' : 'ok', message: `${transport.name}: ${st.summary}`, ...(near ? { fix: 'load a new paper roll soon' } : {}) };
+        }
+        const fix = transport.spec.kind === 'file' ? `create the folder ${transport.spec.dir} and let the app's user write to it, or correct the printer spec` : (PRINTER_FIX[st.state] ?? PRINTER_FIX.offline!);
+        return { check, status: 'fail', message: `${transport.name}: ${st.summary}`, fix };
+      } finally {
+        await transport.close().catch(() => undefined);
+      }
+    }),
+  );
+}
+
+interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  sentAt: number;
+  receivedAt: number;
+}
+
+function httpGet(url: URL, headers: Record<string, string>, timeoutMs: number, clock: () => number): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const sentAt = clock();
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'GET', headers, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, 4096), sentAt, receivedAt: clock() }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function serverTime(a: HttpAnswer): number | undefined {
+  try {
+    const j = JSON.parse(a.body) as Record<string, unknown>;
+    for (const k of ['serverNow', 'now', 'time']) {
+      const v = j[k];
+      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return Date.parse(v);
+    }
+  } catch {
+    /* not JSON: fall back to the Date header */
+  }
+  const d = a.headers.date;
+  return typeof d === 'string' && !Number.isNaN(Date.parse(d)) ? Date.parse(d) : undefined;
+}
+
+async function syncChecks(config: TerminalConfig, opts: DoctorOptions): Promise<CheckResult[]> {
+  if (!config.sync) {
+    return [
+      { check: 'sync', status: 'ok', message: 'not configured: this terminal works stand-alone' },
+      { check: 'clock', status: 'ok', message: 'not configured: no sync server to compare the clock with' },
+    ];
+  }
+  const clock = opts.clock ?? Date.now;
+  const timeout = opts.httpTimeoutMs ?? 3000;
+  const base = config.sync.server.endsWith('/') ? config.sync.server : `${config.sync.server}/`;
+  let health: HttpAnswer;
+  try {
+    health = await httpGet(new URL('health', base), {}, timeout, clock);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return [
+      {
+        check: 'sync',
+        status: 'fail',
+        message: `cannot reach the sync server ${config.sync.server}: ${why}`,
+        fix: 'check that the sync service runs on the server, the address and port in config.json (sync.server), and the firewall between this PC and the server. The terminal keeps working offline meanwhile.',
+      },
+      { check: 'clock', status: 'fail', message: 'not checked: the sync server cannot be reached', fix: 'fix the sync line first' },
+    ];
+  }
+  if (health.status !== 200) {
+    return [
+      { check: 'sync', status: 'fail', message: `${config.sync.server}health answered HTTP ${health.status}, not 200`, fix: 'sync.server must be the sync service\'s address (http://HOST:PORT/); check the service log on the server' },
+      clockCheck(health),
+    ];
+  }
+  let auth: HttpAnswer;
+  try {
+    const url = new URL('sync/pull', base);
+    url.searchParams.set('protocol', String(PROTOCOL_VERSION));
+    url.searchParams.set('vv', '{}');
+    url.searchParams.set('limit', '1');
+    auth = await httpGet(url, { authorization: `Bearer ${config.sync.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) }, timeout, clock);
+  } catch (e) {
+    return [{ check: 'sync', status: 'fail', message: `the sync server stopped answering during the token check: ${(e as Error).message}`, fix: 'check the sync service on the server' }, clockCheck(health)];
+  }
+  let result: CheckResult;
+  if (auth.status === 401 || auth.status === 403) {
+    result = {
+      check: 'sync',
+      status: 'fail',
+      message: `the sync server ${config.sync.server} refused this terminal's token (HTTP ${auth.status})`,
+      fix: 'enrol the terminal on the sync server again and put the new token in config.json (sync.token), e.g. "madoguchi terminal init --force … --server URL --token T"',
+    };
+  } else if (auth.status === 426) {
+    result = { check: 'sync', status: 'fail', message: `the sync server speaks another protocol version (HTTP 426)`, fix: 'update this terminal or the sync server so both run the same Madoguchi version' };
+  } else if (auth.status >= 200 && auth.status < 300) {
+    result = { check: 'sync', status: 'ok', message: `sync server ${config.sync.server} reached and the token is accepted` };
+  } else {
+    result = { check: 'sync', status: 'fail', message: `the sync server answered the token check with HTTP ${auth.status}: ${auth.body.slice(0, 200)}`, fix: 'check the sync service log on the server' };
+  }
+  return [result, clockCheck(auth.status >= 200 && auth.status < 300 ? auth : health)];
+}
+
+function clockCheck(a: HttpAnswer): CheckResult {
+  const remote = serverTime(a);
+  if (remote === undefined) return { check: 'clock', status: 'warn', message: 'the sync server did not say its time; clock skew not measured', fix: 'update the sync server' };
+  // The server read its clock somewhere between sending and receiving: compare with the midpoint.
+  const skew = Math.round(remote - (a.sentAt + a.receivedAt) / 2);
+  const secs = (Math.abs(skew) / 1000).toFixed(1);
+  if (Math.abs(skew) > SKEW_THRESHOLD_MS) {
+    return {
+      check: 'clock',
+      status: 'fail',
+      message: `this PC's clock is ${secs} s ${skew > 0 ? 'behind' : 'ahead of'} the sync server's`,
+      fix: 'set the PC to the city\'s time server (Windows: w32tm /resync; Linux: timedatectl set-ntp true); ticket times and reports depend on it',
+    };
+  }
+  return { check: 'clock', status: 'ok', message: `clock within ${secs} s of the sync server` };
+}
+
+async function diskCheck(dataDir: string, opts: DoctorOptions): Promise<CheckResult> {
+  const min = opts.minFreeBytes ?? 200 * 1024 * 1024;
+  const warn = opts.warnFreeBytes ?? 1024 * 1024 * 1024;
+  try {
+    const target = existsSync(dataDir) ? dataDir : '.';
+    const s = await fsp.statfs(target);
+    const free = s.bavail * s.bsize;
+    const mb = Math.floor(free / (1024 * 1024));
+    if (free < min) return { check: 'disk', status: 'fail', message: `only ${mb} MB free for ${dataDir}`, fix: 'free disk space: old backups in the data folder\'s backups/ and rotated logs in logs/ can be moved away' };
+    if (free < warn) return { check: 'disk', status: 'warn', message: `${mb} MB free for ${dataDir}`, fix: 'free some disk space soon' };
+    return { check: 'disk', status: 'ok', message: `${mb} MB free for ${dataDir}` };
+  } catch (e) {
+    return { check: 'disk', status: 'fail', message: `cannot read free space of ${dataDir}: ${(e as Error).message}`, fix: 'check that the data folder exists and is readable' };
+  }
+}
+
+/** One line per check: `OK    config    … ` then `→ what to do` for anything not OK. */
+export function formatCheck(r: CheckResult): string {
+  const tag = { ok: 'OK  ', warn: 'WARN', fail: 'FAIL' }[r.status];
+  return `${tag}  ${r.check}: ${r.message}${r.fix ? ` → ${r.fix}` : ''}`;
+}
