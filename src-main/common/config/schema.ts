@@ -73,6 +73,8 @@ export const configSchema = z.object({
       checkIntervalMinutes: z.number().int().min(5).max(1440).default(60),
     })
     .optional(),
+  /** Data retention (reports issue): personal details of visits older than this are erased; the day's anonymous statistics stay. */
+  retention: z.object({ personalDetailsDays: z.number().int().min(1).max(3660) }).optional(),
   residentAccess: z
     .object({
       roles: z.array(z.enum(ROLES)).default(['counter', 'supervisor']),

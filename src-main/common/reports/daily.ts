@@ -1,0 +1,365 @@
+import type { VisitState, VisitItem } from '../visit/state';
+import { PAYMENT_METHODS, type PaymentMethod } from '../visit/events';
+import { CERTIFICATES } from '../guidance/facts';
+import { fiscalYearOf } from './fiscalYear';
+import { secondsBetween, summarize, type DurationStats, type MeanParts } from './stats';
+
+/**
+ * The daily report (日報), folded from the day's visits (themselves folded from the event log)
+ * and the day's anonymous guide completions. Pure: the same visits give the same report, so it
+ * can be stored as the day's anonymous statistics before personal details are erased.
+ */
+
+export const SURVEY_QUESTIONS = ['ease', 'convenience', 'waiting', 'clarity', 'cashless'] as const;
+export type SurveyQuestion = (typeof SURVEY_QUESTIONS)[number];
+/** The four questions of the citizen survey KPI (使用感・利便性・待ち時間・案内の分かりやすさ). */
+export const CITIZEN_SURVEY_QUESTIONS = ['ease', 'convenience', 'waiting', 'clarity'] as const;
+
+export const CASHLESS_METHODS: readonly PaymentMethod[] = ['card', 'qr', 'e-money'];
+
+export const OUTCOMES = ['accepted', 'proxy', 'referred', 'declined', 'awaiting-delivery', 'to-confirm', 'pending'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Procedure ids that are certificate requests (証明発行), not applications (申請受付). */
+const CERTIFICATE_ITEMS: ReadonlySet<string> = new Set<string>(CERTIFICATES);
+
+export interface TimesRow {
+  /** Department id, or '*' for the whole visit. */
+  department: string;
+  wait: DurationStats;
+  service: DurationStats;
+  stay: DurationStats;
+}
+
+export interface UnfinishedVisit {
+  visitId: string;
+  number: number;
+  station: string;
+  status: string;
+  /** Where the visitor was when the day closed. */
+  department: string | null;
+  issuedAt: string;
+  /** Stops still ahead, including the current one. */
+  remaining: string[];
+  openItems: number;
+}
+
+/** Sums and counts that add up across days into the fiscal-year KPIs. */
+export interface KpiInputs {
+  guideOnlineUses: number;
+  guideQrHandovers: number;
+  /** Procedures (not certificate issues) accepted or proxy-accepted at the one-stop counter. */
+  oneStopAccepted: number;
+  payments: number;
+  cashlessPayments: number;
+  cashlessSatisfaction: MeanParts;
+  citizenSurvey: MeanParts;
+  guideSatisfaction: MeanParts;
+  /** Total stay of completed visits, seconds. */
+  visitStay: MeanParts;
+  /** Wait per stop at each department, seconds (市民課手続き待ち時間 reads one of them). */
+  departmentWait: Record<string, MeanParts>;
+}
+
+export interface DailyReport {
+  /** Layout version of this object (stored per day; bump when fields change). */
+  version: 1;
+  date: string;
+  fiscalYear: number;
+  timeZone: string;
+  /** True when no visit was issued that day: the report says so in every format. */
+  empty: boolean;
+  visits: {
+    issued: number;
+    completed: number;
+    cancelled: number;
+    noShow: number;
+    unfinished: number;
+    priority: number;
+    /** Visits that had at least one no-show and were reactivated. */
+    reactivated: number;
+    fromGuideQr: number;
+  };
+  byStation: Array<{ station: string; issued: number }>;
+  byLifeEvent: Array<{ event: string; visits: number }>;
+  byHour: Array<{ hour: number; issued: number; completed: number }>;
+  times: TimesRow[];
+  procedures: Array<{ department: string; route: string; outcome: Outcome; count: number }>;
+  proceduresByDepartment: Array<{ department: string; total: number } & Record<Outcome, number>>;
+  proceduresByRoute: Array<{ route: string; total: number } & Record<Outcome, number>>;
+  payments: Array<{ method: PaymentMethod; count: number; amount: number }>;
+  cashless: { count: number; payments: number; rate: number | null; amount: number; totalAmount: number };
+  survey: { responses: number; questions: Array<{ question: SurveyQuestion; responses: number; mean: number | null; sum: number }> };
+  guide: { onlineUses: number; qrHandovers: number; total: number };
+  unfinishedVisits: UnfinishedVisit[];
+  kpiInputs: KpiInputs;
+}
+
+export interface DailyInput {
+  date: string;
+  timeZone: string;
+  visits: readonly VisitState[];
+  /** Sum of the `count` of the day's `guide.completed` events. */
+  guideOnlineUses?: number;
+  /** 1–5 ratings carried by the day's `guide.completed` events. */
+  guideRatings?: readonly number[];
+  /** Station ids from the config, so a station with no visit still shows a 0 row. */
+  stations?: readonly string[];
+  /** Report hours (local), default 8..17. */
+  hours?: readonly number[];
+}
+
+const hourFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Local hour of an instant; one formatter per zone (the report folds thousands of visits). */
+export function hourIn(at: string, timeZone: string): number {
+  let f = hourFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
+    hourFormatters.set(timeZone, f);
+  }
+  return Number(f.format(new Date(at)));
+}
+
+/** How a procedure ended up, from its status and steps (the report's outcome column). */
+export function itemOutcome(item: Pick<VisitItem, 'status' | 'steps'>): Outcome {
+  switch (item.status) {
+    case 'declined':
+      return 'declined';
+    case 'referred':
+      return 'referred';
+    case 'awaiting-delivery':
+      return 'awaiting-delivery';
+    case 'to-confirm':
+      return 'to-confirm';
+    case 'listed':
+      return 'pending';
+    default:
+      return item.steps.some((s) => s.status === 'proxy-accepted') ? 'proxy' : 'accepted';
+  }
+}
+
+/** Accepted (受付) or proxy-accepted (代理受付) at the one-stop counter. */
+export function acceptedAtOneStop(item: Pick<VisitItem, 'id' | 'route' | 'steps'>): boolean {
+  if (CERTIFICATE_ITEMS.has(item.id)) return false;
+  if (item.route !== 'accept' && item.route !== 'proxy') return false;
+  return item.steps.some((s) => s.status === 'accepted' || s.status === 'proxy-accepted');
+}
+
+const emptyOutcomes = (): Record<Outcome, number> => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+
+export function computeDailyReport(input: DailyInput): DailyReport {
+  const { date, timeZone } = input;
+  const visits = [...input.visits].sort((a, b) => (a.issuedAt < b.issuedAt ? -1 : a.issuedAt > b.issuedAt ? 1 : a.number - b.number));
+  const hours = input.hours ?? [8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+
+  const counts = { issued: 0, completed: 0, cancelled: 0, noShow: 0, unfinished: 0, priority: 0, reactivated: 0, fromGuideQr: 0 };
+  const byStation = new Map<string, number>((input.stations ?? []).map((s) => [s, 0]));
+  const byEvent = new Map<string, number>();
+  const byHour = new Map<number, { issued: number; completed: number }>(hours.map((h) => [h, { issued: 0, completed: 0 }]));
+  const samples = new Map<string, { wait: number[]; service: number[]; stay: number[] }>();
+  const sampleOf = (d: string) => {
+    let s = samples.get(d);
+    if (!s) samples.set(d, (s = { wait: [], service: [], stay: [] }));
+    return s;
+  };
+  sampleOf('*');
+  const proc = new Map<string, number>();
+  const pay = new Map<PaymentMethod, { count: number; amount: number }>(PAYMENT_METHODS.map((m) => [m, { count: 0, amount: 0 }]));
+  const survey = new Map<SurveyQuestion, number[]>(SURVEY_QUESTIONS.map((q) => [q, []]));
+  let responses = 0;
+  const unfinished: UnfinishedVisit[] = [];
+  const kpi: KpiInputs = {
+    guideOnlineUses: input.guideOnlineUses ?? 0,
+    guideQrHandovers: 0,
+    oneStopAccepted: 0,
+    payments: 0,
+    cashlessPayments: 0,
+    cashlessSatisfaction: { sum: 0, n: 0 },
+    citizenSurvey: { sum: 0, n: 0 },
+    guideSatisfaction: { sum: 0, n: 0 },
+    visitStay: { sum: 0, n: 0 },
+    departmentWait: {},
+  };
+  for (const r of input.guideRatings ?? []) {
+    kpi.guideSatisfaction.sum += r;
+    kpi.guideSatisfaction.n += 1;
+  }
+
+  for (const v of visits) {
+    counts.issued++;
+    if (v.priority) counts.priority++;
+    if (v.source === 'guide-qr') counts.fromGuideQr++;
+    if (v.timeline.some((t) => t.type === 'reactivated')) counts.reactivated++;
+    if (v.status === 'done') counts.completed++;
+    else if (v.status === 'cancelled') counts.cancelled++;
+    else if (v.status === 'no-show') counts.noShow++;
+    else counts.unfinished++;
+    byStation.set(v.station, (byStation.get(v.station) ?? 0) + 1);
+    for (const e of v.events) byEvent.set(e, (byEvent.get(e) ?? 0) + 1);
+    const ih = hourIn(v.issuedAt, timeZone);
+    const hi = byHour.get(ih) ?? { issued: 0, completed: 0 };
+    hi.issued++;
+    byHour.set(ih, hi);
+    if (v.status === 'done' && v.completedAt) {
+      const ch = hourIn(v.completedAt, timeZone);
+      const hc = byHour.get(ch) ?? { issued: 0, completed: 0 };
+      hc.completed++;
+      byHour.set(ch, hc);
+    }
+
+    // Times: per stop for departments; per visit for the whole.
+    let serviceTotal = 0;
+    for (const stop of v.stops) {
+      const s = sampleOf(stop.department);
+      const w = secondsBetween(stop.arrivedAt, stop.firstCalledAt);
+      if (w !== null) {
+        s.wait.push(w);
+        const dw = (kpi.departmentWait[stop.department] ??= { sum: 0, n: 0 });
+        dw.sum += w;
+        dw.n += 1;
+      }
+      const sv = secondsBetween(stop.startedAt, stop.finishedAt);
+      if (sv !== null) {
+        s.service.push(sv);
+        serviceTotal += sv;
+      }
+      const st = secondsBetween(stop.arrivedAt, stop.finishedAt);
+      if (st !== null) s.stay.push(st);
+    }
+    const all = sampleOf('*');
+    const firstWait = secondsBetween(v.issuedAt, v.stops[0]?.firstCalledAt);
+    if (firstWait !== null) all.wait.push(firstWait);
+    if (v.status === 'done' && v.stops.length > 0) {
+      all.service.push(serviceTotal);
+      const stay = secondsBetween(v.issuedAt, v.completedAt);
+      if (stay !== null) {
+        all.stay.push(stay);
+        kpi.visitStay.sum += stay;
+        kpi.visitStay.n += 1;
+      }
+    }
+
+    for (const it of v.items) {
+      const key = `${it.department}\u0000${it.route}\u0000${itemOutcome(it)}`;
+      proc.set(key, (proc.get(key) ?? 0) + 1);
+      if (acceptedAtOneStop(it)) kpi.oneStopAccepted++;
+    }
+
+    let paidCashless = false;
+    for (const p of v.payments) {
+      const e = pay.get(p.method) ?? { count: 0, amount: 0 };
+      e.count++;
+      e.amount += p.amount;
+      pay.set(p.method, e);
+      kpi.payments++;
+      if (CASHLESS_METHODS.includes(p.method)) {
+        kpi.cashlessPayments++;
+        paidCashless = true;
+      }
+    }
+
+    if (v.survey) {
+      responses++;
+      for (const q of SURVEY_QUESTIONS) {
+        const s = v.survey.scores[q];
+        if (typeof s === 'number') survey.get(q)!.push(s);
+      }
+      for (const q of CITIZEN_SURVEY_QUESTIONS) {
+        const s = v.survey.scores[q];
+        if (typeof s === 'number') {
+          kpi.citizenSurvey.sum += s;
+          kpi.citizenSurvey.n += 1;
+        }
+      }
+      const c = v.survey.scores.cashless;
+      if (paidCashless && typeof c === 'number') {
+        kpi.cashlessSatisfaction.sum += c;
+        kpi.cashlessSatisfaction.n += 1;
+      }
+      if (v.source === 'guide-qr') {
+        // A guide user's satisfaction: the mean of the questions they answered at the counter.
+        const qs = CITIZEN_SURVEY_QUESTIONS.map((q) => v.survey!.scores[q]).filter((x): x is number => typeof x === 'number');
+        if (qs.length) {
+          kpi.guideSatisfaction.sum += qs.reduce((a, b) => a + b, 0) / qs.length;
+          kpi.guideSatisfaction.n += 1;
+        }
+      }
+    }
+
+    if (v.status === 'waiting' || v.status === 'called' || v.status === 'serving' || v.status === 'no-show') {
+      unfinished.push({
+        visitId: v.id,
+        number: v.number,
+        station: v.station,
+        status: v.status,
+        department: v.route[v.stop] ?? null,
+        issuedAt: v.issuedAt,
+        remaining: v.route.slice(v.stop),
+        openItems: v.items.filter((i) => i.status === 'listed' || i.status === 'to-confirm').length,
+      });
+    }
+  }
+  kpi.guideQrHandovers = counts.fromGuideQr;
+
+  const deptOrder = [...samples.keys()].filter((d) => d !== '*');
+  const times: TimesRow[] = ['*', ...deptOrder].map((d) => {
+    const s = samples.get(d)!;
+    return { department: d, wait: summarize(s.wait), service: summarize(s.service), stay: summarize(s.stay) };
+  });
+
+  const procedures = [...proc.entries()]
+    .map(([k, count]) => {
+      const [department, route, outcome] = k.split('\u0000') as [string, string, Outcome];
+      return { department, route, outcome, count };
+    })
+    .sort((a, b) => a.department.localeCompare(b.department) || a.route.localeCompare(b.route) || OUTCOMES.indexOf(a.outcome) - OUTCOMES.indexOf(b.outcome));
+  const group = <K extends 'department' | 'route'>(key: K) => {
+    const m = new Map<string, { total: number } & Record<Outcome, number>>();
+    for (const p of procedures) {
+      const e = m.get(p[key]) ?? { total: 0, ...emptyOutcomes() };
+      e.total += p.count;
+      e[p.outcome] += p.count;
+      m.set(p[key], e);
+    }
+    return [...m.entries()].map(([k, e]) => ({ [key]: k, ...e }) as { [P in K]: string } & { total: number } & Record<Outcome, number>);
+  };
+
+  const payments = PAYMENT_METHODS.map((method) => ({ method, ...pay.get(method)! }));
+  const cashlessAmount = payments.filter((p) => CASHLESS_METHODS.includes(p.method)).reduce((a, p) => a + p.amount, 0);
+  const totalAmount = payments.reduce((a, p) => a + p.amount, 0);
+
+  return {
+    version: 1,
+    date,
+    fiscalYear: fiscalYearOf(date),
+    timeZone,
+    empty: counts.issued === 0,
+    visits: counts,
+    byStation: [...byStation.entries()].map(([station, issued]) => ({ station, issued })),
+    byLifeEvent: [...byEvent.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([event, n]) => ({ event, visits: n })),
+    byHour: [...byHour.entries()].sort((a, b) => a[0] - b[0]).map(([hour, e]) => ({ hour, ...e })),
+    times,
+    procedures,
+    proceduresByDepartment: group('department'),
+    proceduresByRoute: group('route'),
+    payments,
+    cashless: {
+      count: kpi.cashlessPayments,
+      payments: kpi.payments,
+      rate: kpi.payments > 0 ? kpi.cashlessPayments / kpi.payments : null,
+      amount: cashlessAmount,
+      totalAmount,
+    },
+    survey: {
+      responses,
+      questions: SURVEY_QUESTIONS.map((q) => {
+        const xs = survey.get(q)!;
+        const sum = xs.reduce((a, b) => a + b, 0);
+        return { question: q, responses: xs.length, sum, mean: xs.length ? sum / xs.length : null };
+      }),
+    },
+    guide: { onlineUses: kpi.guideOnlineUses, qrHandovers: kpi.guideQrHandovers, total: kpi.guideOnlineUses + kpi.guideQrHandovers },
+    unfinishedVisits: unfinished,
+    kpiInputs: kpi,
+  };
+}
