@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { MethodDef } from './define';
 import { kioskMethods } from './kiosk';
 import { sessionMethods } from './session';
+import { syncMethods } from './sync';
 
 /**
  * The one contract between renderer and main. Each feature declares its methods next to its
@@ -10,6 +11,7 @@ import { sessionMethods } from './session';
 export const api = {
   ...sessionMethods,
   ...kioskMethods,
+  ...syncMethods,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../config/schema';
 import type { VisitState } from '../visit/state';
+import type { CatalogBundle } from '../catalog/types';
 import { method } from './define';
 
 export interface PrintOutcome {
@@ -21,6 +22,8 @@ export interface IssuedTicket {
 const adjustment = z.object({ itemId: z.string().min(1), action: z.enum(['added', 'removed']), reason: z.string().trim().min(1, 'a reason is needed') });
 
 export const kioskMethods = {
+  /** The catalog as raw JSON: every screen validates it with the same parser (parseCatalog). */
+  'catalog.bundle': method<CatalogBundle>()(z.object({})),
   /** The concierge issues a ticket: the list comes from the engine, the number from the station. */
   'ticket.issue': method<IssuedTicket>()(
     z.object({

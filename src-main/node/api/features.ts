@@ -1,7 +1,11 @@
 import type { App } from '../app/app';
+import { registerKiosk } from './kiosk';
 import { registerSession } from './session';
+import { registerSync } from './sync';
 
 /** Every feature registers its handlers here, once per app. */
 export function registerFeatures(app: App): void {
   registerSession(app);
+  registerKiosk(app);
+  registerSync(app);
 }

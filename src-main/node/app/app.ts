@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Catalog, CatalogBundle } from '../../common/catalog/types';
 import type { TerminalProfile } from '../../common/config/schema';
+import { DEFAULT_CATALOG_DIR, loadCatalog, localesDirFor, readCatalogBundle } from '../catalog/load';
+import type { TicketDesk } from '../kiosk/ticketDesk';
 import { terminalById } from '../../common/config/schema';
 import { HandlerRegistry, type CallContext } from '../api/registry';
 import { registerFeatures } from '../api/features';
@@ -13,6 +18,10 @@ export interface App {
   terminal: Terminal;
   registry: HandlerRegistry;
   push: PushHub;
+  /** The procedure catalog: the data folder's own `catalog/` when the city has one, else the shipped one. */
+  catalog(): Catalog;
+  catalogBundle(): CatalogBundle;
+  ticketDesk?: TicketDesk;
   /** Cleanup hooks registered by features (pollers, timers). */
   onClose(fn: () => void): void;
   context(terminalId: string | undefined, transport: CallContext['transport'], staffToken?: string): CallContext;
@@ -44,8 +53,13 @@ export function createApp(dataDir: string, opts: { configFile?: string; clock?: 
   watch.unref();
   closers.push(() => clearInterval(watch));
 
+  const catalogDir = existsSync(join(dataDir, 'catalog')) ? join(dataDir, 'catalog') : DEFAULT_CATALOG_DIR;
+  let catalog: Catalog | undefined;
+  let bundle: CatalogBundle | undefined;
   const app: App = {
     terminal,
+    catalog: () => (catalog ??= loadCatalog(catalogDir)),
+    catalogBundle: () => (bundle ??= readCatalogBundle(catalogDir, localesDirFor(catalogDir))),
     registry,
     push,
     onClose: (fn) => closers.push(fn),

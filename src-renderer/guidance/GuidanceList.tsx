@@ -1,0 +1,73 @@
+import { useTranslation } from 'react-i18next';
+import type { GuidanceItem } from '../../src-main/common/guidance/guide';
+import { Ruby } from './Ruby';
+import { useCatalogText } from './useCatalogText';
+
+/**
+ * The visitor's list: every procedure, where it is handled, what to bring, by when, and what can be
+ * done online. The kiosk, the counter and the online guide all show this same component.
+ */
+export function GuidanceList({ items, lang, onRemove, showIds = true }: { items: GuidanceItem[]; lang: string; onRemove?: (id: string) => void; showIds?: boolean }) {
+  const { t } = useTranslation('guidance', { lng: lang });
+  const ct = useCatalogText(lang);
+  if (items.length === 0) return <p className="muted">{t('list.empty')}</p>;
+  return (
+    <ol className="guidance-list" aria-label={t('list.label')} data-testid="guidance-list">
+      {items.map((it) => (
+        <li key={it.id} className="guidance-item" data-status={it.status} data-procedure-id={it.id}>
+          <div className="row">
+            <span className={`badge ${it.status}`}>{t(`status.${it.status}`)}</span>
+            <h3>
+              <Ruby text={ct(`procedure.${it.id}`, it.name)} />
+            </h3>
+            {showIds && <code className="muted">{it.id}</code>}
+            <span className="spacer" />
+            {onRemove && (
+              <button type="button" className="danger" onClick={() => onRemove(it.id)} aria-label={t('list.removeLabel', { name: ct(`procedure.${it.id}`, it.name) })}>
+                {t('list.remove')}
+              </button>
+            )}
+          </div>
+          <div className="meta">
+            <Ruby text={t('list.where', { place: ct(`department.${it.place}`, it.departmentName), counter: it.counter, floor: it.floor ?? '' })} />
+            {it.deadline && (
+              <>
+                {' · '}
+                <Ruby text={t('list.deadline', { date: it.deadline })} />
+              </>
+            )}
+            {it.fee !== undefined && ` · ${t('list.fee', { fee: it.fee })}`}
+          </div>
+          {it.bring.length > 0 && (
+            <div className="meta">
+              <Ruby text={t('list.bring')} />: {it.bring.map((b) => ct(`bring.${b.id}`, b.name)).join('、')}
+            </div>
+          )}
+          {it.online.length > 0 && (
+            <div className="meta">
+              {it.online.map((o) =>
+                o.url ? (
+                  <a key={o.kind + o.url} href={o.url} target="_blank" rel="noreferrer">
+                    {ct(`online.${o.kind}`, o.label)}
+                  </a>
+                ) : (
+                  <span key={o.kind}>{ct(`online.${o.kind}`, o.label)}</span>
+                ),
+              )}
+            </div>
+          )}
+          {it.convenienceStore && (
+            <div className="meta">
+              <Ruby text={t('list.convenienceStore')} />
+            </div>
+          )}
+          {it.status === 'to-confirm' && (
+            <div className="meta">
+              <Ruby text={t('list.toConfirm')} />
+            </div>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,156 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Answers, MemberAnswer, Question } from '../../src-main/common/questions';
+import { Ruby } from './Ruby';
+import { useCatalogText } from './useCatalogText';
+
+const MEMBER_ROLES = ['applicant', 'spouse', 'child', 'parent', 'other', 'deceased', 'newborn'] as const;
+const AGE_BANDS = ['preschool', 'school-age', 'child-15-18', 'adult-18-19', '20-59', '60-64', '65-74', '75+'] as const;
+
+function fromOption(v: string): unknown {
+  return v === 'true' ? true : v === 'false' ? false : v;
+}
+
+/**
+ * The interview, as the question flow hands it out: only questions that change the list. Shared
+ * by the kiosk (concierge) and the online guide (resident).
+ */
+export function QuestionForm({ questions, answers, onChange, lang, members }: { questions: Question[]; answers: Answers; onChange: (a: Answers) => void; lang: string; members: MemberAnswer[] }) {
+  const ct = useCatalogText(lang);
+  const set = (fact: string, v: unknown) => onChange({ ...answers, [fact]: v });
+  const memberLabel = (i: number) => `${i + 1}. ${ct(`value.role.${members[i]?.role ?? 'other'}`)}`;
+  return (
+    <div className="questions">
+      {questions.map((q) => (
+        <fieldset key={q.id} className="question" data-question={q.id}>
+          <legend>
+            <Ruby text={ct(q.textKey)} />
+          </legend>
+          {q.type === 'members' ? (
+            <MembersEditor value={(answers.members as MemberAnswer[] | undefined) ?? []} onChange={(v) => set('members', v)} lang={lang} />
+          ) : q.type === 'member-pick' ? (
+            <div className="choices" role="group">
+              {(q.members ?? []).map((i) => {
+                const picked = Array.isArray(answers[q.fact]) && (answers[q.fact] as number[]).includes(i);
+                return (
+                  <button
+                    type="button"
+                    key={i}
+                    aria-pressed={picked}
+                    onClick={() => {
+                      const cur = new Set(Array.isArray(answers[q.fact]) ? (answers[q.fact] as number[]) : []);
+                      if (picked) cur.delete(i);
+                      else cur.add(i);
+                      set(q.fact, [...cur].sort());
+                    }}
+                  >
+                    {memberLabel(i)}
+                  </button>
+                );
+              })}
+              <button type="button" aria-pressed={Array.isArray(answers[q.fact]) && (answers[q.fact] as number[]).length === 0} onClick={() => set(q.fact, [])}>
+                <Ruby text={ct('answer.none', ct('answer.no'))} />
+              </button>
+            </div>
+          ) : q.type === 'member-choice' || q.type === 'member-age' ? (
+            (q.members ?? []).map((i) => {
+              const cur = (answers[q.fact] as Record<string, unknown> | undefined) ?? {};
+              return (
+                <div className="choices" role="group" key={i} aria-label={memberLabel(i)}>
+                  <span className="muted">{memberLabel(i)}</span>
+                  {(q.options ?? []).map((o) => (
+                    <button type="button" key={o.value} aria-pressed={cur[String(i)] === fromOption(o.value)} onClick={() => set(q.fact, { ...cur, [String(i)]: fromOption(o.value) })}>
+                      <Ruby text={ct(o.textKey, o.value)} />
+                    </button>
+                  ))}
+                </div>
+              );
+            })
+          ) : q.type === 'multi-choice' ? (
+            <div className="choices" role="group">
+              {(q.options ?? []).map((o) => {
+                const cur = Array.isArray(answers[q.fact]) ? (answers[q.fact] as string[]) : [];
+                const on = cur.includes(o.value);
+                return (
+                  <button type="button" key={o.value} aria-pressed={on} onClick={() => set(q.fact, on ? cur.filter((x) => x !== o.value) : [...cur, o.value])}>
+                    <Ruby text={ct(o.textKey, o.value)} />
+                  </button>
+                );
+              })}
+            </div>
+          ) : q.type === 'count' ? (
+            <CountInput value={answers[q.fact]} onChange={(v) => set(q.fact, v)} lang={lang} />
+          ) : q.type === 'date' ? (
+            <input type="date" aria-label={ct(q.textKey)} value={typeof answers[q.fact] === 'string' ? (answers[q.fact] as string) : ''} onChange={(e) => set(q.fact, e.target.value || undefined)} />
+          ) : (
+            <div className="choices" role="group">
+              {(q.options ?? []).map((o) => (
+                <button type="button" key={o.value} aria-pressed={answers[q.fact] === fromOption(o.value)} onClick={() => set(q.fact, fromOption(o.value))}>
+                  <Ruby text={ct(o.textKey, o.value)} />
+                </button>
+              ))}
+            </div>
+          )}
+        </fieldset>
+      ))}
+    </div>
+  );
+}
+
+function CountInput({ value, onChange, lang }: { value: unknown; onChange: (v: unknown) => void; lang: string }) {
+  const ct = useCatalogText(lang);
+  return (
+    <div className="choices" role="group">
+      {[0, 1, 2, 3].map((n) => (
+        <button type="button" key={n} aria-pressed={value === n} onClick={() => onChange(n)}>
+          {n}
+        </button>
+      ))}
+      <button type="button" aria-pressed={value === 'unknown'} onClick={() => onChange('unknown')}>
+        <Ruby text={ct('answer.unknown')} />
+      </button>
+    </div>
+  );
+}
+
+/** Who the visit concerns: a role and a birth date or an age band each. No names. */
+function MembersEditor({ value, onChange, lang }: { value: MemberAnswer[]; onChange: (v: MemberAnswer[]) => void; lang: string }) {
+  const ct = useCatalogText(lang);
+  const { t } = useTranslation('guidance', { lng: lang });
+  const id = useId();
+  const update = (i: number, m: Partial<MemberAnswer>) => onChange(value.map((x, j) => (j === i ? ({ ...x, ...m } as MemberAnswer) : x)));
+  return (
+    <div className="members">
+      <div className="choices" role="group" aria-label={t('members.add')}>
+        {MEMBER_ROLES.map((r) => (
+          <button type="button" key={r} onClick={() => onChange([...value, { role: r }])} data-add-role={r}>
+            + <Ruby text={ct(`value.role.${r}`)} />
+          </button>
+        ))}
+      </div>
+      <ol>
+        {value.map((m, i) => (
+          <li key={i} className="row" data-member={i}>
+            <strong>
+              <Ruby text={ct(`value.role.${m.role}`)} />
+            </strong>
+            <label htmlFor={`${id}-b${i}`}>{t('members.birthDate')}</label>
+            <input id={`${id}-b${i}`} type="date" value={m.birthDate ?? ''} onChange={(e) => update(i, e.target.value ? { birthDate: e.target.value, ageBand: undefined } : { birthDate: undefined })} />
+            <label htmlFor={`${id}-a${i}`}>{t('members.ageBand')}</label>
+            <select id={`${id}-a${i}`} value={m.ageBand ?? ''} onChange={(e) => update(i, e.target.value ? { ageBand: e.target.value, birthDate: undefined } : { ageBand: undefined })}>
+              <option value="">—</option>
+              {AGE_BANDS.map((b) => (
+                <option key={b} value={b}>
+                  {ct(`value.ageBand.${b}`, b)}
+                </option>
+              ))}
+            </select>
+            <button type="button" className="danger" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={t('members.remove', { n: i + 1 })}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

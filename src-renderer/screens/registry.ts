@@ -1,0 +1,7 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Role } from '../../src-main/common/config/schema';
+
+/** Which screen a terminal of each role opens. Each screen lives in its own folder. */
+export const screens: Partial<Record<Role, LazyExoticComponent<ComponentType>>> = {
+  kiosk: lazy(() => import('./kiosk/KioskScreen')),
+};
