@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { FONT_JA, FONT_LATIN, FONT_SC, fontFileFor, fontHas, splitRunsByFont } from './index';
+import { FONT_JA, FONT_JA_EXTRA, FONT_LATIN, FONT_SC, fontFileFor, fontHas, splitRunsByFont } from './index';
 
 const cp = (c: string) => c.codePointAt(0)!;
 
 describe('fonts', () => {
   test('the three font files exist', () => {
-    for (const f of [FONT_JA, FONT_LATIN, FONT_SC]) expect(existsSync(f), f).toBe(true);
+    for (const f of [FONT_JA, FONT_JA_EXTRA, FONT_LATIN, FONT_SC]) expect(existsSync(f), f).toBe(true);
   });
 
   test('coverage comes from the real cmap tables', () => {
@@ -40,6 +40,12 @@ describe('fonts', () => {
     expect(splitRunsByFont('総合窓口 3番')).toEqual([{ text: '総合窓口 3番', font: FONT_JA }]);
     // 窗口 exists in the Japanese font, 请/号 do not: without a language hint the run splits.
     expect(splitRunsByFont('请到3号窗口').map((r) => r.font)).toContain(FONT_SC);
+  });
+
+  test('rare name kanji missing from BIZ UDGothic come from Noto Sans JP, not the Chinese font', () => {
+    expect(fontHas(FONT_JA, cp('𠮷'))).toBe(false);
+    expect(splitRunsByFont('𠮷田 様')).toEqual([{ text: '𠮷', font: FONT_JA_EXTRA }, { text: '田 様', font: FONT_JA }]);
+    expect(fontFileFor('𠮷田')).toBe(FONT_JA_EXTRA);
   });
 
   test('fontFileFor picks one font that covers everything when one does', () => {

@@ -14,16 +14,17 @@ function fontPath(pkg: string, rel: string): string {
 
 /** BIZ UDGothic: Japanese (kanji, kana) and ASCII; some Vietnamese letters missing. */
 export const FONT_JA = fontPath('@expo-google-fonts/biz-udgothic', '400Regular/BIZUDGothic_400Regular.ttf');
+/** Noto Sans JP: the rare kanji BIZ UDGothic lacks (𠮷 in 𠮷田 and other name characters). */
+export const FONT_JA_EXTRA = fontPath('@expo-google-fonts/noto-sans-jp', '400Regular/NotoSansJP_400Regular.ttf');
 /** Noto Sans: Latin incl. Vietnamese and Portuguese/Spanish/Tagalog accents. */
 export const FONT_LATIN = fontPath('@expo-google-fonts/noto-sans', '400Regular/NotoSans_400Regular.ttf');
 /** Noto Sans SC: simplified Chinese. */
 export const FONT_SC = fontPath('@expo-google-fonts/noto-sans-sc', '400Regular/NotoSansSC_400Regular.ttf');
 
-export type FontFile = typeof FONT_JA | typeof FONT_LATIN | typeof FONT_SC;
-
 /** Family names used when the fonts are registered with a canvas. */
 export const FONT_FAMILY: Record<string, string> = {
   [FONT_JA]: 'Madoguchi JA',
+  [FONT_JA_EXTRA]: 'Madoguchi JA Extra',
   [FONT_LATIN]: 'Madoguchi Latin',
   [FONT_SC]: 'Madoguchi SC',
 };
@@ -134,8 +135,8 @@ function isNeutral(cp: number): boolean {
 
 function preferenceFor(cp: number, lang: string | undefined): string[] {
   const zh = lang !== undefined && /^zh\b/i.test(lang);
-  if (isCjk(cp)) return zh ? [FONT_SC, FONT_JA, FONT_LATIN] : [FONT_JA, FONT_SC, FONT_LATIN];
-  return [FONT_LATIN, FONT_JA, FONT_SC];
+  if (isCjk(cp)) return zh ? [FONT_SC, FONT_JA, FONT_JA_EXTRA, FONT_LATIN] : [FONT_JA, FONT_JA_EXTRA, FONT_SC, FONT_LATIN];
+  return [FONT_LATIN, FONT_JA, FONT_JA_EXTRA, FONT_SC];
 }
 
 function fontForCodePoint(cp: number, lang: string | undefined): string {

@@ -87,12 +87,22 @@ describe('PrintJobs', () => {
     expect(jobs.listFailed()).toEqual([]);
   });
 
-  test('a transport that throws unexpectedly still leaves a failed job, not a lost one', async () => {
+  test('a USB printer that is not plugged in leaves a failed job with advice, not a lost one', async () => {
     const jobs = new PrintJobs(db);
-    const job = jobs.enqueue({ kind: 'test', printer: 'usb:04b8:0202', bytes: Buffer.from('t') });
+    // Vendor ffff is not assigned, so no machine running this test has the device.
+    const job = jobs.enqueue({ kind: 'test', printer: 'usb:ffff:fff0', bytes: Buffer.from('t') });
     const res = await jobs.send(job.id);
     expect(res.status).toBe('failed');
-    expect(res.lastError).toMatch(/USB/);
+    expect(res.lastError).toMatch(/^USB printer ffff:fff0: not found .*tcp:HOST:9100/);
+  });
+
+  test('an open function that throws a plain error still leaves a failed job', async () => {
+    const jobs = new PrintJobs(db);
+    const job = jobs.enqueue({ kind: 'test', printer: 'file:/tmp', bytes: Buffer.from('t') });
+    const res = await jobs.send(job.id, () => {
+      throw new Error('driver crashed');
+    });
+    expect(res).toMatchObject({ status: 'failed', lastError: 'file:/tmp: driver crashed' });
   });
 
   test('bad input is refused with the field named', () => {

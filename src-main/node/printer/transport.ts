@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { constants as fsc, promises as fsp } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import type USBAdapterType from '@node-escpos/usb-adapter';
 import { SerialPort } from 'serialport';
 import { AppError } from '../../common/errors';
 import { statusRequest } from './escpos';
-import { describePrinter, formatPrinterSpec, parsePrinterSpec, type PrinterSpec } from './spec';
+import { describePrinter, parsePrinterSpec, type PrinterSpec } from './spec';
 import { isStatusByte, noAnswerStatus, parseStatusBytes, type PrinterStatus } from './status';
 
 /**
@@ -50,21 +51,8 @@ export function openTransport(spec: PrinterSpec | string, opts: TransportOptions
     case 'file':
       return new FileTransport(p, opts);
     case 'usb':
-      throw usbUnsupported(p);
+      return new UsbTransport(p, opts);
   }
-}
-
-/**
- * node-escpos's USB adapter needs the `usb` package, whose v3 breaks it and whose native build we
- * do not ship. Every ESC/POS USB printer we know of also offers a virtual COM port driver or a
- * LAN port, which work here without native USB code.
- */
-function usbUnsupported(p: Extract<PrinterSpec, { kind: 'usb' }>): AppError {
-  return new AppError(
-    'printer-fault',
-    `${describePrinter(p)}: direct USB printing is not supported. Install the printer maker's virtual COM port driver and use serial:/dev/ttyUSB0 (Linux) or serial:COM3 (Windows), or connect the printer by LAN and use tcp:HOST:9100.`,
-    { field: 'printer', details: { spec: formatPrinterSpec(p) } },
-  );
 }
 
 function fault(name: string, what: string, cause?: unknown): AppError {
@@ -320,4 +308,132 @@ class FileTransport implements PrinterTransport {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Advice when direct USB cannot work on this machine. */
+const USB_ALTERNATIVES =
+  "Alternatively install the printer maker's virtual COM port driver and use serial:/dev/ttyUSB0 (Linux) or serial:COM3 (Windows), or connect the printer by LAN and use tcp:HOST:9100.";
+
+/**
+ * usb:VID:PID through node-escpos's USB adapter (with `usb` pinned to 2.x in package.json
+ * overrides: the adapter breaks with usb@3). The native module is loaded only when a USB printer
+ * is used, so a machine without it can still print over serial, TCP or file.
+ */
+class UsbTransport implements PrinterTransport {
+  readonly name: string;
+  private adapter: USBAdapterType | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writeTimeoutMs: number;
+  private readonly openTimeoutMs: number;
+
+  constructor(
+    readonly spec: Extract<PrinterSpec, { kind: 'usb' }>,
+    opts: TransportOptions,
+  ) {
+    this.name = describePrinter(spec);
+    this.writeTimeoutMs = opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    this.openTimeoutMs = opts.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+  }
+
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ensureOpen(): Promise<USBAdapterType> {
+    if (this.adapter?.device && this.adapter.endpoint) return this.adapter;
+    let USBAdapter: typeof USBAdapterType;
+    try {
+      USBAdapter = (await import('@node-escpos/usb-adapter')).default;
+    } catch (e) {
+      throw fault(this.name, `USB support is not available on this machine. ${USB_ALTERNATIVES}`, e);
+    }
+    let adapter: USBAdapterType;
+    try {
+      adapter = new USBAdapter(this.spec.vendorId, this.spec.productId);
+    } catch (e) {
+      throw fault(this.name, `not found (plugged in and switched on? On Linux the user also needs access to the device through a udev rule). ${USB_ALTERNATIVES}`, e);
+    }
+    try {
+      await timeoutAfter(
+        new Promise<void>((resolve, reject) => adapter.open((err) => (err ? reject(err) : resolve()))),
+        this.openTimeoutMs,
+        () => new Error(`did not open within ${this.openTimeoutMs} ms`),
+      );
+    } catch (e) {
+      adapter.close(() => undefined);
+      throw fault(this.name, `cannot open the device (another driver may hold it). ${USB_ALTERNATIVES}`, e);
+    }
+    adapter.on('disconnect', () => {
+      if (this.adapter === adapter) this.adapter = null;
+    });
+    this.adapter = adapter;
+    return adapter;
+  }
+
+  private transferOut(adapter: USBAdapterType, bytes: Buffer, timeoutMs: number): Promise<void> {
+    const ep = adapter.endpoint;
+    if (!ep) return Promise.reject(new Error('the printer has no output endpoint'));
+    ep.timeout = timeoutMs;
+    return new Promise((resolve, reject) => ep.transfer(bytes, (err) => (err ? reject(err) : resolve())));
+  }
+
+  write(bytes: Buffer, opts: WriteOptions = {}): Promise<void> {
+    const timeoutMs = opts.timeoutMs ?? this.writeTimeoutMs;
+    return this.serial(async () => {
+      const adapter = await this.ensureOpen();
+      try {
+        await timeoutAfter(this.transferOut(adapter, bytes, timeoutMs), timeoutMs + 500, () => fault(this.name, `the printer did not take the job within ${timeoutMs} ms (off, busy, cover open or out of paper?)`));
+      } catch (e) {
+        this.drop();
+        if (e instanceof AppError) throw e;
+        throw fault(this.name, 'write failed (unplugged?)', e);
+      }
+    });
+  }
+
+  status(timeoutMs: number): Promise<PrinterStatus> {
+    return this.serial(async () => {
+      let adapter: USBAdapterType;
+      try {
+        adapter = await this.ensureOpen();
+      } catch (e) {
+        return { state: 'unreachable', coverOpen: false, paper: 'unknown', error: null, summary: (e as Error).message, raw: [] };
+      }
+      const inEp = adapter.deviceToPcEndpoint;
+      if (!inEp) return noAnswerStatus(timeoutMs);
+      const deadline = Date.now() + timeoutMs;
+      const raw: number[] = [];
+      for (const n of [1, 2, 3, 4] as const) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        try {
+          await this.transferOut(adapter, statusRequest(n), left);
+          inEp.timeout = Math.max(1, deadline - Date.now());
+          const data = await new Promise<Buffer | undefined>((resolve, reject) => inEp.transfer(64, (err, d) => (err ? reject(err) : resolve(d))));
+          const b = data ? [...data].reverse().find(isStatusByte) : undefined;
+          if (b === undefined) break;
+          raw.push(b);
+        } catch {
+          break;
+        }
+      }
+      return raw.length ? parseStatusBytes(raw) : noAnswerStatus(timeoutMs);
+    });
+  }
+
+  private drop(): void {
+    const a = this.adapter;
+    this.adapter = null;
+    try {
+      a?.close(() => undefined);
+    } catch {
+      // already gone with the device
+    }
+  }
+
+  close(): Promise<void> {
+    return this.serial(async () => this.drop());
+  }
 }
