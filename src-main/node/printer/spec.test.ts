@@ -7,6 +7,8 @@ describe('parsePrinterSpec', () => {
     expect(parsePrinterSpec('serial:/dev/ttyS0?baud=38400')).toEqual({ kind: 'serial', path: '/dev/ttyS0', baudRate: 38400 });
     expect(parsePrinterSpec('serial:COM3')).toEqual({ kind: 'serial', path: 'COM3', baudRate: 38400 });
     expect(parsePrinterSpec('serial:/dev/ttyUSB0?baud=9600')).toEqual({ kind: 'serial', path: '/dev/ttyUSB0', baudRate: 9600 });
+    expect(parsePrinterSpec('serial:/dev/ttyS1?baud=19200&flow=rtscts')).toEqual({ kind: 'serial', path: '/dev/ttyS1', baudRate: 19200, flow: 'rtscts' });
+    expect(parsePrinterSpec('serial:/dev/ttyS1?flow=none')).toEqual({ kind: 'serial', path: '/dev/ttyS1', baudRate: 38400 });
     expect(parsePrinterSpec('tcp:192.168.1.50:9100')).toEqual({ kind: 'tcp', host: '192.168.1.50', port: 9100 });
     expect(parsePrinterSpec('tcp:printer.local')).toEqual({ kind: 'tcp', host: 'printer.local', port: 9100 });
     expect(parsePrinterSpec('tcp:[::1]:9101')).toEqual({ kind: 'tcp', host: '::1', port: 9101 });
@@ -15,7 +17,7 @@ describe('parsePrinterSpec', () => {
   });
 
   test('formats back to the same string', () => {
-    for (const s of ['serial:/dev/ttyS0?baud=38400', 'tcp:10.0.0.5:9100', 'tcp:[::1]:9101', 'file:/tmp/x', 'usb:04b8:0e15']) {
+    for (const s of ['serial:/dev/ttyS0?baud=38400', 'serial:COM3?baud=9600&flow=rtscts', 'tcp:10.0.0.5:9100', 'tcp:[::1]:9101', 'file:/tmp/x', 'usb:04b8:0e15']) {
       expect(formatPrinterSpec(parsePrinterSpec(s))).toBe(s);
     }
   });
@@ -26,6 +28,7 @@ describe('parsePrinterSpec', () => {
     ['serial:', /needs a port path/],
     ['serial:/dev/ttyS0?baud=12345', /baud must be one of/],
     ['serial:/dev/ttyS0?parity=even', /unknown serial option "parity"/],
+    ['serial:/dev/ttyS0?flow=xonxoff', /flow must be rtscts or none/],
     ['tcp::9100', /host name/],
     ['tcp:host:99999', /port must be 1–65535/],
     ['tcp:host:abc', /port must be/],

@@ -2,13 +2,14 @@ import { AppError } from '../../common/errors';
 
 /**
  * Where a printer is, written as one string in config and on the command line:
- *   serial:/dev/ttyS0?baud=38400   (also COM3 on Windows; baud defaults to 38400)
+ *   serial:/dev/ttyS0?baud=38400   (also COM3 on Windows; baud defaults to 38400;
+ *                                   &flow=rtscts for printers wired with hardware flow control)
  *   tcp:192.168.1.50:9100          (port defaults to 9100)
  *   file:/var/spool/madoguchi      (each job becomes a .bin file; for testing and print servers)
  *   usb:04b8:0202                  (vendor:product id in hex)
  */
 export type PrinterSpec =
-  | { kind: 'serial'; path: string; baudRate: number }
+  | { kind: 'serial'; path: string; baudRate: number; flow?: 'rtscts' }
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'file'; dir: string }
   | { kind: 'usb'; vendorId: number; productId: number };
@@ -34,16 +35,21 @@ export function parsePrinterSpec(s: string): PrinterSpec {
       const [path, query] = splitOnce(rest, '?');
       if (!path) throw bad(spec, 'serial needs a port path, e.g. serial:/dev/ttyS0 or serial:COM3');
       let baudRate = DEFAULT_BAUD;
+      let flow: 'rtscts' | undefined;
       if (query !== undefined) {
         for (const pair of query.split('&').filter(Boolean)) {
           const [k, v] = splitOnce(pair, '=');
-          if (k !== 'baud') throw bad(spec, `unknown serial option "${k}" (only baud=… is allowed)`);
-          const n = Number(v);
-          if (!BAUDS.includes(n)) throw bad(spec, `baud must be one of ${BAUDS.join(', ')}, got "${v ?? ''}"`);
-          baudRate = n;
+          if (k === 'baud') {
+            const n = Number(v);
+            if (!BAUDS.includes(n)) throw bad(spec, `baud must be one of ${BAUDS.join(', ')}, got "${v ?? ''}"`);
+            baudRate = n;
+          } else if (k === 'flow') {
+            if (v !== 'rtscts' && v !== 'none') throw bad(spec, `flow must be rtscts or none, got "${v ?? ''}"`);
+            flow = v === 'rtscts' ? 'rtscts' : undefined;
+          } else throw bad(spec, `unknown serial option "${k}" (allowed: baud=…, flow=rtscts)`);
         }
       }
-      return { kind: 'serial', path, baudRate };
+      return flow ? { kind: 'serial', path, baudRate, flow } : { kind: 'serial', path, baudRate };
     }
     case 'tcp': {
       // [v6::addr]:port, host:port or host.
@@ -75,7 +81,7 @@ export function parsePrinterSpec(s: string): PrinterSpec {
 export function formatPrinterSpec(p: PrinterSpec): string {
   switch (p.kind) {
     case 'serial':
-      return `serial:${p.path}?baud=${p.baudRate}`;
+      return `serial:${p.path}?baud=${p.baudRate}${p.flow ? `&flow=${p.flow}` : ''}`;
     case 'tcp':
       return `tcp:${p.host.includes(':') ? `[${p.host}]` : p.host}:${p.port}`;
     case 'file':

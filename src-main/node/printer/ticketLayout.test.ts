@@ -97,6 +97,10 @@ describe('renderTicket', () => {
     expect(decodedText(items)).toContain('1かいの 3ばん まどぐちへ どうぞ');
   });
 
+  test('estimated wait is printed when known', () => {
+    expect(decodedText(decodeEscPos(renderTicket({ ...sampleTicket, estimatedWaitMin: 17.6 })))).toContain('お待ちの方 4 人 (約 18 分)');
+  });
+
   test('reprints say so', () => {
     expect(decodedText(decodeEscPos(renderTicket({ ...sampleTicket, reprint: true })))).toContain('【再発行】');
     expect(decodedText(decodeEscPos(renderTicket(sampleTicket)))).not.toContain('再発行');

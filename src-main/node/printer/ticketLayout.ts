@@ -19,6 +19,8 @@ export interface TicketPrint {
   firstStop: { name: string; counter?: string; floor?: string };
   laterStops: string[];
   waitingAhead: number;
+  /** Estimated wait in minutes, printed next to the queue length when known. */
+  estimatedWaitMin?: number;
   qrPayload: string;
   lang: string;
   /** The short text in the visitor's language. */
@@ -122,7 +124,8 @@ export function renderTicket(t: TicketPrint): Buffer {
   }
 
   w.line(`発行 ${formatIssuedAt(t.issuedAt)}  ${t.stationName}`, { align: 'left' });
-  w.line(`お待ちの方 ${t.waitingAhead} 人`, { align: 'left' });
+  const est = t.estimatedWaitMin !== undefined && Number.isFinite(t.estimatedWaitMin) ? ` (約 ${Math.max(1, Math.round(t.estimatedWaitMin))} 分)` : '';
+  w.line(`お待ちの方 ${t.waitingAhead} 人${est}`, { align: 'left' });
   b.align('center').qr(t.qrPayload, { moduleSize: paper === 58 ? 4 : 6, level: 'M' }).line();
   b.kanjiOff().feed(2).cut('partial', 0);
   return b.build();
@@ -141,7 +144,7 @@ export function renderTestPage(info: TestPageInfo): Buffer {
   const paper = info.paperWidthMm ?? 80;
   const w = new TicketWriter(paper);
   const b = w.b;
-  w.line('Madoguchi 印刷テスト', { size: [2, 2], bold: true });
+  w.line('Madoguchi 印刷テスト', { size: [paper === 58 ? 1 : 2, 2], bold: true });
   w.line(`${paper}mm  ${formatIssuedAt(info.now ?? new Date().toISOString())}`);
   w.line(info.printer.length > 40 ? info.printer.slice(0, 40) : info.printer, { asText: /^[\x20-\x7e]*$/.test(info.printer) });
   w.blank();

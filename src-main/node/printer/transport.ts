@@ -55,9 +55,9 @@ export function openTransport(spec: PrinterSpec | string, opts: TransportOptions
   }
 }
 
-function fault(name: string, what: string, cause?: unknown): AppError {
+function fault(name: string, what: string, cause?: unknown, advice?: string): AppError {
   const why = cause instanceof Error ? `: ${cause.message.replace(/^Error: /, '')}` : '';
-  return new AppError('printer-fault', `${name}: ${what}${why}`, { field: 'printer', cause });
+  return new AppError('printer-fault', `${name}: ${what}${why}${advice ? `. ${advice}` : ''}`, { field: 'printer', cause });
 }
 
 function timeoutAfter<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
@@ -116,8 +116,15 @@ abstract class StreamTransport implements PrinterTransport {
     this.rxWaiter?.();
   }
 
+  /** Time the line itself needs for this many bytes; 0 where the link is not the bottleneck. */
+  protected lineTimeMs(_bytes: number): number {
+    return 0;
+  }
+
   write(bytes: Buffer, opts: WriteOptions = {}): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? this.writeTimeoutMs;
+    // A raster-heavy page takes seconds at 38400 baud; the timeout must not count that as a fault.
+    const lineMs = this.lineTimeMs(bytes.length);
+    const timeoutMs = opts.timeoutMs ?? (lineMs > 0 ? Math.max(this.writeTimeoutMs, 2 * lineMs + 5_000) : this.writeTimeoutMs);
     return this.serial(async () => {
       const s = await this.ensureOpen();
       const sent = (async () => {
@@ -219,7 +226,7 @@ class SerialTransport extends StreamTransport {
   }
 
   protected async connect(): Promise<SerialPort> {
-    const port = new SerialPort({ path: this.spec.path, baudRate: this.spec.baudRate, autoOpen: false });
+    const port = new SerialPort({ path: this.spec.path, baudRate: this.spec.baudRate, rtscts: this.spec.flow === 'rtscts', autoOpen: false });
     try {
       await timeoutAfter(
         new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve()))),
@@ -235,6 +242,11 @@ class SerialTransport extends StreamTransport {
 
   protected flushOut(s: SerialPort | Socket): Promise<void> {
     return new Promise((resolve, reject) => (s as SerialPort).drain((e) => (e ? reject(e) : resolve())));
+  }
+
+  /** 10 bits a byte on the wire (start, 8 data, stop). */
+  protected override lineTimeMs(bytes: number): number {
+    return Math.ceil((bytes * 10 * 1000) / this.spec.baudRate);
   }
 }
 
@@ -347,13 +359,13 @@ class UsbTransport implements PrinterTransport {
     try {
       USBAdapter = (await import('@node-escpos/usb-adapter')).default;
     } catch (e) {
-      throw fault(this.name, `USB support is not available on this machine. ${USB_ALTERNATIVES}`, e);
+      throw fault(this.name, 'USB support is not available on this machine', e, USB_ALTERNATIVES);
     }
     let adapter: USBAdapterType;
     try {
       adapter = new USBAdapter(this.spec.vendorId, this.spec.productId);
     } catch (e) {
-      throw fault(this.name, `not found (plugged in and switched on? On Linux the user also needs access to the device through a udev rule). ${USB_ALTERNATIVES}`, e);
+      throw fault(this.name, 'not found (plugged in and switched on? On Linux the user also needs access to the device through a udev rule)', e, USB_ALTERNATIVES);
     }
     try {
       await timeoutAfter(
@@ -363,7 +375,7 @@ class UsbTransport implements PrinterTransport {
       );
     } catch (e) {
       adapter.close(() => undefined);
-      throw fault(this.name, `cannot open the device (another driver may hold it). ${USB_ALTERNATIVES}`, e);
+      throw fault(this.name, 'cannot open the device (another driver may hold it)', e, USB_ALTERNATIVES);
     }
     adapter.on('disconnect', () => {
       if (this.adapter === adapter) this.adapter = null;
