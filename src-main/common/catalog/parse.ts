@@ -27,6 +27,9 @@ export const CATALOG_FILES = {
 
 export const localeFile = (lang: string): string => `locales/${lang}/catalog.json`;
 
+/** Headings of a printed or spoken guidance list (CLI text, printed list). */
+export const LIST_TEXT_KEYS = ['title', 'route', 'counter', 'floor', 'deadline', 'availableFrom', 'bring', 'bringAll', 'online', 'forms', 'members', 'fee', 'convenienceStore', 'toConfirm', 'warnings', 'none', 'oneStop', 'wanted', 'yen'] as const;
+
 /** Statuses and other fixed words every language must name. */
 const FIXED_TEXT_KEYS = [
   ...LIFE_EVENTS.map((e) => `event.${e}`),
@@ -36,6 +39,7 @@ const FIXED_TEXT_KEYS = [
   ...ROLES.map((r) => `value.role.${r}`),
   ...AGE_BAND_IDS.map((b) => `value.ageBand.${b}`),
   ...['yes', 'no', 'unknown'].map((a) => `answer.${a}`),
+  ...LIST_TEXT_KEYS.map((k) => `list.${k}`),
 ];
 
 function parseFile<S extends z.ZodType>(schema: S, raw: unknown, file: string, issues: CatalogIssue[]): z.infer<S> | undefined {

@@ -147,9 +147,9 @@ function toItem(m: ProcedureMatch, facts: Facts, catalog: Catalog, ctx: EvalCont
     // An option without an address the city configured is not shown: no invented links.
     if (opt && opt.url) online.push({ kind: opt.kind, url: opt.url, label: catalogText(catalog, `online.${o}`, lang) });
   }
+  // Key order is the CLI's JSON contract: id … deadline first, extras after.
   const item: GuidanceItem = {
     id: p.id,
-    name: catalogText(catalog, `procedure.${p.id}`, lang),
     department: p.department,
     counter: dep?.counter ?? '',
     route: m.route,
@@ -160,6 +160,7 @@ function toItem(m: ProcedureMatch, facts: Facts, catalog: Catalog, ctx: EvalCont
     online,
     forms: [...p.forms],
     deadline,
+    name: catalogText(catalog, `procedure.${p.id}`, lang),
     events: m.events,
     place,
     departmentName: catalogText(catalog, `department.${p.department}`, lang),
@@ -209,7 +210,7 @@ export function guide(facts: unknown, catalog: Catalog, opts: { lang?: string; t
  * The places a visit must go, in order: the one-stop counter for accept/proxy items, then each
  * department with a refer item in the building's route order. refer-optional items are offered, not routed.
  */
-export function visitRoute(items: GuidanceItem[], catalog: Catalog): string[] {
+export function visitRoute(items: ReadonlyArray<Pick<GuidanceItem, 'route' | 'department'>>, catalog: Catalog): string[] {
   const route: string[] = [];
   if (items.some((i) => i.route === 'accept' || i.route === 'proxy')) route.push(catalog.oneStop);
   const referred = new Set(items.filter((i) => i.route === 'refer').map((i) => i.department));

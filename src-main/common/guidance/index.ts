@@ -1,0 +1,24 @@
+export { guide, guideFacts, matchProcedures, sortAlongRoute, visitBring, visitRoute, deadlineFor, type GuidanceItem, type GuidanceResult, type ProcedureMatch } from './guide';
+export {
+  validateFacts,
+  effectiveBirthDate,
+  defaultMember,
+  LIFE_EVENTS,
+  ROLES,
+  INSURANCES,
+  PENSIONS,
+  CERTIFICATES,
+  MOVE_PLACES,
+  type Facts,
+  type Member,
+  type Household,
+  type LifeEvent,
+  type Role,
+  type Insurance,
+  type Pension,
+  type Certificate,
+  type MovePlace,
+  type Tri,
+  type Count,
+} from './facts';
+export { generateHousehold, mulberry32, type Rng } from './generate';

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { catalogText } from '../../../common/catalog/texts';
+import type { Catalog } from '../../../common/catalog/types';
+import { AppError } from '../../../common/errors';
+import { guide, visitBring, visitRoute, type GuidanceResult } from '../../../common/guidance/guide';
+import { rubyToParens } from '../../../common/i18n/ruby';
+import { defaultCatalog, loadCatalog } from '../../catalog/load';
+import { stringFlag, requiredFlag, type CliCommand, type CliIO } from '../command';
+
+async function readFacts(src: string, io: CliIO): Promise<unknown> {
+  let text: string;
+  if (src === '-') text = await io.readStdin();
+  else {
+    try {
+      text = readFileSync(resolve(src), 'utf8');
+    } catch (e) {
+      throw new AppError('bad-input', `cannot read facts file "${src}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { field: 'facts' });
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new AppError('bad-facts', `not valid JSON: ${(e as Error).message}`, { field: 'facts' });
+  }
+}
+
+export function catalogFromFlag(dir: string | undefined): Catalog {
+  return dir === undefined ? defaultCatalog() : loadCatalog(resolve(dir));
+}
+
+/** A readable list for a person, in the visitor's language (readings in brackets for やさしい日本語). */
+export function formatGuidanceText(result: GuidanceResult, catalog: Catalog, lang: string): string[] {
+  const t = (k: string): string => rubyToParens(catalogText(catalog, k, lang));
+  const lines: string[] = [t('list.title')];
+  if (result.procedures.length === 0) lines.push(`  ${t('list.none')}`);
+  else {
+    const places = visitRoute(result.procedures, catalog).map((d) => {
+      const dep = catalog.departments[d];
+      const name = d === catalog.oneStop ? t('list.oneStop') : t(`department.${d}`);
+      return `${name} (${t('list.counter')} ${dep?.counter ?? '?'}${dep?.floor ? `, ${dep.floor}` : ''})`;
+    });
+    lines.push(`${t('list.route')}: ${places.join(' → ')}`, '');
+    result.procedures.forEach((p, i) => {
+      const head = `${i + 1}. ${rubyToParens(p.name)} [${t(`status.${p.status}`)}${p.wanted ? `, ${t('list.wanted')}` : ''}]`;
+      lines.push(head);
+      lines.push(`   ${t(`route.${p.route}`)} / ${t(`delivery.${p.delivery}`)} / ${rubyToParens(p.departmentName)} — ${t('list.counter')} ${p.counter}${p.floor ? ` (${p.floor})` : ''}`);
+      if (p.members.length > 0) lines.push(`   ${t('list.members')}: ${p.members.map((m) => `#${m + 1}`).join(', ')}`);
+      if (p.deadline) lines.push(`   ${t('list.deadline')}: ${p.deadline}`);
+      if (p.availableFrom) lines.push(`   ${t('list.availableFrom')}: ${p.availableFrom}`);
+      if (p.fee !== undefined) lines.push(`   ${t('list.fee')}: ${p.fee} ${t('list.yen')}`);
+      if (p.convenienceStore) lines.push(`   ${t('list.convenienceStore')}`);
+      if (p.bring.length > 0) lines.push(`   ${t('list.bring')}: ${p.bring.map((b) => rubyToParens(b.name)).join(' / ')}`);
+      if (p.forms.length > 0) lines.push(`   ${t('list.forms')}: ${p.forms.map((f) => t(`form.${f}`)).join(' / ')}`);
+      for (const o of p.online) lines.push(`   ${t('list.online')}: ${rubyToParens(o.label)} ${o.url}`);
+      if (p.toConfirm && p.toConfirm.length > 0) lines.push(`   ${t('list.toConfirm')}: ${p.toConfirm.join(', ')}`);
+    });
+    const all = visitBring(result.procedures);
+    if (all.length > 0) {
+      lines.push('', `${t('list.bringAll')}:`);
+      for (const b of all) lines.push(`  - ${rubyToParens(b.name)}`);
+    }
+  }
+  if (result.warnings.length > 0) {
+    lines.push('', `${t('list.warnings')}:`);
+    for (const w of result.warnings) lines.push(`  ! ${w}`);
+  }
+  return lines;
+}
+
+export const commands: CliCommand[] = [
+  {
+    name: 'guide',
+    summary: 'Print the guidance list (procedures, route, what to bring) for a visit facts file',
+    usage: 'guide --facts FILE|- [--lang ja|ja-easy|en|pt-BR|es|vi|zh-CN|tl] [--format json|text] [--catalog DIR]',
+    options: {
+      facts: { type: 'string' },
+      lang: { type: 'string' },
+      format: { type: 'string' },
+      catalog: { type: 'string' },
+    },
+    async run(args, io) {
+      const src = requiredFlag(args, 'facts');
+      const format = stringFlag(args, 'format') ?? 'json';
+      if (format !== 'json' && format !== 'text') throw new AppError('bad-input', `--format must be json or text, got "${format}"`, { field: 'format' });
+      const catalog = catalogFromFlag(stringFlag(args, 'catalog'));
+      const lang = stringFlag(args, 'lang') ?? 'ja';
+      if (!catalog.languages.includes(lang)) throw new AppError('bad-input', `unknown language "${lang}"; available: ${catalog.languages.join(', ')}`, { field: 'lang' });
+      const raw = await readFacts(src, io);
+      const result = guide(raw, catalog, { lang });
+      if (format === 'json') io.out(JSON.stringify({ procedures: result.procedures, warnings: result.warnings }, null, 2));
+      else for (const l of formatGuidanceText(result, catalog, lang)) io.out(l);
+      return 0;
+    },
+  },
+];
