@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MethodDef } from './define';
+import { counterMethods, displayMethods } from './counter';
 import { kioskMethods } from './kiosk';
 import { sessionMethods } from './session';
 import { syncMethods } from './sync';
@@ -11,6 +12,8 @@ import { syncMethods } from './sync';
 export const api = {
   ...sessionMethods,
   ...kioskMethods,
+  ...counterMethods,
+  ...displayMethods,
   ...syncMethods,
 } satisfies Record<string, MethodDef>;
 
@@ -18,6 +21,6 @@ export type Api = typeof api;
 export type MethodName = keyof Api;
 export type MethodInput<M extends MethodName> = z.input<Api[M]['input']>;
 export type MethodArgs<M extends MethodName> = z.output<Api[M]['input']>;
-export type MethodOutput<M extends MethodName> = NonNullable<Api[M]['__output']>;
+export type MethodOutput<M extends MethodName> = Api[M] extends MethodDef<infer _I, infer O> ? O : never;
 export type { Result } from './define';
 export type { PushMap, PushName, PushMessage } from './push';

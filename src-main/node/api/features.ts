@@ -1,4 +1,6 @@
 import type { App } from '../app/app';
+import { registerCounter } from './counter';
+import { registerDisplay } from './display';
 import { registerKiosk } from './kiosk';
 import { registerSession } from './session';
 import { registerSync } from './sync';
@@ -7,5 +9,7 @@ import { registerSync } from './sync';
 export function registerFeatures(app: App): void {
   registerSession(app);
   registerKiosk(app);
+  registerCounter(app);
+  registerDisplay(app);
   registerSync(app);
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../app/app';
 import { createHost } from '../../http/host';
+import { seedDemoStaff } from '../../staff/demo';
 import { APP_ROOT, defaultDataDir, ensureDemoSetup } from '../../terminal/dataFolder';
 import { intFlag, stringFlag, type CliCommand } from '../command';
 
@@ -21,6 +22,7 @@ export const commands: CliCommand[] = [
       const hostAddr = stringFlag(args, 'host') ?? '127.0.0.1';
       if (!existsSync(join(RENDERER_DIR, 'index.html'))) io.err('warning: dist-renderer/ is missing; run "npm run build:renderer" (npm run web builds it).');
       const app = createApp(dataDir, configFile ? { configFile } : {});
+      if (seedDemoStaff(app.terminal).created) io.out('demo staff: shimin01 / kokuho01 / nenkin01 / kaigo01 / kodomo01 (PIN 1111), super01 (PIN 9999)');
       const server = createHost(app, { staticDir: RENDERER_DIR });
       await new Promise<void>((ok, fail) => {
         server.once('error', fail);
