@@ -216,6 +216,7 @@ export function validateFacts(raw: unknown, opts: { today?: IsoDate } = {}): { f
   if (raw.household !== undefined) {
     if (!isObj(raw.household)) bad('household', 'must be an object');
     for (const [k, v] of Object.entries(raw.household)) {
+      if (v === undefined) continue;
       const spec = HOUSEHOLD_FIELDS[k];
       if (!spec) {
         warnings.push(`unknown field "household.${k}" ignored`);
@@ -232,6 +233,7 @@ export function validateFacts(raw: unknown, opts: { today?: IsoDate } = {}): { f
     const role = checkField(MEMBER_FIELDS.role!, rm.role ?? 'other', `${at}.role`) as Role;
     const m = defaultMember(role);
     for (const [k, v] of Object.entries(rm)) {
+      if (v === undefined) continue; // JS callers' absent fields
       const spec = MEMBER_FIELDS[k];
       if (!spec) {
         warnings.push(`unknown field "${at}.${k}" ignored`);
