@@ -1,5 +1,8 @@
 import type { Migration } from '../migrate';
 import { migration as core } from './001-core';
+import { migration as printJobs } from './002-print-jobs';
+import { migration as staff } from './003-staff';
+import { migration as residents } from './004-residents';
 
 /** The explicit, ordered list of schema steps (checked at start: 1..N, no gaps). */
-export const migrations: readonly Migration[] = [core];
+export const migrations: readonly Migration[] = [core, printJobs, staff, residents];
