@@ -1,0 +1,124 @@
+import { dirname, join } from 'node:path';
+import { FONT_JA, FONT_LATIN, FONT_SC, fontHas } from '../fonts';
+
+/**
+ * Text on a PDF page in several fonts: each run of characters gets the first font that really has
+ * their glyphs (read from the font's cmap), so a rare kanji such as 𠮷 (U+20BB7, outside the BMP,
+ * missing from BIZ UDGothic) is drawn by Noto Sans JP instead of becoming a blank box. pdfkit
+ * embeds each TrueType font as a subset of the glyphs used.
+ */
+
+/** Noto Sans JP (npm @expo-google-fonts/noto-sans-jp): JIS X 0213 coverage, incl. 𠮷. */
+export const FONT_JA_EXTENDED = join(dirname(require.resolve('@expo-google-fonts/noto-sans-jp/package.json')), '400Regular', 'NotoSansJP_400Regular.ttf');
+
+const NAMES: Record<string, string> = { [FONT_JA]: 'ja', [FONT_JA_EXTENDED]: 'ja-ext', [FONT_LATIN]: 'latin', [FONT_SC]: 'sc' };
+
+export interface PdfDoc {
+  registerFont(name: string, src: string): unknown;
+  font(name: string): unknown;
+  fontSize(size: number): unknown;
+  widthOfString(text: string, opts?: object): number;
+  text(text: string, x: number, y: number, opts?: object): unknown;
+}
+
+export function registerFonts(doc: PdfDoc): void {
+  for (const [file, name] of Object.entries(NAMES)) doc.registerFont(name, file);
+}
+
+/** Font order by text language: Japanese forms use the Japanese font even for ASCII, so a line reads evenly. */
+export function fontOrder(lang: string, cp: number): string[] {
+  const cjk = (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xffef) || (cp >= 0x20000 && cp <= 0x3ffff) || (cp >= 0x3000 && cp <= 0x303f);
+  if (/^zh/i.test(lang)) return cjk ? [FONT_SC, FONT_JA, FONT_JA_EXTENDED, FONT_LATIN] : [FONT_LATIN, FONT_SC, FONT_JA];
+  if (lang === 'ja' || lang === 'ja-easy') return [FONT_JA, FONT_JA_EXTENDED, FONT_LATIN, FONT_SC];
+  return cjk ? [FONT_JA, FONT_JA_EXTENDED, FONT_SC, FONT_LATIN] : [FONT_LATIN, FONT_JA, FONT_JA_EXTENDED, FONT_SC];
+}
+
+export interface Run {
+  text: string;
+  font: string;
+}
+
+/** Splits text into runs, one font each; a space or ASCII mark stays with the run it sits in. */
+export function textRuns(text: string, lang = 'ja'): Run[] {
+  const runs: Run[] = [];
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const last = runs[runs.length - 1];
+    const neutral = cp === 0x20 || cp === 0x3000 || (cp < 0x80 && !/[A-Za-z]/.test(ch));
+    const order = fontOrder(lang, cp);
+    const font = neutral && last && fontHas(last.font, cp) ? last.font : (order.find((f) => fontHas(f, cp)) ?? order[0]!);
+    if (last && last.font === font) last.text += ch;
+    else runs.push({ text: ch, font });
+  }
+  return runs.map((r) => ({ text: r.text, font: NAMES[r.font] ?? 'ja' }));
+}
+
+export function measure(doc: PdfDoc, runs: Run[], size: number): number {
+  let w = 0;
+  for (const r of runs) {
+    doc.font(r.font);
+    doc.fontSize(size);
+    w += doc.widthOfString(r.text);
+  }
+  return w;
+}
+
+/**
+ * Draws one line at (x, y = top of the line) and returns its width. Every run sits on one common
+ * baseline: fonts differ in ascent, and a fallback glyph must not jump up or down in a name.
+ */
+export function drawLine(doc: PdfDoc, runs: Run[], x: number, y: number, size: number): number {
+  let cx = x;
+  const baseline = y + size * 0.88;
+  for (const r of runs) {
+    doc.font(r.font);
+    doc.fontSize(size);
+    doc.text(r.text, cx, baseline, { lineBreak: false, baseline: 'alphabetic' });
+    cx += doc.widthOfString(r.text);
+  }
+  return cx - x;
+}
+
+export interface FitBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface FitOptions {
+  size: number;
+  lang?: string;
+  align?: 'left' | 'center' | 'right';
+  /** Vertical placement of the block in the box. */
+  valign?: 'top' | 'middle' | 'bottom';
+  padding?: number;
+}
+
+/**
+ * Draws lines inside a box, shrinking the font until every line fits both ways. It never cuts or
+ * drops text: a very long 方書 gets small, but it is all there. Returns the size used.
+ */
+export function drawFitted(doc: PdfDoc, lines: string[], box: FitBox, opts: FitOptions): number {
+  const lang = opts.lang ?? 'ja';
+  const pad = opts.padding ?? 1.5;
+  const w = Math.max(1, box.w - 2 * pad);
+  const h = Math.max(1, box.h - 2 * pad);
+  const rl = lines.filter((l) => l.length > 0).map((l) => textRuns(l, lang));
+  if (rl.length === 0) return opts.size;
+  const lineGap = 1.15;
+  let size = Math.min(opts.size, h / (rl.length * lineGap));
+  for (const runs of rl) {
+    const width = measure(doc, runs, size);
+    if (width > w) size = (size * w) / width;
+  }
+  const blockH = rl.length * size * lineGap;
+  let y = box.y + pad + (opts.valign === 'top' ? 0 : opts.valign === 'bottom' ? h - blockH : (h - blockH) / 2);
+  for (const runs of rl) {
+    const width = measure(doc, runs, size);
+    const x = box.x + pad + (opts.align === 'center' ? (w - width) / 2 : opts.align === 'right' ? w - width : 0);
+    drawLine(doc, runs, x, y, size);
+    y += size * lineGap;
+  }
+  return size;
+}

@@ -1,0 +1,132 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError, formatPath } from '../../common/errors';
+import { APP_ROOT } from '../terminal/dataFolder';
+
+/**
+ * A form as data (fixtures/forms/<id>.json): an A4 page with everything placed in millimetres from
+ * the top-left corner, font sizes in points, and fields bound to the resident, the visit, its facts
+ * or today. A city changes a layout by editing the file, not the code.
+ */
+const mm = z.number().min(0).max(300);
+const size = z.number().min(3).max(40);
+const bind = z.string().regex(/^(applicant|member|household|visit|facts|today|city)(\.[A-Za-z0-9_]+)*$/, 'must start with applicant, member, household, visit, facts, today or city');
+export const FORMATS = ['text', 'wareki', 'address', 'sex', 'postal', 'nationality', 'mark', 'yesno', 'kaigo', 'pension', 'welfare', 'techo', 'fiscalYear', 'insurance', 'age'] as const;
+const format = z.enum(FORMATS).default('text');
+
+const filter = z
+  .object({
+    minAge: z.number().int().min(0).optional(),
+    maxAge: z.number().int().min(0).optional(),
+    foreign: z.boolean().optional(),
+    kokuho: z.boolean().optional(),
+    koki: z.boolean().optional(),
+  })
+  .strict();
+export type MemberFilter = z.infer<typeof filter>;
+
+const column = z
+  .object({
+    header: z.string(),
+    x: mm,
+    w: mm,
+    /** Absent: a column the visitor fills in by hand (必要, 通数). */
+    bind: bind.optional(),
+    format,
+    size: size.default(10),
+    furigana: bind.optional(),
+    align: z.enum(['left', 'center', 'right']).default('left'),
+  })
+  .strict();
+
+const item = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), x: mm, y: mm, w: mm.optional(), text: z.string().min(1), size: size.default(10), align: z.enum(['left', 'center', 'right']).default('left') }).strict(),
+  z.object({ type: z.literal('box'), x: mm, y: mm, w: mm, h: mm, label: z.string().optional(), labelSize: size.default(6) }).strict(),
+  z.object({ type: z.literal('line'), x1: mm, y1: mm, x2: mm, y2: mm }).strict(),
+  z
+    .object({
+      type: z.literal('field'),
+      id: z.string().min(1),
+      x: mm,
+      y: mm,
+      w: mm,
+      h: mm,
+      label: z.string().optional(),
+      bind,
+      format,
+      size: size.default(11),
+      furigana: bind.optional(),
+      align: z.enum(['left', 'center', 'right']).default('left'),
+    })
+    .strict(),
+  /** Drawn empty, always: the visitor signs here by hand. */
+  z.object({ type: z.literal('signature'), x: mm, y: mm, w: mm, h: mm, label: z.string().default('署名') }).strict(),
+  z
+    .object({
+      type: z.literal('members'),
+      x: mm,
+      y: mm,
+      headerHeight: mm.default(7),
+      rowHeight: mm,
+      rows: z.number().int().min(1).max(20),
+      filter: filter.optional(),
+      columns: z.array(column).min(1),
+    })
+    .strict(),
+]);
+export type FormItem = z.infer<typeof item>;
+
+export const formTemplateSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
+    name: z.string().min(1),
+    page: z.literal('A4'),
+    /** household: one form for the household (members in a table); person: one page per member that matches `filter`. */
+    scope: z.enum(['household', 'person']),
+    filter: filter.optional(),
+    note: z.string().optional(),
+    items: z.array(item).min(1),
+  })
+  .strict();
+export type FormTemplate = z.infer<typeof formTemplateSchema>;
+
+export const FORMS_DIR = join(APP_ROOT, 'fixtures', 'forms');
+
+export function parseFormTemplate(raw: unknown, file: string): FormTemplate {
+  const r = formTemplateSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    const field = formatPath(i.path);
+    throw new AppError('bad-config', `${file}: ${field || '(root)'}: ${i.message}`, { field, details: r.error.issues.slice(0, 20).map((x) => ({ field: formatPath(x.path), message: x.message })) });
+  }
+  const t = r.data;
+  const ids = new Set<string>();
+  t.items.forEach((it, i) => {
+    if (it.type !== 'field') return;
+    if (ids.has(it.id)) throw new AppError('bad-config', `${file}: items[${i}].id: "${it.id}" is used twice`, { field: `items[${i}].id` });
+    ids.add(it.id);
+    if (it.bind.startsWith('member.') && t.scope !== 'person') throw new AppError('bad-config', `${file}: items[${i}].bind: "member.*" outside a members table needs scope "person"`, { field: `items[${i}].bind` });
+  });
+  if (!t.items.some((it) => it.type === 'signature')) throw new AppError('bad-config', `${file}: a form needs a signature box (the visitor only signs)`, { field: 'items' });
+  return t;
+}
+
+/** Every template in the folder, by id; each file is named after its form id. */
+export function loadFormTemplates(dir: string = FORMS_DIR): Map<string, FormTemplate> {
+  if (!existsSync(dir)) throw new AppError('bad-config', `no forms folder at ${dir}`, { field: 'forms' });
+  const out = new Map<string, FormTemplate>();
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    const file = join(dir, f);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new AppError('bad-config', `${file} is not valid JSON: ${(e as Error).message}`, { field: 'forms' });
+    }
+    const t = parseFormTemplate(raw, file);
+    if (`${t.id}.json` !== f) throw new AppError('bad-config', `${file}: id "${t.id}" must match the file name`, { field: 'id' });
+    out.set(t.id, t);
+  }
+  return out;
+}
