@@ -146,6 +146,11 @@ describe('madoguchi catalog check', () => {
       (d) => editJson(join(d, 'procedures.json'), (j) => (j.procedures[9].appearsWhen[0].if = { members: { field: 'hairColour', eq: 'red' } })),
       /procedures\.json: procedures\[9\]\.appearsWhen\[0\]\.if\.members\.field: no member fact named "hairColour"/,
     ],
+    [
+      'a fact no question asks',
+      (d) => editJson(join(d, 'questions.json'), (j) => (j.questions = j.questions.filter((q: { id: string }) => q.id !== 'pregnant'))),
+      /questions\.json: questions: no question asks "member\.pregnant".*ninpu-kenshin/,
+    ],
     ['a missing translation', (d) => editJson(join(d, 'locales/vi/catalog.json'), (j) => delete j.procedure['kokuho-join']), /locales\/vi\/catalog\.json: procedure\.kokuho-join: missing translation/],
     [
       'a procedure with no Japanese name',
@@ -170,7 +175,7 @@ describe('madoguchi catalog check', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(AppError);
       expect((e as AppError).code).toBe('bad-catalog');
-      expect((e as AppError).field).toMatch(/^(procedures\.json|locales\/(vi|ja)\/catalog\.json):/);
+      expect((e as AppError).field).toMatch(/^(procedures\.json|questions\.json|locales\/(vi|ja)\/catalog\.json):/);
     }
     // guide refuses it too, as bad input.
     const g = await cli(['guide', '--facts', join(FACTS_DIR, 'certificate.json'), '--catalog', dir]);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { AppError, formatPath } from '../errors';
 import { AGE_BAND_IDS } from '../dates/ageBands';
 import { LIFE_EVENTS, MEMBER_FIELDS, ROLES, VISIT_FIELDS, type LifeEvent } from '../guidance/facts';
-import { checkCondition, type Condition, type ConditionIssue } from './condition';
+import { checkCondition, factsRead, type Condition, type ConditionIssue } from './condition';
 import {
   bringFileSchema,
   DELIVERIES,
@@ -154,6 +154,24 @@ export function checkCatalog(bundle: CatalogBundle): { catalog?: Catalog; issues
       if (q.tier === 'follow-up' && !q.parent) issues.push({ file: F.questions, path: `questions[${i}].parent`, reason: 'a follow-up needs a parent question' });
       const memberType = q.type.startsWith('member-');
       if (memberType !== q.fact.startsWith('member.')) issues.push({ file: F.questions, path: `questions[${i}].type`, reason: `type "${q.type}" does not fit fact "${q.fact}"` });
+    });
+  }
+
+  // Every fact a condition reads must be askable, or the interview could never settle it.
+  if (questions && procs) {
+    const askable = new Set(questions.questions.map((q) => q.fact));
+    askable.add('member.role'); // given with the members answer
+    procs.procedures.forEach((p, i) => {
+      p.appearsWhen.forEach((r, j) => {
+        const read = new Set<string>();
+        if (r.if !== undefined) factsRead(r.if as Condition, read);
+        r.overrides?.forEach((o) => factsRead(o.if as Condition, read));
+        for (const f of read) {
+          if (f === 'members' || askable.has(f)) continue;
+          if (!(f in VISIT_FIELDS) && !(f.startsWith('member.') && (f === 'member.age' || f.slice(7) in MEMBER_FIELDS))) continue; // reported above
+          issues.push({ file: F.questions, path: 'questions', reason: `no question asks "${f}", which procedures[${i}].appearsWhen[${j}] (${p.id}) reads` });
+        }
+      });
     });
   }
 

@@ -159,6 +159,7 @@ const TRI_MEMBER_FIELDS = Object.entries(MEMBER_FIELDS)
 const WISHES = new Set(['wantsSealRegistration', 'wantsChildcare']);
 
 function setMemberAge(m: Record<string, unknown>, v: unknown): void {
+  if (v === 'unknown') return; // asked, nobody knows: stays without an age
   delete m.birthDate;
   delete m.ageBand;
   if (isIsoDate(v)) m.birthDate = v;
