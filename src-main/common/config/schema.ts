@@ -61,7 +61,8 @@ export const configSchema = z.object({
       keepOriginalIssueTime: z.boolean().default(true),
     })
     .default({ recallsBeforeNoShow: 2, keepOriginalIssueTime: true }),
-  sync: z.object({ server: z.string().url(), token: z.string().min(8) }).optional(),
+  /** Sync service: node.id must equal the terminal id enrolled there. `ca`: PEM file of a private CA for https. */
+  sync: z.object({ server: z.string().url(), token: z.string().min(8), ca: z.string().min(1).optional() }).optional(),
   /** Electron app updates from a LAN folder IT serves (generic provider); absent = no updates. */
   updates: z
     .object({

@@ -1,0 +1,91 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { AppError } from '../../../common/errors';
+import type { SyncStatus } from '../../../common/sync/protocol';
+import { SyncClient, stationClaimsOf } from '../../sync/client';
+import { HttpTransport } from '../../sync/transport';
+import { defaultDataDir, openTerminal, type Terminal } from '../../terminal/dataFolder';
+import { intFlag, stringFlag, type CliCommand, type CommandArgs } from '../command';
+
+const options = {
+  data: { type: 'string' },
+  server: { type: 'string' },
+  token: { type: 'string' },
+  ca: { type: 'string' },
+  interval: { type: 'string' },
+} as const;
+
+function clientFor(args: CommandArgs): { terminal: Terminal; client: SyncClient } {
+  const terminal = openTerminal(resolve(stringFlag(args, 'data') ?? defaultDataDir()));
+  try {
+    const cfg = terminal.config;
+    const server = stringFlag(args, 'server') ?? cfg.sync?.server;
+    const token = stringFlag(args, 'token') ?? cfg.sync?.token;
+    if (!server) throw new AppError('bad-input', 'no sync server: pass --server URL or set "sync.server" in config.json', { field: 'server' });
+    if (!token) throw new AppError('bad-input', 'no token: pass --token T (from "madoguchi sync-server enroll") or set "sync.token" in config.json', { field: 'token' });
+    const caOpt = stringFlag(args, 'ca') ?? (cfg.sync?.ca ? (isAbsolute(cfg.sync.ca) ? cfg.sync.ca : join(terminal.dataDir, cfg.sync.ca)) : undefined);
+    const transport = new HttpTransport({ server, token, ...(caOpt ? { caFile: caOpt } : {}) });
+    const client = new SyncClient({ store: terminal.store, transport, stations: stationClaimsOf(cfg), serverLabel: new URL(server).origin, intervalMs: intFlag(args, 'interval', 5000, 100) });
+    return { terminal, client };
+  } catch (e) {
+    terminal.close();
+    throw e;
+  }
+}
+
+function describe(s: SyncStatus): string {
+  return `${s.state}${s.lastSyncAt ? `, last sync ${s.lastSyncAt}` : ''}, outbox ${s.outbox}${s.message ? ` — ${s.message}` : ''}`;
+}
+
+export const commands: CliCommand[] = [
+  {
+    name: 'sync once',
+    summary: "Push this terminal's new events to the sync server and pull what it lacks, once",
+    usage: 'sync once [--data DIR] [--server URL --token T] [--ca FILE]   (server and token default to config.sync)',
+    options,
+    async run(args, io) {
+      const { terminal, client } = clientFor(args);
+      try {
+        const r = await client.syncOnce().catch(() => null);
+        const s = client.status();
+        if (!r) {
+          io.err(`madoguchi sync once: ${describe(s)}`);
+          return 1;
+        }
+        io.out(`pushed ${r.pushed}, pulled ${r.pulled}, duplicates ${r.duplicates}; ${describe(s)}`);
+        if (s.skew?.flagged || s.conflicts?.length) io.err(`warning: ${s.message ?? ''}`);
+        return 0;
+      } finally {
+        await client.stop();
+        terminal.close();
+      }
+    },
+  },
+  {
+    name: 'sync run',
+    summary: 'Keep this terminal in sync in the background (stream, backoff) until stopped',
+    usage: 'sync run [--data DIR] [--server URL --token T] [--ca FILE] [--interval MS]',
+    options,
+    async run(args, io) {
+      const { terminal, client } = clientFor(args);
+      let last = '';
+      client.on('state', (s: SyncStatus) => {
+        const line = describe({ ...s, lastSyncAt: undefined } as SyncStatus);
+        if (line !== last) {
+          last = line;
+          (s.state === 'error' ? io.err : io.out)(`[sync] ${describe(s)}`);
+        }
+      });
+      client.run();
+      return new Promise<number>((done) => {
+        const stop = () => {
+          void client.stop().then(() => {
+            terminal.close();
+            done(client.status().state === 'error' ? 1 : 0);
+          });
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    },
+  },
+];

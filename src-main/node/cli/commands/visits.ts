@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { AppError } from '../../../common/errors';
+import { defaultDataDir, openTerminal } from '../../terminal/dataFolder';
+import { stringFlag, type CliCommand } from '../command';
+
+export const commands: CliCommand[] = [
+  {
+    name: 'visits list',
+    summary: "List the visits this terminal's database holds for a business day",
+    usage: 'visits list [--data DIR] [--date YYYY-MM-DD] [--format text|json]',
+    options: { data: { type: 'string' }, date: { type: 'string' }, format: { type: 'string' } },
+    async run(args, io) {
+      const format = stringFlag(args, 'format') ?? 'text';
+      if (format !== 'text' && format !== 'json') throw new AppError('bad-input', `--format must be text or json, got "${format}"`, { field: 'format' });
+      const date = stringFlag(args, 'date');
+      if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new AppError('bad-input', `--date must be YYYY-MM-DD, got "${date}"`, { field: 'date' });
+      const t = openTerminal(resolve(stringFlag(args, 'data') ?? defaultDataDir()));
+      try {
+        const day = date ?? t.visits.today();
+        const visits = t.visits.visitsOn(day).sort((a, b) => a.number - b.number || (a.id < b.id ? -1 : 1));
+        if (format === 'json') {
+          io.out(JSON.stringify(visits));
+          return 0;
+        }
+        io.out(`${day}: ${visits.length} visit(s) on ${t.config.node.id}`);
+        for (const v of visits) {
+          const here = v.route[v.stop] ?? '-';
+          const call = v.call ? ` counter ${v.call.counter}` : '';
+          const conflicts = v.conflicts.length ? `  conflicts: ${v.conflicts.map((c) => c.message).join(' | ')}` : '';
+          io.out(`#${String(v.number).padStart(5)} ${v.station.padEnd(10)} ${v.status.padEnd(10)} ${here.padEnd(14)}${call}${conflicts}`);
+        }
+        return 0;
+      } finally {
+        t.close();
+      }
+    },
+  },
+];

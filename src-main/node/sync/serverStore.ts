@@ -1,0 +1,482 @@
+import Database from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { AppError } from '../../common/errors';
+import { ROLES, type Role } from '../../common/config/schema';
+import {
+  LIMITS,
+  PROTOCOL_VERSION,
+  SKEW_THRESHOLD_MS,
+  pushRequestSchema,
+  pullQuerySchema,
+  type ClaimConflict,
+  type PullResponse,
+  type PushResponse,
+  type StationClaim,
+  type WireEvent,
+} from '../../common/sync/protocol';
+import { decodeHlc } from '../../common/sync/hlc';
+import { formatPath } from '../../common/errors';
+import { migrate, type Migration } from '../store/migrate';
+
+/** A refusal with its HTTP status; the message names what to do. */
+export class SyncError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'SyncError';
+  }
+}
+
+/** The sync service's own schema (a separate database from any terminal's). */
+export const serverMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    slug: 'sync-server',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE events (
+        origin TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        hlc TEXT NOT NULL,
+        type TEXT NOT NULL,
+        site TEXT NOT NULL,
+        visit_id TEXT,
+        payload TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (origin, seq)
+      ) WITHOUT ROWID;
+      -- High-water mark per origin. Pushes are accepted only contiguously, so max_seq is what the
+      -- server holds without gaps: the pull and the push both start from it.
+      CREATE TABLE origins (
+        origin TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        max_seq INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE terminals (
+        id TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        site TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        revoked INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        last_seen_at TEXT,
+        skew_ms INTEGER,
+        skew_flagged INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      CREATE TABLE station_claims (
+        station TEXT PRIMARY KEY,
+        range_from INTEGER NOT NULL,
+        range_to INTEGER NOT NULL,
+        terminal TEXT NOT NULL REFERENCES terminals (id),
+        claimed_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE claim_conflicts (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        station TEXT NOT NULL,
+        range_from INTEGER NOT NULL,
+        range_to INTEGER NOT NULL,
+        holder TEXT NOT NULL,
+        claimant TEXT NOT NULL,
+        message TEXT NOT NULL
+      );
+      CREATE INDEX claim_conflicts_by_holder ON claim_conflicts (holder, id);
+    `,
+  },
+];
+
+export interface EnrolledTerminal {
+  id: string;
+  role: Role;
+  site: string;
+}
+
+export interface ServerOptions {
+  file: string;
+  clock?: () => number;
+  /** Log line sink for loud events (claim conflicts, skew, revoked tokens). */
+  log?: (line: string) => void;
+}
+
+type EventRow = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
+
+const SEES_ALL_SITES: readonly Role[] = ['supervisor', 'admin'];
+const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * The sync service's state and rules, without HTTP: enrollment, authentication, push (contiguous,
+ * idempotent, all-or-nothing), pull (version vector, site scope), station claims and clock skew.
+ * The HTTP layer and the deterministic simulation both drive this same object.
+ */
+export class SyncServerStore extends EventEmitter {
+  readonly db: Database.Database;
+  readonly file: string;
+  private readonly clock: () => number;
+  private readonly log: (line: string) => void;
+  readonly counters = { pushes: 0, pulls: 0, eventsAccepted: 0, duplicates: 0, rejections: new Map<string, number>() };
+
+  private constructor(db: Database.Database, opts: ServerOptions) {
+    super();
+    this.setMaxListeners(0);
+    this.db = db;
+    this.file = opts.file;
+    this.clock = opts.clock ?? Date.now;
+    this.log = opts.log ?? ((l) => process.stderr.write(l + '\n'));
+  }
+
+  static open(opts: ServerOptions): SyncServerStore {
+    const db = new Database(opts.file, { timeout: 15_000 });
+    try {
+      db.pragma('journal_mode = WAL');
+      // An acknowledged push is a promise to every terminal: it must survive a power cut.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, serverMigrations, opts.file);
+      return new SyncServerStore(db, opts);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  reject(code: string): void {
+    this.counters.rejections.set(code, (this.counters.rejections.get(code) ?? 0) + 1);
+  }
+
+  // ---- terminals ---------------------------------------------------------------------------
+
+  /** Enrolls (or re-enrolls, with a new token) a terminal. The token is returned once; only its hash is kept. */
+  enroll(id: string, role: string, site = 'honcho'): { token: string; terminal: EnrolledTerminal } {
+    if (!ID.test(id)) throw new AppError('bad-input', `terminal id "${id}" must be lower-case letters, digits and "-", at most 40 characters`, { field: 'terminal' });
+    if (!(ROLES as readonly string[]).includes(role)) throw new AppError('bad-input', `role must be one of ${ROLES.join(', ')}, got "${role}"`, { field: 'role' });
+    if (!ID.test(site)) throw new AppError('bad-input', `site "${site}" must be lower-case letters, digits and "-"`, { field: 'site' });
+    const token = `mdg1_${randomBytes(32).toString('base64url')}`;
+    const at = new Date(this.clock()).toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO terminals (id, role, site, token_hash, revoked, created_at) VALUES (?, ?, ?, ?, 0, ?)
+         ON CONFLICT(id) DO UPDATE SET role = excluded.role, site = excluded.site, token_hash = excluded.token_hash, revoked = 0, revoked_at = NULL, created_at = excluded.created_at`,
+      )
+      .run(id, role, site, hashToken(token), at);
+    return { token, terminal: { id, role: role as Role, site } };
+  }
+
+  /** Revokes a terminal's token and releases its station claims. */
+  revoke(id: string): { released: string[] } {
+    return this.db
+      .transaction(() => {
+        const r = this.db.prepare('UPDATE terminals SET revoked = 1, revoked_at = ? WHERE id = ?').run(new Date(this.clock()).toISOString(), id);
+        if (r.changes === 0) throw new AppError('not-found', `no enrolled terminal "${id}"`, { field: 'terminal' });
+        const released = (this.db.prepare('SELECT station FROM station_claims WHERE terminal = ?').all(id) as Array<{ station: string }>).map((x) => x.station);
+        this.db.prepare('DELETE FROM station_claims WHERE terminal = ?').run(id);
+        return { released };
+      })
+      .immediate();
+  }
+
+  terminals(): Array<EnrolledTerminal & { revoked: boolean; lastSeenAt: string | null; skewMs: number | null; skewFlagged: boolean }> {
+    const rows = this.db.prepare('SELECT id, role, site, revoked, last_seen_at, skew_ms, skew_flagged FROM terminals ORDER BY id').all() as Array<{
+      id: string;
+      role: Role;
+      site: string;
+      revoked: number;
+      last_seen_at: string | null;
+      skew_ms: number | null;
+      skew_flagged: number;
+    }>;
+    return rows.map((r) => ({ id: r.id, role: r.role, site: r.site, revoked: r.revoked === 1, lastSeenAt: r.last_seen_at, skewMs: r.skew_ms, skewFlagged: r.skew_flagged === 1 }));
+  }
+
+  /** Resolves `Authorization: Bearer <token>`; 401 for a missing, unknown or revoked token. */
+  authenticate(authorization: string | undefined): EnrolledTerminal {
+    const m = /^Bearer ([A-Za-z0-9_\-.~+/=]{8,200})$/.exec(authorization ?? '');
+    if (!m) throw new SyncError(401, 'unauthenticated', 'send "Authorization: Bearer <token>" (the token printed by "madoguchi sync-server enroll")');
+    const row = this.db.prepare('SELECT id, role, site, revoked FROM terminals WHERE token_hash = ?').get(hashToken(m[1]!)) as
+      | { id: string; role: Role; site: string; revoked: number }
+      | undefined;
+    if (!row) throw new SyncError(401, 'unauthenticated', 'unknown token: enroll this terminal with "madoguchi sync-server enroll"');
+    if (row.revoked) throw new SyncError(401, 'revoked', `the token of terminal "${row.id}" was revoked; enroll it again to get a new one`);
+    return { id: row.id, role: row.role, site: row.site };
+  }
+
+  private seen(id: string): void {
+    this.db.prepare('UPDATE terminals SET last_seen_at = ? WHERE id = ?').run(new Date(this.clock()).toISOString(), id);
+  }
+
+  // ---- push --------------------------------------------------------------------------------
+
+  /**
+   * Stores a terminal's events. The whole message is validated first and applied in one
+   * transaction, so a bad message leaves nothing behind. Events must be the terminal's own, in
+   * its site, and contiguous from what the server holds; a resent event must be identical.
+   */
+  push(who: EnrolledTerminal, raw: unknown, terminalNow?: number): PushResponse {
+    const parsed = pushRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = formatPath(issue.path);
+      throw new SyncError(400, 'bad-input', `${field || 'body'}: ${issue.message}`, undefined, field);
+    }
+    const req = parsed.data;
+    if (!SUPPORTED(req.protocol)) throw protocolError(req.protocol);
+    if (req.terminal !== who.id) {
+      throw new SyncError(403, 'forbidden', `this token belongs to terminal "${who.id}", but the message comes from database "${req.terminal}". A terminal's config node.id must equal its enrolled terminal id.`, undefined, 'terminal');
+    }
+    req.events.forEach((e, i) => {
+      if (e.origin !== who.id) throw new SyncError(403, 'forbidden', `events[${i}].origin: terminal "${who.id}" may push only its own events, not "${e.origin}"'s`, undefined, `events[${i}].origin`);
+      if (e.site !== who.site) throw new SyncError(403, 'forbidden', `events[${i}].site: terminal "${who.id}" is enrolled for site "${who.site}", not "${e.site}"`, undefined, `events[${i}].site`);
+      const size = Buffer.byteLength(JSON.stringify(e.payload) ?? '', 'utf8');
+      if (size > LIMITS.maxPayloadBytes) throw new SyncError(413, 'too-large', `events[${i}].payload is ${size} bytes; the limit is ${LIMITS.maxPayloadBytes}`, undefined, `events[${i}].payload`);
+    });
+
+    const serverNow = this.clock();
+    const skewMs = this.skewOf(req.now, terminalNow, req.events, serverNow);
+    const flagged = Math.abs(skewMs) > SKEW_THRESHOLD_MS;
+
+    let result: { accepted: number; duplicates: number; have: number };
+    try {
+      result = this.db
+      .transaction(() => {
+        this.claim(who, req.stations);
+        const have0 = (this.db.prepare('SELECT max_seq FROM origins WHERE origin = ?').get(who.id) as { max_seq: number } | undefined)?.max_seq ?? 0;
+        let have = have0;
+        let accepted = 0;
+        let duplicates = 0;
+        const sorted = [...req.events].sort((a, b) => a.seq - b.seq);
+        const existing = this.db.prepare('SELECT hlc, type FROM events WHERE origin = ? AND seq = ?');
+        const insert = this.db.prepare('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+        const at = new Date(serverNow).toISOString();
+        let prev = 0;
+        for (const e of sorted) {
+          if (e.seq === prev) {
+            // The same event twice in one message: harmless if identical.
+            duplicates++;
+            continue;
+          }
+          prev = e.seq;
+          if (e.seq <= have) {
+            const row = existing.get(e.origin, e.seq) as { hlc: string; type: string } | undefined;
+            if (row && (row.hlc !== e.hlc || row.type !== e.type)) {
+              throw new SyncError(
+                409,
+                'diverged',
+                `terminal "${who.id}" sent event #${e.seq} with a different content than the one the server already holds: its database was reset or copied. Restore the terminal's database from the server (a fresh data folder pulls everything) instead of reusing node.id "${who.id}".`,
+                { seq: e.seq, have },
+              );
+            }
+            duplicates++;
+            continue;
+          }
+          if (e.seq !== have + 1) {
+            throw new SyncError(409, 'gap', `events of "${who.id}" must arrive in order: the server holds up to #${have}, the message starts at #${e.seq}`, { have });
+          }
+          insert.run(e.origin, e.seq, e.hlc, e.type, e.site, e.visitId, JSON.stringify(e.payload), at);
+          have = e.seq;
+          accepted++;
+        }
+        if (have !== have0) {
+          this.db
+            .prepare('INSERT INTO origins (origin, site, max_seq) VALUES (?, ?, ?) ON CONFLICT(origin) DO UPDATE SET max_seq = excluded.max_seq')
+            .run(who.id, who.site, have);
+        }
+        this.db.prepare('UPDATE terminals SET last_seen_at = ?, skew_ms = ?, skew_flagged = ? WHERE id = ?').run(at, skewMs, flagged ? 1 : 0, who.id);
+        return { accepted, duplicates, have };
+      })
+      .immediate();
+    } catch (e) {
+      if (e instanceof SyncError && e.code === 'station-conflict') this.recordConflict(e.details as ClaimConflict);
+      throw e;
+    }
+
+    this.counters.pushes++;
+    this.counters.eventsAccepted += result.accepted;
+    this.counters.duplicates += result.duplicates;
+    if (flagged) this.log(`[sync] clock skew: terminal "${who.id}" is ${Math.round(skewMs / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the server; its events are accepted and ordered by their clocks, but fix its time.`);
+    if (result.accepted > 0) this.emit('stored', { origin: who.id, site: who.site, have: result.have });
+    return {
+      protocol: PROTOCOL_VERSION,
+      accepted: result.accepted,
+      duplicates: result.duplicates,
+      have: result.have,
+      serverNow,
+      skew: { ms: skewMs, flagged },
+      conflicts: this.conflictsFor(who.id),
+    };
+  }
+
+  /** Terminal clock minus server clock: the header/body `now`, or an event clock far in the future. */
+  private skewOf(bodyNow: number, headerNow: number | undefined, events: readonly WireEvent[], serverNow: number): number {
+    let skew = (headerNow ?? bodyNow) - serverNow;
+    for (const e of events) {
+      const ahead = decodeHlc(e.hlc).wall - serverNow;
+      if (ahead > SKEW_THRESHOLD_MS && ahead > skew) skew = ahead;
+    }
+    return skew;
+  }
+
+  /**
+   * Registers the stations a kiosk issues from. Another terminal's claim on the same station, or
+   * on an overlapping range, is refused (409 naming both) and recorded so the holder hears of it.
+   */
+  private claim(who: EnrolledTerminal, claims: readonly StationClaim[]): void {
+    const at = new Date(this.clock()).toISOString();
+    type Claim = { station: string; range_from: number; range_to: number; terminal: string };
+    const byStation = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE station = ?');
+    const overlapping = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE terminal <> ? AND range_from <= ? AND ? <= range_to ORDER BY station LIMIT 1');
+    for (const c of claims) {
+      const same = byStation.get(c.station) as Claim | undefined;
+      const holder = same && same.terminal !== who.id ? same : (overlapping.get(who.id, c.to, c.from) as Claim | undefined);
+      if (holder) {
+        const message =
+          holder.station === c.station
+            ? `station "${c.station}" is already claimed by terminal "${holder.terminal}"; terminal "${who.id}" may not issue tickets from it (two kiosks on one station would print the same numbers). Give "${who.id}" its own station, or revoke "${holder.terminal}".`
+            : `terminal "${who.id}" claims station "${c.station}" ${c.from}–${c.to}, which overlaps station "${holder.station}" ${holder.range_from}–${holder.range_to} held by terminal "${holder.terminal}". Ticket ranges must not overlap.`;
+        const cf: ClaimConflict = { station: c.station, range: { from: c.from, to: c.to }, holder: holder.terminal, claimant: who.id, at, message };
+        throw new SyncError(409, 'station-conflict', message, cf, 'stations');
+      }
+    }
+    const upsert = this.db.prepare(
+      `INSERT INTO station_claims (station, range_from, range_to, terminal, claimed_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
+    );
+    for (const c of claims) upsert.run(c.station, c.from, c.to, who.id, at);
+  }
+
+  /** A refused claim is kept (outside the refused message's transaction) so the holder hears of it. */
+  private recordConflict(cf: ClaimConflict): void {
+    this.db
+      .prepare('INSERT INTO claim_conflicts (at, station, range_from, range_to, holder, claimant, message) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(cf.at, cf.station, cf.range.from, cf.range.to, cf.holder, cf.claimant, cf.message);
+    this.log(`[sync] STATION CLAIM REFUSED: ${cf.message}`);
+  }
+
+  claims(): Array<{ station: string; from: number; to: number; terminal: string }> {
+    return (this.db.prepare('SELECT station, range_from AS "from", range_to AS "to", terminal FROM station_claims ORDER BY station').all() as Array<{
+      station: string;
+      from: number;
+      to: number;
+      terminal: string;
+    }>).map((r) => ({ ...r }));
+  }
+
+  /** The latest refused claims against stations this terminal holds (so both sides hear of it). */
+  conflictsFor(holder: string, limit = 5): ClaimConflict[] {
+    const rows = this.db.prepare('SELECT at, station, range_from, range_to, holder, claimant, message FROM claim_conflicts WHERE holder = ? ORDER BY id DESC LIMIT ?').all(holder, limit) as Array<{
+      at: string;
+      station: string;
+      range_from: number;
+      range_to: number;
+      holder: string;
+      claimant: string;
+      message: string;
+    }>;
+    return rows.map((r) => ({ station: r.station, range: { from: r.range_from, to: r.range_to }, holder: r.holder, claimant: r.claimant, at: r.at, message: r.message }));
+  }
+
+  // ---- pull --------------------------------------------------------------------------------
+
+  /** Origins (with their high-water marks) this terminal may read. */
+  visibleVv(who: EnrolledTerminal): Record<string, number> {
+    const all = SEES_ALL_SITES.includes(who.role);
+    const rows = (all ? this.db.prepare('SELECT origin, max_seq FROM origins').all() : this.db.prepare('SELECT origin, max_seq FROM origins WHERE site = ?').all(who.site)) as Array<{
+      origin: string;
+      max_seq: number;
+    }>;
+    const vv: Record<string, number> = {};
+    for (const r of rows) vv[r.origin] = r.max_seq;
+    return vv;
+  }
+
+  canSee(who: EnrolledTerminal, site: string): boolean {
+    return SEES_ALL_SITES.includes(who.role) || who.site === site;
+  }
+
+  /**
+   * Events the caller lacks by its version vector, in clock order across origins (so a terminal
+   * folds them mostly in order), each origin's part a prefix from its high-water mark.
+   */
+  pull(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): PullResponse {
+    const parsed = pullQuerySchema.safeParse(rawQuery);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = formatPath(issue.path);
+      throw new SyncError(400, 'bad-input', `${field || 'query'}: ${issue.message}`, undefined, field);
+    }
+    const q = parsed.data;
+    if (!SUPPORTED(q.protocol)) throw protocolError(q.protocol);
+    const limit = q.limit;
+    const server = this.visibleVv(who);
+    const stmt = this.db.prepare('SELECT * FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?');
+    const chunk = Math.max(16, Math.min(limit, 256));
+    type Cursor = { origin: string; after: number; max: number; buf: EventRow[]; i: number };
+    const cursors: Cursor[] = [];
+    for (const [origin, max] of Object.entries(server)) {
+      const after = q.vv[origin] ?? 0;
+      if (max > after) cursors.push({ origin, after, max, buf: [], i: 0 });
+    }
+    const refill = (c: Cursor) => {
+      c.buf = stmt.all(c.origin, c.after, chunk) as EventRow[];
+      c.i = 0;
+    };
+    cursors.forEach(refill);
+    const out: WireEvent[] = [];
+    while (out.length < limit) {
+      let best: Cursor | undefined;
+      for (const c of cursors) {
+        const head = c.buf[c.i];
+        if (head && (!best || head.hlc < best.buf[best.i]!.hlc)) best = c;
+      }
+      if (!best) break;
+      const r = best.buf[best.i++]!;
+      best.after = r.seq;
+      out.push({ origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) as WireEvent['payload'] });
+      if (best.i >= best.buf.length && best.after < best.max) refill(best);
+    }
+    const more = cursors.some((c) => c.after < c.max);
+    this.counters.pulls++;
+    this.seen(who.id);
+    return { protocol: PROTOCOL_VERSION, events: out, more, serverNow: this.clock() };
+  }
+
+  // ---- health ------------------------------------------------------------------------------
+
+  eventCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+}
+
+function SUPPORTED(p: number): boolean {
+  return p === PROTOCOL_VERSION;
+}
+
+export function protocolError(got: unknown): SyncError {
+  return new SyncError(
+    426,
+    'protocol',
+    `this sync server speaks protocol ${PROTOCOL_VERSION}; the terminal sent ${got === undefined || got === '' ? 'no protocol version' : `protocol ${String(got)}`}. Update the terminal's Madoguchi (or the server) so both speak the same protocol; nothing was stored.`,
+    { supported: [PROTOCOL_VERSION] },
+  );
+}

@@ -1,0 +1,131 @@
+import { parseConfig, type TerminalConfig } from '../../src-main/common/config/schema';
+import type { VersionVector } from '../../src-main/common/sync/event';
+import type { PullResponse, PushRequest, PushResponse } from '../../src-main/common/sync/protocol';
+import { SyncError, type SyncServerStore } from '../../src-main/node/sync/serverStore';
+import { SyncRemoteError, type SyncTransport } from '../../src-main/node/sync/transport';
+
+/** Small, fast, seedable PRNG (mulberry32): the simulation replays exactly from its seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function pick<T>(r: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(r() * xs.length)]!;
+}
+
+export function shuffle<T>(r: () => number, xs: T[]): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+}
+
+export interface StationDef {
+  id: string;
+  from: number;
+  to: number;
+}
+
+export interface TerminalDef {
+  id: string;
+  role: 'kiosk' | 'counter' | 'display' | 'supervisor';
+  site: string;
+  station?: string;
+  department?: string;
+  counter?: string;
+}
+
+/** A terminal's own config: node.id is its enrolled terminal id; it lists its site's stations. */
+export function terminalConfig(t: TerminalDef, stations: readonly StationDef[], sync?: { server: string; token: string }): TerminalConfig {
+  return parseConfig(
+    {
+      site: t.site,
+      node: { id: t.id },
+      stations: stations.map((s) => ({ id: s.id, name: s.id, range: { from: s.from, to: s.to } })),
+      terminals: [
+        {
+          id: t.id,
+          role: t.role,
+          ...(t.station ? { station: t.station } : {}),
+          ...(t.department ? { department: t.department } : {}),
+          ...(t.counter ? { counter: t.counter } : {}),
+        },
+      ],
+      ...(sync ? { sync } : {}),
+    },
+    `${t.id} config`,
+  );
+}
+
+export interface NetFaults {
+  online: boolean;
+  /** Probability the request never reaches the server. */
+  dropRequest: number;
+  /** Probability the server applies a push but its answer is lost (as if killed mid-answer). */
+  loseAnswer: number;
+  /** Probability a push is delivered twice. */
+  duplicate: number;
+  /** Probability a pull page arrives shuffled, with holes and repeats. */
+  mangle: number;
+}
+
+/**
+ * The protocol without HTTP, for the deterministic simulation: every message goes through a JSON
+ * round trip (what the wire would do) into the same SyncServerStore the HTTP server uses, with
+ * seeded faults on the way in and out.
+ */
+export class DirectTransport implements SyncTransport {
+  constructor(
+    private readonly server: { current: SyncServerStore },
+    private readonly token: string,
+    readonly net: NetFaults,
+    private readonly r: () => number,
+  ) {}
+
+  private gate(): void {
+    if (!this.net.online) throw new Error('network unreachable (partition)');
+    if (this.r() < this.net.dropRequest) throw new Error('connection refused (dropped request)');
+  }
+
+  private call<T>(fn: (s: SyncServerStore) => T): T {
+    try {
+      return fn(this.server.current);
+    } catch (e) {
+      if (e instanceof SyncError) throw new SyncRemoteError(e.status, e.code, e.message, e.details);
+      throw e;
+    }
+  }
+
+  async push(body: PushRequest, now: number): Promise<PushResponse> {
+    this.gate();
+    const wire = JSON.parse(JSON.stringify(body)) as unknown;
+    const res = this.call((s) => s.push(s.authenticate(`Bearer ${this.token}`), wire, now));
+    if (this.r() < this.net.duplicate) this.call((s) => s.push(s.authenticate(`Bearer ${this.token}`), JSON.parse(JSON.stringify(body)) as unknown, now));
+    if (this.r() < this.net.loseAnswer) throw new Error('connection reset before the answer arrived');
+    return JSON.parse(JSON.stringify(res)) as PushResponse;
+  }
+
+  async pull(vv: VersionVector, limit: number): Promise<PullResponse> {
+    this.gate();
+    const res = this.call((s) => s.pull(s.authenticate(`Bearer ${this.token}`), { protocol: '1', vv: JSON.stringify(vv), limit: String(limit) }));
+    const out = JSON.parse(JSON.stringify(res)) as PullResponse;
+    if (out.events.length > 1 && this.r() < this.net.mangle) {
+      // Reordered, partly lost and partly repeated delivery.
+      const kept = out.events.filter(() => this.r() > 0.25);
+      const repeats = out.events.filter(() => this.r() < 0.2);
+      out.events = shuffle(this.r, [...kept, ...repeats]);
+      out.more = true;
+    }
+    return out;
+  }
+}
+
+export type VisitRow = { id: string; status: string; department: string | null; state: string };
