@@ -6,7 +6,7 @@ import type USBAdapterType from '@node-escpos/usb-adapter';
 import { SerialPort } from 'serialport';
 import { AppError } from '../../common/errors';
 import { statusRequest } from './escpos';
-import { describePrinter, parsePrinterSpec, type PrinterSpec } from './spec';
+import { describePrinter, formatPrinterSpec, parsePrinterSpec, type PrinterSpec } from './spec';
 import { isStatusByte, noAnswerStatus, parseStatusBytes, type PrinterStatus } from './status';
 
 /**
@@ -29,6 +29,8 @@ export interface WriteOptions {
   /** Names the file for file: printers (`<timestamp>-<jobId>.bin`). */
   jobId?: string;
   timeoutMs?: number;
+  /** The caller's usual write timeout (from its TransportOptions) when timeoutMs is not given. */
+  defaultTimeoutMs?: number;
 }
 
 export interface TransportOptions {
@@ -41,15 +43,76 @@ export interface TransportOptions {
 export const DEFAULT_WRITE_TIMEOUT_MS = 15_000;
 export const DEFAULT_OPEN_TIMEOUT_MS = 5_000;
 
+/**
+ * Serial ports are locked by whoever opens them and many LAN and USB printers take one connection
+ * at a time, so every caller in this process (ticket desk, status poller, doctor) shares one
+ * connection per printer; its operations queue instead of failing with "cannot lock port".
+ * Each caller still gets its own handle and closes it; the connection closes with the last one.
+ */
+const shared = new Map<string, { transport: PrinterTransport; refs: number }>();
+
 export function openTransport(spec: PrinterSpec | string, opts: TransportOptions = {}): PrinterTransport {
   const p = typeof spec === 'string' ? parsePrinterSpec(spec) : spec;
+  if (p.kind === 'file') return new FileTransport(p, opts);
+  const key = formatPrinterSpec(p);
+  let entry = shared.get(key);
+  if (!entry) {
+    entry = { transport: createTransport(p, opts), refs: 0 };
+    shared.set(key, entry);
+  }
+  entry.refs++;
+  return new SharedHandle(key, entry, opts);
+}
+
+/** How many printer connections this process holds open or ready (for tests and diagnostics). */
+export function sharedTransportCount(): number {
+  return shared.size;
+}
+
+class SharedHandle implements PrinterTransport {
+  private closed = false;
+  constructor(
+    private readonly key: string,
+    private readonly entry: { transport: PrinterTransport; refs: number },
+    private readonly opts: TransportOptions,
+  ) {}
+
+  get spec(): PrinterSpec {
+    return this.entry.transport.spec;
+  }
+  get name(): string {
+    return this.entry.transport.name;
+  }
+
+  private check(): void {
+    if (this.closed) throw new AppError('internal', `${this.name}: this printer handle was already closed`);
+  }
+
+  async write(bytes: Buffer, opts: WriteOptions = {}): Promise<void> {
+    this.check();
+    return this.entry.transport.write(bytes, { defaultTimeoutMs: this.opts.writeTimeoutMs, ...opts });
+  }
+
+  async status(timeoutMs: number): Promise<PrinterStatus> {
+    this.check();
+    return this.entry.transport.status(timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (--this.entry.refs > 0) return;
+    if (shared.get(this.key) === this.entry) shared.delete(this.key);
+    await this.entry.transport.close();
+  }
+}
+
+function createTransport(p: Exclude<PrinterSpec, { kind: 'file' }>, opts: TransportOptions): PrinterTransport {
   switch (p.kind) {
     case 'serial':
       return new SerialTransport(p, opts);
     case 'tcp':
       return new TcpTransport(p, opts);
-    case 'file':
-      return new FileTransport(p, opts);
     case 'usb':
       return new UsbTransport(p, opts);
   }
@@ -124,7 +187,8 @@ abstract class StreamTransport implements PrinterTransport {
   write(bytes: Buffer, opts: WriteOptions = {}): Promise<void> {
     // A raster-heavy page takes seconds at 38400 baud; the timeout must not count that as a fault.
     const lineMs = this.lineTimeMs(bytes.length);
-    const timeoutMs = opts.timeoutMs ?? (lineMs > 0 ? Math.max(this.writeTimeoutMs, 2 * lineMs + 5_000) : this.writeTimeoutMs);
+    const base = opts.defaultTimeoutMs ?? this.writeTimeoutMs;
+    const timeoutMs = opts.timeoutMs ?? (lineMs > 0 ? Math.max(base, 2 * lineMs + 5_000) : base);
     return this.serial(async () => {
       const s = await this.ensureOpen();
       const sent = (async () => {
@@ -300,6 +364,8 @@ class FileTransport implements PrinterTransport {
     const final = join(this.spec.dir, `${stamp}-${jobId}.bin`);
     const tmp = join(this.spec.dir, `.${stamp}-${jobId}.bin.tmp`);
     try {
+      // The folder is the printer: a fresh data folder's file printer works on its first job.
+      await fsp.mkdir(this.spec.dir, { recursive: true });
       await fsp.writeFile(tmp, bytes, { flag: 'wx' });
       await fsp.rename(tmp, final);
     } catch (e) {
@@ -310,6 +376,7 @@ class FileTransport implements PrinterTransport {
 
   async status(): Promise<PrinterStatus> {
     try {
+      await fsp.mkdir(this.spec.dir, { recursive: true });
       const st = await fsp.stat(this.spec.dir);
       if (!st.isDirectory()) throw new Error('not a folder');
       await fsp.access(this.spec.dir, fsc.W_OK);
@@ -392,7 +459,7 @@ class UsbTransport implements PrinterTransport {
   }
 
   write(bytes: Buffer, opts: WriteOptions = {}): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? this.writeTimeoutMs;
+    const timeoutMs = opts.timeoutMs ?? opts.defaultTimeoutMs ?? this.writeTimeoutMs;
     return this.serial(async () => {
       const adapter = await this.ensureOpen();
       try {
