@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { AGE_BAND_IDS, isAgeBand, type AgeBand } from '../dates/ageBands';
+import { AGE_BAND_IDS, type AgeBand } from '../dates/ageBands';
 import { isIsoDate, todayLocal, type IsoDate } from '../dates/isoDate';
 
 /**
