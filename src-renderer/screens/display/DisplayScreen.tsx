@@ -1,0 +1,141 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PushMap } from '../../../src-main/common/contract';
+import { onPush } from '../../api/client';
+import { useLink, useLive } from '../../api/hooks';
+import { useCatalogText } from '../../guidance/useCatalogText';
+import { fixedT, i18n } from '../../i18n';
+import { audioContext, audioReady, chime, enableAudio, speak } from './announce';
+
+/**
+ * 呼出表示 for the hall: the number just called, huge; the last calls with their counters; who is
+ * at each counter; how many wait per department. Re-reads on every push, chimes and speaks on a
+ * call, and shows plainly when the link is down (EventSource reconnects by itself).
+ */
+export default function DisplayScreen() {
+  const { t } = useTranslation('display');
+  const en = fixedT('en', 'display');
+  const ct = useCatalogText();
+  const cten = useCatalogText('en');
+  const state = useLive('display.state', { limit: 9 });
+  const link = useLink();
+  const [flash, setFlash] = useState<PushMap['call'] | null>(null);
+  const [sound, setSound] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  useEffect(() => {
+    const c = audioContext();
+    setSound(audioReady());
+    const onState = () => setSound(audioReady());
+    c?.addEventListener('statechange', onState);
+    return () => c?.removeEventListener('statechange', onState);
+  }, []);
+
+  useEffect(
+    () =>
+      onPush('call', (c) => {
+        setFlash(c);
+        clearTimeout(timer.current);
+        timer.current = setTimeout(() => setFlash(null), 8000);
+        void state.reload();
+        chime();
+        const parts = [{ text: t('speech', { number: c.number, counter: c.counter, lng: 'ja' }), lang: 'ja' }];
+        if (c.lang !== 'ja' && i18n.exists('speech', { ns: 'display', lng: c.lang })) parts.push({ text: fixedT(c.lang, 'display')('speech', { number: c.number, counter: c.counter }), lang: c.lang });
+        // Let the chime finish before the voice starts.
+        setTimeout(() => speak(parts), 1300);
+      }),
+    [state, t],
+  );
+
+  const d = state.data;
+  const latest = d?.recent[0];
+  const rest = d?.recent.slice(1) ?? [];
+  return (
+    <main className="display" data-testid="display" data-last-call={flash ? `${flash.number}@${flash.counter}` : ''}>
+      {!link && (
+        <div className="display-reconnecting" role="alert" data-testid="reconnecting">
+          {t('reconnecting')} <span lang="en">/ {en('reconnecting')}</span>
+        </div>
+      )}
+      <header className="display-head">
+        <h1>
+          {t('title')} <span lang="en" className="display-en">{en('title')}</span>
+        </h1>
+        {!sound && (
+          <button type="button" className="display-sound" onClick={() => void enableAudio().then(setSound)} data-testid="enable-sound">
+            {t('enableSound')}
+          </button>
+        )}
+      </header>
+      <div className="display-grid">
+        <section className={`display-now${flash && latest && flash.number === latest.number ? ' flash' : ''}`} aria-labelledby="now-title" aria-live="assertive" aria-atomic="true">
+          <h2 id="now-title">
+            {t('now')} <span lang="en" className="display-en">{en('now')}</span>
+          </h2>
+          {latest ? (
+            <>
+              <p className="display-number" data-testid="display-latest">
+                {latest.number}
+              </p>
+              <p className="display-counter" data-testid="display-latest-counter">
+                {t('counter', { counter: latest.counter })}
+                <span className="display-dept">{ct(`department.${latest.department}`)}</span>
+              </p>
+              <p className="display-en display-counter-en" lang="en">
+                {en('goTo', { counter: latest.counter })} · {cten(`department.${latest.department}`)}
+              </p>
+            </>
+          ) : (
+            <p className="display-idle">{t('noCalls')}</p>
+          )}
+        </section>
+
+        <section className="display-recent" aria-labelledby="recent-title">
+          <h2 id="recent-title">
+            {t('recent')} <span lang="en" className="display-en">{en('recent')}</span>
+          </h2>
+          <ol className="recent-list" data-testid="display-recent">
+            {rest.map((c) => (
+              <li key={`${c.number}-${c.at}`} data-number={c.number} data-counter={c.counter}>
+                <span className="recent-number">{c.number}</span>
+                <span className="recent-arrow" aria-hidden="true">
+                  ▶
+                </span>
+                <span className="recent-counter">{t('counter', { counter: c.counter })}</span>
+              </li>
+            ))}
+          </ol>
+        </section>
+
+        <section className="display-counters" aria-labelledby="counters-title">
+          <h2 id="counters-title">
+            {t('serving')} <span lang="en" className="display-en">{en('serving')}</span>
+          </h2>
+          <ul className="counter-list" data-testid="display-counters">
+            {(d?.counters ?? []).map((c) => (
+              <li key={`${c.department}-${c.counter}`} data-counter={c.counter} data-number={c.number ?? ''}>
+                <span className="cl-counter">{t('counter', { counter: c.counter })}</span>
+                <span className="cl-dept">{ct(`department.${c.department}`)}</span>
+                <span className="cl-number">{c.number ?? '—'}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+
+        <section className="display-waiting" aria-labelledby="waiting-title">
+          <h2 id="waiting-title">
+            {t('waiting')} <span lang="en" className="display-en">{en('waiting')}</span>
+          </h2>
+          <ul className="waiting-list" data-testid="display-waiting">
+            {(d?.waiting ?? []).map((w) => (
+              <li key={w.department} data-department={w.department} data-count={w.count}>
+                <span>{ct(`department.${w.department}`)}</span>
+                <span className="wl-count">{t('people', { n: w.count })}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </main>
+  );
+}
