@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { MethodDef } from './define';
 import { counterMethods, displayMethods } from './counter';
 import { kioskMethods } from './kiosk';
+import { residentsMethods } from './residents';
 import { sessionMethods } from './session';
 import { syncMethods } from './sync';
 
@@ -15,6 +16,7 @@ export const api = {
   ...counterMethods,
   ...displayMethods,
   ...syncMethods,
+  ...residentsMethods,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;

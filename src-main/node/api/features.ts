@@ -2,6 +2,7 @@ import type { App } from '../app/app';
 import { registerCounter } from './counter';
 import { registerDisplay } from './display';
 import { registerKiosk } from './kiosk';
+import { registerResidents } from './residents';
 import { registerSession } from './session';
 import { registerSync } from './sync';
 
@@ -12,4 +13,5 @@ export function registerFeatures(app: App): void {
   registerCounter(app);
   registerDisplay(app);
   registerSync(app);
+  registerResidents(app);
 }

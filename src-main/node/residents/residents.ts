@@ -281,6 +281,13 @@ export class Residents {
     return out;
   }
 
+  /** The household a resident belongs to (an id only, no personal data: not audited). */
+  householdIdOf(id: string): string {
+    const row = this.store.db.prepare('SELECT household_id FROM residents WHERE id = ? AND retired_at IS NULL').get(id) as { household_id: string } | undefined;
+    if (!row) throw new AppError('not-found', `no resident "${id}" on this terminal (expired, retired or never imported)`, { field: 'residentId' });
+    return row.household_id;
+  }
+
   /** Counts for status lines; reads no personal data. */
   counts(): { residents: number; households: number; retired: number; lastImport: string | null } {
     const db = this.store.db;

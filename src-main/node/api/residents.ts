@@ -1,0 +1,139 @@
+import { AppError } from '../../common/errors';
+import type { Catalog } from '../../common/catalog/types';
+import { catalogText } from '../../common/catalog/texts';
+import type { VisitState } from '../../common/visit/state';
+import type { App } from '../app/app';
+import type { CallContext } from './registry';
+import type { ResidentReader } from '../residents/access';
+import { attachMembers } from '../residents/attach';
+import { auditBetween, auditCsv, writeAudit } from '../residents/audit';
+import { Residents } from '../residents/residents';
+import { formTemplates, renderHouseholdForms } from '../forms/service';
+import { printPdf } from '../forms/print';
+import { listForVisit, renderGuidanceList } from '../guidanceList/render';
+import { resolvePrinterSpec } from '../terminal/dataFolder';
+
+/** The reader behind an API call: the signed-in staff member at this terminal. */
+export function apiReader(ctx: CallContext): ResidentReader {
+  if (!ctx.staff) throw new AppError('unauthenticated', 'sign in first (staff id and PIN)');
+  const department = ctx.staff.department || ctx.terminal.department;
+  return { actor: ctx.staff.id, terminal: ctx.terminal.id, role: ctx.terminal.role, ...(department ? { department } : {}), via: 'api' };
+}
+
+/** Forms the visit's list needs, in template order (catalog: procedure → forms). */
+export function formsForVisit(visit: VisitState, catalog: Catalog): string[] {
+  const wanted = new Set<string>();
+  for (const it of visit.items) {
+    if (it.status === 'declined') continue;
+    const i = catalog.procedureIndex[it.id];
+    const p = i === undefined ? undefined : catalog.procedures[i];
+    for (const f of p?.forms ?? []) wanted.add(f);
+  }
+  return [...formTemplates().keys()].filter((id) => wanted.has(id));
+}
+
+export function registerResidents(app: App): void {
+  const { store, config, visits } = app.terminal;
+  const residents = new Residents(store, config);
+  // Expired resident data leaves this terminal even when nobody reads it.
+  residents.purgeExpired();
+  const timer = setInterval(() => {
+    try {
+      residents.purgeExpired();
+    } catch {
+      /* closed */
+    }
+  }, 10 * 60_000);
+  timer.unref();
+  app.onClose(() => clearInterval(timer));
+
+  const catalog = (): Catalog | undefined => {
+    try {
+      return app.catalog();
+    } catch {
+      return undefined;
+    }
+  };
+
+  app.registry.register('residents.search', (input, ctx) =>
+    residents.search(apiReader(ctx), { ...(input.kana ? { kana: input.kana } : {}), ...(input.birthDate ? { birthDate: input.birthDate } : {}), ...(input.householdId ? { householdId: input.householdId } : {}), limit: input.limit }, { purpose: input.purpose, ...(input.visitId ? { visitId: input.visitId } : {}) }),
+  );
+
+  app.registry.register('residents.household', (input, ctx) => residents.household(apiReader(ctx), input.householdId, { purpose: input.purpose, ...(input.visitId ? { visitId: input.visitId } : {}) }));
+
+  app.registry.register('residents.attach', (input, ctx) => {
+    const who = apiReader(ctx);
+    const ids = input.applicantId ? [input.applicantId, ...input.residentIds.filter((id) => id !== input.applicantId)] : input.residentIds;
+    const cat = catalog();
+    return attachMembers({ residents, visits, ...(cat ? { catalog: cat } : {}) }, who, { visitId: input.visitId, residentIds: ids, ...(input.applicantId ? { applicantId: input.applicantId } : {}), purpose: input.purpose }, { terminal: ctx.terminal.id, staff: who.actor });
+  });
+
+  app.registry.register('forms.list', (input) => {
+    const all = [...formTemplates().values()].map((t) => ({ id: t.id, name: t.name }));
+    if (!input.visitId) return all;
+    const cat = catalog();
+    if (!cat) return all;
+    const need = new Set(formsForVisit(visits.get(input.visitId), cat));
+    return all.filter((f) => need.has(f.id));
+  });
+
+  const renderFor = async (input: { visitId: string; forms?: string[] | undefined; householdId?: string | undefined }, ctx: CallContext, action: 'preview' | 'print') => {
+    const who = apiReader(ctx);
+    const visit = visits.get(input.visitId);
+    const applicantId = visit.residentIds[0];
+    let householdId = input.householdId;
+    if (!householdId) {
+      if (!applicantId) throw new AppError('bad-input', 'attach the household to the visit first (residents.attach), or give householdId', { field: 'householdId' });
+      householdId = residents.householdIdOf(applicantId);
+    }
+    let formIds = input.forms;
+    if (!formIds || formIds.length === 0) {
+      const cat = catalog();
+      formIds = cat ? formsForVisit(visit, cat) : [];
+      if (formIds.length === 0) throw new AppError('bad-input', `the list of #${visit.number} needs no pre-filled form; choose forms to print`, { field: 'forms' });
+    }
+    const res = await renderHouseholdForms(residents, who, {
+      householdId,
+      formIds,
+      ...(applicantId && residents.householdIdOf(applicantId) === householdId ? { applicantId } : {}),
+      visit: { id: visit.id, number: visit.number, station: visit.station, businessDate: visit.businessDate, facts: visit.facts },
+      purpose: action === 'print' ? '届出書の印刷（書かない窓口）' : '届出書のプレビュー（書かない窓口）',
+      action,
+    });
+    return { res, visit };
+  };
+
+  app.registry.register('forms.preview', async (input, ctx) => {
+    const { res } = await renderFor(input, ctx, 'preview');
+    return { pdfBase64: res.pdf.toString('base64'), pages: res.pages, bytes: res.pdf.length, forms: res.forms };
+  });
+
+  app.registry.register('forms.print', async (input, ctx) => {
+    const spec = ctx.terminal.printers.forms;
+    if (!spec) throw new AppError('bad-config', `terminal "${ctx.terminal.id}" has no forms printer (terminals[].printers.forms)`, { field: 'printers.forms' });
+    const { res, visit } = await renderFor(input, ctx, 'print');
+    const printer = resolvePrinterSpec(spec, app.terminal.dataDir);
+    // Form PDFs are not kept in print_jobs: they hold resident data, which must not outlive its ttl.
+    const out = await printPdf(res.pdf, printer, { ref: `forms-${visit.businessDate}-${visit.number}`, title: `#${visit.number} ${res.forms.map((f) => f.name).join('・')}`, now: store.now() });
+    return { printer: out.printer, forms: res.forms, pages: res.pages, bytes: res.pdf.length, destination: out.destination };
+  });
+
+  app.registry.register('guidance.listPdf', async (input, ctx) => {
+    const cat = catalog();
+    if (!cat) throw new AppError('unavailable', 'the procedure catalog could not be loaded', { field: 'catalog' });
+    const visit = visits.get(input.visitId);
+    const lang = input.lang ?? visit.lang ?? ctx.terminal.language ?? config.defaultLanguage;
+    const { items, bring } = listForVisit(visit, cat, lang);
+    const station = config.stations.find((s) => s.id === visit.station)?.name ?? visit.station;
+    const { pdf, pages } = await renderGuidanceList({ lang, cityName: config.cityName, stationName: station, number: visit.number, date: visit.businessDate, items, bring, statusName: (s) => catalogText(cat, `status.${s}`, lang) });
+    return { pdfBase64: pdf.toString('base64'), pages, bytes: pdf.length, forms: [] };
+  });
+
+  app.registry.register('audit.export', (input, ctx) => {
+    if (input.from > input.to) throw new AppError('bad-input', `from ${input.from} is after to ${input.to}`, { field: 'from' });
+    const who = apiReader(ctx);
+    const records = auditBetween(store, input.from, input.to, config.timeZone);
+    writeAudit(store, who, [{ action: 'audit-export', purpose: '監査ログの出力', detail: `${input.from}..${input.to}, ${records.length} records` }]);
+    return { records, csv: auditCsv(records) };
+  });
+}
