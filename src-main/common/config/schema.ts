@@ -109,7 +109,8 @@ export function parseConfig(raw: unknown, source = 'config'): TerminalConfig {
       if (!stationIds.has(t.station)) throw new AppError('bad-config', `${source}: terminals[${i}].station: unknown station "${t.station}" (known: ${[...stationIds].join(', ') || 'none'})`, { field: `terminals[${i}].station` });
     }
     if (t.role === 'counter' && (!t.department || !t.counter)) {
-      throw new AppError('bad-config', `${source}: terminals[${i}]: a counter terminal needs "department" and "counter"`, { field: `terminals[${i}].${t.department ? 'counter' : 'department'}` });
+      const field = `terminals[${i}].${t.department ? 'counter' : 'department'}`;
+      throw new AppError('bad-config', `${source}: ${field}: a counter terminal needs its department and its counter number (窓口番号)`, { field });
     }
   });
   return cfg;
