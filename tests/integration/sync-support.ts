@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve as resolvePath } from 'node:path';
 import { parseConfig, type TerminalConfig } from '../../src-main/common/config/schema';
 import type { VersionVector } from '../../src-main/common/sync/event';
 import type { PullResponse, PushRequest, PushResponse } from '../../src-main/common/sync/protocol';
@@ -129,3 +131,55 @@ export class DirectTransport implements SyncTransport {
 }
 
 export type VisitRow = { id: string; status: string; department: string | null; state: string };
+
+// ---- real processes --------------------------------------------------------------------------
+
+
+export const REPO = resolvePath(__dirname, '..', '..');
+export const CLI = resolvePath(REPO, 'src-main/node/cli/main.ts');
+
+/** `node --import tsx …`: one process, so kill -9 hits the process that holds the database. */
+export function tsxProcess(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  url: string;
+  port: number;
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+/** Starts `madoguchi sync-server` and waits for its "listening" line. */
+export function spawnSyncServer(dataDir: string, port = 0): Promise<ServerProcess> {
+  const proc = tsxProcess([CLI, 'sync-server', '--port', String(port), '--data', dataDir]);
+  const stderr: string[] = [];
+  const exited = new Promise<number | null>((ok) => proc.once('exit', (code) => ok(code)));
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
+  return new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`sync-server did not start: ${stderr.join('')}`)), 30_000);
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /sync server: (https?:\/\/[\d.]+:(\d+))/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok({ proc, url: m[1]!, port: Number(m[2]), stderr, exited });
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`sync-server exited with ${code}: ${stderr.join('')}`));
+    });
+  });
+}
+
+export function runCliProcess(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const p = tsxProcess([CLI, ...args]);
+  let out = '';
+  let err = '';
+  p.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  p.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  return new Promise((ok) => p.once('exit', (code) => ok({ code, out, err })));
+}
