@@ -2,7 +2,8 @@
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'http', 'https', 'net', 'child_process', 'crypto', 'stream', 'url', 'zlib', 'events', 'worker_threads', 'util', 'tty', 'dgram'];
-const builtinPatterns = nodeBuiltins.flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
+// A leading "/" anchors the bare name, so a file of ours called events.ts is not mistaken for node:events.
+const builtinPatterns = nodeBuiltins.flatMap((m) => [`/${m}`, `node:${m}`, `/${m}/*`, `node:${m}/*`]);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'dist-main/**', 'dist-renderer/**', 'dist-guide/**', 'release/**', 'test-results/**', 'playwright-report/**'] },
