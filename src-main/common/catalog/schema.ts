@@ -124,8 +124,6 @@ export const questionsFileSchema = z.strictObject({
       fact: z.string(),
       /** A follow-up is asked only when its parent's answer says so. */
       parent: z.strictObject({ question: id, in: z.array(z.union([z.string(), z.boolean(), z.number()])).optional(), nonEmpty: z.boolean().optional() }).optional(),
-      /** Members a member question asks about (default: remaining members). */
-      scope: z.enum(['remaining', 'deceased', 'newborn', 'all']).optional(),
       note: z.string().optional(),
     }),
   ),

@@ -1,4 +1,4 @@
-import type { Condition, MemberCondition, MemberScope } from './condition';
+import type { Condition, MemberCondition } from './condition';
 import type { Delivery, OnlineKind, Route } from './schema';
 import type { LifeEvent } from '../guidance/facts';
 
@@ -73,7 +73,6 @@ export interface QuestionDef {
   type: QuestionType;
   fact: string;
   parent?: { question: string; in?: Array<string | boolean | number>; nonEmpty?: boolean };
-  scope?: MemberScope;
   note?: string;
 }
 

@@ -94,4 +94,13 @@ describe('the condition language', () => {
     expect(guide({ date: d, events: ['birth'], members: [{ role: 'newborn' }] }, c, { lang: 'xx' }).procedures[0]!.name).toBe('出生届');
     expect(visitRoute(r.procedures, c)).toEqual(['shimin', 'shiminzei']);
   });
+
+  it('shows an online option once the city configures its address, labelled in the visitor language', () => {
+    const configured = { ...online, options: online.options.map((o) => (o.id === 'mynaportal-hikkoshi' ? { ...o, url: 'https://city.example/hikkoshi' } : o)) };
+    const c = parseCatalog({ ...bundle, online: configured });
+    const item = guide({ date: d, events: ['moving-out'], moveTo: 'other-municipality', members: [{ role: 'applicant' }] }, c, { lang: 'en' }).procedures.find((p) => p.id === 'tenshutsu')!;
+    expect(item.online).toEqual([{ kind: 'mynaportal', url: 'https://city.example/hikkoshi', label: 'Mynaportal moving one-stop service' }]);
+    const insecure = { ...online, options: [...online.options, { id: 'x', kind: 'other', url: 'http://insecure.example' }] };
+    expect(() => parseCatalog({ ...bundle, online: insecure })).toThrow(expect.objectContaining({ code: 'bad-catalog', field: 'online.json:options[3].url' }));
+  });
 });
