@@ -45,6 +45,8 @@ export default tseslint.config(
   },
   {
     files: ['src-renderer/**'],
+    // Build configuration runs in Node, not in the browser.
+    ignores: ['src-renderer/**/vite.config.*'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: ['electron', 'better-sqlite3', 'pdfkit', 'serialport'].map((name) => ({ name, message: 'src-renderer imports only src-main/common (layer rule).' })),
