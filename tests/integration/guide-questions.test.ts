@@ -131,8 +131,8 @@ describe('an interview that answers every question gives the same list as the fu
         for (const q of asked) if (q.fact !== 'eventDate') expect(read.has(q.fact), q.fact).toBe(true);
         expect(new Set(asked.map((q) => q.id)).size).toBe(asked.length); // nothing asked twice
         const facts = factsFromAnswers(truth.events, answers, {}, DATE);
-        const got = guideFacts(facts, catalog).map((i) => `${i.id}:${i.status}`);
-        const want = guideFacts(truth, catalog).map((i) => `${i.id}:${i.status}`);
+        const got = guideFacts(facts, catalog).map((i) => `${i.id}:${i.status}:${i.route}:${i.delivery}:${i.wanted ?? false}`);
+        const want = guideFacts(truth, catalog).map((i) => `${i.id}:${i.status}:${i.route}:${i.delivery}:${i.wanted ?? false}`);
         expect(got).toEqual(want);
       }),
       { numRuns: 200 },

@@ -52,6 +52,7 @@ export interface ProcedureMatch {
   wanted: boolean;
   members: number[];
   events: LifeEvent[];
+  /** Facts that would settle a to-confirm item, or an undecided override (route, delivery) of a listed one. */
   unknown: string[];
 }
 
@@ -104,15 +105,19 @@ export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[
       let route = first.rule.route ?? p.route;
       let delivery = first.rule.delivery ?? p.delivery;
       let wanted = first.rule.wanted ?? false;
+      const settle: string[] = [];
       for (const o of first.rule.overrides ?? []) {
-        if (evaluate(o.if, ctx).v !== YES) continue;
+        const ov = evaluate(o.if, ctx);
+        // An undecided override keeps the rule's route/delivery, but its facts are still worth asking.
+        if (ov.v === UNSURE) settle.push(...ov.unknown);
+        if (ov.v !== YES) continue;
         route = o.route ?? route;
         delivery = o.delivery ?? delivery;
         wanted = o.wanted ?? wanted;
         break;
       }
       if (route === 'none') continue;
-      out.push({ procedure: p, status: route === 'refer-optional' ? 'optional' : 'required', route, delivery, wanted, members, events: [...events], unknown: [] });
+      out.push({ procedure: p, status: route === 'refer-optional' ? 'optional' : 'required', route, delivery, wanted, members, events: [...events], unknown: [...new Set(settle)] });
     } else if (firstUnsure) {
       const route = firstUnsure.route ?? p.route;
       if (route === 'none') continue;
