@@ -53,7 +53,7 @@ export function formatGuidanceText(result: GuidanceResult, catalog: Catalog, lan
       if (p.bring.length > 0) lines.push(`   ${t('list.bring')}: ${p.bring.map((b) => rubyToParens(b.name)).join(' / ')}`);
       if (p.forms.length > 0) lines.push(`   ${t('list.forms')}: ${p.forms.map((f) => t(`form.${f}`)).join(' / ')}`);
       for (const o of p.online) lines.push(`   ${t('list.online')}: ${rubyToParens(o.label)} ${o.url}`);
-      if (p.toConfirm && p.toConfirm.length > 0) lines.push(`   ${t('list.toConfirm')}: ${p.toConfirm.join(', ')}`);
+      if (p.toConfirm && p.toConfirm.length > 0) lines.push(`   ${t('list.toConfirm')}: ${p.toConfirm.map((f) => f.replace(/^members\[(\d+)\]\./, (_m, i: string) => `#${Number(i) + 1} `)).join(', ')}`);
     });
     const all = visitBring(result.procedures);
     if (all.length > 0) {
