@@ -55,7 +55,7 @@ export function pdffonts(file: string): Array<{ name: string; type: string; emb:
 
 /** Squeezes the spaces pdftotext -layout puts between characters spread across a box. */
 export function squeeze(s: string): string {
-  return s.replace(/[ \u3000]+/g, '');
+  return s.replace(/[\s\u3000]+/g, '');
 }
 
 /** A demo terminal with the demo staff and the demo linkage data imported. */

@@ -112,11 +112,18 @@ export function parseFormTemplate(raw: unknown, file: string): FormTemplate {
   return t;
 }
 
-/** Every template in the folder, by id; each file is named after its form id. */
+/** The order a counter hands the forms over in (a city's own extra forms follow, by id). */
+export const FORM_ORDER = ['juminido', 'kokuho-ido', 'jidou-teate-nintei', 'kodomo-iryo-shikaku', 'inkan-toroku-shinsei', 'juminhyo-seikyu', 'zei-shomei-shinsei', 'kaigo-ido'];
+
+/** Every template in the folder, by id in FORM_ORDER; each file is named after its form id. */
 export function loadFormTemplates(dir: string = FORMS_DIR): Map<string, FormTemplate> {
   if (!existsSync(dir)) throw new AppError('bad-config', `no forms folder at ${dir}`, { field: 'forms' });
   const out = new Map<string, FormTemplate>();
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+  const rank = (f: string) => {
+    const i = FORM_ORDER.indexOf(f.replace(/\.json$/, ''));
+    return i < 0 ? FORM_ORDER.length : i;
+  };
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))) {
     const file = join(dir, f);
     let raw: unknown;
     try {
