@@ -12,6 +12,7 @@ import { useTerminalCatalog } from '../../guidance/useCatalog';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { useGuidance } from '../../guidance/useGuidance';
 import { LANGUAGE_NAMES } from '../../i18n';
+import { PrintListButton } from './PrintListButton';
 import { RemoveDialog } from './RemoveDialog';
 
 interface Removal {
@@ -118,6 +119,7 @@ export default function KioskScreen() {
             {print === null ? t('print.none') : print.state === 'printed' ? t('print.printed') : t('print.failed', { message: print.message ?? '' })}
           </div>
           <div className="row" style={{ justifyContent: 'center' }}>
+            <PrintListButton visitId={issued.visit.id} number={issued.number} lang={issued.visit.lang} />
             {print && (
               <button type="button" onClick={reprint} data-testid="reprint">
                 {t('print.reprint')}
