@@ -1,0 +1,2 @@
+export { encodeHandover, decodeHandover, HandoverError, HANDOVER_PREFIX, type HandoverProblem } from './payload';
+export { answersFromFacts } from './answers';
