@@ -145,6 +145,8 @@ export function acceptedAtOneStop(item: Pick<VisitItem, 'id' | 'route' | 'steps'
   return item.steps.some((s) => s.status === 'accepted' || s.status === 'proxy-accepted');
 }
 
+const ROUTE_ORDER = ['accept', 'proxy', 'refer', 'refer-optional'];
+
 const emptyOutcomes = (): Record<Outcome, number> => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
 
 export function computeDailyReport(input: DailyInput): DailyReport {
@@ -341,7 +343,7 @@ export function computeDailyReport(input: DailyInput): DailyReport {
     times,
     procedures,
     proceduresByDepartment: group('department'),
-    proceduresByRoute: group('route'),
+    proceduresByRoute: group('route').sort((a, b) => ROUTE_ORDER.indexOf(a.route) - ROUTE_ORDER.indexOf(b.route)),
     payments,
     cashless: {
       count: kpi.cashlessPayments,

@@ -1,0 +1,117 @@
+import type { Database } from 'better-sqlite3';
+import { businessDate } from '../../common/dates/businessDay';
+import type { TerminalConfig } from '../../common/config/schema';
+import type { VisitState } from '../../common/visit/state';
+import { computeDailyReport, type DailyReport } from '../../common/reports/daily';
+import { addKpiInputs, computeKpis, emptyKpiInputs, type KpiReport, type KpiTargets } from '../../common/reports/kpi';
+import { fiscalYearRange } from '../../common/reports/fiscalYear';
+import type { Store } from '../store/store';
+import { migration as reportsMigration } from '../store/migrations/006-reports';
+
+/** Event type of an anonymous online-guide completion (see docs/report-layout.md). */
+export const GUIDE_COMPLETED = 'guide.completed';
+
+const ensured = new WeakSet<Database>();
+/** The reports tables, whether or not the store's migration list includes 006 yet. */
+export function ensureReportSchema(store: Store): void {
+  if (ensured.has(store.db)) return;
+  const has = store.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'report_days'").get();
+  if (!has) store.db.exec(reportsMigration.sql);
+  ensured.add(store.db);
+}
+
+export function readVisitsOn(store: Store, date: string): VisitState[] {
+  const rows = store.db.prepare('SELECT state FROM visits WHERE business_date = ?').all(date) as Array<{ state: string }>;
+  return rows.map((r) => JSON.parse(r.state) as VisitState);
+}
+
+/** The day's anonymous guide completions: Σ count, and any 1–5 ratings they carry. */
+export function readGuideCompletions(store: Store, date: string): { uses: number; ratings: number[] } {
+  ensureReportSchema(store);
+  const rows = store.db
+    .prepare(`SELECT payload FROM events WHERE type = ? AND json_extract(payload, '$.date') = ?`)
+    .all(GUIDE_COMPLETED, date) as Array<{ payload: string }>;
+  let uses = 0;
+  const ratings: number[] = [];
+  for (const r of rows) {
+    const p = JSON.parse(r.payload) as { count?: unknown; ratings?: unknown };
+    const c = typeof p.count === 'number' && Number.isInteger(p.count) && p.count > 0 ? p.count : 1;
+    uses += c;
+    if (Array.isArray(p.ratings)) for (const x of p.ratings) if (Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 5) ratings.push(x as number);
+  }
+  return { uses, ratings };
+}
+
+/** Folds the day from the store's visits and events, without the stored copy. */
+export function computeDayFromStore(store: Store, config: TerminalConfig, date: string): DailyReport {
+  const g = readGuideCompletions(store, date);
+  return computeDailyReport({
+    date,
+    timeZone: config.timeZone,
+    visits: readVisitsOn(store, date),
+    guideOnlineUses: g.uses,
+    guideRatings: g.ratings,
+    stations: config.stations.map((s) => s.id),
+  });
+}
+
+interface DayRow {
+  report: string;
+  stale: number;
+  redacted_at: string | null;
+}
+
+/**
+ * The day's report. Closed days (before today) are stored once computed and reused until an event
+ * of that day arrives; today is always folded fresh.
+ */
+export function dailyReport(store: Store, config: TerminalConfig, date: string, opts: { fresh?: boolean } = {}): DailyReport {
+  ensureReportSchema(store);
+  const today = businessDate(store.now(), config.timeZone);
+  if (!opts.fresh) {
+    const row = store.db.prepare('SELECT report, stale, redacted_at FROM report_days WHERE date = ?').get(date) as DayRow | undefined;
+    if (row && !row.stale) return JSON.parse(row.report) as DailyReport;
+  }
+  if (date >= today) return computeDayFromStore(store, config, date);
+  return store.tx(() => {
+    const r = computeDayFromStore(store, config, date);
+    storeDay(store, r);
+    return r;
+  });
+}
+
+export function storeDay(store: Store, r: DailyReport, redactedAt?: string): void {
+  store.db
+    .prepare(
+      `INSERT INTO report_days (date, report, computed_at, stale, redacted_at) VALUES (?, ?, ?, 0, ?)
+       ON CONFLICT(date) DO UPDATE SET report = excluded.report, computed_at = excluded.computed_at, stale = 0,
+         redacted_at = COALESCE(excluded.redacted_at, report_days.redacted_at)`,
+    )
+    .run(r.date, JSON.stringify(r), new Date(store.now()).toISOString(), redactedAt ?? null);
+}
+
+/** Business dates with anything to report in [from, to]. */
+export function reportDates(store: Store, from: string, to: string): string[] {
+  ensureReportSchema(store);
+  const rows = store.db
+    .prepare(
+      `SELECT DISTINCT business_date AS d FROM visits WHERE business_date BETWEEN @from AND @to
+       UNION SELECT date AS d FROM report_days WHERE date BETWEEN @from AND @to
+       UNION SELECT json_extract(payload, '$.date') AS d FROM events WHERE type = @type AND json_extract(payload, '$.date') BETWEEN @from AND @to
+       ORDER BY d`,
+    )
+    .all({ from, to, type: GUIDE_COMPLETED }) as Array<{ d: string }>;
+  return rows.map((r) => r.d);
+}
+
+/** Fiscal-year-to-date KPIs: every day of the year up to `asOf` (default: the year's end or today). */
+export function kpiReport(store: Store, config: TerminalConfig, fy: number, targets: KpiTargets, opts: { asOf?: string } = {}): KpiReport {
+  const range = fiscalYearRange(fy);
+  const today = businessDate(store.now(), config.timeZone);
+  let asOf = opts.asOf ?? (today < range.to ? today : range.to);
+  if (asOf > range.to) asOf = range.to;
+  const dates = asOf < range.from ? [] : reportDates(store, range.from, asOf);
+  let sum = emptyKpiInputs();
+  for (const d of dates) sum = addKpiInputs(sum, dailyReport(store, config, d).kpiInputs);
+  return computeKpis(fy, asOf, dates.length, sum, targets);
+}

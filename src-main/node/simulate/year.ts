@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultCatalog } from '../catalog/load';
+import { ensureDemoSetup, openTerminal } from '../terminal/dataFolder';
+import { SimClock, localInstant } from './clock';
+import { simulateRange } from './range';
+
+/** Bump when the simulation changes, so an old cached year is not measured by mistake. */
+export const YEAR_CACHE_VERSION = 'v1';
+
+export interface GeneratedYear {
+  visits: number;
+  events: number;
+  days: number;
+  seconds: number;
+  anomalies: number;
+}
+
+/**
+ * A simulated year in a data folder (for the reports benchmark), built once: a `generated.json`
+ * marker is written only when every day is in, so an interrupted build starts over.
+ */
+export function generateYear(dir: string, opts: { from: string; to: string; visitors?: number; seed?: number; log?: (s: string) => void }): GeneratedYear {
+  const marker = join(dir, 'generated.json');
+  if (existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8')) as GeneratedYear;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  ensureDemoSetup(dir);
+  const clock = new SimClock(localInstant(opts.from, '07:00', 'Asia/Tokyo'));
+  const t = openTerminal(dir, { clock: clock.read });
+  const started = performance.now();
+  try {
+    const r = simulateRange(t, defaultCatalog(), clock, {
+      from: opts.from,
+      to: opts.to,
+      visitors: opts.visitors ?? 252_000,
+      seed: opts.seed ?? 2025,
+      onDay: (d, i, n) => {
+        if (i % 20 === 0) opts.log?.(`  simulated ${d.date} (${i + 1}/${n}): ${d.issued} visits, ${d.events} events`);
+      },
+    });
+    const g: GeneratedYear = { visits: r.issued, events: r.events, days: r.days, seconds: (performance.now() - started) / 1000, anomalies: r.anomalies };
+    writeFileSync(marker, JSON.stringify(g));
+    return g;
+  } finally {
+    t.close();
+  }
+}
