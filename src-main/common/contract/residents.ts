@@ -165,6 +165,7 @@ export const residentsMethods = {
     z.object({ visitId, forms: z.array(z.string().min(1)).max(20).optional(), householdId: z.string().min(1).max(40).optional() }),
     { roles: ['counter', 'supervisor'], staff: true },
   ),
+  /** The printed list carries no resident data (facts have no names), so the kiosk may print it too. */
   'guidance.listPdf': method<PdfDocument>()(z.object({ visitId, lang: z.enum(LANGUAGES).optional() }), { roles: ['kiosk', 'counter', 'supervisor', 'admin'] }),
   'audit.export': method<{ records: AuditRecord[]; csv: string }>()(
     z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD') }),
