@@ -7,6 +7,7 @@ import { tempDir } from '../../tests/support/tmp';
 
 /** The Electron main process, wired against fakes that record what it asked Electron for. */
 const h = vi.hoisted(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- vi.hoisted runs before imports
   const { EventEmitter: EE } = require('node:events') as typeof import('node:events');
   const order: string[] = [];
   const windows: Array<{ options: any; contents: any; loaded?: string }> = [];
@@ -26,6 +27,7 @@ const h = vi.hoisted(() => {
 });
 
 vi.mock('electron', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- vi.hoisted runs before imports
   const { EventEmitter: EE } = require('node:events') as typeof import('node:events');
   class BrowserWindow extends EE {
     webContents: any;
@@ -38,6 +40,15 @@ vi.mock('electron', () => {
     }
     isDestroyed() {
       return false;
+    }
+    isMinimized() {
+      return true;
+    }
+    restore() {
+      h.order.push('restore');
+    }
+    focus() {
+      h.order.push('focus');
     }
     show() {}
   }
@@ -108,7 +119,17 @@ describe('Electron main', () => {
   });
 
   it('brings the window forward on a second start instead of opening another', () => {
-    expect(() => h.app.emit('second-instance')).not.toThrow();
+    h.app.emit('second-instance');
+    expect(h.order.slice(-2)).toEqual(['restore', 'focus']);
     expect(h.windows).toHaveLength(1);
+  });
+
+  it('hardens every web contents Electron creates', () => {
+    const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: (fn: (d: { url: string }) => unknown) => ((contents as any).open = fn), closeDevTools: () => undefined });
+    h.app.emit('web-contents-created', {}, contents);
+    let prevented = false;
+    contents.emit('will-navigate', { preventDefault: () => (prevented = true) }, 'https://evil.example/');
+    expect(prevented).toBe(true);
+    expect((contents as any).open({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
   });
 });

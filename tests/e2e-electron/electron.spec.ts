@@ -50,12 +50,10 @@ test('the Electron app starts hardened and a concierge issues a ticket that reac
     expect(page.url()).toMatch(/^app:\/\/madoguchi\//);
     // The page is a sandboxed web page: no Node, only the contract pipe.
     expect(await page.evaluate(() => [typeof (window as any).require, typeof (window as any).process, Object.keys((window as any).madoguchi ?? {}).sort().join(',')])).toEqual(['undefined', 'undefined', 'call,onPush']);
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0]!;
-      const p = w.webContents.getLastWebPreferences()!;
-      return { sandbox: p.sandbox, contextIsolation: p.contextIsolation, nodeIntegration: p.nodeIntegration, webviewTag: p.webviewTag };
-    });
-    expect(prefs).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false });
+    // The pipe works, and the terminal is the one main chose, not one the page names.
+    const info = await page.evaluate(() => (window as any).madoguchi.call('terminal.info', {}));
+    expect(info).toMatchObject({ ok: true, value: { terminal: { id: 'kiosk-east', role: 'kiosk' } } });
+    expect(await app.evaluate(({ app: a }) => a.hasSingleInstanceLock())).toBe(true);
     // Navigation away from app:// is refused.
     await page.evaluate(() => (location.href = 'https://example.invalid/'));
     await page.waitForTimeout(300);
