@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PushMap } from '../../src-main/common/contract';
-import { onPush } from '../api/client';
+import { call, onPush } from '../api/client';
 import { useLink } from '../api/hooks';
 import { useTerminal } from './TerminalContext';
 
@@ -16,7 +16,13 @@ export function StatusBar() {
   const [sync, setSync] = useState<PushMap['sync'] | null>(null);
   const [printer, setPrinter] = useState<PushMap['printer'] | null>(null);
   const [clock, setClock] = useState(() => new Date());
-  useEffect(() => onPush('sync', setSync), []);
+  useEffect(() => {
+    // The current state first (a push may have gone out before this screen connected), then changes.
+    call('sync.status', {})
+      .then((s) => setSync((cur) => cur ?? { state: s.state, outbox: s.outbox, ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt } : {}), ...(s.message ? { message: s.message } : {}) }))
+      .catch(() => undefined);
+    return onPush('sync', setSync);
+  }, []);
   useEffect(() => onPush('printer', (p) => (p.terminal === info.terminal.id ? setPrinter(p) : undefined)), [info.terminal.id]);
   useEffect(() => {
     const i = setInterval(() => setClock(new Date()), 15_000);

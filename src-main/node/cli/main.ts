@@ -64,6 +64,11 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
 }
 
 if (require.main === module) {
+  // `madoguchi … | head` closes the pipe early: that is the reader's choice, not a crash.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   runCli(process.argv.slice(2)).then(
     (code) => {
       // Long-running commands (web, sync-server, sync run) resolve only when they stop.
