@@ -33,6 +33,7 @@ process.on('uncaughtException', (e) => {
   app.relaunch();
   app.exit(1);
 });
+process.on('unhandledRejection', (e) => log.error('unhandled promise rejection in main', e instanceof Error ? e : String(e)));
 
 let profile: TerminalProfile | undefined;
 let mado: App | undefined;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initTerminal } from '../../src-main/node/provision/terminalConfig';
+import { ensureDemoSetup } from '../../src-main/node/terminal/dataFolder';
 import { createSyncServer, type SyncServer } from '../../src-main/node/sync/httpServer';
 import { startPtyPair, type PtyPair } from '../support/pty';
 import { tempDir } from '../support/tmp';
@@ -45,6 +46,18 @@ describe('madoguchi doctor', () => {
     expect(line(out, 'clock')).toMatch(/^OK {4}clock: not configured/);
     expect(line(out, 'disk')).toMatch(/^OK {4}disk: \d+ MB free/);
     expect(out.at(-1)).toMatch(/all checks passed/);
+  });
+
+  it('passes on the fresh demo data folder npm start sets up (every demo terminal, file printers)', async () => {
+    const { dir, cleanup } = tempDir('madoguchi-doctor-demo-');
+    cleanups.push(cleanup);
+    ensureDemoSetup(dir);
+    const r = await cli(['doctor', '--data', dir]);
+    expect(r.code, r.out.join('\n')).toBe(0);
+    const printers = r.out.filter((l) => l.slice(6).startsWith('printer '));
+    expect(printers.length).toBeGreaterThanOrEqual(6);
+    expect(printers.every((l) => l.startsWith('OK  '))).toBe(true);
+    expect(line(r.out, 'printer kiosk-east')).toMatch(/printer kiosk-east ticket: folder .*printer\/kiosk-east: online/);
   });
 
   it('a broken config: its own line naming the field and what to do, exit 1', async () => {
