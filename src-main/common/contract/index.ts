@@ -3,6 +3,7 @@ import type { MethodDef } from './define';
 import { counterMethods, displayMethods } from './counter';
 import { kioskMethods } from './kiosk';
 import { residentsMethods } from './residents';
+import { reportsMethods } from './reports';
 import { sessionMethods } from './session';
 import { syncMethods } from './sync';
 
@@ -17,6 +18,7 @@ export const api = {
   ...displayMethods,
   ...syncMethods,
   ...residentsMethods,
+  ...reportsMethods,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;

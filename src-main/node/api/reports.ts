@@ -1,0 +1,46 @@
+import { fiscalYearOf } from '../../common/reports/fiscalYear';
+import { liveBoard } from '../../common/reports/live';
+import type { App } from '../app/app';
+import { departmentNames, exportDaily } from '../reports/export';
+import { applyRetention } from '../reports/retention';
+import { dailyReport, kpiReport, readVisitsOn } from '../reports/source';
+import { loadKpiTargets } from '../reports/targets';
+
+const RETENTION_EVERY_MS = 6 * 60 * 60_000;
+
+export function registerReports(app: App): void {
+  const { store, config, dataDir, visits } = app.terminal;
+  const names = departmentNames();
+  const stationNames = Object.fromEntries(config.stations.map((s) => [s.id, s.name]));
+  const counters = config.terminals.filter((t) => t.role === 'counter' && t.department && t.counter).map((t) => ({ department: t.department!, counter: t.counter! }));
+
+  app.registry.register('supervisor.live', () => {
+    const date = visits.today();
+    return { ...liveBoard(readVisitsOn(store, date), { businessDate: date, now: store.now(), configuredCounters: counters }), departmentNames: names };
+  });
+  app.registry.register('report.daily', (input) => ({ report: dailyReport(store, config, input.date ?? visits.today()), departmentNames: names, stationNames }));
+  app.registry.register('report.kpi', (input) => {
+    const fy = input.fy ?? fiscalYearOf(input.asOf ?? visits.today());
+    return kpiReport(store, config, fy, loadKpiTargets(dataDir), input.asOf ? { asOf: input.asOf } : {});
+  });
+  app.registry.register('report.export', async (input) => {
+    const r = await exportDaily(store, config, input.date ?? visits.today(), input.format, { dataDir });
+    return { filename: r.filename, mime: r.mime, base64: r.bytes.toString('base64'), size: r.bytes.length };
+  });
+  app.registry.register('report.unfinished', (input) => dailyReport(store, config, input.date ?? visits.today()).unfinishedVisits);
+
+  // Retention runs where the data lives: at start and every few hours while the app is up.
+  if (config.retention) {
+    const run = () => {
+      try {
+        applyRetention(store, config);
+      } catch (e) {
+        process.stderr.write(`[reports] retention failed: ${(e as Error)?.message ?? String(e)}\n`);
+      }
+    };
+    run();
+    const timer = setInterval(run, RETENTION_EVERY_MS);
+    timer.unref();
+    app.onClose(() => clearInterval(timer));
+  }
+}
