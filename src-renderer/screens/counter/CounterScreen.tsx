@@ -4,6 +4,7 @@ import { currentTerminalId } from '../../api/client';
 import { useTerminal } from '../../app/TerminalContext';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { SignIn } from './SignIn';
+import './counter.css';
 import { Workstation, type Staff } from './Workstation';
 
 const SurveyScreen = lazy(() => import('../survey/SurveyScreen'));

@@ -37,6 +37,11 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
   const calledHere = mine && v.status === 'called';
   const members = Array.isArray((v.facts as { members?: unknown })?.members) ? ((v.facts as { members: Member[] }).members ?? []) : [];
   const mineConflicts = v.conflicts.filter((c) => c.loser.terminal === info.terminal.id);
+  // This counter's own work first, so keys 1–9 reach it: its department's items, and at the
+  // one-stop counter every item it accepts or proxies.
+  const oneStop = catalog?.oneStop ?? 'shimin';
+  const ours = (it: VisitItem) => it.department === dept || (dept === oneStop && (it.route === 'accept' || it.route === 'proxy'));
+  const ordered = [...v.items.filter(ours), ...v.items.filter((it) => !ours(it))];
   const time = (iso?: string) => (iso ? timeOf(iso, info.timeZone) : '');
   const who = (by: { terminal: string; staff?: string }) => (by.staff ? `${by.staff}@${by.terminal}` : by.terminal);
 
@@ -157,8 +162,8 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
 
         <h3 id="items-title">{t('items.title', { n: v.items.length })}</h3>
         <ol className="items" aria-labelledby="items-title" data-testid="items">
-          {v.items.map((it, i) => (
-            <ItemRow key={it.id} item={it} index={i + 1} visit={v} editable={mine && !closed} busy={busy} actions={actions} department={dept} oneStop={catalog?.oneStop ?? 'shimin'} />
+          {ordered.map((it, i) => (
+            <ItemRow key={it.id} item={it} index={i + 1} visit={v} editable={mine && !closed} busy={busy} actions={actions} department={dept} oneStop={oneStop} />
           ))}
         </ol>
 

@@ -146,10 +146,10 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
       if (key === '?') setHelp((h) => !h);
       else if (key === 'b') setView((x) => (x === 'queue' ? 'board' : 'queue'));
       else if (key === 'g') numberRef.current?.focus();
+      else if (key === 'm' && v) focus('#note-text');
+      else if (/^[1-9]$/.test(key) && v) focus(`[data-item-index="${key}"] [data-testid="item-advance"]`);
       else if (b) handled = false;
       else if (key === 'n') a.callNext();
-      else if (key === 'm' && v) focus('#note-text');
-      else if (/^[1-9]$/.test(key) && v) focus(`[data-item-index="${key}"] [data-testid="item-advance"]`) ;
       else if (!v) handled = false;
       else if (key === 'r') a.recall(v);
       else if (key === 'x') a.noShow(v);

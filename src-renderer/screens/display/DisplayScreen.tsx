@@ -5,6 +5,7 @@ import { onPush } from '../../api/client';
 import { useLink, useLive } from '../../api/hooks';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { fixedT, i18n } from '../../i18n';
+import './display.css';
 import { audioContext, audioReady, chime, enableAudio, speak } from './announce';
 
 /**

@@ -3,6 +3,7 @@ import { SURVEY_QUESTIONS, type SurveyQuestion } from '../../../src-main/common/
 import { ApiError, call } from '../../api/client';
 import { useLive } from '../../api/hooks';
 import { fixedT, i18n } from '../../i18n';
+import './survey.css';
 
 /**
  * The visitor-facing satisfaction survey of a counter (a second screen turned to the visitor), in

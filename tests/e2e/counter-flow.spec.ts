@@ -1,0 +1,158 @@
+import { expect, test } from '@playwright/test';
+import { issueFamilyTicket, item, signIn, signInWithKeyboard, STAFF } from './flow';
+
+test.describe.configure({ mode: 'serial' });
+
+test('one visit: kiosk → 市民課 (call, accept two items, note, finish) → 介護保険課 (same number, sees note and statuses) → no-show, reactivate → complete', async ({ page, context }) => {
+  const number = await issueFamilyTicket(page);
+
+  const display = await context.newPage();
+  await display.goto('/?terminal=display-hall');
+  await expect(display.getByTestId('display')).toBeVisible();
+
+  const shimin = await context.newPage();
+  await signIn(shimin, 'counter-shimin-1', STAFF.shimin);
+  await expect(shimin.locator(`[data-testid="waiting"] li[data-number="${number}"]`)).toBeVisible();
+  // The 介護保険課 sees the visit coming before it arrives (来庁を通知).
+  const kaigo = await context.newPage();
+  await signIn(kaigo, 'counter-kaigo-12', STAFF.kaigo);
+  await expect(kaigo.locator(`[data-testid="coming"] li[data-number="${number}"]`)).toBeVisible();
+
+  await shimin.getByTestId('call-number-input').fill(String(number));
+  await shimin.getByTestId('call-number').click();
+  await expect(shimin.getByTestId('current-number')).toHaveText(String(number));
+  // The display, already open, shows the call without a reload.
+  await expect(display.getByTestId('display-latest')).toHaveText(String(number));
+  await expect(display.getByTestId('display-latest-counter')).toContainText('1番窓口');
+  await expect(display.locator(`[data-testid="display-counters"] li[data-counter="1"]`)).toHaveAttribute('data-number', String(number));
+
+  await shimin.getByTestId('start').click();
+  await expect(shimin.getByTestId('visit-status')).toHaveText('対応中');
+  await item(shimin, 'tennyu').getByTestId('item-advance').click();
+  await expect(item(shimin, 'tennyu')).toHaveAttribute('data-status', 'accepted');
+  await item(shimin, 'kouki-join').getByTestId('item-advance').click();
+  await expect(item(shimin, 'kouki-join')).toHaveAttribute('data-status', 'proxy-accepted');
+  await expect(item(shimin, 'kouki-join').locator('.steps')).toContainText('shimin01');
+
+  const note = '転入届は受付済み。祖母の介護認定は前住所地で要介護2、受給資格証明書は持参済み。';
+  await shimin.getByTestId('note-text').fill(note);
+  await shimin.getByTestId('note-save').click();
+  await expect(shimin.getByTestId('notes')).toContainText(note);
+  await shimin.getByTestId('finish').click();
+  await expect(shimin.getByTestId('counter-message')).toContainText('介護保険課');
+  await expect(shimin.getByTestId('current-number')).toHaveCount(0);
+
+  // Same number, now in the 介護保険課's queue, with the note and how far each item got.
+  await expect(kaigo.locator(`[data-testid="waiting"] li[data-number="${number}"]`)).toBeVisible();
+  await kaigo.getByTestId('call-next').click();
+  await expect(kaigo.getByTestId('current-number')).toHaveText(String(number));
+  await expect(kaigo.getByTestId('notes')).toContainText(note);
+  await expect(item(kaigo, 'tennyu')).toHaveAttribute('data-status', 'accepted');
+  await expect(item(kaigo, 'kouki-join')).toHaveAttribute('data-status', 'proxy-accepted');
+  await expect(item(kaigo, 'kaigo-certified-transfer')).toHaveAttribute('data-status', 'listed');
+  await expect(kaigo.locator('[data-testid="route"] li[data-route-dept="shimin"]')).toHaveAttribute('data-state', 'done');
+  await expect(display.getByTestId('display-latest-counter')).toContainText('12番窓口');
+
+  // Not there: two recalls, then no-show; the visitor turns up and is reactivated.
+  await expect(kaigo.getByTestId('no-show')).toBeDisabled();
+  await kaigo.getByTestId('recall').click();
+  await expect(kaigo.getByTestId('no-show')).toContainText('(1/2)');
+  await kaigo.getByTestId('recall').click();
+  await expect(kaigo.getByTestId('no-show')).toBeEnabled();
+  await kaigo.getByTestId('no-show').click();
+  await expect(kaigo.locator(`[data-testid="no-shows"] li[data-number="${number}"]`)).toBeVisible();
+  await kaigo.locator(`[data-testid="no-shows"] li[data-number="${number}"]`).getByTestId('reactivate').click();
+  await expect(kaigo.locator(`[data-testid="waiting"] li[data-number="${number}"]`)).toBeVisible();
+  await kaigo.getByTestId('call-number-input').fill(String(number));
+  await kaigo.getByTestId('call-number').click();
+  await expect(kaigo.getByTestId('current-number')).toHaveText(String(number));
+  await kaigo.getByTestId('start').click();
+
+  // The visitor answers the survey on the counter's visitor-facing screen.
+  const survey = await context.newPage();
+  await survey.goto('/?terminal=counter-kaigo-12&view=survey');
+  await expect(survey.getByTestId('survey-idle')).toBeVisible();
+  await kaigo.getByTestId('survey-offer').click();
+  await expect(survey.getByTestId('survey')).toBeVisible();
+  await survey.locator('[data-question="ease"] label').nth(4).click();
+  await survey.locator('[data-question="waiting"] label').nth(3).click();
+  await survey.getByTestId('survey-submit').click();
+  await expect(survey.getByTestId('survey-idle')).toBeVisible();
+
+  await item(kaigo, 'kaigo-certified-transfer').getByTestId('item-advance').click();
+  await expect(item(kaigo, 'kaigo-certified-transfer')).toHaveAttribute('data-status', 'accepted');
+  await kaigo.getByTestId('finish').click();
+  await expect(kaigo.getByTestId('counter-message')).toContainText('完了');
+  await kaigo.getByTestId('tab-board').click();
+  const row = kaigo.locator(`[data-testid="board"] tr[data-number="${number}"]`);
+  await expect(row).toContainText('完了');
+  await expect(row).toHaveAttribute('data-position', 'passed');
+});
+
+test('the same counter flow with the keyboard only', async ({ page, context }) => {
+  const number = await issueFamilyTicket(page);
+  const shimin = await context.newPage();
+  await signInWithKeyboard(shimin, 'counter-shimin-1', STAFF.shimin);
+  const k = shimin.keyboard;
+  await k.press('g');
+  await expect(shimin.getByTestId('call-number-input')).toBeFocused();
+  await k.type(String(number));
+  await k.press('Enter');
+  await expect(shimin.getByTestId('current-number')).toHaveText(String(number));
+  await k.press('Escape');
+  await k.press('s');
+  await expect(shimin.getByTestId('visit-status')).toHaveText('対応中');
+  await k.press('1');
+  await expect(item(shimin, 'tennyu').getByTestId('item-advance')).toBeFocused();
+  await k.press('Enter');
+  await expect(item(shimin, 'tennyu')).toHaveAttribute('data-status', 'accepted');
+  await k.press('2');
+  await k.press('Enter');
+  await expect(shimin.locator('[data-testid="items"] > li').nth(1)).not.toHaveAttribute('data-status', 'listed');
+  await k.press('m');
+  await expect(shimin.getByTestId('note-text')).toBeFocused();
+  await k.type('キーボードだけで受付。');
+  await k.press('Control+Enter');
+  await expect(shimin.getByTestId('notes')).toContainText('キーボードだけで受付。');
+  await k.press('Escape');
+  await k.press('f');
+  await expect(shimin.getByTestId('counter-message')).toContainText('介護保険課');
+
+  const kaigo = await context.newPage();
+  await signInWithKeyboard(kaigo, 'counter-kaigo-12', STAFF.kaigo);
+  const kk = kaigo.keyboard;
+  await expect(kaigo.locator(`[data-testid="waiting"] li[data-number="${number}"]`)).toBeVisible();
+  await kk.press('g');
+  await kk.type(String(number));
+  await kk.press('Enter');
+  await expect(kaigo.getByTestId('current-number')).toHaveText(String(number));
+  await expect(kaigo.getByTestId('notes')).toContainText('キーボードだけで受付。');
+  await kk.press('Escape');
+  await kk.press('r');
+  await expect(kaigo.getByTestId('no-show')).toContainText('(1/2)');
+  await kk.press('r');
+  await expect(kaigo.getByTestId('no-show')).toContainText('(2/2)');
+  await kk.press('x');
+  await expect(kaigo.locator(`[data-testid="no-shows"] li[data-number="${number}"]`)).toBeVisible();
+  // Reactivate from the no-show list: Tab to its button, Enter.
+  const reactivate = kaigo.locator(`[data-testid="no-shows"] li[data-number="${number}"]`).getByTestId('reactivate');
+  for (let i = 0; i < 40 && !(await reactivate.evaluate((el) => el === document.activeElement)); i++) await kk.press('Tab');
+  await expect(reactivate).toBeFocused();
+  await kk.press('Enter');
+  await expect(kaigo.locator(`[data-testid="waiting"] li[data-number="${number}"]`)).toBeVisible();
+  await kk.press('g');
+  await kk.type(String(number));
+  await kk.press('Enter');
+  await expect(kaigo.getByTestId('current-number')).toHaveText(String(number));
+  await kk.press('Escape');
+  await kk.press('s');
+  await expect(kaigo.getByTestId('visit-status')).toHaveText('対応中');
+  const idx = await kaigo.locator('[data-testid="items"] > li').evaluateAll((els) => els.findIndex((e) => e.getAttribute('data-item-id') === 'kaigo-certified-transfer') + 1);
+  await kk.press(String(idx));
+  await kk.press('Enter');
+  await expect(item(kaigo, 'kaigo-certified-transfer')).toHaveAttribute('data-status', 'accepted');
+  await kk.press('f');
+  await expect(kaigo.getByTestId('counter-message')).toContainText('完了');
+  await kk.press('b');
+  await expect(kaigo.locator(`[data-testid="board"] tr[data-number="${number}"]`)).toContainText('完了');
+});

@@ -1,0 +1,61 @@
+import { expect, type Page } from '@playwright/test';
+
+/**
+ * Shared steps of the browser-mode specs. The demo staff (src-main/node/staff/demo.ts) are seeded
+ * by the `web` command on the demo terminal.
+ */
+export const STAFF = {
+  shimin: { id: 'shimin01', pin: '1111' },
+  kaigo: { id: 'kaigo01', pin: '1111' },
+} as const;
+
+/**
+ * The kiosk issues a ticket for a moving-in family: two parents, two children and a grandparent
+ * with a care certificate, so the route is 市民課 (one-stop) → 介護保険課.
+ */
+export async function issueFamilyTicket(page: Page): Promise<number> {
+  await page.goto('/?terminal=kiosk-east');
+  await page.click('[data-event="moving-in"]');
+  for (const r of ['applicant', 'spouse', 'child', 'child', 'parent']) await page.click(`[data-add-role="${r}"]`);
+  const bands = ['20-59', '20-59', 'preschool', 'school-age', '75+'];
+  for (const [i, b] of bands.entries()) await page.locator(`[data-member="${i}"] select`).selectOption(b);
+  await page.locator('[data-question="move-from"] button').first().click();
+  // The question may fold away as answers make it moot, so answer whichever member is still open.
+  for (let guard = 0; guard < 6; guard++) {
+    const open = page.locator('[data-question="insurance"] [role="group"]').filter({ hasNot: page.locator('button[aria-pressed="true"]') });
+    if ((await open.count()) === 0) break;
+    const g = open.first();
+    const label = (await g.getAttribute('aria-label')) ?? '';
+    await g.getByRole('button', { name: label.includes('親') ? '後期高齢者医療' : '国民健康保険', exact: true }).click();
+  }
+  for (const q of ['my-number-card', 'pregnant', 'disability-certificate']) await page.locator(`[data-question="${q}"] button`).last().click();
+  await page.locator('[data-question="care-certified"]').getByRole('button', { name: '5. 親' }).click();
+  await page.locator('[data-question="single-parent"] button').nth(1).click();
+  for (const q of ['dogs', 'mopeds']) await page.locator(`[data-question="${q}"] button`).first().click();
+  await expect(page.locator('[data-procedure-id="kaigo-certified-transfer"]')).toBeVisible();
+  await page.click('[data-testid="issue-ticket"]');
+  await expect(page.getByTestId('ticket-number')).toBeVisible();
+  return Number(await page.getByTestId('ticket-number').textContent());
+}
+
+export async function signIn(page: Page, terminal: string, staff: { id: string; pin: string }): Promise<void> {
+  await page.goto(`/?terminal=${terminal}`);
+  await page.getByTestId('signin-id').fill(staff.id);
+  await page.getByTestId('signin-pin').fill(staff.pin);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('staff-name')).toContainText(staff.id);
+}
+
+export async function signInWithKeyboard(page: Page, terminal: string, staff: { id: string; pin: string }): Promise<void> {
+  await page.goto(`/?terminal=${terminal}`);
+  await expect(page.getByTestId('signin-id')).toBeFocused();
+  await page.keyboard.type(staff.id);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(staff.pin);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('staff-name')).toContainText(staff.id);
+}
+
+export function item(page: Page, id: string) {
+  return page.locator(`[data-testid="items"] > li[data-item-id="${id}"]`);
+}
