@@ -71,7 +71,7 @@ describe('madoguchi terminal init', () => {
     [['--role', 'kiosk'], /terminal: --terminal is required/],
     [['--role', 'kiosk', '--terminal', 'k1'], /terminals\[0\]\.station: a kiosk needs the station/],
     [['--role', 'kiosk', '--terminal', 'k1', '--station', 'north'], /terminals\[0\]\.station: unknown station "north" \(known: east, west, center\)/],
-    [['--role', 'counter', '--terminal', 'c1', '--department', 'shimin'], /terminals\[0\]\.counter: .*needs "department" and "counter"/],
+    [['--role', 'counter', '--terminal', 'c1', '--department', 'shimin'], /terminals\[0\]\.counter: .*a counter terminal needs/],
     [['--role', 'kiosk', '--terminal', 'Kiosk 1', '--station', 'east'], /node\.id: must be lower-case/],
     [['--role', 'kiosk', '--terminal', 'k1', '--station', 'east', '--printer', 'lpt:1'], /printer: printer "lpt:1": unknown printer kind "lpt"/],
     [['--role', 'kiosk', '--terminal', 'k1', '--station', 'east', '--server', 'http://x/'], /token: --server and --token go together/],
