@@ -33,6 +33,12 @@ export function fontOrder(lang: string, cp: number): string[] {
   return cjk ? [FONT_JA, FONT_JA_EXTENDED, FONT_SC, FONT_LATIN] : [FONT_LATIN, FONT_JA, FONT_JA_EXTENDED, FONT_SC];
 }
 
+/**
+ * No glyph composition (ccmp): with it, fontkit draws ụ as u + a combining dot, and pdfkit's
+ * ToUnicode map then reads every later "u" as "ụ". Precomposed glyphs look the same and copy right.
+ */
+const FEATURES = { ccmp: false } as const;
+
 export interface Run {
   text: string;
   font: string;
@@ -58,7 +64,7 @@ export function measure(doc: PdfDoc, runs: Run[], size: number): number {
   for (const r of runs) {
     doc.font(r.font);
     doc.fontSize(size);
-    w += doc.widthOfString(r.text);
+    w += doc.widthOfString(r.text, { features: FEATURES });
   }
   return w;
 }
@@ -73,8 +79,8 @@ export function drawLine(doc: PdfDoc, runs: Run[], x: number, y: number, size: n
   for (const r of runs) {
     doc.font(r.font);
     doc.fontSize(size);
-    doc.text(r.text, cx, baseline, { lineBreak: false, baseline: 'alphabetic' });
-    cx += doc.widthOfString(r.text);
+    doc.text(r.text, cx, baseline, { lineBreak: false, baseline: 'alphabetic', features: FEATURES });
+    cx += doc.widthOfString(r.text, { features: FEATURES });
   }
   return cx - x;
 }

@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/tmp';
+import { catalogText } from '../../src-main/common/catalog/texts';
+import type { Catalog } from '../../src-main/common/catalog/types';
+import type { VisitState } from '../../src-main/common/visit/state';
+import { defaultCatalog } from '../../src-main/node/catalog/load';
+import { listForVisit, renderGuidanceList } from '../../src-main/node/guidanceList/render';
+import { LIST_LABELS } from '../../src-main/node/guidanceList/labels';
+import { demoApp } from './residents-support';
+import type { App } from '../../src-main/node/app/app';
+import { pdffonts, squeeze } from './residents-support';
+
+let dir: string;
+let cleanup: () => void;
+let app: App;
+let catalog: Catalog;
+let visit: VisitState;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = tempDir('madoguchi-list-'));
+  app = demoApp(dir);
+  catalog = defaultCatalog();
+  // A family moving in from abroad with a child and a grandparent: a long list, many departments.
+  const r = await app.registry.call(
+    'ticket.issue',
+    {
+      lang: 'en',
+      facts: {
+        events: ['moving-in'],
+        moveFrom: 'other-municipality',
+        members: [
+          { role: 'applicant', birthDate: '1986-04-01', insurance: 'nhi', pension: 'category1', head: true },
+          { role: 'child', birthDate: '2020-05-05', insurance: 'nhi' },
+          { role: 'parent', birthDate: '1948-02-02', insurance: 'late-elderly', receivesPension: true },
+        ],
+        household: { singleParent: true, dogs: 1 },
+      },
+    },
+    app.context('kiosk-east', 'test'),
+  );
+  if (!r.ok) throw new Error(r.error.message);
+  visit = (r.value as { visit: VisitState }).visit;
+  expect(visit.items.length).toBeGreaterThan(5);
+});
+afterAll(() => {
+  app.close();
+  cleanup();
+});
+
+async function render(lang: string): Promise<{ file: string; text: string }> {
+  const { items, bring } = listForVisit(visit, catalog, lang);
+  const { pdf } = await renderGuidanceList({ lang, cityName: '伊勢崎市', stationName: '東口', number: visit.number, date: visit.businessDate, items, bring, statusName: (s) => catalogText(catalog, `status.${s}`, lang) });
+  const file = join(dir, `list-${lang}.pdf`);
+  writeFileSync(file, pdf);
+  // -raw keeps content-stream order: a name wrapped over two lines of its cell reads as one.
+  return { file, text: execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }) };
+}
+
+describe('printed guidance list', () => {
+  it.each(['ja', 'en', 'vi', 'zh-CN'])('names every procedure on the visit in %s', async (lang) => {
+    const { file, text } = await render(lang);
+    const flat = squeeze(text);
+    if (process.env.MADOGUCHI_KEEP_RENDER) execFileSync('cp', [file, process.env.MADOGUCHI_KEEP_RENDER]);
+    expect(flat).toContain(squeeze(LIST_LABELS[lang]!.title));
+    expect(flat).toContain(String(visit.number));
+    for (const it of visit.items) {
+      const name = catalogText(catalog, `procedure.${it.id}`, lang);
+      expect(name, `${lang} ${it.id}`).not.toBe(`procedure.${it.id}`);
+      expect(flat, `${lang}: ${name}`).toContain(squeeze(name));
+    }
+    const fonts = pdffonts(file);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const f of fonts) expect(f, f.name).toMatchObject({ emb: true, sub: true });
+    if (lang === 'zh-CN') expect(fonts.some((f) => /NotoSansSC/.test(f.name))).toBe(true);
+    if (lang === 'vi') expect(fonts.some((f) => /\+NotoSans-Regular$/.test(f.name))).toBe(true);
+    if (lang === 'ja') expect(fonts.every((f) => !/NotoSansSC/.test(f.name))).toBe(true);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, join(dir, `list-${lang}`)]);
+    const png = join(dir, `list-${lang}-1.png`);
+    expect(existsSync(png) && statSync(png).size > 5_000).toBe(true);
+    if (process.env.MADOGUCHI_KEEP_RENDER) execFileSync('cp', [file, png, process.env.MADOGUCHI_KEEP_RENDER]);
+  });
+
+  it('has every heading in every shipped language', () => {
+    for (const lang of ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl']) expect(LIST_LABELS[lang], lang).toBeDefined();
+  });
+});
