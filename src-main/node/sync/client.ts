@@ -275,8 +275,8 @@ export class SyncClient extends EventEmitter {
       if (!this.running) break;
       if (this.pendingTrigger && failures === 0) continue;
       await new Promise<void>((ok) => {
+        // Not unref'd: a running loop is a reason for the process to live (`sync run`); stop() ends it.
         const t = setTimeout(done, delay);
-        t.unref();
         function done() {
           clearTimeout(t);
           ok();

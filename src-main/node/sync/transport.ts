@@ -103,6 +103,10 @@ export class HttpTransport implements SyncTransport {
       );
       r.on('timeout', () => r.destroy(new Error(`no answer from ${url.origin} within ${this.timeoutMs} ms`)));
       r.on('error', reject);
+      // The socket timeout measures idleness; this bounds the whole exchange.
+      const deadline = setTimeout(() => r.destroy(new Error(`no complete answer from ${url.origin} within ${2 * this.timeoutMs} ms`)), 2 * this.timeoutMs);
+      deadline.unref();
+      r.on('close', () => clearTimeout(deadline));
       r.end(payload);
     });
   }
@@ -185,8 +189,16 @@ export class HttpTransport implements SyncTransport {
 function readAll(res: IncomingMessage): Promise<string> {
   return new Promise((ok, fail) => {
     const chunks: Buffer[] = [];
+    let ended = false;
     res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    res.on('end', () => {
+      ended = true;
+      ok(Buffer.concat(chunks).toString('utf8'));
+    });
     res.on('error', fail);
+    // A peer killed mid-answer may only close the socket: never wait forever for 'end'.
+    res.on('close', () => {
+      if (!ended) fail(new Error('the connection closed before the answer was complete'));
+    });
   });
 }
