@@ -137,7 +137,7 @@ describe('fuzzed sync messages against a real server process', () => {
       (b) => (b.stations = [{ station: 'east', from: 1001, to: 1999 }, { station: 'west', from: 1500, to: 2500 }]), // overlaps its own? no: refused as another holder below
     ];
     const fuzz: Fuzz[] = [];
-    const push = (kind: string, body: Buffer | string, headers = auth(tokens.kiosk!)) => fuzz.push({ kind, method: 'POST', path: '/sync/push', headers, body });
+    const push = (kind: string, body: Buffer | string, headers: Record<string, string> = auth(tokens.kiosk!)) => fuzz.push({ kind, method: 'POST', path: '/sync/push', headers, body });
     for (let i = 0; i < 1100; i++) {
       const x = r();
       const body = valid();
