@@ -100,10 +100,11 @@ describe('update folder over HTTP', () => {
 describe('updaterSettings', () => {
   const base = { node: { id: 'd1' }, terminals: [{ id: 'd1', role: 'display' }] };
   const env = { packaged: true, platform: 'linux' as const };
-  it('is off unless configured, switched on, installed and (on Windows) able to check the publisher', () => {
+  it('is off unless configured, switched on, installed and able to check who signed the update', () => {
     expect(updaterSettings(parseConfig(base), env)).toMatchObject({ enabled: false, reason: expect.stringContaining('no "updates"') });
-    const on = parseConfig({ ...base, updates: { url: 'http://updates.lan/madoguchi' } });
-    expect(updaterSettings(on, env)).toMatchObject({ enabled: true, url: 'http://updates.lan/madoguchi/', intervalMs: 3_600_000 });
+    const on = parseConfig({ ...base, updates: { url: 'http://updates.lan/madoguchi', gpgKeyring: '/etc/madoguchi/updates.gpg' } });
+    expect(updaterSettings(on, env)).toMatchObject({ enabled: true, url: 'http://updates.lan/madoguchi/', gpgKeyring: '/etc/madoguchi/updates.gpg', intervalMs: 3_600_000 });
+    expect(updaterSettings(parseConfig({ ...base, updates: { url: 'http://updates.lan/' } }), env)).toMatchObject({ enabled: false, reason: expect.stringContaining('updates.gpgKeyring') });
     expect(updaterSettings(parseConfig({ ...base, updates: { url: 'http://u.lan/', enabled: false } }), env)).toMatchObject({ enabled: false, reason: expect.stringContaining('enabled is false') });
     expect(updaterSettings(on, { ...env, disabledByEnv: true }).enabled).toBe(false);
     expect(updaterSettings(on, { ...env, packaged: false }).enabled).toBe(false);

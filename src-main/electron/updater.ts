@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, extname, join, resolve as resolve_ } from 'node:path';
 import { z } from 'zod';
 import { ROLES, type Role, type TerminalConfig } from '../common/config/schema';
 import { AppError, formatPath } from '../common/errors';
@@ -68,7 +69,7 @@ export async function fetchRollout(folderUrl: string, fetchImpl: typeof fetch = 
 
 export type UpdaterSettings =
   | { enabled: false; reason: string }
-  | { enabled: true; url: string; publisherName: string[]; intervalMs: number };
+  | { enabled: true; url: string; publisherName: string[]; gpgKeyring?: string; intervalMs: number };
 
 /**
  * Whether this terminal looks for updates at all. Off unless configured; off in development
@@ -85,7 +86,10 @@ export function updaterSettings(config: TerminalConfig, env: { packaged: boolean
   if (env.platform === 'win32' && publisherName.length === 0) {
     return { enabled: false, reason: 'no publisher name to verify update signatures against: set updates.publisherName in config.json or build with a signing certificate' };
   }
-  return { enabled: true, url: u.url.endsWith('/') ? u.url : `${u.url}/`, publisherName, intervalMs: u.checkIntervalMinutes * 60_000 };
+  if (env.platform === 'linux' && !u.gpgKeyring) {
+    return { enabled: false, reason: 'no key to verify update signatures against: set updates.gpgKeyring in config.json (the public keyring of the key that signs the packages)' };
+  }
+  return { enabled: true, url: u.url.endsWith('/') ? u.url : `${u.url}/`, publisherName, ...(u.gpgKeyring ? { gpgKeyring: u.gpgKeyring } : {}), intervalMs: u.checkIntervalMinutes * 60_000 };
 }
 
 /** publisherName from the app-update.yml electron-builder wrote into resources (signed builds). */
@@ -106,6 +110,22 @@ export function readBuiltInPublisher(resourcesPath: string): string[] | undefine
 
 function unquote(s: string): string {
   return s.replace(/^(['"])(.*)\1$/, '$2');
+}
+
+/**
+ * Checks a detached OpenPGP signature with gpgv against one keyring only (not the user's keys).
+ * Linux packages carry no Authenticode: `npm run dist` writes <package>.asc with the city's key.
+ */
+export function verifyDetachedSignature(file: string, signature: string, keyring: string, gpgv = 'gpgv'): Promise<{ ok: boolean; signer?: string; message: string }> {
+  return new Promise((resolve) => {
+    const p = execFile(gpgv, ['--status-fd', '1', '--keyring', resolve_(keyring), signature, file], { timeout: 30_000 }, (err, stdout, stderr) => {
+      const valid = /^\[GNUPG:\] VALIDSIG ([0-9A-F]+)/m.exec(stdout);
+      const good = /^\[GNUPG:\] GOODSIG [0-9A-F]+ (.*)$/m.exec(stdout);
+      if (!err && valid && good) resolve({ ok: true, signer: `${good[1]} (${valid[1]})`, message: 'good signature' });
+      else resolve({ ok: false, message: (stderr || stdout || String(err)).trim().split('\n').slice(-2).join(' ') || 'signature check failed' });
+    });
+    p.on('error', () => undefined);
+  });
 }
 
 /** The parts of electron-updater's AppUpdater we drive (NsisUpdater, AppImageUpdater, DebUpdater). */
@@ -170,7 +190,18 @@ export function startUpdater(d: UpdaterDeps): { settings: UpdaterSettings; check
     }
   };
   u.on('error', (e: Error) => d.log(`updates: ${e?.message ?? String(e)}`));
-  u.on('update-downloaded', (info: { version: string }) => d.log(`updates: ${info.version} downloaded and verified; it installs when the app next restarts`));
+  u.on('update-downloaded', (info: DownloadedInfo) => {
+    if (settings.gpgKeyring) {
+      // Until the .asc checks out, nothing is installed on quit (electron-updater reads this flag then).
+      u.autoInstallOnAppQuit = false;
+      void verifyLinuxPackage(info, settings.url, settings.gpgKeyring, d.fetchImpl ?? fetch).then((r) => {
+        u.autoInstallOnAppQuit = r.ok;
+        d.log(r.ok ? `updates: ${info.version} downloaded, signed by ${r.signer}; it installs when the app next restarts` : `updates: ${info.version} NOT installed: ${r.message}`);
+      });
+      return;
+    }
+    d.log(`updates: ${info.version} downloaded and verified; it installs when the app next restarts`);
+  });
   const check = async () => {
     try {
       await u.checkForUpdates();
@@ -188,4 +219,31 @@ export function appUpdateYml(url: string, publisherName: string[]): string {
   const lines = ['provider: generic', `url: ${JSON.stringify(url)}`, 'channel: latest', 'updaterCacheDirName: madoguchi-updater'];
   if (publisherName.length) lines.push('publisherName:', ...publisherName.map((n) => `  - ${JSON.stringify(n)}`));
   return lines.join('\n') + '\n';
+}
+
+interface DownloadedInfo {
+  version: string;
+  downloadedFile: string;
+  files?: Array<{ url: string }>;
+}
+
+/** Fetches <package>.asc from the update folder and checks the downloaded package against it. */
+export async function verifyLinuxPackage(info: DownloadedInfo, folderUrl: string, keyring: string, fetchImpl: typeof fetch = fetch): Promise<{ ok: boolean; signer?: string; message: string }> {
+  const ext = extname(info.downloadedFile);
+  const names = [...new Set([basename(info.downloadedFile), ...(info.files ?? []).map((f) => basename(f.url)).filter((n) => extname(n) === ext)])];
+  for (const name of names) {
+    let res: Response;
+    try {
+      res = await fetchImpl(new URL(`${encodeURIComponent(name)}.asc`, folderUrl), { signal: AbortSignal.timeout(10_000), cache: 'no-store' });
+    } catch (e) {
+      return { ok: false, message: `cannot fetch ${name}.asc: ${(e as Error).message}` };
+    }
+    if (res.status === 404) continue;
+    if (!res.ok) return { ok: false, message: `${name}.asc: HTTP ${res.status}` };
+    const sig = `${info.downloadedFile}.asc`;
+    writeFileSync(sig, Buffer.from(await res.arrayBuffer()));
+    const r = await verifyDetachedSignature(info.downloadedFile, sig, keyring);
+    return r.ok ? r : { ok: false, message: `bad signature on ${name}: ${r.message}` };
+  }
+  return { ok: false, message: `no signature (${names.map((n) => `${n}.asc`).join(', ')}) in the update folder` };
 }

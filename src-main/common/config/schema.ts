@@ -71,6 +71,8 @@ export const configSchema = z.object({
       url: z.string().url(),
       /** Windows: Authenticode subject names an update must be signed by. */
       publisherName: z.array(z.string().min(1)).optional(),
+      /** Linux: the GnuPG keyring (public key) update packages' detached .asc signatures must verify against. */
+      gpgKeyring: z.string().min(1).optional(),
       checkIntervalMinutes: z.number().int().min(5).max(1440).default(60),
     })
     .optional(),
