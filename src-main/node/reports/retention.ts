@@ -39,7 +39,16 @@ export function applyRetention(store: Store, config: TerminalConfig, opts: { day
       .all(cutoff) as Array<{ d: string }>
   ).map((r) => r.d);
   const out: RetentionResult = { cutoff, days: [] };
-  for (const date of dates) out.days.push(eraseDay(store, config, date));
+  if (dates.length === 0) return out;
+  // Erased bytes must not linger in freed pages or the write-ahead log.
+  const secure = store.db.pragma('secure_delete', { simple: true }) as number;
+  store.db.pragma('secure_delete = ON');
+  try {
+    for (const date of dates) out.days.push(eraseDay(store, config, date));
+  } finally {
+    store.db.pragma(`secure_delete = ${secure ? 'ON' : 'OFF'}`);
+  }
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
   return out;
 }
 
