@@ -12,7 +12,7 @@ import { PrintJobs } from '../../src-main/node/printer/jobs';
 import type { PrinterStatus } from '../../src-main/node/printer/status';
 import { StatusPoller } from '../../src-main/node/printer/statusPoller';
 import { renderTicket, type TicketPrint } from '../../src-main/node/printer/ticketLayout';
-import { openTransport } from '../../src-main/node/printer/transport';
+import { openTransport, sharedTransportCount } from '../../src-main/node/printer/transport';
 import { migration } from '../../src-main/node/store/migrations/002-print-jobs';
 import { PrinterEmulator, startPtyPair, type PtyPair } from '../support/pty';
 
@@ -125,6 +125,29 @@ describe('serial printer through a PTY', () => {
     const got = await printer.waitFor((b) => b.length >= big.length);
     expect(got.equals(big)).toBe(true);
     expect(jobs.listFailed().map((j) => j.id)).not.toContain(job.id);
+  });
+
+  test('two users of one serial printer share the port instead of fighting over its lock', async () => {
+    const p = await pair();
+    const printer = await emulator(p.b);
+    const before = sharedTransportCount();
+    const desk = openTransport(`serial:${p.a}`);
+    const poller = openTransport(`serial:${p.a}?baud=38400`);
+    expect(sharedTransportCount()).toBe(before + 1);
+    const bytes = renderTicket(ticket);
+    const [, st] = await Promise.all([desk.write(bytes), poller.status(2000)]);
+    expect(st.state).toBe('online');
+    await printer.waitFor((b) => b.includes(bytes));
+    await desk.close();
+    await desk.close(); // closing twice is harmless
+    expect((await poller.status(2000)).state).toBe('online');
+    await expect(desk.write(bytes)).rejects.toThrow(/already closed/);
+    await poller.close();
+    expect(sharedTransportCount()).toBe(before);
+    // The port was really released: a fresh open works.
+    const again = openTransport(`serial:${p.a}`);
+    expect((await again.status(2000)).state).toBe('online');
+    await again.close();
   });
 
   test('a port that does not exist is a printer fault naming the port', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,8 +27,7 @@ describe('PrintJobs', () => {
   });
 
   test('a job is stored before it is sent, then marked printed; the file printer gets the exact bytes', async () => {
-    const out = join(dir, 'spool');
-    mkdirSync(out);
+    const out = join(dir, 'spool'); // created by the file printer on its first job
     const jobs = new PrintJobs(db);
     const bytes = Buffer.from([0x1b, 0x40, 0x41, 0x0a, 0x1d, 0x56, 0x01]);
     const job = jobs.enqueue({ kind: 'ticket', ref: 'visit-1', printer: `file:${out}`, bytes });
@@ -47,7 +46,10 @@ describe('PrintJobs', () => {
   });
 
   test('a failure keeps the job as failed with the error; a retry after the fix prints it', async () => {
-    const out = join(dir, 'not-yet');
+    // The file printer creates its folder, so block it with a plain file where the folder should be
+    // (root may write anywhere, so permissions would not do).
+    const out = join(dir, 'blocked');
+    writeFileSync(out, 'not a folder');
     const jobs = new PrintJobs(db);
     const job = jobs.enqueue({ kind: 'list', ref: null, printer: `file:${out}`, bytes: Buffer.from('x') });
     const failed = await jobs.send(job.id);
@@ -55,7 +57,7 @@ describe('PrintJobs', () => {
     expect(failed.attempts).toBe(1);
     expect(failed.lastError).toContain(out);
     expect(jobs.listFailed().map((j) => j.id)).toEqual([job.id]);
-    mkdirSync(out);
+    rmSync(out);
     const ok = await jobs.send(job.id);
     expect(ok).toMatchObject({ status: 'printed', attempts: 2, lastError: null });
     expect(jobs.listFailed()).toEqual([]);
@@ -77,8 +79,9 @@ describe('PrintJobs', () => {
 
   test('a failed job reprinted successfully leaves the failed list', async () => {
     const jobs = new PrintJobs(db);
-    const job = jobs.enqueue({ kind: 'form', ref: 'v3', printer: `file:${join(dir, 'gone')}`, bytes: Buffer.from('f') });
-    await jobs.send(job.id);
+    writeFileSync(join(dir, 'blocked'), 'x');
+    const job = jobs.enqueue({ kind: 'form', ref: 'v3', printer: `file:${join(dir, 'blocked')}`, bytes: Buffer.from('f') });
+    expect((await jobs.send(job.id)).status).toBe('failed');
     const out = join(dir, 'other');
     mkdirSync(out);
     const re = await jobs.reprint(job.id, undefined, { printer: `file:${out}` });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -22,11 +22,13 @@ test('the poller emits a change when the printer goes away and when it comes bac
   poller.start();
   await waitFor(() => polls >= 3);
   expect(changes.map((c) => c.state)).toEqual(['online']);
+  // A plain file where the folder should be: the file printer cannot recreate its folder.
   rmSync(dir, { recursive: true });
+  writeFileSync(dir, 'in the way');
   await waitFor(() => changes.length === 2);
   expect(changes[1]!.state).toBe('unreachable');
   expect(changes[1]!.summary).toContain(dir);
-  mkdirSync(dir);
+  rmSync(dir);
   await waitFor(() => changes.length === 3);
   expect(changes[2]!.state).toBe('online');
   poller.stop();

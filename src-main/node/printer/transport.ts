@@ -197,14 +197,25 @@ abstract class StreamTransport implements PrinterTransport {
         });
         await this.flushOut(s);
       })();
+      // A port that vanishes may report it only as 'close'/'error', never through the write callback.
+      let onGone: ((err?: Error) => void) | undefined;
+      const gone = new Promise<never>((_, reject) => {
+        onGone = (err?: Error) => reject(err instanceof Error ? err : new Error('the port closed during the job'));
+        s.once('close', onGone);
+        s.once('error', onGone);
+      });
+      gone.catch(() => undefined); // only ever observed through the race below
       try {
-        await timeoutAfter(sent, timeoutMs, () => fault(this.name, `the printer did not take the job within ${timeoutMs} ms (off, busy, cover open or out of paper?)`));
+        await timeoutAfter(Promise.race([sent, gone]), timeoutMs, () => fault(this.name, `the printer did not take the job within ${timeoutMs} ms (off, busy, cover open or out of paper?)`));
       } catch (e) {
         // A half-sent job leaves the port in an unknown state: start clean next time.
         this.destroy(s);
         sent.catch(() => undefined);
         if (e instanceof AppError) throw e;
         throw fault(this.name, 'write failed (unplugged or port closed?)', e);
+      } finally {
+        s.off('close', onGone!);
+        s.off('error', onGone!);
       }
     });
   }
