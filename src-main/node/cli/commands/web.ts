@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../app/app';
+import { guideCompletionRoute } from '../../guide/completions';
 import { createHost } from '../../http/host';
 import { startSyncForApp } from '../../sync/forApp';
 import { seedDemoStaff } from '../../staff/demo';
@@ -26,7 +27,7 @@ export const commands: CliCommand[] = [
       if (seedDemoStaff(app.terminal).created) io.out('demo staff: shimin01 / kokuho01 / nenkin01 / kaigo01 / kodomo01 (PIN 1111), super01 (PIN 9999)');
       // With config.sync the terminal shares its history in the background; without, it is local only.
       startSyncForApp(app);
-      const server = createHost(app, { staticDir: RENDERER_DIR });
+      const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app) });
       await new Promise<void>((ok, fail) => {
         server.once('error', fail);
         server.listen(port, hostAddr, () => ok());

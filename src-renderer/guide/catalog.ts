@@ -1,0 +1,14 @@
+import built from 'virtual:guide-catalog';
+import jaCatalog from '../../locales/ja/catalog.json';
+import { flattenTexts } from '../../src-main/common/catalog/texts';
+import type { Catalog } from '../../src-main/common/catalog/types';
+
+/**
+ * The city's catalog: the very files the kiosk and the CLI read (fixtures/catalog, locales/*),
+ * loaded and validated by the same loader and parser when the guide is built (vite.config.mts).
+ * Its Japanese texts are the i18n bundle's, so they ship once.
+ */
+export function loadGuideCatalog(): { catalog?: Catalog; error?: string } {
+  const catalog = built as Catalog;
+  return { catalog: { ...catalog, texts: { ja: flattenTexts(jaCatalog) }, languages: ['ja'] } };
+}

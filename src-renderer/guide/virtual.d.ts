@@ -1,0 +1,4 @@
+declare module 'virtual:guide-catalog' {
+  const catalog: unknown;
+  export default catalog;
+}

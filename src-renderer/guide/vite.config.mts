@@ -1,0 +1,129 @@
+import { defineConfig, runnerImport, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const __dirname = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The online guide (行かない窓口): a static site any web server can host. `npm run build:guide`.
+ * GUIDE_CONFIG=<file> builds with another guide.config.json (e.g. a completion-count address),
+ * GUIDE_OUT_DIR=<dir> writes somewhere else than dist-guide/.
+ */
+const configFile = process.env.GUIDE_CONFIG ? resolve(process.env.GUIDE_CONFIG) : join(__dirname, 'guide.config.json');
+const config = JSON.parse(readFileSync(configFile, 'utf8')) as { completionCountUrl?: string; timeZone?: string; sizeBudgetKiB?: { initial?: number; total?: number } };
+const completionCountUrl = config.completionCountUrl ?? '';
+if (completionCountUrl && !/^https?:\/\//.test(completionCountUrl)) throw new Error(`${configFile}: completionCountUrl must be an http(s) address or empty, got "${completionCountUrl}"`);
+const outDir = process.env.GUIDE_OUT_DIR ? resolve(process.env.GUIDE_OUT_DIR) : resolve(__dirname, '..', '..', 'dist-guide');
+const budget = { initial: config.sizeBudgetKiB?.initial ?? 120, total: config.sizeBudgetKiB?.total ?? 170 };
+
+// Nothing but our own files, plus the one address the city configured for the anonymous count.
+const csp = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  `connect-src 'self'${completionCountUrl ? ` ${new URL(completionCountUrl).origin}` : ''}`,
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const full = join(dir, f);
+    return statSync(full).isDirectory() ? walk(full) : [full];
+  });
+}
+
+/** gzip -9 sizes of the built JS and CSS; the build fails over budget (a cheap phone on 3G). */
+export function measureGuide(dir: string): { initialGzip: number; totalGzip: number; files: Record<string, number> } {
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  const initialRefs = new Set([...html.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]!));
+  const files: Record<string, number> = {};
+  let initialGzip = 0;
+  let totalGzip = 0;
+  for (const full of walk(dir)) {
+    const rel = relative(dir, full).split('\\').join('/');
+    if (!/\.(js|css)$/.test(rel) || rel === 'sw.js') continue;
+    const gz = gzipSync(readFileSync(full), { level: 9 }).length;
+    files[rel] = gz;
+    totalGzip += gz;
+    if (initialRefs.has(rel)) initialGzip += gz;
+  }
+  return { initialGzip, totalGzip, files };
+}
+
+/**
+ * The catalog the kiosk and the CLI read (fixtures/catalog + locales), loaded and checked by the
+ * same loader and parser at build time, so the phone does not download the schema library to check
+ * it again. Texts are left out: the Japanese ones come from the i18n bundle at run time.
+ */
+function guideCatalog(): Plugin {
+  const id = 'virtual:guide-catalog';
+  return {
+    name: 'madoguchi-guide-catalog',
+    resolveId: (source) => (source === id ? '\0' + id : undefined),
+    async load(source) {
+      if (source !== '\0' + id) return undefined;
+      // Through Vite's module runner: the parser is TypeScript in a CommonJS package.
+      const { module: parser } = await runnerImport<typeof import('../../src-main/common/catalog/parse')>(resolve(__dirname, '../../src-main/common/catalog/parse.ts'));
+      const root = resolve(__dirname, '../..');
+      const read = (file: string) => {
+        this.addWatchFile(file);
+        return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      };
+      const files = Object.fromEntries(Object.entries(parser.CATALOG_FILES).map(([k, f]) => [k, read(join(root, 'fixtures', 'catalog', f))]));
+      const locales = Object.fromEntries(readdirSync(join(root, 'locales')).map((lang) => [lang, read(join(root, parser.localeFile(lang)))]));
+      const catalog = parser.parseCatalog({ ...(files as Record<keyof typeof parser.CATALOG_FILES, unknown>), locales });
+      return `export default ${JSON.stringify({ ...catalog, texts: {}, languages: ['ja'] })};`;
+    },
+  };
+}
+
+function guideSite(): Plugin {
+  return {
+    name: 'madoguchi-guide-site',
+    enforce: 'post',
+    transformIndexHtml(html, ctx) {
+      return html.replace('%GUIDE_CSP%', ctx.server ? "default-src 'self' 'unsafe-inline' 'unsafe-eval' ws: data:" : csp);
+    },
+    generateBundle(_opts, bundle) {
+      const files = ['./', ...Object.keys(bundle).sort().map((f) => `./${f}`)];
+      const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
+      const source = readFileSync(join(__dirname, 'sw.js'), 'utf8').replace('__GUIDE_VERSION__', version).replace('__GUIDE_FILES__', JSON.stringify(files));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+    closeBundle() {
+      const m = measureGuide(outDir);
+      const kib = (n: number) => Math.round((n / 1024) * 10) / 10;
+      writeFileSync(join(outDir, 'build-size.json'), JSON.stringify({ ...m, budgetKiB: budget }, null, 2));
+      const line = `guide size (gzip): initial ${kib(m.initialGzip)} KiB of ${budget.initial}, all languages ${kib(m.totalGzip)} KiB of ${budget.total}`;
+      if (m.initialGzip > budget.initial * 1024 || m.totalGzip > budget.total * 1024) throw new Error(`over the size budget: ${line}`);
+      console.log(line);
+    },
+  };
+}
+
+export default defineConfig({
+  root: resolve(__dirname),
+  base: './',
+  publicDir: false,
+  plugins: [react(), guideCatalog(), guideSite()],
+  // The catalog is validated at build time (guideCatalog above): see noValidation.ts.
+  resolve: { alias: [{ find: /^zod$/, replacement: join(__dirname, 'noValidation.ts') }] },
+  define: { __GUIDE_CONFIG__: JSON.stringify({ completionCountUrl, timeZone: config.timeZone ?? 'Asia/Tokyo' }) },
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: 'es2020',
+    cssCodeSplit: false,
+    modulePreload: { polyfill: false },
+    reportCompressedSize: false,
+  },
+  server: { fs: { allow: [resolve(__dirname, '..', '..')] } },
+});
