@@ -73,6 +73,7 @@ describe('electron-builder.yml', () => {
       'fixtures/catalog/**/*',
       'fixtures/forms/**/*',
       'fixtures/config/demo.json',
+      'fixtures/kpi/targets.json',
       'locales/**/*',
       'assets/fonts/**/*',
     ]);
@@ -87,8 +88,8 @@ describe('electron-builder.yml', () => {
       });
     const tree = walk(ROOT);
     const shipped = tree.filter(packed);
-    for (const f of shipped) expect(f).toMatch(/^(package\.json|dist-main\/|dist-renderer\/|fixtures\/catalog\/|fixtures\/forms\/|fixtures\/config\/demo\.json|locales\/|assets\/fonts\/)/);
-    for (const f of tree.filter((x) => /^(src-main|src-renderer|tests|scripts|docs)\//.test(x) || /^fixtures\/(golden|facts)\//.test(x) || /\.(test|spec)\.(ts|js)$/.test(x))) {
+    for (const f of shipped) expect(f).toMatch(/^(package\.json|dist-main\/|dist-renderer\/|fixtures\/catalog\/|fixtures\/forms\/|fixtures\/config\/demo\.json|fixtures\/kpi\/targets\.json|locales\/|assets\/fonts\/)/);
+    for (const f of tree.filter((x) => /^(src-main|src-renderer|tests|scripts|docs)\//.test(x) || /^fixtures\/(golden|facts|linkage)\//.test(x) || /\.(test|spec)\.(ts|js)$/.test(x))) {
       expect(packed(f), f).toBe(false);
     }
     expect(packed('dist-main/electron/main.js')).toBe(true);
@@ -96,6 +97,16 @@ describe('electron-builder.yml', () => {
     expect(packed('dist-renderer/index.html')).toBe(true);
     expect(packed('fixtures/catalog/procedures.json')).toBe(true);
     expect(packed('locales/ja/catalog.json')).toBe(true);
+    // Every file or folder the main code reads from the app root at run time is in the package.
+    const sources = walk(join(ROOT, 'src-main')).filter((f) => f.endsWith('.ts') && !/\.(test|spec)\.ts$/.test(f) && !f.includes('/cli/') && !f.includes('/residents/generate'));
+    const readAtRuntime = new Set<string>();
+    for (const f of sources) {
+      for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(/join\((?:APP_ROOT|ROOT),\s*((?:'[^']+'(?:,\s*)?)+)\)/g)) {
+        readAtRuntime.add(m[1]!.split(',').map((x) => x.trim().replace(/'/g, '')).join('/'));
+      }
+    }
+    expect(readAtRuntime).toContain('fixtures/catalog');
+    for (const p of readAtRuntime) expect(packed(p) || packed(`${p}/x.json`), `${p} is read at run time but not packaged`).toBe(true);
     expect(shipped.some((f) => f.startsWith('fixtures/catalog/'))).toBe(true);
   });
 
