@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { AppError } from '../../../common/errors';
 import { intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
 import { parsePrinterSpec, formatPrinterSpec } from '../../printer/spec';
+import { decodeEscPos } from '../../printer/decode';
 import { openTransport } from '../../printer/transport';
 import { renderTestPage } from '../../printer/ticketLayout';
 
@@ -35,6 +37,73 @@ export const commands: CliCommand[] = [
       } finally {
         await t.close();
       }
+    },
+  },
+  {
+    name: 'printer status',
+    summary: 'Ask a printer how it is (DLE EOT): online, offline, cover open, paper near end / out',
+    usage: 'printer status --printer SPEC [--timeout MS]',
+    options: { printer: { type: 'string' }, timeout: { type: 'string' } },
+    async run(args, io) {
+      const spec = parsePrinterSpec(requiredFlag(args, 'printer'));
+      const timeoutMs = intFlag(args, 'timeout', 3000, 1);
+      const printer = formatPrinterSpec(spec);
+      const t = openTransport(spec, { openTimeoutMs: timeoutMs });
+      try {
+        const status = await t.status(timeoutMs);
+        const ok = status.state === 'online';
+        (ok ? io.out : io.err)(`printer ${printer}: ${status.summary}`);
+        io.out(JSON.stringify({ printer, ok, status }));
+        return ok ? 0 : 1;
+      } finally {
+        await t.close();
+      }
+    },
+  },
+  {
+    name: 'printer decode',
+    summary: 'Show what an ESC/POS job file (e.g. from a file: printer) would print',
+    usage: 'printer decode --file JOB.bin [--json]',
+    options: { file: { type: 'string' }, json: { type: 'boolean' } },
+    async run(args, io) {
+      const file = requiredFlag(args, 'file');
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (e) {
+        throw new AppError('bad-input', `cannot read ${file}: ${(e as Error).message}`, { field: 'file' });
+      }
+      let items;
+      try {
+        items = decodeEscPos(bytes);
+      } catch (e) {
+        throw new AppError('bad-input', `${file} is not a complete ESC/POS job: ${(e as Error).message}`, { field: 'file' });
+      }
+      if (args.values.json === true) {
+        io.out(JSON.stringify(items));
+        return 0;
+      }
+      let line = '';
+      const flush = () => {
+        io.out(line);
+        line = '';
+      };
+      for (const it of items) {
+        if (it.type === 'text') line += it.size.width > 1 || it.size.height > 1 ? `[${it.size.width}x${it.size.height}]${it.text}` : it.text;
+        else if (it.type === 'newline') flush();
+        else if (it.type === 'qr') {
+          if (line) flush();
+          io.out(`[QR ${it.payload}]`);
+        } else if (it.type === 'image') {
+          if (line) flush();
+          io.out(`[image ${it.width}x${it.height}, ${it.blackDots} black dots]`);
+        } else if (it.type === 'cut') {
+          if (line) flush();
+          io.out(`[${it.partial ? 'partial' : 'full'} cut]`);
+        } else if (it.type === 'unknown') line += `[?${it.hex}]`;
+      }
+      if (line) flush();
+      return 0;
     },
   },
 ];
