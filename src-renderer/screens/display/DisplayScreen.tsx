@@ -95,13 +95,11 @@ export default function DisplayScreen() {
           <h2 id="recent-title">
             {t('recent')} <span lang="en" className="display-en">{en('recent')}</span>
           </h2>
+          {rest.length === 0 && <p className="display-empty">{t('noEarlier')}</p>}
           <ol className="recent-list" data-testid="display-recent">
             {rest.map((c) => (
               <li key={`${c.number}-${c.at}`} data-number={c.number} data-counter={c.counter}>
                 <span className="recent-number">{c.number}</span>
-                <span className="recent-arrow" aria-hidden="true">
-                  ▶
-                </span>
                 <span className="recent-counter">{t('counter', { counter: c.counter })}</span>
               </li>
             ))}
@@ -117,7 +115,7 @@ export default function DisplayScreen() {
               <li key={`${c.department}-${c.counter}`} data-counter={c.counter} data-number={c.number ?? ''}>
                 <span className="cl-counter">{t('counter', { counter: c.counter })}</span>
                 <span className="cl-dept">{ct(`department.${c.department}`)}</span>
-                <span className="cl-number">{c.number ?? '—'}</span>
+                <span className={c.number === null ? 'cl-number free' : 'cl-number'}>{c.number ?? '—'}</span>
               </li>
             ))}
           </ul>

@@ -1,0 +1,35 @@
+/**
+ * One counter terminal in its own process: opens the App on the shared data folder, signs in,
+ * waits for the start signal, then calls next and finishes, round after round. Prints one JSON
+ * line per round: {round, number|null, at}.
+ */
+import { existsSync } from 'node:fs';
+import { createApp } from '../../src-main/node/app/app';
+
+const [dir, terminal, staffId, roundsArg, goFile] = process.argv.slice(2);
+if (!dir || !terminal || !staffId || !roundsArg || !goFile) throw new Error('usage: worker DIR TERMINAL STAFF ROUNDS GOFILE');
+
+async function main() {
+  const app = createApp(dir!);
+  const signed = await app.registry.call('staff.signIn', { staffId, pin: '2468' }, app.context(terminal, 'test'));
+  if (!signed.ok) throw new Error(signed.error.message);
+  const ctx = app.context(terminal, 'test', (signed.value as { token: string }).token);
+  process.stdout.write('ready\n');
+  while (!existsSync(goFile!)) await new Promise((r) => setTimeout(r, 2));
+  for (let round = 0; round < Number(roundsArg); round++) {
+    const r = await app.registry.call('counter.callNext', {}, ctx);
+    if (!r.ok) throw new Error(`round ${round}: ${r.error.code} ${r.error.message}`);
+    const v = (r.value as { visit: { id: string; number: number } | null }).visit;
+    process.stdout.write(JSON.stringify({ round, number: v?.number ?? null, at: Date.now() }) + '\n');
+    if (v) {
+      const f = await app.registry.call('counter.finish', { visitId: v.id }, ctx);
+      if (!f.ok) throw new Error(`finish ${v.number}: ${f.error.message}`);
+    }
+  }
+  app.close();
+}
+
+main().catch((e) => {
+  process.stderr.write(String((e as Error)?.stack ?? e) + '\n');
+  process.exit(1);
+});
