@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../dates/isoDate';
 import { AGE_BAND_IDS } from '../dates/ageBands';
@@ -11,8 +9,10 @@ import { answersFromFacts } from './answers';
 import { crc16, fromBase32, toBase32 } from './bits';
 import { decodeHandover, encodeHandover, HANDOVER_PREFIX, HandoverError, V1, V1_MEMBER_FIELDS, type HandoverProblem } from './payload';
 
-const FACTS_DIR = join(__dirname, '../../../fixtures/facts');
-const fixtures = readdirSync(FACTS_DIR).filter((f) => f.endsWith('.json'));
+// The repo's example cases, read the way a browser bundle reads them (common code has no fs).
+const FIXTURES = import.meta.glob<unknown>('../../../fixtures/facts/*.json', { eager: true, import: 'default' });
+const fixture = (name: string): unknown => FIXTURES[`../../../fixtures/facts/${name}`];
+const fixtures = Object.keys(FIXTURES).map((k) => k.split('/').pop()!);
 
 function problemOf(text: string): HandoverProblem | 'accepted' {
   try {
@@ -31,8 +31,10 @@ function signed(body: Uint8Array): string {
 }
 
 describe('hand-over code', () => {
+  it('finds the example cases', () => expect(fixtures.length).toBeGreaterThanOrEqual(9));
+
   it.each(fixtures)('round-trips the example case %s', (file) => {
-    const facts = validateFacts(JSON.parse(readFileSync(join(FACTS_DIR, file), 'utf8'))).facts;
+    const facts = validateFacts(fixture(file)).facts;
     const code = encodeHandover(facts);
     expect(code.startsWith(HANDOVER_PREFIX)).toBe(true);
     expect(code).toMatch(/^MDG-G1\.[A-Z2-7]+$/);
@@ -74,7 +76,7 @@ describe('hand-over code', () => {
   });
 
   it('reads a code typed with Caps Lock on, or with a trailing newline from the scanner', () => {
-    const facts = validateFacts(JSON.parse(readFileSync(join(FACTS_DIR, fixtures[0]!), 'utf8'))).facts;
+    const facts = validateFacts(fixture(fixtures[0]!)).facts;
     const code = encodeHandover(facts);
     expect(decodeHandover(code.toLowerCase() + '\r\n')).toEqual(facts);
   });
@@ -106,7 +108,7 @@ describe('hand-over code', () => {
   });
 
   it('flipping any single character of a code is caught', () => {
-    const facts = validateFacts(JSON.parse(readFileSync(join(FACTS_DIR, 'moving-in-family.json'), 'utf8'))).facts;
+    const facts = validateFacts(fixture('moving-in-family.json')).facts;
     const code = encodeHandover(facts);
     const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
     for (let i = HANDOVER_PREFIX.length; i < code.length; i++) {

@@ -13,6 +13,7 @@ import { useCatalogText } from '../../guidance/useCatalogText';
 import { useGuidance } from '../../guidance/useGuidance';
 import { LANGUAGE_NAMES } from '../../i18n';
 import { PrintListButton } from './PrintListButton';
+import { HandoverInput } from './HandoverInput';
 import { RemoveDialog } from './RemoveDialog';
 
 interface Removal {
@@ -35,6 +36,7 @@ export default function KioskScreen() {
   const [priority, setPriority] = useState(false);
   const [detail, setDetail] = useState(false);
   const [removals, setRemovals] = useState<Removal[]>([]);
+  const [source, setSource] = useState<'kiosk' | 'guide-qr'>('kiosk');
   const [removing, setRemoving] = useState<string | null>(null);
   const [issuing, setIssuing] = useState(false);
   const [issued, setIssued] = useState<IssuedTicket | null>(null);
@@ -55,6 +57,7 @@ export default function KioskScreen() {
     setPrint(null);
     setError(null);
     setVisitorLang(info.defaultLanguage);
+    setSource('kiosk');
   };
 
   const issue = useCallback(async () => {
@@ -67,6 +70,7 @@ export default function KioskScreen() {
         priority,
         facts: g.facts as unknown as Record<string, unknown>,
         adjustments: removals.map((x) => ({ itemId: x.itemId, action: 'removed' as const, reason: x.reason })),
+        source,
       });
       setIssued(r);
       setPrint(r.print);
@@ -75,7 +79,7 @@ export default function KioskScreen() {
     } finally {
       setIssuing(false);
     }
-  }, [g.facts, issuing, visitorLang, priority, removals]);
+  }, [g.facts, issuing, visitorLang, priority, removals, source]);
 
   const reprint = async () => {
     if (!issued) return;
@@ -156,6 +160,7 @@ export default function KioskScreen() {
             ))}
           </select>
         </div>
+        <HandoverInput onHandover={(ev, a) => (setEvents(ev), setAnswers(a), setRemovals([]), setSource('guide-qr'))} />
 
         <fieldset>
           <legend>{t('purpose')}</legend>

@@ -1,0 +1,166 @@
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Facts, LifeEvent } from '../../../src-main/common/guidance/facts';
+import { answersFromFacts, decodeHandover, HandoverError } from '../../../src-main/common/handover';
+import type { Answers } from '../../../src-main/common/questions';
+
+/** The part of the BarcodeDetector API we use (Chromium; not in TypeScript's DOM types yet). */
+interface Detector {
+  detect(source: HTMLVideoElement): Promise<Array<{ rawValue: string }>>;
+}
+type DetectorCtor = new (opts: { formats: string[] }) => Detector;
+
+/** Characters a scanner types faster than any person: a burst starting like a code is a scan. */
+const SCAN_GAP_MS = 80;
+
+/**
+ * The concierge's side of the online guide's hand-over: a USB scanner types the code like a
+ * keyboard and presses Enter (into this field, or anywhere on the screen that is not a text
+ * field), or the terminal's camera reads it where the browser has BarcodeDetector. A good code
+ * opens the visit with the guide's facts; anything else says what it was.
+ */
+export function HandoverInput({ onHandover }: { onHandover: (events: LifeEvent[], answers: Answers, facts: Facts) => void }) {
+  const { t: tr, i18n } = useTranslation('guide');
+  // The guide's strings exist in Japanese and English first; other kiosk languages fall back to Japanese.
+  const t = (key: string, opts: Record<string, unknown> = {}) => (i18n.exists(key, { ns: 'guide' }) ? tr(key, opts) : tr(key, { ...opts, lng: 'ja' }));
+  const id = useId();
+  const [text, setText] = useState('');
+  const [message, setMessage] = useState<{ kind: 'notice' | 'alert'; text: string } | null>(null);
+  const [camera, setCamera] = useState<'off' | 'on' | 'unsupported'>('off');
+  const video = useRef<HTMLVideoElement>(null);
+  const stream = useRef<MediaStream | null>(null);
+
+  const read = useCallback(
+    (code: string) => {
+      try {
+        const facts = decodeHandover(code);
+        onHandover(facts.events, answersFromFacts(facts), facts);
+        const events = facts.events.map((e) => tr(`event.${e}`, { ns: 'catalog', defaultValue: e })).join('・');
+        setMessage({ kind: 'notice', text: t('handover.loaded', { n: facts.members.length, events }) });
+        setText('');
+      } catch (e) {
+        const problem = e instanceof HandoverError ? e.problem : 'damaged';
+        setMessage({ kind: 'alert', text: t(`handover.problem.${problem}`, { message: (e as Error).message }) });
+      }
+    },
+    [onHandover, i18n.language],
+  );
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    read(text);
+  };
+
+  // A scan while focus is on a button: collect the burst and read it at its Enter.
+  useEffect(() => {
+    let buffer = '';
+    let last = 0;
+    const onKey = (e: KeyboardEvent) => {
+      const el = document.activeElement;
+      if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el as HTMLElement | null)?.isContentEditable) return;
+      const now = performance.now();
+      if (now - last > SCAN_GAP_MS) buffer = '';
+      last = now;
+      if (e.key === 'Enter' && !e.ctrlKey && /^MDG-/i.test(buffer)) {
+        e.preventDefault();
+        const code = buffer;
+        buffer = '';
+        read(code);
+        return;
+      }
+      if (e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey) buffer += e.key;
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [read]);
+
+  const stopCamera = useCallback(() => {
+    stream.current?.getTracks().forEach((tr) => tr.stop());
+    stream.current = null;
+    setCamera((c) => (c === 'on' ? 'off' : c));
+  }, []);
+
+  useEffect(() => stopCamera, [stopCamera]);
+
+  const startCamera = async () => {
+    const Ctor = (window as unknown as { BarcodeDetector?: DetectorCtor }).BarcodeDetector;
+    if (!Ctor || !navigator.mediaDevices?.getUserMedia) {
+      setCamera('unsupported');
+      return;
+    }
+    try {
+      stream.current = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+      setCamera('on');
+    } catch (e) {
+      setMessage({ kind: 'alert', text: t('handover.cameraError', { message: (e as Error).message }) });
+    }
+  };
+
+  useEffect(() => {
+    if (camera !== 'on' || !video.current || !stream.current) return;
+    const Ctor = (window as unknown as { BarcodeDetector: DetectorCtor }).BarcodeDetector;
+    const detector = new Ctor({ formats: ['qr_code'] });
+    const v = video.current;
+    v.srcObject = stream.current;
+    void v.play();
+    let live = true;
+    const tick = async () => {
+      if (!live) return;
+      try {
+        const found = v.readyState >= 2 ? await detector.detect(v) : [];
+        const code = found.find((f) => f.rawValue)?.rawValue;
+        if (code && live) {
+          stopCamera();
+          read(code);
+          return;
+        }
+      } catch {
+        // A frame the detector could not use: try the next one.
+      }
+      setTimeout(() => void tick(), 250);
+    };
+    void tick();
+    return () => {
+      live = false;
+    };
+  }, [camera, read, stopCamera]);
+
+  return (
+    <form className="handover-input" onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="handover">
+      <strong id={`${id}-title`}>{t('handover.title')}</strong>
+      <div className="row">
+        <label htmlFor={`${id}-code`}>{t('handover.label')}</label>
+        <input
+          id={`${id}-code`}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          data-testid="handover-code-input"
+        />
+        <button type="submit">{t('handover.submit')}</button>
+        {camera === 'on' ? (
+          <button type="button" onClick={stopCamera}>
+            {t('handover.cameraStop')}
+          </button>
+        ) : (
+          <button type="button" onClick={() => void startCamera()} data-testid="handover-camera">
+            {t('handover.camera')}
+          </button>
+        )}
+      </div>
+      {camera === 'on' && <video ref={video} muted playsInline aria-label={t('handover.cameraVideo')} style={{ maxWidth: '100%', maxHeight: 240 }} />}
+      {camera === 'unsupported' && (
+        <p className="notice" role="status" data-testid="handover-no-camera">
+          {t('handover.noCamera')}
+        </p>
+      )}
+      {message && (
+        <p className={message.kind} role={message.kind === 'alert' ? 'alert' : 'status'} data-testid="handover-message">
+          {message.text}
+        </p>
+      )}
+    </form>
+  );
+}
