@@ -31,6 +31,13 @@ describe('EscPosBuilder bytes', () => {
     expect(isCp932Safe('Quầy số 3')).toBe(false);
     expect(isCp932Safe('请到窗口')).toBe(false);
     expect(isCp932Safe('tab\there')).toBe(false);
+    expect(isCp932Safe('𠮷田')).toBe(false);
+  });
+
+  test('JIS-style wave dash and minus print as their CP932 forms instead of forcing an image', () => {
+    expect(isCp932Safe('9:00〜17:00 −5')).toBe(true);
+    const b = new EscPosBuilder().kanjiOn().text('〜−').build().subarray(5);
+    expect(b.toString('hex')).toBe('8160817c');
   });
 
   test('align, bold, size, feed, cut', () => {

@@ -34,14 +34,34 @@ export const STATUS_OFFLINE_CAUSE = 2;
 export const STATUS_ERROR_CAUSE = 3;
 export const STATUS_PAPER = 4;
 
-/** Text the printer's Kanji font can print exactly: it survives a CP932 round trip. */
+/**
+ * JIS-style code points that CP932 spells differently (WAVE DASH vs FULLWIDTH TILDE, …): Japanese
+ * text typed on a Mac or taken from the web uses the former, and would otherwise fall back to an
+ * image for one character. The printed glyph is the same.
+ */
+const CP932_VARIANTS: Record<string, string> = {
+  '\u301c': '\uff5e', // 〜 → ～
+  '\u2212': '\uff0d', // − → －
+  '\u2016': '\u2225', // ‖ → ∥
+  '\u00a2': '\uffe0', // ¢ → ￠
+  '\u00a3': '\uffe1', // £ → ￡
+  '\u00ac': '\uffe2', // ¬ → ￢
+  '\u2014': '\u2015', // — → ―
+};
+
+export function normalizeForCp932(text: string): string {
+  return text.replace(/[\u301c\u2212\u2016\u00a2\u00a3\u00ac\u2014]/g, (c) => CP932_VARIANTS[c] ?? c);
+}
+
+/** Text the printer's Kanji font can print exactly: after normalizeForCp932 it survives a CP932 round trip. */
 export function isCp932Safe(text: string): boolean {
   if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)) return false;
-  return iconv.decode(iconv.encode(text, 'CP932'), 'CP932') === text;
+  const t = normalizeForCp932(text);
+  return iconv.decode(iconv.encode(t, 'CP932'), 'CP932') === t;
 }
 
 export function encodeCp932(text: string): Buffer {
-  return iconv.encode(text, 'CP932');
+  return iconv.encode(normalizeForCp932(text), 'CP932');
 }
 
 const ALIGN_CODE: Record<Align, number> = { left: 0, center: 1, right: 2 };

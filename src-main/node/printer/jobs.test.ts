@@ -108,6 +108,24 @@ describe('PrintJobs', () => {
     expect(res).toMatchObject({ status: 'failed', lastError: 'file:/tmp: driver crashed' });
   });
 
+  test('jobs left pending by a stopped app become failed at start-up, and the latest job per visit is found', async () => {
+    const jobs = new PrintJobs(db);
+    const a = jobs.enqueue({ kind: 'ticket', ref: 'v9', printer: `file:${join(dir, 'spool')}`, bytes: Buffer.from('a') });
+    await jobs.send(a.id);
+    const b = jobs.enqueue({ kind: 'ticket', ref: 'v9', printer: `file:${join(dir, 'spool')}`, bytes: Buffer.from('b') });
+    // A new process over the same database file: b was never sent.
+    db.close();
+    db = new Database(join(dir, 'terminal.db'));
+    const after = new PrintJobs(db);
+    expect(after.markInterrupted()).toBe(1);
+    expect(after.get(b.id)).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^interrupted/) });
+    expect(after.get(a.id).status).toBe('printed');
+    expect(after.listFailed().map((j) => j.id)).toEqual([b.id]);
+    expect(after.latestFor('v9', 'ticket')?.id).toBe(b.id);
+    expect(after.latestFor('v9', 'form')).toBeNull();
+    expect(after.markInterrupted()).toBe(0);
+  });
+
   test('bad input is refused with the field named', () => {
     const jobs = new PrintJobs(db);
     const err = (f: () => unknown) => {

@@ -158,14 +158,33 @@ export class PrintJobs {
       .prepare(
         `SELECT * FROM print_jobs j WHERE j.status = 'failed'
            AND NOT EXISTS (SELECT 1 FROM print_jobs r WHERE r.reprint_of = j.id AND r.status = 'printed')
-         ORDER BY j.created_at, j.id`,
+         ORDER BY j.created_at, j.rowid`,
       )
       .all() as Row[];
     return rows.map(toJob);
   }
 
+  /**
+   * At start-up: jobs still 'pending' were being sent when the app stopped (crash, power cut), so
+   * nobody knows whether they came out. They become 'failed' with that reason, which puts them in
+   * front of staff (listFailed) to reprint if the visitor has no ticket. Returns how many.
+   */
+  markInterrupted(): number {
+    const ids = (this.db.prepare(`SELECT id FROM print_jobs WHERE status = 'pending'`).all() as Array<{ id: string }>).map((r) => r.id).filter((id) => !this.inFlight.has(id));
+    const upd = this.db.prepare(`UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'`);
+    const msg = 'interrupted: the app stopped while this job was waiting or being sent; check whether it printed';
+    this.db.transaction(() => ids.forEach((id) => upd.run(msg, id)))();
+    return ids.length;
+  }
+
+  /** The newest job of a kind for one thing (e.g. the ticket of a visit), reprints included. */
+  latestFor(ref: string, kind: PrintJobKind): PrintJob | null {
+    const r = this.db.prepare('SELECT * FROM print_jobs WHERE ref = ? AND kind = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(ref, kind) as Row | undefined;
+    return r ? toJob(r) : null;
+  }
+
   /** Every job for one thing (e.g. a visit), oldest first, reprints included. */
   listForRef(ref: string): PrintJob[] {
-    return (this.db.prepare('SELECT * FROM print_jobs WHERE ref = ? ORDER BY created_at, id').all(ref) as Row[]).map(toJob);
+    return (this.db.prepare('SELECT * FROM print_jobs WHERE ref = ? ORDER BY created_at, rowid').all(ref) as Row[]).map(toJob);
   }
 }
