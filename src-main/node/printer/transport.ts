@@ -165,6 +165,8 @@ abstract class StreamTransport implements PrinterTransport {
     const s = await this.connect();
     s.on('data', (d: Buffer) => {
       for (const x of d) this.rx.push(x);
+      // Printers with automatic status back talk unasked; keep only what a status read could need.
+      if (this.rx.length > 256) this.rx.splice(0, this.rx.length - 256);
       this.rxWaiter?.();
     });
     // Errors surface through the pending write/status; this only keeps them from crashing the process.
