@@ -41,8 +41,9 @@ export function client(app: App, terminal: string) {
     async signIn(staffId: string, pin = '2468') {
       const r = await raw('staff.signIn', { staffId, pin });
       if (!r.ok) throw new Error(`sign-in failed: ${r.error.message}`);
-      token = (r.value as { token: string }).token;
-      return r.value;
+      const v = r.value as { token: string; staff: { id: string } };
+      token = v.token;
+      return v;
     },
     signOut: () => (token = undefined),
   };

@@ -78,9 +78,13 @@ export function registerCounter(app: App): void {
     if (!v.call) return;
     app.push.publish('call', { number: v.number, counter: v.call.counter, department: v.call.department, lang: v.lang, recall });
   };
+  /** The visit this counter called or serves now (through the queue index, not the whole line). */
   const mine = (ctx: CallContext): VisitState | null => {
     const { department, counter } = place(ctx);
-    return visits.queue(department).find((v) => (v.status === 'called' || v.status === 'serving') && v.call?.counter === counter) ?? null;
+    const row = store.db
+      .prepare(`SELECT state FROM visits WHERE business_date = ? AND department = ? AND status IN ('called', 'serving') AND called_counter = ? LIMIT 1`)
+      .get(visits.today(), department, counter) as { state: string } | undefined;
+    return row ? (JSON.parse(row.state) as VisitState) : null;
   };
   const catalogProcedure = (id: string, field: string) => {
     const catalog = app.catalog();
