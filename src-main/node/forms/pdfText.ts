@@ -99,6 +99,47 @@ export interface FitOptions {
   /** Vertical placement of the block in the box. */
   valign?: 'top' | 'middle' | 'bottom';
   padding?: number;
+  /** Lines may break (addresses): a long 方書 wraps onto a second line before it shrinks much. */
+  wrap?: boolean;
+}
+
+/** Greedy character wrap of one line at width w (in points) and the given size. */
+function wrapLine(doc: PdfDoc, line: string, w: number, size: number, lang: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const ch of line) {
+    const next = cur + ch;
+    if (cur && measure(doc, textRuns(next, lang), size) > w) {
+      out.push(cur);
+      cur = ch.trim() ? ch : '';
+    } else cur = next;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/** The lines to draw and the largest size at which they fit: shrink only, or wrap then shrink. */
+function layoutLines(doc: PdfDoc, lines: string[], w: number, h: number, size: number, lang: string, wrap: boolean): { lines: string[]; size: number } {
+  const lineGap = 1.15;
+  const shrinkOnly = (ls: string[]) => {
+    let s = Math.min(size, h / (ls.length * lineGap));
+    for (const l of ls) {
+      const width = measure(doc, textRuns(l, lang), s);
+      if (width > w) s = (s * w) / width;
+    }
+    return s;
+  };
+  let best = { lines, size: shrinkOnly(lines) };
+  if (!wrap || best.size >= size * 0.85) return best;
+  for (let extra = 1; extra <= 4; extra++) {
+    const target = Math.min(size, h / ((lines.length + extra) * lineGap));
+    if (target <= best.size) break;
+    const wrapped = lines.flatMap((l) => wrapLine(doc, l, w, target, lang));
+    if (wrapped.length > lines.length + extra) continue;
+    const s = shrinkOnly(wrapped);
+    if (s > best.size) best = { lines: wrapped, size: s };
+  }
+  return best;
 }
 
 /**
@@ -110,14 +151,12 @@ export function drawFitted(doc: PdfDoc, lines: string[], box: FitBox, opts: FitO
   const pad = opts.padding ?? 1.5;
   const w = Math.max(1, box.w - 2 * pad);
   const h = Math.max(1, box.h - 2 * pad);
-  const rl = lines.filter((l) => l.length > 0).map((l) => textRuns(l, lang));
-  if (rl.length === 0) return opts.size;
+  const kept = lines.filter((l) => l.length > 0);
+  if (kept.length === 0) return opts.size;
   const lineGap = 1.15;
-  let size = Math.min(opts.size, h / (rl.length * lineGap));
-  for (const runs of rl) {
-    const width = measure(doc, runs, size);
-    if (width > w) size = (size * w) / width;
-  }
+  const laid = layoutLines(doc, kept, w, h, opts.size, lang, opts.wrap ?? false);
+  const size = laid.size;
+  const rl = laid.lines.map((l) => textRuns(l, lang));
   const blockH = rl.length * size * lineGap;
   let y = box.y + pad + (opts.valign === 'top' ? 0 : opts.valign === 'bottom' ? h - blockH : (h - blockH) / 2);
   for (const runs of rl) {

@@ -57,7 +57,7 @@ function drawItem(doc: PDFKit.PDFDocument, it: FormItem, ctx: FormContext, membe
         drawFitted(pd, [kana], { x, y: top, w, h: kh }, { size: Math.max(5, it.size * 0.55), align: it.align, valign: 'bottom', padding: 1 });
         top += kh;
       }
-      drawFitted(pd, lines, { x, y: top, w, h: y + h - top }, { size: it.size, align: it.align });
+      drawFitted(pd, lines, { x, y: top, w, h: y + h - top }, { size: it.size, align: it.align, wrap: it.format === 'address' });
       collect(shown, value, member, it.bind, ctx);
       return;
     }
@@ -86,7 +86,7 @@ function drawItem(doc: PDFKit.PDFDocument, it: FormItem, ctx: FormContext, membe
           }
           if (!c.bind) continue;
           const v = resolveBinding(c.bind, ctx, m);
-          drawFitted(pd, formatValue(c.format, v, ctx, c.bind, m), { x: cx, y: top, w: cw, h: y + rh - top }, { size: c.size, align: c.align });
+          drawFitted(pd, formatValue(c.format, v, ctx, c.bind, m), { x: cx, y: top, w: cw, h: y + rh - top }, { size: c.size, align: c.align, wrap: c.format === 'address' });
         }
         if (m) shown.add(m.id);
         y += rh;
