@@ -7,7 +7,7 @@ import { formatIssuedAt, numberSize, renderTestPage, renderTicket, type TicketPr
 const GOLDEN = join(__dirname, '../../../fixtures/golden/escpos');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-export const sampleTicket: TicketPrint = {
+const sampleTicket: TicketPrint = {
   cityName: '伊勢崎市',
   title: '総合窓口',
   number: 1023,
