@@ -129,6 +129,24 @@ export interface PullResponse {
   serverNow: number;
 }
 
+/** A terminal checks the server's answers too: a broken server must not corrupt a terminal. */
+export const pullResponseSchema = z.object({
+  protocol: z.number().int(),
+  events: z.array(wireEventSchema).max(LIMITS.maxEventsPerPull),
+  more: z.boolean(),
+  serverNow: z.number(),
+});
+
+export const pushResponseSchema = z.object({
+  protocol: z.number().int(),
+  accepted: z.number().int().min(0),
+  duplicates: z.number().int().min(0),
+  have: z.number().int().min(0),
+  serverNow: z.number(),
+  skew: z.object({ ms: z.number(), flagged: z.boolean() }),
+  conflicts: z.array(z.object({ station: z.string(), range: z.object({ from: z.number(), to: z.number() }), holder: z.string(), claimant: z.string(), at: z.string(), message: z.string() })),
+});
+
 /** What `GET /sync/stream` sends: `event: events` whenever the server stored something new. */
 export interface StreamNotice {
   /** High-water marks per origin visible to this client, after the write. */

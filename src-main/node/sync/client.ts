@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TerminalConfig } from '../../common/config/schema';
 import type { StoredEvent, VersionVector } from '../../common/sync/event';
-import { LIMITS, PROTOCOL_VERSION, type ClaimConflict, type StationClaim, type SyncStatus, type WireEvent } from '../../common/sync/protocol';
+import { LIMITS, PROTOCOL_VERSION, pullResponseSchema, pushResponseSchema, type ClaimConflict, type StationClaim, type SyncStatus, type WireEvent } from '../../common/sync/protocol';
 import type { Store } from '../store/store';
 import { SyncRemoteError, type SyncTransport } from './transport';
 
@@ -69,6 +69,7 @@ export class SyncClient extends EventEmitter {
   private closeStream: (() => void) | null = null;
   private streamRetry: NodeJS.Timeout | null = null;
   private loopDone: Promise<void> | null = null;
+  private lastPersisted = 0;
   private readonly onStoreEvents: (evs: StoredEvent[]) => void;
 
   constructor(opts: SyncClientOptions) {
@@ -135,9 +136,9 @@ export class SyncClient extends EventEmitter {
         for (;;) {
           const rows = store.db.prepare('SELECT * FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?').all(store.nodeId, acked, this.pushBatch) as Row[];
           const events: WireEvent[] = rows.map(rowToWire);
-          let res;
+          let answer;
           try {
-            res = await this.transport.push({ protocol: PROTOCOL_VERSION, terminal: store.nodeId, now: store.now(), events, stations: this.stations }, store.now());
+            answer = await this.transport.push({ protocol: PROTOCOL_VERSION, terminal: store.nodeId, now: store.now(), events, stations: this.stations }, store.now());
           } catch (e) {
             // The server holds less than we thought (its database restored from a backup): resend from its mark.
             if (e instanceof SyncRemoteError && e.code === 'gap' && guard++ < 3) {
@@ -150,13 +151,16 @@ export class SyncClient extends EventEmitter {
             }
             throw e;
           }
+          const res = checked(pushResponseSchema, answer, 'push');
           this.claimsRegistered = true;
           pushed += res.accepted;
           duplicates += res.duplicates;
           conflicts = res.conflicts;
           skew = res.skew;
-          acked = res.have;
-          store.setMeta(META_ACKED, String(acked));
+          if (res.have !== acked) {
+            acked = res.have;
+            store.setMeta(META_ACKED, String(acked));
+          }
           if (rows.length < this.pushBatch) break;
         }
       }
@@ -164,7 +168,7 @@ export class SyncClient extends EventEmitter {
       let pulled = 0;
       const vv: VersionVector = store.versionVector();
       for (;;) {
-        const page = await this.transport.pull(vv, this.pageSize);
+        const page = checked(pullResponseSchema, await this.transport.pull(vv, this.pageSize), 'pull');
         let advanced = false;
         if (page.protocol !== PROTOCOL_VERSION) throw new SyncRemoteError(426, 'protocol', `the server answered in protocol ${page.protocol}; this terminal speaks ${PROTOCOL_VERSION}`);
         if (page.events.length) {
@@ -184,7 +188,11 @@ export class SyncClient extends EventEmitter {
       }
 
       const at = new Date(store.now()).toISOString();
-      store.setMeta(META_LAST, at);
+      // Persisted now and then, not on every exchange: each write is an fsync on a terminal.
+      if (store.now() - this.lastPersisted > 30_000) {
+        store.setMeta(META_LAST, at);
+        this.lastPersisted = store.now();
+      }
       const messages: string[] = [];
       if (skew?.flagged) {
         const mins = Math.round(Math.abs(skew.ms) / 60_000);
@@ -303,6 +311,13 @@ export class SyncClient extends EventEmitter {
     await this.loopDone?.catch(() => undefined);
     this.transport.close?.();
   }
+}
+
+function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, v: unknown, what: string): T {
+  const r = schema.safeParse(v);
+  if (r.success) return r.data;
+  const i = r.error.issues[0]!;
+  throw new SyncRemoteError(502, 'bad-response', `the sync server's ${what} answer is malformed at ${i.path.join('.') || '(root)'}: ${i.message}; nothing of it was applied`);
 }
 
 function rowToWire(r: Row): WireEvent {

@@ -1,0 +1,172 @@
+/**
+ * Sync figures, measured on loopback in one run:
+ * - catch-up: a fresh terminal pulls 50,000 events (12,500 visits from 4 origins) over real HTTP,
+ *   ingesting and folding them into its projections on a real file (synchronous=FULL);
+ * - call latency: a counter calls a visit (append, push on the local write) until the display
+ *   terminal holds it (stream notice, pull, ingest) — p50/p95 over 200 calls;
+ * - PouchDB (benchmark-only dev dependency): the same number of documents replicated between two
+ *   LevelDB databases, local to local, and the ratio of the two times.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig, type TerminalConfig } from '../../src-main/common/config/schema';
+import type { StoredEvent } from '../../src-main/common/sync/event';
+import { Store } from '../../src-main/node/store/store';
+import { SyncClient } from '../../src-main/node/sync/client';
+import { createSyncServer } from '../../src-main/node/sync/httpServer';
+import { HttpTransport } from '../../src-main/node/sync/transport';
+import { VisitService } from '../../src-main/node/visits/service';
+import { summarize } from './stats';
+
+const EVENTS = 50_000;
+const ORIGINS = 4;
+const CALLS = 200;
+
+function config(id: string, station: { id: string; from: number; to: number }, role: 'kiosk' | 'counter' | 'display'): TerminalConfig {
+  return parseConfig({
+    site: 'honcho',
+    node: { id },
+    stations: [{ id: station.id, name: station.id, range: { from: station.from, to: station.to } }],
+    terminals: [role === 'kiosk' ? { id, role, station: station.id } : role === 'counter' ? { id, role, department: 'shimin', counter: '1' } : { id, role }],
+  });
+}
+
+function issue(visits: VisitService, station: string, by: string) {
+  return visits.issue({ station, lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [{ id: 'item-0', department: 'shimin', route: 'accept', delivery: 'none', need: 'required' }], route: ['shimin'] }, { terminal: by });
+}
+
+export async function benchSync(): Promise<Record<string, number | string>> {
+  const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'madoguchi-bench-sync-'));
+  const disk = mkdtempSync(join(tmpdir(), 'madoguchi-bench-sync-'));
+  const out: Record<string, number | string> = {};
+  const srv = createSyncServer({ file: join(scratch, 'server.sqlite'), log: () => undefined });
+  const closers: Array<() => unknown> = [];
+  try {
+    const { url } = await srv.listen(0);
+
+    // ---- 50,000 events from 4 origins, pushed to the server (setup, not timed) -------------
+    const perOrigin = EVENTS / ORIGINS;
+    for (let o = 0; o < ORIGINS; o++) {
+      const id = `hall-${o + 1}`;
+      const st = { id: `st${o + 1}`, from: (o + 1) * 10_000, to: (o + 1) * 10_000 + 9_999 };
+      const store = Store.open({ file: join(scratch, `${id}.sqlite`), nodeId: id, site: 'honcho' });
+      const visits = new VisitService(store, config(id, st, 'kiosk'));
+      const counter = { terminal: id };
+      // One database serving a kiosk and a counter (as browser mode can): issue, call, start, finish.
+      for (let done = 0; done < perOrigin; ) {
+        store.tx(() => {
+          for (let k = 0; k < 250 && done < perOrigin; k++) {
+            const v = issue(visits, st.id, id);
+            visits.callNumber(v.number, 'shimin', '1', counter);
+            visits.start(v.id, '1', counter);
+            visits.finishHere(v.id, '1', counter);
+            done += 4;
+          }
+        });
+      }
+      const { token } = srv.store.enroll(id, 'kiosk', 'honcho');
+      const c = new SyncClient({ store, transport: new HttpTransport({ server: url, token }), pushBatch: 2000 });
+      await c.syncOnce({ push: true });
+      await c.stop();
+      store.close();
+    }
+    if (srv.store.eventCount() !== EVENTS) throw new Error(`server holds ${srv.store.eventCount()} events, expected ${EVENTS}`);
+
+    // ---- catch-up of a fresh terminal over HTTP --------------------------------------------
+    const { token: freshToken } = srv.store.enroll('fresh-display', 'display', 'honcho');
+    const fresh = Store.open({ file: join(disk, 'fresh.sqlite'), nodeId: 'fresh-display', site: 'honcho' });
+    const fc = new SyncClient({ store: fresh, transport: new HttpTransport({ server: url, token: freshToken }), pageSize: 2000 });
+    const t0 = performance.now();
+    const r = await fc.syncOnce();
+    const catchUpMs = performance.now() - t0;
+    await fc.stop();
+    const visitsHeld = (fresh.db.prepare('SELECT COUNT(*) AS n FROM visits').get() as { n: number }).n;
+    if (r.pulled !== EVENTS || visitsHeld !== EVENTS / 4) throw new Error(`catch-up pulled ${r.pulled} events, ${visitsHeld} visits`);
+    fresh.close();
+    out['catch-up: events'] = EVENTS;
+    out['catch-up: visits folded'] = visitsHeld;
+    out['catch-up: time (s)'] = catchUpMs / 1000;
+    out['catch-up: events/s'] = Math.round(EVENTS / (catchUpMs / 1000));
+
+    // ---- call → display latency on loopback ------------------------------------------------
+    const lat = createSyncServer({ file: join(scratch, 'latency.sqlite'), log: () => undefined });
+    closers.push(() => lat.close());
+    const { url: latUrl } = await lat.listen(0);
+    const kioskStore = Store.open({ file: join(disk, 'kiosk.sqlite'), nodeId: 'kiosk-1', site: 'honcho' });
+    const kioskVisits = new VisitService(kioskStore, config('kiosk-1', { id: 'east', from: 1001, to: 1999 }, 'kiosk'));
+    kioskStore.tx(() => {
+      for (let i = 0; i < CALLS; i++) issue(kioskVisits, 'east', 'kiosk-1');
+    });
+    const kc = new SyncClient({ store: kioskStore, transport: new HttpTransport({ server: latUrl, token: lat.store.enroll('kiosk-1', 'kiosk', 'honcho').token }) });
+    await kc.syncOnce();
+    await kc.stop();
+    kioskStore.close();
+
+    const a = Store.open({ file: join(disk, 'counter.sqlite'), nodeId: 'counter-1', site: 'honcho' });
+    const b = Store.open({ file: join(disk, 'display.sqlite'), nodeId: 'display-1', site: 'honcho' });
+    closers.push(() => a.close(), () => b.close());
+    const aVisits = new VisitService(a, config('counter-1', { id: 'east', from: 1001, to: 1999 }, 'counter'));
+    const ca = new SyncClient({ store: a, transport: new HttpTransport({ server: latUrl, token: lat.store.enroll('counter-1', 'counter', 'honcho').token }), intervalMs: 60_000 });
+    const cb = new SyncClient({ store: b, transport: new HttpTransport({ server: latUrl, token: lat.store.enroll('display-1', 'display', 'honcho').token }), intervalMs: 60_000 });
+    await ca.syncOnce();
+    await cb.syncOnce();
+    ca.run();
+    cb.run();
+    closers.unshift(() => ca.stop(), () => cb.stop());
+    await new Promise((ok) => setTimeout(ok, 300)); // streams open
+    const samples: number[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      const arrived = new Promise<number>((ok) => {
+        const on = (evs: StoredEvent[]) => {
+          if (evs.some((e) => e.type === 'visit.called' && e.origin === 'counter-1')) {
+            b.off('events', on);
+            ok(performance.now());
+          }
+        };
+        b.on('events', on);
+      });
+      const start = performance.now();
+      const v = aVisits.callNext('shimin', '1', { terminal: 'counter-1' });
+      if (!v) throw new Error('nothing left to call');
+      const timeout = new Promise<number>((_, fail) => setTimeout(() => fail(new Error(`call ${i} did not reach the display within 10 s`)), 10_000).unref());
+      samples.push((await Promise.race([arrived, timeout])) - start);
+      aVisits.finishHere(v.id, '1', { terminal: 'counter-1' });
+      await new Promise((ok) => setTimeout(ok, 5));
+    }
+    const s = summarize(samples);
+    out['call → display: calls'] = s.n;
+    out['call → display: p50 (ms)'] = s.p50;
+    out['call → display: p95 (ms)'] = s.p95;
+
+    // ---- PouchDB: the same number of documents, local to local ------------------------------
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const PouchDB = require('pouchdb') as new (name: string) => {
+      bulkDocs(docs: object[]): Promise<unknown>;
+      info(): Promise<{ doc_count: number }>;
+      close(): Promise<void>;
+    } & { replicate: { to(target: unknown): Promise<{ docs_written: number }> } };
+    const src = new PouchDB(join(scratch, 'pouch-src'));
+    const dst = new PouchDB(join(disk, 'pouch-dst'));
+    const sample = srv.store.db.prepare('SELECT origin, seq, hlc, type, site, visit_id, payload FROM events ORDER BY origin, seq').all() as Array<Record<string, unknown>>;
+    for (let i = 0; i < sample.length; i += 5000) {
+      await src.bulkDocs(sample.slice(i, i + 5000).map((e) => ({ _id: `${e.origin}:${String(e.seq).padStart(9, '0')}`, ...e })));
+    }
+    const p0 = performance.now();
+    const rep = await src.replicate.to(dst);
+    const pouchMs = performance.now() - p0;
+    const info = await dst.info();
+    await src.close();
+    await dst.close();
+    if (info.doc_count !== EVENTS) throw new Error(`PouchDB replicated ${info.doc_count} documents, expected ${EVENTS}`);
+    out['PouchDB local replicate: docs'] = rep.docs_written;
+    out['PouchDB local replicate: time (s)'] = pouchMs / 1000;
+    out['ratio PouchDB time / Madoguchi catch-up time'] = pouchMs / catchUpMs;
+    return out;
+  } finally {
+    for (const c of closers) await c();
+    await srv.close();
+    rmSync(scratch, { recursive: true, force: true });
+    rmSync(disk, { recursive: true, force: true });
+  }
+}
