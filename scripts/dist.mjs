@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMain } from './build-main.mjs';
+import { buildMain, withBuildLock } from './build-main.mjs';
 import { electronCacheDirs, electronVersion, electronZipName, findElectronZip, ROOT } from './lib/electron.mjs';
 
 const args = process.argv.slice(2);
@@ -102,8 +102,15 @@ if (checkOnly) {
 
 const vite = spawnSync('npm', ['run', '-s', 'build:renderer'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
 if (vite.status !== 0) process.exit(vite.status ?? 1);
-await buildMain();
-const eb = spawnSync(process.execPath, builderArgs, { cwd: ROOT, stdio: 'inherit', env: { ...env, ...(env.MADOGUCHI_ELECTRON_DIST && !env.ELECTRON_CACHE ? { ELECTRON_CACHE: env.MADOGUCHI_ELECTRON_DIST } : {}) } });
+if (!env.MADOGUCHI_UPDATE_URL) console.log('note: MADOGUCHI_UPDATE_URL is not set; the installers carry no update folder of their own (each terminal\'s config.json "updates.url" decides).');
+const eb = await withBuildLock(async () => {
+  await buildMain({ locked: true });
+  return spawnSync(process.execPath, builderArgs, {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...env, MADOGUCHI_UPDATE_URL: env.MADOGUCHI_UPDATE_URL || 'http://madoguchi-updates.invalid/', ...(env.MADOGUCHI_ELECTRON_DIST && !env.ELECTRON_CACHE ? { ELECTRON_CACHE: env.MADOGUCHI_ELECTRON_DIST } : {}) },
+  });
+});
 if (eb.status !== 0) process.exit(eb.status ?? 1);
 
 // Linux packages: detached ASCII-armoured signatures (and dpkg-sig inside the .deb when installed).

@@ -76,6 +76,7 @@ describe('electron-builder.yml', () => {
       'fixtures/kpi/targets.json',
       'locales/**/*',
       'assets/fonts/**/*',
+      '!**/node_modules/@expo-google-fonts/*/{100,200,300,500,600,700,800,900}*/**',
     ]);
     const include = (config.files as string[]).filter((p) => !p.startsWith('!'));
     const exclude = (config.files as string[]).filter((p) => p.startsWith('!')).map((p) => p.slice(1));
