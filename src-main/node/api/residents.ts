@@ -21,7 +21,7 @@ export function apiReader(ctx: CallContext): ResidentReader {
 }
 
 /** Forms the visit's list needs, in template order (catalog: procedure → forms). */
-export function formsForVisit(visit: VisitState, catalog: Catalog): string[] {
+export function formsForVisit(visit: VisitState, catalog: Catalog, dataDir?: string): string[] {
   const wanted = new Set<string>();
   for (const it of visit.items) {
     if (it.status === 'declined') continue;
@@ -29,7 +29,7 @@ export function formsForVisit(visit: VisitState, catalog: Catalog): string[] {
     const p = i === undefined ? undefined : catalog.procedures[i];
     for (const f of p?.forms ?? []) wanted.add(f);
   }
-  return [...formTemplates().keys()].filter((id) => wanted.has(id));
+  return [...formTemplates(dataDir).keys()].filter((id) => wanted.has(id));
 }
 
 export function registerResidents(app: App): void {
@@ -69,11 +69,11 @@ export function registerResidents(app: App): void {
   });
 
   app.registry.register('forms.list', (input) => {
-    const all = [...formTemplates().values()].map((t) => ({ id: t.id, name: t.name }));
+    const all = [...formTemplates(app.terminal.dataDir).values()].map((t) => ({ id: t.id, name: t.name }));
     if (!input.visitId) return all;
     const cat = catalog();
     if (!cat) return all;
-    const need = new Set(formsForVisit(visits.get(input.visitId), cat));
+    const need = new Set(formsForVisit(visits.get(input.visitId), cat, app.terminal.dataDir));
     return all.filter((f) => need.has(f.id));
   });
 
@@ -89,7 +89,7 @@ export function registerResidents(app: App): void {
     let formIds = input.forms;
     if (!formIds || formIds.length === 0) {
       const cat = catalog();
-      formIds = cat ? formsForVisit(visit, cat) : [];
+      formIds = cat ? formsForVisit(visit, cat, app.terminal.dataDir) : [];
       if (formIds.length === 0) throw new AppError('bad-input', `the list of #${visit.number} needs no pre-filled form; choose forms to print`, { field: 'forms' });
     }
     const res = await renderHouseholdForms(residents, who, {
@@ -99,7 +99,7 @@ export function registerResidents(app: App): void {
       visit: { id: visit.id, number: visit.number, station: visit.station, businessDate: visit.businessDate, facts: visit.facts },
       purpose: action === 'print' ? '届出書の印刷（書かない窓口）' : '届出書のプレビュー（書かない窓口）',
       action,
-    });
+    }, formTemplates(app.terminal.dataDir));
     return { res, visit };
   };
 

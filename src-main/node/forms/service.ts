@@ -4,7 +4,9 @@ import type { ResidentReader } from '../residents/access';
 import type { Residents } from '../residents/residents';
 import type { FormContext } from './bindings';
 import { renderForms, type RenderedForms } from './render';
-import { loadFormTemplates, type FormTemplate } from './template';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { FORMS_DIR, loadFormTemplates, type FormTemplate } from './template';
 
 export interface HouseholdFormsRequest {
   householdId: string;
@@ -17,11 +19,19 @@ export interface HouseholdFormsRequest {
   action: 'preview' | 'print';
 }
 
-let cache: Map<string, FormTemplate> | undefined;
-/** Templates are read once per process: they change with a release or a city edit, not per print. */
-export function formTemplates(): Map<string, FormTemplate> {
-  cache ??= loadFormTemplates();
-  return cache;
+const cache = new Map<string, Map<string, FormTemplate>>();
+/**
+ * Templates are read once per process: they change with a release or a city edit, not per print.
+ * A data folder with its own `forms/` (a city's edited layouts) uses those instead of the shipped ones.
+ */
+export function formTemplates(dataDir?: string): Map<string, FormTemplate> {
+  const dir = dataDir && existsSync(join(dataDir, 'forms')) ? join(dataDir, 'forms') : FORMS_DIR;
+  let t = cache.get(dir);
+  if (!t) {
+    t = loadFormTemplates(dir);
+    cache.set(dir, t);
+  }
+  return t;
 }
 
 export function pickTemplates(all: Map<string, FormTemplate>, ids: string[] | undefined): FormTemplate[] {
@@ -37,7 +47,7 @@ export function pickTemplates(all: Map<string, FormTemplate>, ids: string[] | un
  * Reads the household through the residents module (access check + audit lines for this preview or
  * print) and renders the chosen forms, filled in, as one PDF.
  */
-export async function renderHouseholdForms(residents: Residents, who: ResidentReader, req: HouseholdFormsRequest, templates = formTemplates()): Promise<RenderedForms> {
+export async function renderHouseholdForms(residents: Residents, who: ResidentReader, req: HouseholdFormsRequest, templates: Map<string, FormTemplate> = formTemplates()): Promise<RenderedForms> {
   const chosen = pickTemplates(templates, req.formIds);
   const household = residents.household(who, req.householdId, { purpose: req.purpose, ...(req.visit ? { visitId: req.visit.id } : {}) }, req.action);
   const applicant = req.applicantId ? household.members.find((m) => m.id === req.applicantId) : (household.members.find((m) => m.head) ?? household.members[0]);

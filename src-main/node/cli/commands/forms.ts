@@ -22,7 +22,7 @@ export const commands: CliCommand[] = [
           ...(stringFlag(args, 'applicant') ? { applicantId: stringFlag(args, 'applicant')! } : {}),
           purpose: stringFlag(args, 'purpose') ?? `CLI: forms render → ${out}`,
           action: 'print',
-        });
+        }, formTemplates(t.dataDir));
         try {
           writeFileSync(out, res.pdf);
         } catch (e) {
@@ -37,9 +37,10 @@ export const commands: CliCommand[] = [
   {
     name: 'forms list',
     summary: 'List the form templates (fixtures/forms)',
-    usage: 'forms list',
-    async run(_args, io) {
-      for (const t of formTemplates().values()) io.out(`${t.id.padEnd(22)} ${t.name}  (${t.scope}${t.filter ? ' ' + JSON.stringify(t.filter) : ''})`);
+    usage: 'forms list [--data DIR]',
+    options: { data: { type: 'string' } },
+    async run(args, io) {
+      for (const t of formTemplates(stringFlag(args, 'data')).values()) io.out(`${t.id.padEnd(22)} ${t.name}  (${t.scope}${t.filter ? ' ' + JSON.stringify(t.filter) : ''})`);
       return 0;
     },
   },
