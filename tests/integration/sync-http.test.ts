@@ -169,6 +169,7 @@ describe('sync over HTTP on loopback', () => {
     expect(s2.message).toMatch(/station "east" is already claimed by terminal "kiosk-east"; terminal "kiosk-east2"/);
     expect(s2.outbox).toBe(1);
     expect(srv.store.eventCount()).toBe(before); // nothing of the refused message was applied
+    expect(k2.store.db.prepare('SELECT state, message FROM sync_runs ORDER BY id DESC LIMIT 1').get()).toMatchObject({ state: 'error', message: expect.stringMatching(/kiosk-east2/) });
     expect(serverLog.join('\n')).toMatch(/STATION CLAIM REFUSED.*kiosk-east2/);
 
     // The holder hears of it on its next exchange.

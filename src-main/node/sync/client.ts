@@ -109,8 +109,21 @@ export class SyncClient extends EventEmitter {
   private setState(patch: Partial<SyncStatus>, drop: Array<keyof SyncStatus> = []): void {
     const next: SyncStatus = { ...this.current, ...patch };
     for (const k of drop) delete next[k];
+    const changed = next.state !== this.current.state || (next.state !== 'online' && next.message !== this.current.message);
     this.current = next;
+    if (changed && next.state !== 'disabled') this.recordRun(next);
     this.emit('state', this.status());
+  }
+
+  /** History of state changes (migration 5), kept to the last 1,000. */
+  private recordRun(s: SyncStatus): void {
+    try {
+      const at = new Date(this.store.now()).toISOString();
+      this.store.db.prepare('INSERT INTO sync_runs (at, state, outbox, message) VALUES (?, ?, ?, ?)').run(at, s.state, s.outbox, s.message ?? null);
+      this.store.db.prepare('DELETE FROM sync_runs WHERE id <= (SELECT MAX(id) FROM sync_runs) - 1000').run();
+    } catch {
+      // History is a convenience; a closed or read-only database must not break sync.
+    }
   }
 
   /** One full exchange: push everything the server lacks, then pull everything this terminal lacks. */

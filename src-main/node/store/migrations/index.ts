@@ -3,6 +3,7 @@ import { migration as core } from './001-core';
 import { migration as printJobs } from './002-print-jobs';
 import { migration as staff } from './003-staff';
 import { migration as residents } from './004-residents';
+import { migration as sync } from './005-sync';
 
 /** The explicit, ordered list of schema steps (checked at start: 1..N, no gaps). */
-export const migrations: readonly Migration[] = [core, printJobs, staff, residents];
+export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync];
