@@ -22,6 +22,8 @@ export default function DisplayScreen() {
   const link = useLink();
   const [flash, setFlash] = useState<PushMap['call'] | null>(null);
   const [sound, setSound] = useState(false);
+  const [chimes, setChimes] = useState(0);
+  const [spoken, setSpoken] = useState('');
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
@@ -39,20 +41,27 @@ export default function DisplayScreen() {
         clearTimeout(timer.current);
         timer.current = setTimeout(() => setFlash(null), 8000);
         void state.reload();
-        chime();
+        if (chime()) setChimes((n) => n + 1);
         const parts = [{ text: t('speech', { number: c.number, counter: c.counter, lng: 'ja' }), lang: 'ja' }];
         if (c.lang !== 'ja' && i18n.exists('speech', { ns: 'display', lng: c.lang })) parts.push({ text: fixedT(c.lang, 'display')('speech', { number: c.number, counter: c.counter }), lang: c.lang });
         // Let the chime finish before the voice starts.
-        setTimeout(() => speak(parts), 1300);
+        setTimeout(() => setSpoken(speak(parts).join(' ')), 1300);
       }),
     [state, t],
   );
+
+  // Back from a broken link: calls made meanwhile were not pushed to us, so re-read everything.
+  const wasUp = useRef(link);
+  useEffect(() => {
+    if (link && !wasUp.current) void state.reload();
+    wasUp.current = link;
+  }, [link, state]);
 
   const d = state.data;
   const latest = d?.recent[0];
   const rest = d?.recent.slice(1) ?? [];
   return (
-    <main className="display" data-testid="display" data-last-call={flash ? `${flash.number}@${flash.counter}` : ''}>
+    <main className="display" data-testid="display" data-last-call={flash ? `${flash.number}@${flash.counter}` : ''} data-chimes={chimes} data-spoken={spoken}>
       {!link && (
         <div className="display-reconnecting" role="alert" data-testid="reconnecting">
           {t('reconnecting')} <span lang="en">/ {en('reconnecting')}</span>
