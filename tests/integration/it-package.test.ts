@@ -26,7 +26,7 @@ beforeAll(async () => {
   writeFileSync(join(fakeElectron, 'electron'), '#!/bin/sh\nexit 0\n');
   chmodSync(join(fakeElectron, 'electron'), 0o755);
   if (!existsSync(join(ROOT, 'dist-renderer', 'index.html'))) expect(spawnSync('npm', ['run', '-s', 'build:renderer'], { cwd: ROOT }).status).toBe(0);
-  const { buildMain, withBuildLock } = (await import('../../scripts/build-main.mjs')) as { buildMain(o: object): Promise<string>; withBuildLock<T>(fn: () => Promise<T>): Promise<T> };
+  const { buildMain, withBuildLock } = await import('../../scripts/build-main.mjs');
   const code = await withBuildLock(async () => {
     await buildMain({ quiet: true, locked: true });
     return new Promise<number | null>((resolve) => {
