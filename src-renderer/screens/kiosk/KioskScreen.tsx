@@ -12,12 +12,14 @@ import { useTerminalCatalog } from '../../guidance/useCatalog';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { useGuidance } from '../../guidance/useGuidance';
 import { LANGUAGE_NAMES } from '../../i18n';
+import { AddProcedure } from './AddProcedure';
 import { PrintListButton } from './PrintListButton';
 import { HandoverInput } from './HandoverInput';
 import { RemoveDialog } from './RemoveDialog';
 
-interface Removal {
+interface Adjustment {
   itemId: string;
+  action: 'added' | 'removed';
   reason: string;
 }
 
@@ -35,7 +37,7 @@ export default function KioskScreen() {
   const [visitorLang, setVisitorLang] = useState<string>(info.defaultLanguage);
   const [priority, setPriority] = useState(false);
   const [detail, setDetail] = useState(false);
-  const [removals, setRemovals] = useState<Removal[]>([]);
+  const [adjustments, setAdjustments] = useState<Adjustment[]>([]);
   const [source, setSource] = useState<'kiosk' | 'guide-qr'>('kiosk');
   const [removing, setRemoving] = useState<string | null>(null);
   const [issuing, setIssuing] = useState(false);
@@ -44,15 +46,17 @@ export default function KioskScreen() {
   const [error, setError] = useState<string | null>(null);
 
   const g = useGuidance(catalog, events, answers, { date: info.businessDate, detail, lang: i18n.language });
-  const removed = new Set(removals.map((r) => r.itemId));
+  const removed = new Set(adjustments.filter((a) => a.action === 'removed').map((r) => r.itemId));
+  const added = adjustments.filter((a) => a.action === 'added');
   const items = (g.result?.procedures ?? []).filter((p) => !removed.has(p.id));
+  const listed = new Set([...items.map((i) => i.id), ...added.map((a) => a.itemId)]);
 
   const reset = () => {
     setEvents([]);
     setAnswers({});
     setPriority(false);
     setDetail(false);
-    setRemovals([]);
+    setAdjustments([]);
     setIssued(null);
     setPrint(null);
     setError(null);
@@ -69,7 +73,7 @@ export default function KioskScreen() {
         lang: visitorLang as (typeof LANGUAGES)[number],
         priority,
         facts: g.facts as unknown as Record<string, unknown>,
-        adjustments: removals.map((x) => ({ itemId: x.itemId, action: 'removed' as const, reason: x.reason })),
+        adjustments,
         source,
       });
       setIssued(r);
@@ -79,7 +83,7 @@ export default function KioskScreen() {
     } finally {
       setIssuing(false);
     }
-  }, [g.facts, issuing, visitorLang, priority, removals, source]);
+  }, [g.facts, issuing, visitorLang, priority, adjustments, source]);
 
   const reprint = async () => {
     if (!issued) return;
@@ -160,7 +164,7 @@ export default function KioskScreen() {
             ))}
           </select>
         </div>
-        <HandoverInput onHandover={(ev, a) => (setEvents(ev), setAnswers(a), setRemovals([]), setSource('guide-qr'))} />
+        <HandoverInput onHandover={(ev, a) => (setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'))} />
 
         <fieldset>
           <legend>{t('purpose')}</legend>
@@ -173,7 +177,7 @@ export default function KioskScreen() {
                 aria-pressed={events.includes(e)}
                 onClick={() => {
                   setEvents((cur) => (cur.includes(e) ? cur.filter((x) => x !== e) : [...cur, e]));
-                  setRemovals([]);
+                  setAdjustments([]);
                 }}
               >
                 {ct(`event.${e}`)}
@@ -219,7 +223,7 @@ export default function KioskScreen() {
       </section>
 
       <aside aria-labelledby="list-title">
-        <h2 id="list-title">{t('listTitle', { n: items.length })}</h2>
+        <h2 id="list-title">{t('listTitle', { n: items.length + added.length })}</h2>
         {g.error && (
           <p className="alert" role="alert" data-testid="facts-error">
             {g.error.field ? `${g.error.field}: ` : ''}
@@ -227,14 +231,15 @@ export default function KioskScreen() {
           </p>
         )}
         {events.length === 0 ? <p className="muted">{t('chooseEvent')}</p> : <GuidanceList items={items} lang={i18n.language} onRemove={(id) => setRemoving(id)} />}
-        {removals.length > 0 && (
-          <div className="notice">
-            {t('removedTitle')}
+        {events.length > 0 && <AddProcedure catalog={catalog} listed={listed} onAdd={(itemId, reason) => setAdjustments((cur) => [...cur, { itemId, action: 'added', reason }])} />}
+        {adjustments.length > 0 && (
+          <div className="notice" data-testid="adjustments">
+            {t('adjustedTitle')}
             <ul>
-              {removals.map((r) => (
+              {adjustments.map((r) => (
                 <li key={r.itemId}>
-                  {ct(`procedure.${r.itemId}`)} — {r.reason}{' '}
-                  <button type="button" onClick={() => setRemovals((cur) => cur.filter((x) => x.itemId !== r.itemId))}>
+                  {t(`adjusted.${r.action}`)}: {ct(`procedure.${r.itemId}`)} — {r.reason}{' '}
+                  <button type="button" onClick={() => setAdjustments((cur) => cur.filter((x) => x.itemId !== r.itemId))}>
                     {t('undoRemove')}
                   </button>
                 </li>
@@ -247,7 +252,7 @@ export default function KioskScreen() {
             name={ct(`procedure.${removing}`)}
             onCancel={() => setRemoving(null)}
             onConfirm={(reason) => {
-              setRemovals((cur) => [...cur, { itemId: removing, reason }]);
+              setAdjustments((cur) => [...cur, { itemId: removing, action: 'removed', reason }]);
               setRemoving(null);
             }}
           />
