@@ -240,6 +240,12 @@ export async function runSimulation(seed: number, dir: string, steps = 320): Pro
       if (bad.length) fail(seed, `station ${site}/${s.id} issued numbers outside its range: ${JSON.stringify(bad)}`);
     }
   }
+  // Causality whatever the clocks: no action on a visit sorts before the visit's issue (it would
+  // fold into nothing, silently).
+  const early = sup.store.db
+    .prepare(`SELECT e.origin, e.seq, e.type FROM events e JOIN events i ON i.visit_id = e.visit_id AND i.type = 'visit.issued' WHERE e.type <> 'visit.issued' AND e.hlc < i.hlc LIMIT 3`)
+    .all();
+  if (early.length) fail(seed, `actions ordered before their visit's issue: ${JSON.stringify(early)}`);
   const conflicts = (sup.store.db.prepare(`SELECT SUM(json_array_length(state, '$.conflicts')) AS n FROM visits`).get() as { n: number | null }).n ?? 0;
   const skewFlags = srv.terminals().filter((t) => t.skewFlagged).length;
 

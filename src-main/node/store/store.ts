@@ -136,7 +136,17 @@ export class Store extends EventEmitter {
   /** Appends a local event and folds it into the projections, atomically. */
   append<P>(type: string, payload: P, opts: { visitId?: string } = {}): StoredEvent<P> {
     return this.tx(() => {
-      const hlc = tick(this.lastHlc(), this.clock());
+      let hlc = tick(this.lastHlc(), this.clock());
+      if (opts.visitId) {
+        // Causality per visit: an action sorts after every event of that visit this terminal has
+        // seen, even when those came from a clock too far ahead to adopt in receive(). Otherwise a
+        // call on a visit issued by a fast kiosk would fold before its issue and vanish.
+        const seen = (this.db.prepare('SELECT MAX(hlc) AS h FROM events WHERE visit_id = ?').get(opts.visitId) as { h: string | null }).h;
+        if (seen) {
+          const v = decodeHlc(seen);
+          if (v.wall > hlc.wall || (v.wall === hlc.wall && v.logical >= hlc.logical)) hlc = { wall: v.wall, logical: v.logical + 1 };
+        }
+      }
       const encoded = encodeHlc(hlc, this.nodeId);
       this.setMeta('hlc', encoded);
       const seq = ((this.db.prepare('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(this.nodeId) as { m: number | null }).m ?? 0) + 1;

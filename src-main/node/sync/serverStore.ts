@@ -15,7 +15,6 @@ import {
   type StationClaim,
   type WireEvent,
 } from '../../common/sync/protocol';
-import { decodeHlc } from '../../common/sync/hlc';
 import { formatPath } from '../../common/errors';
 import { migrate, type Migration } from '../store/migrate';
 
@@ -249,7 +248,7 @@ export class SyncServerStore extends EventEmitter {
     });
 
     const serverNow = this.clock();
-    const skewMs = this.skewOf(req.now, terminalNow, req.events, serverNow);
+    const skewMs = this.skewOf(req.now, terminalNow, serverNow);
     const flagged = Math.abs(skewMs) > SKEW_THRESHOLD_MS;
 
     let result: { accepted: number; duplicates: number; have: number };
@@ -323,14 +322,13 @@ export class SyncServerStore extends EventEmitter {
     };
   }
 
-  /** Terminal clock minus server clock: the header/body `now`, or an event clock far in the future. */
-  private skewOf(bodyNow: number, headerNow: number | undefined, events: readonly WireEvent[], serverNow: number): number {
-    let skew = (headerNow ?? bodyNow) - serverNow;
-    for (const e of events) {
-      const ahead = decodeHlc(e.hlc).wall - serverNow;
-      if (ahead > SKEW_THRESHOLD_MS && ahead > skew) skew = ahead;
-    }
-    return skew;
+  /**
+   * Terminal clock minus server clock, from the wall clock the terminal reports (header, else
+   * body). Event clocks are not used: a terminal with a right clock may carry a later HLC after
+   * acting on a visit stamped by a fast one (per-visit causality), and must not be blamed for it.
+   */
+  private skewOf(bodyNow: number, headerNow: number | undefined, serverNow: number): number {
+    return (headerNow ?? bodyNow) - serverNow;
   }
 
   /**
