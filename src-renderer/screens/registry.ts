@@ -6,4 +6,5 @@ export const screens: Partial<Record<Role, LazyExoticComponent<ComponentType>>> 
   kiosk: lazy(() => import('./kiosk/KioskScreen')),
   counter: lazy(() => import('./counter/CounterScreen')),
   display: lazy(() => import('./display/DisplayScreen')),
+  supervisor: lazy(() => import('./supervisor/SupervisorScreen')),
 };
