@@ -52,6 +52,18 @@ describe('electron-builder.yml', () => {
     expect(config.buildDependenciesFromSource).toBe(true);
   });
 
+  it('flips the Electron fuses of the security checklist', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: true, // IT's CLI runs on the app's own runtime (docs/IT.md)
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
   it('signs from the environment only: no certificate, password or key in the file', () => {
     expect(config.win.verifyUpdateCodeSignature).toBe(true);
     expect(config.win.signtoolOptions.signingHashAlgorithms).toEqual(['sha256']);

@@ -12,6 +12,7 @@ import { ROOT } from './it-support';
  * stand-in folder (electronDist), and the native modules are not rebuilt for Electron's ABI — so
  * the packed app still runs on this Node, which lets the test start the packed CLI.
  */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const asar = createRequire(__filename)('@electron/asar') as { listPackage(p: string): string[]; extractAll(p: string, dest: string): void };
 const { dir, cleanup } = tempDir('madoguchi-pack-');
 const out = join(dir, 'out');
@@ -23,7 +24,9 @@ afterAll(cleanup);
 beforeAll(async () => {
   const fakeElectron = join(dir, 'electron-dist');
   mkdirSync(fakeElectron);
-  writeFileSync(join(fakeElectron, 'electron'), '#!/bin/sh\nexit 0\n');
+  // A stand-in with Electron's fuse wire (sentinel, version 1, 8 fuses at Electron's defaults), so
+  // electron-builder flips the configured fuses in it exactly as in the real binary.
+  writeFileSync(join(fakeElectron, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), Buffer.from(FUSE_SENTINEL), Buffer.from([1, 8]), Buffer.from('10110001'), Buffer.from('\n')]));
   chmodSync(join(fakeElectron, 'electron'), 0o755);
   if (!existsSync(join(ROOT, 'dist-renderer', 'index.html'))) expect(spawnSync('npm', ['run', '-s', 'build:renderer'], { cwd: ROOT }).status).toBe(0);
   const { buildMain, withBuildLock } = await import('../../scripts/build-main.mjs');
@@ -75,6 +78,15 @@ describe('the packaged app (electron-builder, linux dir target)', () => {
     expect(referenced.size).toBeGreaterThanOrEqual(3);
     for (const f of referenced) expect(files, f).toContain(f);
     expect(files.filter((f) => /@expo-google-fonts\/[^/]+\/700Bold\//.test(f))).toEqual([]);
+  });
+
+  it('flips the Electron fuses in the packaged binary', () => {
+    const bin = readFileSync(join(out, 'linux-unpacked', 'madoguchi'));
+    const at = bin.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
+    expect(bin[at]).toBe(1);
+    const wire = bin.subarray(at + 2, at + 2 + bin[at + 1]!).toString('latin1');
+    // RunAsNode, CookieEncryption, NODE_OPTIONS, --inspect, asar integrity, only asar, V8 snapshot, file:// privileges
+    expect(wire).toBe('11001100');
   });
 
   it('carries the update folder and the generic provider in app-update.yml', () => {
