@@ -263,8 +263,9 @@ export class SyncClient extends EventEmitter {
         attempt = 0;
       },
       onNotice: (n) => {
-        const local = this.store.versionVector();
-        if (Object.entries(n.vv).some(([o, s]) => (local[o] ?? 0) < s)) this.trigger();
+        // Our own push echoed back needs no pull; anything else (or a fresh hello) does.
+        const origins = Object.keys(n.vv);
+        if (origins.length === 0 || origins.some((o) => o !== this.store.nodeId)) this.trigger();
       },
       onClose: () => {
         this.closeStream = null;
