@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runDoctor } from '../../src-main/node/doctor/checks';
 import { initTerminal } from '../../src-main/node/provision/terminalConfig';
 import { ensureDemoSetup } from '../../src-main/node/terminal/dataFolder';
 import { createSyncServer, type SyncServer } from '../../src-main/node/sync/httpServer';
@@ -44,6 +45,7 @@ describe('madoguchi doctor', () => {
     expect(line(out, 'printer')).toMatch(/^OK {4}printer kiosk-east-1 ticket: folder .*printer\/ticket: online/);
     expect(line(out, 'sync')).toBe('OK    sync: not configured: this terminal works stand-alone');
     expect(line(out, 'clock')).toMatch(/^OK {4}clock: not configured/);
+    expect(line(out, 'updates')).toBe('OK    updates: not configured: this terminal is updated by hand');
     expect(line(out, 'disk')).toMatch(/^OK {4}disk: \d+ MB free/);
     expect(out.at(-1)).toMatch(/all checks passed/);
   });
@@ -172,11 +174,62 @@ describe('madoguchi doctor', () => {
     expect(good.code, good.out.join('\n')).toBe(0);
   });
 
+  describe('the update folder', () => {
+    async function folder(files: Record<string, string>): Promise<string> {
+      const srv = createServer((req, res) => {
+        const body = files[req.url ?? ''];
+        res.writeHead(body === undefined ? 404 : 200);
+        res.end(body ?? '');
+      });
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+      cleanups.push(() => new Promise<void>((r) => srv.close(() => r())));
+      return `http://127.0.0.1:${(srv.address() as AddressInfo).port}/madoguchi/`;
+    }
+    function withUpdates(url: string, extra: Record<string, unknown> = {}): string {
+      const dir = kioskFolder();
+      writeFileSync(join(dir, 'updates.gpg'), 'public keyring');
+      setConfig(dir, (c) => (c.updates = { url, gpgKeyring: join(dir, 'updates.gpg'), ...extra }));
+      return dir;
+    }
+    const latest = "version: 1.4.0\nfiles:\n  - url: madoguchi-1.4.0-amd64.deb\npath: madoguchi-1.4.0-amd64.deb\n";
+
+    it('reports the latest release and whether rollout.json lets this terminal take it', async () => {
+      const url = await folder({ '/madoguchi/latest-linux.yml': latest, '/madoguchi/rollout.json': JSON.stringify({ version: '1.4.0', roles: ['display'] }) });
+      const r = await cli(['doctor', '--data', withUpdates(url)]);
+      expect(r.code, r.out.join('\n')).toBe(0);
+      expect(line(r.out, 'updates')).toBe(`OK    updates: update folder ${url}: latest 1.4.0; this terminal waits (role kiosk is not in display)`);
+      const open = await folder({ '/madoguchi/latest-linux.yml': latest });
+      expect(line((await cli(['doctor', '--data', withUpdates(open)])).out, 'updates')).toMatch(/latest 1\.4\.0; this terminal takes it \(no rollout\.json/);
+    });
+
+    it('a broken rollout.json, an unreachable folder or a missing keyring: their own line, exit 1', async () => {
+      const broken = await folder({ '/madoguchi/latest-linux.yml': latest, '/madoguchi/rollout.json': JSON.stringify({ percent: 250 }) });
+      const a = await cli(['doctor', '--data', withUpdates(broken)]);
+      expect(a.code).toBe(1);
+      expect(line(a.out, 'updates')).toMatch(/^FAIL {2}updates: .*rollout\.json cannot be used \(rollout\.json: percent: .*\): every terminal holds the update → fix or remove rollout\.json/);
+      const port = await closedPort();
+      const b = await cli(['doctor', '--data', withUpdates(`http://127.0.0.1:${port}/madoguchi/`)]);
+      expect(b.code).toBe(1);
+      expect(line(b.out, 'updates')).toMatch(/^FAIL {2}updates: cannot reach the update folder .*ECONNREFUSED/);
+      const c = await cli(['doctor', '--data', withUpdates(broken, { gpgKeyring: '/nonexistent/updates.gpg' })]);
+      expect(line(c.out, 'updates')).toMatch(/^FAIL {2}updates: the update signing keyring \/nonexistent\/updates\.gpg does not exist/);
+      // A Windows terminal reads latest.yml and needs a publisher name to check signatures against.
+      const win = await folder({ '/madoguchi/latest.yml': latest });
+      const w = (await runDoctor(withUpdates(win), { platform: 'win32' })).find((x) => x.check === 'updates')!;
+      expect(w).toMatchObject({ status: 'warn', message: expect.stringContaining('publisherName is not set') });
+      const signed = (await runDoctor(withUpdates(win, { publisherName: ['Isesaki City'] }), { platform: 'win32' })).find((x) => x.check === 'updates')!;
+      expect(signed).toMatchObject({ status: 'ok', message: expect.stringContaining('latest 1.4.0; this terminal takes it') });
+      const off = await cli(['doctor', '--data', withUpdates(broken, { enabled: false })]);
+      expect(off.code).toBe(0);
+      expect(line(off.out, 'updates')).toMatch(/^OK {4}updates: switched off/);
+    });
+  });
+
   it('--json gives the same checks for scripts', async () => {
     const dir = kioskFolder();
     const r = await cli(['doctor', '--data', dir, '--json']);
     const checks = JSON.parse(r.out[0]!) as Array<{ check: string; status: string }>;
-    expect(checks.map((c) => c.check)).toEqual(['config', 'catalog', 'database', 'printer kiosk-east-1 ticket', 'sync', 'clock', 'disk']);
+    expect(checks.map((c) => c.check)).toEqual(['config', 'catalog', 'database', 'printer kiosk-east-1 ticket', 'sync', 'clock', 'updates', 'disk']);
     expect(r.code).toBe(checks.some((c) => c.status === 'fail') ? 1 : 0);
   });
 });

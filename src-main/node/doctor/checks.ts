@@ -8,6 +8,7 @@ import { checkDatabaseFile } from '../backup/backup';
 import { checkCatalogDir, DEFAULT_CATALOG_DIR } from '../catalog/load';
 import { migrations } from '../store/migrations';
 import { openTransport } from '../printer/transport';
+import { parseRollout, rolloutDecision } from '../updates/rollout';
 import { configPath, dbPath, readConfigFile, resolvePrinterSpec } from '../terminal/dataFolder';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -32,6 +33,8 @@ export interface DoctorOptions {
   /** … and below this it warns (default 1 GB). */
   warnFreeBytes?: number;
   clock?: () => number;
+  /** Which installer feed the updates check reads (default: this machine's). */
+  platform?: NodeJS.Platform;
 }
 
 /** Runs every check; never throws for a problem it finds (that is a `fail` line). */
@@ -56,12 +59,13 @@ export async function runDoctor(dataDir: string, opts: DoctorOptions = {}): Prom
   }
   results.push(catalogCheck());
   results.push(databaseCheck(dataDir));
-  const [printers, sync, disk] = await Promise.all([
+  const [printers, sync, updates, disk] = await Promise.all([
     config ? printerChecks(config, dataDir, opts.printerTimeoutMs ?? 2000) : Promise.resolve([skipped('printers')]),
     config ? syncChecks(config, opts) : Promise.resolve([skipped('sync'), skipped('clock')]),
+    config ? updatesCheck(config, opts) : Promise.resolve(skipped('updates')),
     diskCheck(dataDir, opts),
   ]);
-  results.push(...printers, ...sync, disk);
+  results.push(...printers, ...sync, updates, disk);
   return results;
 }
 
@@ -254,6 +258,66 @@ function clockCheck(a: HttpAnswer): CheckResult {
     };
   }
   return { check: 'clock', status: 'ok', message: `clock within ${secs} s of the sync server` };
+}
+
+/**
+ * What the app's updater will find: the update folder, the latest release in it, and whether
+ * rollout.json lets this terminal take it (an unreadable rollout.json holds every terminal).
+ */
+async function updatesCheck(config: TerminalConfig, opts: DoctorOptions): Promise<CheckResult> {
+  const u = config.updates;
+  if (!u) return { check: 'updates', status: 'ok', message: 'not configured: this terminal is updated by hand' };
+  if (!u.enabled) return { check: 'updates', status: 'ok', message: 'switched off in config.json (updates.enabled is false)' };
+  const platform = opts.platform ?? process.platform;
+  if (platform === 'linux' && (!u.gpgKeyring || !existsSync(u.gpgKeyring))) {
+    return {
+      check: 'updates',
+      status: 'fail',
+      message: u.gpgKeyring ? `the update signing keyring ${u.gpgKeyring} does not exist` : 'updates are on but updates.gpgKeyring is not set, so the app will not install any update',
+      fix: 'put the public keyring of the key that signs the packages on this PC and set updates.gpgKeyring to its path',
+    };
+  }
+  if (platform === 'win32' && !u.publisherName?.length) {
+    return { check: 'updates', status: 'warn', message: 'updates.publisherName is not set: the app updates only if its own build names a publisher', fix: 'set updates.publisherName to the signing certificate\'s subject name' };
+  }
+  const clock = opts.clock ?? Date.now;
+  const timeout = opts.httpTimeoutMs ?? 3000;
+  const base = u.url.endsWith('/') ? u.url : `${u.url}/`;
+  const feed = platform === 'linux' ? 'latest-linux.yml' : 'latest.yml';
+  let latest: HttpAnswer;
+  try {
+    latest = await httpGet(new URL(feed, base), {}, timeout, clock);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return { check: 'updates', status: 'fail', message: `cannot reach the update folder ${base}: ${why}`, fix: 'check the web server that serves the update folder and updates.url in config.json' };
+  }
+  if (latest.status === 404) return { check: 'updates', status: 'warn', message: `the update folder ${base} has no ${feed} yet`, fix: 'copy a release (latest.yml / latest-linux.yml and the installers) into it' };
+  if (latest.status !== 200) return { check: 'updates', status: 'fail', message: `${base}${feed} answered HTTP ${latest.status}`, fix: 'check the web server that serves the update folder' };
+  const version = /^version:\s*['"]?([^'"\s]+)/m.exec(latest.body)?.[1];
+  if (!version) return { check: 'updates', status: 'fail', message: `${base}${feed} names no version`, fix: 'copy the release files from release/ again, unchanged' };
+  let rollout: HttpAnswer;
+  try {
+    rollout = await httpGet(new URL('rollout.json', base), {}, timeout, clock);
+  } catch (e) {
+    return { check: 'updates', status: 'fail', message: `cannot read ${base}rollout.json: ${(e as Error).message}`, fix: 'check the web server that serves the update folder' };
+  }
+  let decision = { take: true, reason: 'no rollout.json: every terminal' };
+  if (rollout.status !== 404) {
+    try {
+      if (rollout.status !== 200) throw new Error(`HTTP ${rollout.status}`);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(rollout.body);
+      } catch {
+        throw new Error('not valid JSON');
+      }
+      const t = config.terminals[0]!;
+      decision = rolloutDecision(parseRollout(raw, 'rollout.json'), { terminalId: t.id, role: t.role }, version);
+    } catch (e) {
+      return { check: 'updates', status: 'fail', message: `${base}rollout.json cannot be used (${(e as Error).message}): every terminal holds the update`, fix: 'fix or remove rollout.json in the update folder' };
+    }
+  }
+  return { check: 'updates', status: 'ok', message: `update folder ${base}: latest ${version}; ${decision.take ? 'this terminal takes it' : 'this terminal waits'} (${decision.reason})` };
 }
 
 async function diskCheck(dataDir: string, opts: DoctorOptions): Promise<CheckResult> {
