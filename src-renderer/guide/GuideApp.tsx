@@ -44,18 +44,25 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
   const qrHeading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
-    const { code, lang: l } = readHash();
-    if (l && isLanguage(l)) void switchLanguage(l);
-    if (!code) return;
-    try {
-      const facts = decodeHandover(code);
-      setEvents(facts.events);
-      setAnswers(answersFromFacts(facts));
-      setDate(facts.date);
-      setNotice({ kind: 'notice', text: 'loaded' });
-    } catch (e) {
-      setNotice({ kind: 'alert', text: `loadError:${(e as Error).message}` });
-    }
+    // On opening, and when another saved link is opened in the same tab.
+    const apply = () => {
+      const { code, lang: l } = readHash();
+      if (l && isLanguage(l)) void switchLanguage(l);
+      if (!code) return;
+      try {
+        const facts = decodeHandover(code);
+        setEvents(facts.events);
+        setAnswers(answersFromFacts(facts));
+        setDate(facts.date);
+        setDone(false);
+        setNotice({ kind: 'notice', text: 'loaded' });
+      } catch (e) {
+        setNotice({ kind: 'alert', text: `loadError:${(e as Error).message}` });
+      }
+    };
+    apply();
+    window.addEventListener('hashchange', apply);
+    return () => window.removeEventListener('hashchange', apply);
   }, []);
 
   useEffect(() => {

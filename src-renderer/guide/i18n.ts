@@ -3,7 +3,7 @@ import { initReactI18next } from 'react-i18next';
 import jaCatalog from '../../locales/ja/catalog.json';
 import jaGuidance from '../../locales/ja/guidance.json';
 import jaGuide from '../../locales/ja/guide.json';
-import { fallbacksOf, htmlLang, LANGUAGES } from './languages';
+import { fallbacksOf, htmlLang } from './languages';
 
 /**
  * The guide's own i18next instance. Unlike the terminals' (which bundle every locale file), the
@@ -21,8 +21,7 @@ void i18n.use(initReactI18next).init({
   resources: { ja: { catalog: jaCatalog, guidance: jaGuidance, guide: jaGuide } },
   lng: 'ja',
   fallbackLng: (code: string) => fallbacksOf(code),
-  supportedLngs: [...LANGUAGES],
-  nonExplicitSupportedLngs: false,
+  // No supportedLngs: i18next would check the canonical 'ja-Easy' against it and drop やさしい日本語.
   load: 'currentOnly',
   ns: [...NAMESPACES],
   defaultNS: 'guide',
@@ -38,7 +37,11 @@ async function loadOne(lang: string): Promise<void> {
   await Promise.all(
     NAMESPACES.map(async (ns) => {
       const load = lazy[`../../locales/${lang}/${ns}.json`];
-      if (load) i18n.addResourceBundle(lang, ns, await load(), true, true);
+      if (!load) return;
+      const data = await load();
+      // i18next looks 'ja-easy' up as the canonical BCP 47 form 'ja-Easy' ("easy" parses as a
+      // script subtag): file the texts under both so やさしい日本語 is found.
+      for (const code of new Set([lang, i18n.services.languageUtils.formatLanguageCode(lang)])) i18n.addResourceBundle(code, ns, data, true, true);
     }),
   );
   loaded.add(lang);

@@ -29,7 +29,8 @@ export function isLanguage(v: unknown): v is Language {
 
 /** UI strings a translator has not done yet: やさしい日本語 falls back to Japanese, the others to English. */
 export function fallbacksOf(lang: string): string[] {
-  if (lang === 'ja') return [];
-  if (lang === 'ja-easy' || lang === 'en') return ['ja'];
+  const l = lang.toLowerCase();
+  if (l === 'ja') return [];
+  if (l === 'ja-easy' || l === 'en') return ['ja'];
   return ['en', 'ja'];
 }

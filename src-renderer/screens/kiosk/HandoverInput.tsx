@@ -10,8 +10,8 @@ interface Detector {
 }
 type DetectorCtor = new (opts: { formats: string[] }) => Detector;
 
-/** Characters a scanner types faster than any person: a burst starting like a code is a scan. */
-const SCAN_GAP_MS = 80;
+/** A scanner types a whole code without pausing; a longer pause starts over. */
+const SCAN_PAUSE_MS = 1000;
 
 /**
  * The concierge's side of the online guide's hand-over: a USB scanner types the code like a
@@ -51,7 +51,7 @@ export function HandoverInput({ onHandover }: { onHandover: (events: LifeEvent[]
     read(text);
   };
 
-  // A scan while focus is on a button: collect the burst and read it at its Enter.
+  // A scan while focus is on a button: collect what looks like a code and read it at its Enter.
   useEffect(() => {
     let buffer = '';
     let last = 0;
@@ -59,16 +59,19 @@ export function HandoverInput({ onHandover }: { onHandover: (events: LifeEvent[]
       const el = document.activeElement;
       if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el as HTMLElement | null)?.isContentEditable) return;
       const now = performance.now();
-      if (now - last > SCAN_GAP_MS) buffer = '';
+      if (now - last > SCAN_PAUSE_MS) buffer = '';
       last = now;
-      if (e.key === 'Enter' && !e.ctrlKey && /^MDG-/i.test(buffer)) {
+      if (e.key === 'Enter' && !e.ctrlKey && /^MDG-./i.test(buffer)) {
         e.preventDefault();
         const code = buffer;
         buffer = '';
         read(code);
         return;
       }
-      if (e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey) buffer += e.key;
+      if (e.key.length !== 1 || e.ctrlKey || e.altKey || e.metaKey) return;
+      buffer += e.key;
+      // Only a burst that starts like a code is kept; anything else is someone using the screen.
+      if (!/^MDG-/i.test(buffer) && !'MDG-'.startsWith(buffer.toUpperCase())) buffer = /^m$/i.test(e.key) ? e.key : '';
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
