@@ -58,7 +58,9 @@ if (!app.requestSingleInstanceLock()) {
     log.info('stopped');
     log.close();
   });
-  app.whenReady().then(start, (e: unknown) => fatal('Madoguchi could not start', e));
+  app.whenReady()
+    .then(start)
+    .catch((e: unknown) => fatal('Madoguchi could not start', e));
 }
 
 function fatal(title: string, e: unknown): void {
@@ -118,5 +120,6 @@ function openWindow(terminal: TerminalProfile): void {
       app.exit(1);
     }
   });
-  void w.loadURL(`${APP_ORIGIN}/`);
+  w.webContents.on('did-fail-load', (_e, code, description, url) => log.error(`page failed to load: ${url} (${code} ${description})`));
+  w.loadURL(`${APP_ORIGIN}/`).catch((e: unknown) => log.error('could not load the screens', e instanceof Error ? e : String(e)));
 }
