@@ -122,7 +122,7 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
             <span className="city">{t('city')}</span>
           </h1>
           <div className="lang-picker">
-            <label htmlFor="guide-lang">{t('language')} / Language</label>
+            <label htmlFor="guide-lang">{t('language') === 'Language' ? 'Language' : `${t('language')} / Language`}</label>
             <select id="guide-lang" value={lang} onChange={(e) => void switchLanguage(e.target.value)} data-testid="guide-lang">
               {LANGUAGES.map((l) => (
                 <option key={l} value={l} lang={l === 'ja-easy' ? 'ja' : l}>
