@@ -10,5 +10,6 @@ import type { Catalog } from '../../src-main/common/catalog/types';
  */
 export function loadGuideCatalog(): { catalog?: Catalog; error?: string } {
   const catalog = built as Catalog;
-  return { catalog: { ...catalog, texts: { ja: flattenTexts(jaCatalog) }, languages: ['ja'] } };
+  const ja = catalog.texts.ja ?? flattenTexts(jaCatalog);
+  return { catalog: { ...catalog, texts: { ja }, languages: ['ja'] } };
 }

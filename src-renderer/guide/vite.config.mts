@@ -1,7 +1,7 @@
 import { defineConfig, runnerImport, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -11,12 +11,14 @@ const __dirname = dirname(fileURLToPath(import.meta.url));
 /**
  * The online guide (行かない窓口): a static site any web server can host. `npm run build:guide`.
  * GUIDE_CONFIG=<file> builds with another guide.config.json (e.g. a completion-count address),
- * GUIDE_OUT_DIR=<dir> writes somewhere else than dist-guide/.
+ * GUIDE_OUT_DIR=<dir> writes somewhere else than dist-guide/, GUIDE_CATALOG_DIR=<dir> builds from a
+ * city's own catalog folder (as in a terminal's data folder) instead of fixtures/catalog.
  */
 const configFile = process.env.GUIDE_CONFIG ? resolve(process.env.GUIDE_CONFIG) : join(__dirname, 'guide.config.json');
 const config = JSON.parse(readFileSync(configFile, 'utf8')) as { completionCountUrl?: string; timeZone?: string; sizeBudgetKiB?: { initial?: number; total?: number } };
 const completionCountUrl = config.completionCountUrl ?? '';
 if (completionCountUrl && !/^https?:\/\//.test(completionCountUrl)) throw new Error(`${configFile}: completionCountUrl must be an http(s) address or empty, got "${completionCountUrl}"`);
+const catalogDir = process.env.GUIDE_CATALOG_DIR ? resolve(process.env.GUIDE_CATALOG_DIR) : undefined;
 const outDir = process.env.GUIDE_OUT_DIR ? resolve(process.env.GUIDE_OUT_DIR) : resolve(__dirname, '..', '..', 'dist-guide');
 const budget = { initial: config.sizeBudgetKiB?.initial ?? 120, total: config.sizeBudgetKiB?.total ?? 170 };
 
@@ -77,10 +79,16 @@ function guideCatalog(): Plugin {
         this.addWatchFile(file);
         return JSON.parse(readFileSync(file, 'utf8')) as unknown;
       };
-      const files = Object.fromEntries(Object.entries(parser.CATALOG_FILES).map(([k, f]) => [k, read(join(root, 'fixtures', 'catalog', f))]));
-      const locales = Object.fromEntries(readdirSync(join(root, 'locales')).map((lang) => [lang, read(join(root, parser.localeFile(lang)))]));
+      // A city's own catalog folder (the one its terminals use) when given; its locales like the terminals'.
+      const dir = catalogDir ?? join(root, 'fixtures', 'catalog');
+      const ownLocales = existsSync(join(dir, 'locales'));
+      const localesRoot = ownLocales ? dir : root;
+      const files = Object.fromEntries(Object.entries(parser.CATALOG_FILES).map(([k, f]) => [k, read(join(dir, f))]));
+      const langs = readdirSync(join(localesRoot, 'locales')).filter((l) => existsSync(join(localesRoot, parser.localeFile(l))));
+      const locales = Object.fromEntries(langs.map((lang) => [lang, read(join(localesRoot, parser.localeFile(lang)))]));
       const catalog = parser.parseCatalog({ ...(files as Record<keyof typeof parser.CATALOG_FILES, unknown>), locales });
-      return `export default ${JSON.stringify({ ...catalog, texts: {}, languages: ['ja'] })};`;
+      // The app's Japanese texts ship with i18n; a city's own ones ship here.
+      return `export default ${JSON.stringify({ ...catalog, texts: ownLocales ? { ja: catalog.texts.ja } : {}, languages: ['ja'] })};`;
     },
   };
 }

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LANGUAGES } from '../../src-main/common/config/schema';
@@ -24,6 +24,7 @@ const FIXTURES = readdirSync(FACTS_DIR).filter((f) => f.endsWith('.json')).sort(
 const SOURCES = ['src-renderer/guide', 'src-renderer/guidance', 'src-main/common', 'locales', 'fixtures/catalog'].map((d) => join(ROOT, d));
 
 type Listed = Array<{ id: string; status: string }>;
+const PITTARI_URL = 'https://online.example.lg.jp/jidou-teate'; // a test address, not the city's
 
 function newest(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
@@ -73,7 +74,13 @@ test.beforeAll(async () => {
   countedDir = mkdtempSync(join(tmpdir(), 'madoguchi-guide-counted-'));
   const cfg = join(countedDir, 'guide.config.json');
   writeFileSync(cfg, JSON.stringify({ completionCountUrl: `http://127.0.0.1:${process.env.E2E_PORT}/api/guide/completed`, timeZone: 'Asia/Tokyo' }));
-  buildGuide({ GUIDE_CONFIG: cfg, GUIDE_OUT_DIR: join(countedDir, 'site') });
+  // …and with the city's own catalog folder, where it has configured an online application address.
+  const catalogDir = join(countedDir, 'catalog');
+  cpSync(join(ROOT, 'fixtures', 'catalog'), catalogDir, { recursive: true });
+  const online = JSON.parse(readFileSync(join(catalogDir, 'online.json'), 'utf8')) as { options: Array<{ id: string; url: string }> };
+  for (const o of online.options) if (o.id === 'pittari-jidou-teate') o.url = PITTARI_URL;
+  writeFileSync(join(catalogDir, 'online.json'), JSON.stringify(online));
+  buildGuide({ GUIDE_CONFIG: cfg, GUIDE_OUT_DIR: join(countedDir, 'site'), GUIDE_CATALOG_DIR: catalogDir });
   site = await startStaticServer(DIST);
   counted = await startStaticServer(join(countedDir, 'site'));
   const lists = await cliLists(FIXTURES.map((f) => join(FACTS_DIR, f)));
@@ -162,6 +169,7 @@ test('keyboard only: choose, answer, finish; switching language keeps the answer
   const [cli] = await cliLists([writeFacts(facts)]);
   expect(await shownList(page)).toEqual(cli);
   expect(outside, 'requests leaving the guide site').toEqual([]);
+  await expect(page.locator('[data-procedure-id] a')).toHaveCount(0); // no address configured: no invented link
   expect(site.requests.filter((r) => r.method !== 'GET')).toEqual([]);
 });
 
@@ -171,6 +179,9 @@ test('with a completion address configured, finishing posts one anonymous count 
   try {
     const before = count();
     await openGuide(page, loadFixture('birth-second-child.json'), 'pt-BR', counted.url);
+    // The city configured an online application for 児童手当: the guide links it; nothing else gains a link.
+    await expect(page.locator('[data-procedure-id="jidou-teate-change"] a')).toHaveAttribute('href', PITTARI_URL);
+    await expect(page.locator('[data-procedure-id] a')).toHaveCount(1);
     const posted = page.waitForRequest((r) => r.url().endsWith('/api/guide/completed') && r.method() === 'POST');
     await page.getByTestId('finish').click();
     const req = await posted;
