@@ -59,7 +59,7 @@ export default function DisplayScreen() {
 
   const d = state.data;
   const latest = d?.recent[0];
-  const rest = d?.recent.slice(1) ?? [];
+  const rest = d?.recent.slice(1, 9) ?? [];
   return (
     <main className="display" data-testid="display" data-last-call={flash ? `${flash.number}@${flash.counter}` : ''} data-chimes={chimes} data-spoken={spoken}>
       {!link && (
