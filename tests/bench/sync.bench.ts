@@ -75,6 +75,20 @@ export async function benchSync(): Promise<Record<string, number | string>> {
 
     // ---- catch-up of a fresh terminal over HTTP --------------------------------------------
     const { token: freshToken } = srv.store.enroll('fresh-display', 'display', 'honcho');
+    // The wire alone (pull pages, parse, no ingest): how much of catch-up is sync, how much folding.
+    const wire = new HttpTransport({ server: url, token: freshToken });
+    const w0 = performance.now();
+    const vv: Record<string, number> = {};
+    let wired = 0;
+    for (;;) {
+      const page = await wire.pull(vv, 2000);
+      for (const e of page.events) vv[e.origin] = Math.max(vv[e.origin] ?? 0, e.seq);
+      wired += page.events.length;
+      if (!page.more) break;
+    }
+    const wireMs = performance.now() - w0;
+    wire.close();
+    if (wired !== EVENTS) throw new Error(`wire pull got ${wired} events`);
     const fresh = Store.open({ file: join(disk, 'fresh.sqlite'), nodeId: 'fresh-display', site: 'honcho' });
     const fc = new SyncClient({ store: fresh, transport: new HttpTransport({ server: url, token: freshToken }), pageSize: 2000 });
     const t0 = performance.now();
@@ -88,6 +102,7 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     out['catch-up: visits folded'] = visitsHeld;
     out['catch-up: time (s)'] = catchUpMs / 1000;
     out['catch-up: events/s'] = Math.round(EVENTS / (catchUpMs / 1000));
+    out['catch-up: wire only, no folding (s)'] = wireMs / 1000;
 
     // ---- call → display latency on loopback ------------------------------------------------
     const lat = createSyncServer({ file: join(scratch, 'latency.sqlite'), log: () => undefined });
@@ -162,6 +177,7 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     out['PouchDB local replicate: docs'] = rep.docs_written;
     out['PouchDB local replicate: time (s)'] = pouchMs / 1000;
     out['ratio PouchDB time / Madoguchi catch-up time'] = pouchMs / catchUpMs;
+    out['ratio PouchDB time / Madoguchi wire-only time'] = pouchMs / wireMs;
     return out;
   } finally {
     for (const c of closers) await c();

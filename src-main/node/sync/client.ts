@@ -322,8 +322,9 @@ export class SyncClient extends EventEmitter {
     this.closeStream?.();
     if (this.streamRetry) clearTimeout(this.streamRetry);
     this.wake?.();
-    await this.loopDone?.catch(() => undefined);
+    // Abort a request in flight rather than wait for its timeout: shutting down must be quick.
     this.transport.close?.();
+    await this.loopDone?.catch(() => undefined);
   }
 }
 

@@ -68,6 +68,7 @@ export class HttpTransport implements SyncTransport {
   }
 
   private send<T>(method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the sync client was stopped'));
     const url = this.url(path);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
     const req = url.protocol === 'https:' ? httpsRequest : httpRequest;
