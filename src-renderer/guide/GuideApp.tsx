@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { businessDate } from '../../src-main/common/dates/businessDay';
 import { LIFE_EVENTS, type LifeEvent } from '../../src-main/common/guidance/facts';
 import { visitBring, visitRoute } from '../../src-main/common/guidance/guide';
-import { answersFromFacts, decodeHandover, encodeHandover } from '../../src-main/common/handover';
+import { answersFromFacts, decodeHandover, encodeHandover, HandoverError } from '../../src-main/common/handover';
 import type { Answers, MemberAnswer } from '../../src-main/common/questions';
 import { GuidanceList } from '../guidance/GuidanceList';
 import { QuestionForm } from '../guidance/QuestionForm';
@@ -39,7 +39,7 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
   const [detail, setDetail] = useState(false);
   const [date, setDate] = useState(() => businessDate(new Date(), guideConfig.timeZone));
   const [done, setDone] = useState(false);
-  const [notice, setNotice] = useState<{ kind: 'notice' | 'alert'; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'notice' | 'alert'; key: string; message?: string } | null>(null);
   const [offline, setOffline] = useState(false);
   const qrHeading = useRef<HTMLHeadingElement>(null);
 
@@ -55,9 +55,10 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
         setAnswers(answersFromFacts(facts));
         setDate(facts.date);
         setDone(false);
-        setNotice({ kind: 'notice', text: 'loaded' });
+        setNotice({ kind: 'notice', key: 'loaded' });
       } catch (e) {
-        setNotice({ kind: 'alert', text: `loadError:${(e as Error).message}` });
+        const problem = e instanceof HandoverError ? e.problem : 'damaged';
+        setNotice({ kind: 'alert', key: `handover.problem.${problem}`, message: (e as Error).message });
       }
     };
     apply();
@@ -140,7 +141,7 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
       <main className="guide">
         {notice && (
           <p className={notice.kind} role={notice.kind === 'alert' ? 'alert' : 'status'} data-testid="guide-notice">
-            {notice.text === 'loaded' ? t('loaded') : t('loadError', { message: notice.text.slice('loadError:'.length) })}
+            {notice.key === 'loaded' ? t('loaded') : t('loadError', { message: t(notice.key, { message: notice.message ?? '' }) })}
           </p>
         )}
 

@@ -123,6 +123,14 @@ test('every example case: the guide shows `madoguchi guide`\'s list, with place,
   await expect(page.locator('[data-procedure-id="juminhyo"]')).toContainText('持ち物');
 });
 
+test('a saved link with a broken or foreign code says so, and the guide still works', async ({ page }) => {
+  await page.goto(`${site.url}/#facts=MDG-T1|not-a-guide-code`);
+  await expect(page.getByTestId('guide-notice')).toHaveAttribute('role', 'alert');
+  await expect(page.getByTestId('guide-notice')).toContainText('番号札');
+  await page.click('[data-event="certificate"]');
+  await expect(page.locator('[data-question="certificates"]')).toBeVisible();
+});
+
 test('keyboard only: choose, answer, finish; switching language keeps the answers; nothing is sent anywhere', async ({ page }) => {
   const outside: string[] = [];
   page.on('request', (r) => {

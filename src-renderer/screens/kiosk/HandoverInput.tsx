@@ -25,25 +25,30 @@ export function HandoverInput({ onHandover }: { onHandover: (events: LifeEvent[]
   const t = (key: string, opts: Record<string, unknown> = {}) => (i18n.exists(key, { ns: 'guide' }) ? tr(key, opts) : tr(key, { ...opts, lng: 'ja' }));
   const id = useId();
   const [text, setText] = useState('');
-  const [message, setMessage] = useState<{ kind: 'notice' | 'alert'; text: string } | null>(null);
+  // Kept as a key, not a text, so the message follows a change of the screen's language.
+  const [message, setMessage] = useState<{ kind: 'notice' | 'alert'; key: string; params: Record<string, unknown>; events?: LifeEvent[] } | null>(null);
   const [camera, setCamera] = useState<'off' | 'on' | 'unsupported'>('off');
   const video = useRef<HTMLVideoElement>(null);
   const stream = useRef<MediaStream | null>(null);
+
+  // The screen passes a new callback on every render; the scan listener must outlive those renders.
+  const latest = useRef(onHandover);
+  latest.current = onHandover;
 
   const read = useCallback(
     (code: string) => {
       try {
         const facts = decodeHandover(code);
-        onHandover(facts.events, answersFromFacts(facts), facts);
-        const events = facts.events.map((e) => tr(`event.${e}`, { ns: 'catalog', defaultValue: e })).join('・');
-        setMessage({ kind: 'notice', text: t('handover.loaded', { n: facts.members.length, events }) });
-        setText('');
+        latest.current(facts.events, answersFromFacts(facts), facts);
+        setMessage({ kind: 'notice', key: 'handover.loaded', params: { n: facts.members.length }, events: facts.events });
       } catch (e) {
         const problem = e instanceof HandoverError ? e.problem : 'damaged';
-        setMessage({ kind: 'alert', text: t(`handover.problem.${problem}`, { message: (e as Error).message }) });
+        setMessage({ kind: 'alert', key: `handover.problem.${problem}`, params: { message: (e as Error).message } });
       }
+      // Cleared either way: the next scan must not be typed after the last one.
+      setText('');
     },
-    [onHandover, i18n.language],
+    [],
   );
 
   const submit = (e: FormEvent) => {
@@ -95,7 +100,7 @@ export function HandoverInput({ onHandover }: { onHandover: (events: LifeEvent[]
       stream.current = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
       setCamera('on');
     } catch (e) {
-      setMessage({ kind: 'alert', text: t('handover.cameraError', { message: (e as Error).message }) });
+      setMessage({ kind: 'alert', key: 'handover.cameraError', params: { message: (e as Error).message } });
     }
   };
 
@@ -161,7 +166,7 @@ export function HandoverInput({ onHandover }: { onHandover: (events: LifeEvent[]
       )}
       {message && (
         <p className={message.kind} role={message.kind === 'alert' ? 'alert' : 'status'} data-testid="handover-message">
-          {message.text}
+          {t(message.key, { ...message.params, events: (message.events ?? []).map((e) => tr(`event.${e}`, { ns: 'catalog', defaultValue: e })).join(' · ') })}
         </p>
       )}
     </form>
