@@ -14,7 +14,7 @@ export function QueuePanel({ queue, actions, busy, numberRef, current }: { queue
   const ct = useCatalogText();
   const [num, setNum] = useState('');
   const now = Date.now();
-  const entry = (e: QueueEntry) => (
+  const entry = (e: QueueEntry, i = 0) => (
     <li key={e.visitId} data-number={e.number} data-visit-id={e.visitId} className={e.priority ? 'priority' : undefined}>
       <span className="q-number">{e.number}</span>
       {e.priority && <span className="badge priority-badge">{t('queue.priority')}</span>}
@@ -29,6 +29,7 @@ export function QueuePanel({ queue, actions, busy, numberRef, current }: { queue
       {e.status === 'no-show' && (
         <button type="button" onClick={() => actions.reactivate(e.visitId)} disabled={busy} data-testid="reactivate" aria-label={t('queue.reactivateLabel', { number: e.number })}>
           {t('action.reactivate')}
+          {i === 0 && <kbd>V</kbd>}
         </button>
       )}
       <button type="button" className="link" onClick={() => actions.open(e.visitId)} aria-label={t('queue.openLabel', { number: e.number })}>

@@ -7,6 +7,7 @@ export const SHORTCUTS: ReadonlyArray<{ key: string; action: string }> = [
   { key: 'G', action: 'callNumber' },
   { key: 'R', action: 'recall' },
   { key: 'X', action: 'noShow' },
+  { key: 'V', action: 'reactivate' },
   { key: 'S', action: 'start' },
   { key: '1–9', action: 'advanceItem' },
   { key: 'M', action: 'note' },

@@ -128,8 +128,9 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
   const isMine = !!shown && !!current && shown.id === current.id;
 
   // Shortcuts read the latest state through a ref, so the listener is installed once.
-  const latest = useRef({ actions, shown, isMine, busy });
-  latest.current = { actions, shown, isMine, busy };
+  const firstNoShow = q.data?.noShows[0]?.visitId ?? null;
+  const latest = useRef({ actions, shown, isMine, busy, firstNoShow });
+  latest.current = { actions, shown, isMine, busy, firstNoShow };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
@@ -139,7 +140,7 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
         return;
       }
       if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
-      const { actions: a, shown: v, busy: b } = latest.current;
+      const { actions: a, shown: v, busy: b, firstNoShow: ns } = latest.current;
       const key = e.key.toLowerCase();
       const focus = (sel: string) => document.querySelector<HTMLElement>(sel)?.focus();
       let handled = true;
@@ -148,8 +149,11 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
       else if (key === 'g') numberRef.current?.focus();
       else if (key === 'm' && v) focus('#note-text');
       else if (/^[1-9]$/.test(key) && v) focus(`[data-item-index="${key}"] [data-testid="item-advance"]`);
-      else if (b) handled = false;
-      else if (key === 'n') a.callNext();
+      // Keys are not dropped while a call is in flight: the server refuses what no longer applies.
+      else if (key === 'n') {
+        if (!b) a.callNext();
+      }
+      else if (key === 'v' && ns) a.reactivate(ns);
       else if (!v) handled = false;
       else if (key === 'r') a.recall(v);
       else if (key === 'x') a.noShow(v);
