@@ -39,6 +39,7 @@ export class Store extends EventEmitter {
   private depth = 0;
   private pending: StoredEvent[] = [];
   private skewedOrigins = new Set<string>();
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database, opts: StoreOptions) {
     super();
@@ -88,12 +89,22 @@ export class Store extends EventEmitter {
     }
   }
 
+  /** A prepared statement, compiled once per SQL text (the hot paths run thousands a second). */
+  stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   meta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   addProjector(p: Projector): void {
@@ -141,7 +152,7 @@ export class Store extends EventEmitter {
         // Causality per visit: an action sorts after every event of that visit this terminal has
         // seen, even when those came from a clock too far ahead to adopt in receive(). Otherwise a
         // call on a visit issued by a fast kiosk would fold before its issue and vanish.
-        const seen = (this.db.prepare('SELECT MAX(hlc) AS h FROM events WHERE visit_id = ?').get(opts.visitId) as { h: string | null }).h;
+        const seen = (this.stmt('SELECT MAX(hlc) AS h FROM events WHERE visit_id = ?').get(opts.visitId) as { h: string | null }).h;
         if (seen) {
           const v = decodeHlc(seen);
           if (v.wall > hlc.wall || (v.wall === hlc.wall && v.logical >= hlc.logical)) hlc = { wall: v.wall, logical: v.logical + 1 };
@@ -149,7 +160,7 @@ export class Store extends EventEmitter {
       }
       const encoded = encodeHlc(hlc, this.nodeId);
       this.setMeta('hlc', encoded);
-      const seq = ((this.db.prepare('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(this.nodeId) as { m: number | null }).m ?? 0) + 1;
+      const seq = ((this.stmt('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(this.nodeId) as { m: number | null }).m ?? 0) + 1;
       const ev: StoredEvent<P> = { origin: this.nodeId, seq, hlc: encoded, type, site: this.site, visitId: opts.visitId ?? null, payload };
       this.insert(ev);
       this.project(ev);
@@ -193,8 +204,8 @@ export class Store extends EventEmitter {
   }
 
   private insert(ev: StoredEvent): boolean {
-    const r = this.db
-      .prepare('INSERT OR IGNORE INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    const r = this
+      .stmt('INSERT OR IGNORE INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, JSON.stringify(ev.payload), new Date(this.clock()).toISOString());
     if (r.changes === 1) this.pending.push(ev);
     return r.changes === 1;
@@ -206,7 +217,7 @@ export class Store extends EventEmitter {
 
   /** Events of one visit in log order. */
   visitEvents(visitId: string): StoredEvent[] {
-    return (this.db.prepare('SELECT * FROM events WHERE visit_id = ? ORDER BY hlc, origin, seq').all(visitId) as Row[]).map(rowToEvent);
+    return (this.stmt('SELECT * FROM events WHERE visit_id = ? ORDER BY hlc, origin, seq').all(visitId) as Row[]).map(rowToEvent);
   }
 
   /** Every event in log order, in pages (for rebuilds, reports and catch-up). */
@@ -219,7 +230,7 @@ export class Store extends EventEmitter {
       params.push(where.site);
     }
     if (where.types?.length) cond.push(`type IN (${where.types.map(() => '?').join(',')})`);
-    const stmt = this.db.prepare(`SELECT * FROM events WHERE ${cond.join(' AND ')} ORDER BY hlc, origin, seq LIMIT ${pageSize}`);
+    const stmt = this.stmt(`SELECT * FROM events WHERE ${cond.join(' AND ')} ORDER BY hlc, origin, seq LIMIT ${pageSize}`);
     for (;;) {
       const rows = stmt.all(after, ...params, ...(where.types ?? [])) as Row[];
       for (const r of rows) yield rowToEvent(r);
@@ -231,17 +242,17 @@ export class Store extends EventEmitter {
   /** Highest contiguous seq per origin: what this database can prove it holds. */
   versionVector(): VersionVector {
     const vv: VersionVector = {};
-    const rows = this.db.prepare('SELECT origin, MAX(seq) AS max, COUNT(*) AS n FROM events GROUP BY origin').all() as Array<{ origin: string; max: number; n: number }>;
+    const rows = this.stmt('SELECT origin, MAX(seq) AS max, COUNT(*) AS n FROM events GROUP BY origin').all() as Array<{ origin: string; max: number; n: number }>;
     for (const r of rows) {
       if (r.max === r.n) {
         vv[r.origin] = r.max;
         continue;
       }
       // A gap (delivery out of order): the first missing seq bounds what we can claim.
-      const gap = this.db
-        .prepare('SELECT e.seq + 1 AS missing FROM events e WHERE e.origin = ? AND NOT EXISTS (SELECT 1 FROM events f WHERE f.origin = e.origin AND f.seq = e.seq + 1) ORDER BY e.seq LIMIT 1')
+      const gap = this
+        .stmt('SELECT e.seq + 1 AS missing FROM events e WHERE e.origin = ? AND NOT EXISTS (SELECT 1 FROM events f WHERE f.origin = e.origin AND f.seq = e.seq + 1) ORDER BY e.seq LIMIT 1')
         .get(r.origin) as { missing: number };
-      const first = this.db.prepare('SELECT MIN(seq) AS s FROM events WHERE origin = ?').get(r.origin) as { s: number };
+      const first = this.stmt('SELECT MIN(seq) AS s FROM events WHERE origin = ?').get(r.origin) as { s: number };
       vv[r.origin] = first.s > 1 ? 0 : gap.missing - 1;
     }
     return vv;
@@ -250,8 +261,8 @@ export class Store extends EventEmitter {
   /** Events the holder of `vv` lacks, by origin and seq, oldest first. */
   eventsAfter(vv: VersionVector, limit = 1000, site?: string): StoredEvent[] {
     const out: StoredEvent[] = [];
-    const origins = (this.db.prepare('SELECT DISTINCT origin FROM events').all() as Array<{ origin: string }>).map((r) => r.origin).sort();
-    const stmt = this.db.prepare(`SELECT * FROM events WHERE origin = ? AND seq > ? ${site ? 'AND site = ?' : ''} ORDER BY seq LIMIT ?`);
+    const origins = (this.stmt('SELECT DISTINCT origin FROM events').all() as Array<{ origin: string }>).map((r) => r.origin).sort();
+    const stmt = this.stmt(`SELECT * FROM events WHERE origin = ? AND seq > ? ${site ? 'AND site = ?' : ''} ORDER BY seq LIMIT ?`);
     for (const o of origins) {
       if (out.length >= limit) break;
       const rows = (site ? stmt.all(o, vv[o] ?? 0, site, limit - out.length) : stmt.all(o, vv[o] ?? 0, limit - out.length)) as Row[];
@@ -261,7 +272,7 @@ export class Store extends EventEmitter {
   }
 
   eventCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    return (this.stmt('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   }
 
   /** Empties every projection and folds the whole log again, in one transaction. */

@@ -19,7 +19,7 @@ export const visitProjector: Projector = {
   apply(store: Store, ev: StoredEvent) {
     const ve = asVisitEvent(ev);
     if (!ve || !ev.visitId) return;
-    const row = store.db.prepare('SELECT state, last_hlc FROM visits WHERE id = ?').get(ev.visitId) as { state: string; last_hlc: string } | undefined;
+    const row = store.stmt('SELECT state, last_hlc FROM visits WHERE id = ?').get(ev.visitId) as { state: string; last_hlc: string } | undefined;
     let state: VisitState | undefined;
     let lastHlc = ev.hlc;
     if (row && ev.hlc > row.last_hlc) {
@@ -36,8 +36,8 @@ export const visitProjector: Projector = {
 };
 
 export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
-  store.db
-    .prepare(
+  store
+    .stmt(
       `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state)
        VALUES (@id, @business_date, @station, @number, @status, @department, @priority, @queue_key, @called_counter, @last_hlc, @state)
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, department = excluded.department, priority = excluded.priority,
@@ -59,6 +59,6 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
 }
 
 export function readVisit(store: Store, id: string): VisitState | undefined {
-  const row = store.db.prepare('SELECT state FROM visits WHERE id = ?').get(id) as { state: string } | undefined;
+  const row = store.stmt('SELECT state FROM visits WHERE id = ?').get(id) as { state: string } | undefined;
   return row ? (JSON.parse(row.state) as VisitState) : undefined;
 }
