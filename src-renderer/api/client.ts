@@ -25,7 +25,7 @@ try {
 
 let connection: Connection | null = null;
 export function getConnection(): Connection {
-  connection ??= typeof window !== 'undefined' && window.madoguchi ? ipcConnection(window.madoguchi) : httpConnection(() => identity);
+  connection ??= typeof window !== 'undefined' && window.madoguchi ? ipcConnection(window.madoguchi, () => identity) : httpConnection(() => identity);
   return connection;
 }
 

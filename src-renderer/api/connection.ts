@@ -11,7 +11,7 @@ export interface Connection {
 }
 
 interface Preload {
-  call(method: string, input: unknown): Promise<Result<unknown>>;
+  call(method: string, input: unknown, session?: string): Promise<Result<unknown>>;
   onPush(listener: (msg: PushMessage) => void): () => void;
 }
 
@@ -26,8 +26,9 @@ export interface Identity {
   session?: string;
 }
 
-export function ipcConnection(p: Preload): Connection {
-  return { call: (m, i) => p.call(m, i), onPush: (l) => p.onPush(l), onLink: (l) => (l(true), () => undefined) };
+/** Electron: main fixes the terminal profile; the page passes only the staff session token. */
+export function ipcConnection(p: Preload, identity: () => Identity): Connection {
+  return { call: (m, i) => p.call(m, i, identity().session), onPush: (l) => p.onPush(l), onLink: (l) => (l(true), () => undefined) };
 }
 
 const PUSH_NAMES = ['events', 'printer', 'sync', 'call'] as const;

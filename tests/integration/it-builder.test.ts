@@ -48,6 +48,7 @@ describe('electron-builder.yml', () => {
   it('packs into asar, unpacks native modules, and rebuilds them for Electron at packaging time', () => {
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toContain('**/*.node');
+    expect(config.asarUnpack).toContain('node_modules/@expo-google-fonts/**/*.ttf');
     expect(config.npmRebuild).toBe(true);
     expect(config.buildDependenciesFromSource).toBe(true);
   });
