@@ -31,7 +31,7 @@ export function configOverrides(e, { release: rel = false } = {}) {
   if (e.MADOGUCHI_PUBLISHER_NAME) o.push(`-c.win.signtoolOptions.publisherName=${e.MADOGUCHI_PUBLISHER_NAME}`);
   if (e.MADOGUCHI_AZURE_ENDPOINT || e.MADOGUCHI_AZURE_ACCOUNT || e.MADOGUCHI_AZURE_PROFILE) {
     const missing = ['MADOGUCHI_AZURE_ENDPOINT', 'MADOGUCHI_AZURE_ACCOUNT', 'MADOGUCHI_AZURE_PROFILE', 'MADOGUCHI_PUBLISHER_NAME', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID'].filter((k) => !e[k]);
-    if (missing.length) throw new Error(`Azure Trusted Signing is half configured: set ${missing.join(', ')} as well (see docs/IT.md)`);
+    if (missing.length) throw new Error(`Azure Trusted Signing is half configured: set ${missing.join(', ')} as well (see the README, "For IT")`);
     o.push(
       `-c.win.azureSignOptions.endpoint=${e.MADOGUCHI_AZURE_ENDPOINT}`,
       `-c.win.azureSignOptions.codeSigningAccountName=${e.MADOGUCHI_AZURE_ACCOUNT}`,
@@ -61,7 +61,7 @@ function fail(lines) {
 const version = electronVersion();
 const wanted = targets(args);
 if (release && !(env.CSC_LINK || env.WIN_CSC_LINK || env.MADOGUCHI_AZURE_ENDPOINT) && wanted.some((t) => t.platform === 'win32')) {
-  fail(['npm run dist: a --release build for Windows must be signed: set CSC_LINK and CSC_KEY_PASSWORD (a .pfx certificate), or the Azure Trusted Signing variables (docs/IT.md, "Signing").']);
+  fail(['npm run dist: a --release build for Windows must be signed: set CSC_LINK and CSC_KEY_PASSWORD (a .pfx certificate), or the Azure Trusted Signing variables (README, "For IT" → "Building signed installers").']);
 }
 let overrides;
 try {

@@ -55,7 +55,7 @@ describe('electron-builder.yml', () => {
 
   it('flips the Electron fuses of the security checklist', () => {
     expect(config.electronFuses).toEqual({
-      runAsNode: true, // IT's CLI runs on the app's own runtime (docs/IT.md)
+      runAsNode: true, // IT's CLI runs on the app's own runtime (README, For IT)
       enableCookieEncryption: true,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,

@@ -8,9 +8,9 @@ import { ROOT } from './it-support';
 
 /** The IT guide's Linux steps, exactly as written between the it-steps markers. */
 function documentedSteps(): string[] {
-  const doc = readFileSync(join(ROOT, 'docs', 'IT.md'), 'utf8');
+  const doc = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const m = /<!-- it-steps:begin -->\s*```sh\n([\s\S]*?)```\s*<!-- it-steps:end -->/.exec(doc);
-  if (!m) throw new Error('docs/IT.md has no it-steps block');
+  if (!m) throw new Error('README.md has no it-steps block');
   return m[1]!.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 }
 
@@ -33,7 +33,7 @@ const events = () => {
   }
 };
 
-describe('docs/IT.md, followed step by step on a fresh data folder', () => {
+describe("the README's IT section, followed step by step on a fresh data folder", () => {
   it('documents the steps this test runs', () => {
     expect(steps[0]).toBe('export DATA=/var/lib/madoguchi');
     expect(steps.slice(1).map((s) => s.split(' ').slice(5, 7).join(' '))).toEqual(['terminal init', 'doctor --data', 'ticket issue', 'backup --data', 'ticket issue', 'restore --data', 'doctor --data']);
