@@ -106,6 +106,7 @@ test('counter', async ({ page }) => {
     noShows: [entry(1002, 'no-show', '08:58')],
     coming: [],
     current,
+    conflicts: [],
   };
   await fixed(page, { 'counter.queue': queue, 'counter.visit': current }, { id: 'shimin01', name: '市民 花子', role: 'counter', department: 'shimin' });
   await page.goto('/?terminal=counter-shimin-1');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushMessage } from '../../src-main/common/contract';
+import { encodeHlc } from '../../src-main/common/sync/hlc';
 import { addStaff, client, demoFolder, issue, openApp, seeds } from './counter-support';
 
 const cleanups: Array<() => void> = [];
@@ -223,5 +224,38 @@ describe('counter workstation through the handler registry (real SQLite, real ca
     expect(Object.fromEntries(d.waiting.map((w) => [w.department, w.count]))).toMatchObject({ shimin: 1, kaigo: 1, kokuho: 0 });
     // A kiosk may not read the display state.
     expect((await client(app, 'kiosk-east').raw('display.state', {})).ok).toBe(false);
+  });
+
+  it('a call that lost to another terminal (sync) shows on the losing counter: what happened and who has the visit', async () => {
+    let now = Date.parse('2026-04-01T00:30:00Z');
+    const { app } = setup(() => now);
+    const v = issue(app, { route: ['shimin'], items: [seeds.tennyu] });
+    const one = client(app, 'counter-shimin-1');
+    await one.signIn('shimin-a');
+    now += 10_000;
+    expect((await one.call('counter.callNext', {})).visit?.number).toBe(v.number);
+    // Meanwhile a counter on another database had called the same visit five seconds earlier.
+    const at = new Date(now - 5_000).toISOString();
+    app.terminal.store.ingest([
+      {
+        origin: 'honcho-counter-2',
+        seq: 1,
+        hlc: encodeHlc({ wall: now - 5_000, logical: 0 }, 'honcho-counter-2'),
+        type: 'visit.called',
+        site: 'honcho',
+        visitId: v.id,
+        payload: { visitId: v.id, department: 'shimin', counter: '2', at, by: { terminal: 'counter-shimin-2', staff: 'shimin-b' } },
+      },
+    ]);
+    const q = await one.call('counter.queue', {});
+    expect(q.current).toBeNull();
+    expect(q.active.map((e) => [e.number, e.counter])).toEqual([[v.number, '2']]);
+    expect(q.conflicts).toEqual([expect.objectContaining({ visitId: v.id, number: v.number, kind: 'double-call', message: expect.stringMatching(/called by counter 2 first/) })]);
+    // The other counter sees nothing of it: it won.
+    const two = client(app, 'counter-shimin-2');
+    await two.signIn('shimin-b');
+    expect((await two.call('counter.queue', {})).conflicts).toEqual([]);
+    now += 31 * 60_000;
+    expect((await one.call('counter.queue', {})).conflicts).toEqual([]);
   });
 });

@@ -104,13 +104,21 @@ export function registerCounter(app: App): void {
     const { department, counter } = place(ctx);
     const line = visits.queue(department);
     const coming: ComingEntry[] = [];
-    for (const v of visits.visitsOn()) {
+    const today = visits.visitsOn();
+    for (const v of today) {
       const ahead = upcomingDepartments(v);
       const i = ahead.indexOf(department);
       if (i < 0) continue;
       coming.push({ visitId: v.id, number: v.number, status: v.status, at: v.route[v.stop]!, stopsAway: i + 1, priority: v.priority });
     }
     coming.sort((a, b) => a.stopsAway - b.stopsAway || a.number - b.number);
+    // The losing side of a conflict sees what happened (for half an hour; the visit keeps it for good).
+    const since = new Date(store.now() - 30 * 60_000).toISOString();
+    const conflicts: CounterQueue['conflicts'] = [];
+    for (const v of today) {
+      for (const c of v.conflicts) if (c.loser.terminal === ctx.terminal.id && c.at >= since) conflicts.push({ visitId: v.id, number: v.number, at: c.at, kind: c.kind, message: c.message });
+    }
+    conflicts.sort((a, b) => (a.at < b.at ? 1 : -1));
     return {
       department,
       counter,
@@ -120,6 +128,7 @@ export function registerCounter(app: App): void {
       noShows: line.filter((v) => v.status === 'no-show').map(queueEntry),
       coming,
       current: line.find((v) => (v.status === 'called' || v.status === 'serving') && v.call?.counter === counter) ?? null,
+      conflicts: conflicts.slice(0, 5),
     };
   });
 

@@ -203,6 +203,21 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
           </p>
         )}
       </div>
+      {(q.data?.conflicts.length ?? 0) > 0 && (
+        <section className="alert" role="alert" aria-labelledby="conflicts-title" data-testid="counter-conflicts">
+          <h2 id="conflicts-title">{t('visit.conflicts')}</h2>
+          <ul>
+            {q.data!.conflicts.map((c) => (
+              <li key={`${c.visitId}-${c.at}`}>
+                {c.message}{' '}
+                <button type="button" className="link" onClick={() => actions.open(c.visitId)} aria-label={t('queue.openLabel', { number: c.number })}>
+                  {t('action.open')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
       {view === 'board' ? (
         <Board department={info.terminal.department ?? ''} onOpen={(id) => actions.open(id)} />
