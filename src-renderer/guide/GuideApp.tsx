@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { businessDate } from '../../src-main/common/dates/businessDay';
 import { LIFE_EVENTS, type LifeEvent } from '../../src-main/common/guidance/facts';
 import { visitBring, visitRoute } from '../../src-main/common/guidance/guide';
-import { answersFromFacts, decodeHandover, encodeHandover, HandoverError } from '../../src-main/common/handover';
+import { answersFromFacts, encodeHandover, HandoverError, readHandover } from '../../src-main/common/handover';
 import type { Answers, MemberAnswer } from '../../src-main/common/questions';
 import { GuidanceList } from '../guidance/GuidanceList';
 import { QuestionForm } from '../guidance/QuestionForm';
@@ -50,7 +50,8 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
       if (l && isLanguage(l)) void switchLanguage(l);
       if (!code) return;
       try {
-        const facts = decodeHandover(code);
+        const { facts, lang: codeLang } = readHandover(code);
+        if (!l && codeLang) void switchLanguage(codeLang);
         setEvents(facts.events);
         setAnswers(answersFromFacts(facts));
         setDate(facts.date);
@@ -79,11 +80,11 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
   const code = useMemo(() => {
     if (!g.facts) return null;
     try {
-      return encodeHandover(g.facts);
+      return encodeHandover(g.facts, { lang });
     } catch {
       return null;
     }
-  }, [g.facts]);
+  }, [g.facts, lang]);
 
   useEffect(() => {
     if (done) qrHeading.current?.focus();

@@ -216,7 +216,8 @@ test('round trip: the guide\'s code typed by a scanner at the kiosk opens a visi
   try {
     for (const [i, f] of ['moving-in-family.json', 'death-elderly.json', 'certificate.json'].entries()) {
       const facts = loadFixture(f);
-      await openGuide(page, facts);
+      const lang = ['vi', 'ja', 'en'][i]!;
+      await openGuide(page, facts, lang);
       const code = await finishAndReadCode(page);
 
       await page.goto('/?terminal=kiosk-east');
@@ -229,13 +230,16 @@ test('round trip: the guide\'s code typed by a scanner at the kiosk opens a visi
       await page.keyboard.type(code, { delay: 2 });
       await page.keyboard.press('Enter');
       await expect(page.getByTestId('handover-message')).toHaveClass(/notice/);
+      // The visitor read the guide in this language: the ticket and list will be in it too.
+      await expect(page.getByTestId('visitor-lang')).toHaveValue(lang);
       await expect(page.locator('[data-event="birth"]')).toHaveAttribute('aria-pressed', facts.events.includes('birth') ? 'true' : 'false');
       const kioskList = await shownList(page, 'aside');
       await page.getByTestId('issue-ticket').click();
       const number = Number(await page.getByTestId('ticket-number').textContent());
       const row = db.prepare('SELECT state FROM visits WHERE number = ? ORDER BY business_date DESC LIMIT 1').get(number) as { state: string };
-      const visit = JSON.parse(row.state) as { businessDate: string; facts: Facts; source: string; items: Array<{ id: string }> };
+      const visit = JSON.parse(row.state) as { businessDate: string; facts: Facts; source: string; lang: string; items: Array<{ id: string }> };
       expect(visit.source).toBe('guide-qr');
+      expect(visit.lang).toBe(lang);
       // The visit happens today: the guide's facts with the kiosk's business date.
       const sameFacts = { ...facts, date: visit.businessDate };
       expect(visit.facts).toEqual(sameFacts);

@@ -1,2 +1,2 @@
-export { encodeHandover, decodeHandover, HandoverError, HANDOVER_PREFIX, type HandoverProblem } from './payload';
+export { encodeHandover, decodeHandover, readHandover, HandoverError, HANDOVER_PREFIX, type Handover, type HandoverLanguage, type HandoverProblem } from './payload';
 export { answersFromFacts } from './answers';

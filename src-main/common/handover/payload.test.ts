@@ -7,7 +7,8 @@ import { factsFromAnswers } from '../questions/flow';
 import { encodeTicketQr } from '../visit/ticketQr';
 import { answersFromFacts } from './answers';
 import { crc16, fromBase32, toBase32 } from './bits';
-import { decodeHandover, encodeHandover, HANDOVER_PREFIX, HandoverError, V1, V1_MEMBER_FIELDS, type HandoverProblem } from './payload';
+import { LANGUAGES } from '../config/schema';
+import { decodeHandover, encodeHandover, HANDOVER_PREFIX, HandoverError, readHandover, V1, V1_MEMBER_FIELDS, type HandoverProblem } from './payload';
 
 // The repo's example cases, read the way a browser bundle reads them (common code has no fs).
 const FIXTURES = import.meta.glob<unknown>('../../../fixtures/facts/*.json', { eager: true, import: 'default' });
@@ -48,8 +49,8 @@ describe('hand-over code', () => {
     for (let i = 0; i < 5000; i++) {
       const date = addDays('2026-04-01', Math.floor(rng() * 365));
       const facts = validateFacts(generateHousehold(rng, date)).facts;
-      const code = encodeHandover(facts);
-      expect(decodeHandover(code)).toEqual(facts);
+      const code = encodeHandover(facts, { lang: 'pt-BR' });
+      expect(readHandover(code)).toEqual({ facts, lang: 'pt-BR' });
       longest = Math.max(longest, code.length);
       total += code.length;
     }
@@ -73,6 +74,13 @@ describe('hand-over code', () => {
       ],
     }).facts;
     expect(decodeHandover(encodeHandover(facts))).toEqual(facts);
+  });
+
+  it('carries the language the guide was read in, when given', () => {
+    const facts = validateFacts(fixture('birth-second-child.json')).facts;
+    for (const lang of LANGUAGES) expect(readHandover(encodeHandover(facts, { lang }))).toEqual({ facts, lang });
+    expect(readHandover(encodeHandover(facts))).toEqual({ facts });
+    expect(readHandover(encodeHandover(facts, { lang: 'fr' }))).toEqual({ facts });
   });
 
   it('reads a code typed with Caps Lock on, or with a trailing newline from the scanner', () => {
@@ -145,6 +153,7 @@ describe('hand-over code', () => {
     expect([...V1.insurances]).toEqual([...INSURANCES]);
     expect([...V1.pensions]).toEqual([...PENSIONS]);
     expect([...V1.ageBands]).toEqual([...AGE_BAND_IDS]);
+    expect([...V1.languages]).toEqual([...LANGUAGES]);
     expect([...V1.householdTri, ...V1.householdCounts].sort()).toEqual(Object.keys(HOUSEHOLD_FIELDS).sort());
     expect([...V1_MEMBER_FIELDS].sort()).toEqual(Object.keys(MEMBER_FIELDS).sort());
   });

@@ -26,7 +26,17 @@ export const V1 = {
   householdTri: ['singleParent', 'ownsRealEstate', 'dependentsOfDeceased', 'wantsChildcare', 'wantsSealRegistration'],
   householdCounts: ['dogs', 'mopeds'],
   memberTri: ['head', 'receivesPension', 'careCertified', 'disabilityCertificate', 'welfareMedical', 'pregnant', 'myNumberCard', 'sealRegistered', 'nameChanges'],
+  /** The language the resident read the guide in, so the ticket and list come out in it. */
+  languages: ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl'],
 } as const;
+
+export type HandoverLanguage = (typeof V1.languages)[number];
+
+/** What a code carries: the facts, and the language the guide was read in (when known). */
+export interface Handover {
+  facts: Facts;
+  lang?: HandoverLanguage;
+}
 
 /** Why a scanned code was refused; the kiosk shows a message per reason. */
 export type HandoverProblem = 'empty' | 'ticket' | 'foreign' | 'newer-version' | 'damaged' | 'invalid-facts';
@@ -83,7 +93,7 @@ const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Packs validated facts. Throws AppError('bad-facts') for facts validateFacts would refuse. */
-export function encodeHandover(input: Facts): string {
+export function encodeHandover(input: Facts, opts: { lang?: string } = {}): string {
   const facts = validateFacts(input).facts;
   const w = new BitWriter();
   writeDate(w, facts.date);
@@ -127,6 +137,10 @@ export function encodeHandover(input: Facts): string {
     w.write(index(V1.pensions, m.pension, `members[${i}].pension`), 3);
     for (const k of V1.memberTri) writeTri(w, m[k]);
   });
+  // Optional trailer: the guide's language (absent = the kiosk keeps its own default).
+  const lang = opts.lang === undefined ? -1 : (V1.languages as readonly string[]).indexOf(opts.lang);
+  w.write(lang < 0 ? 0 : 1, 1);
+  if (lang >= 0) w.write(lang, 3);
   const body = w.bytes();
   const crc = crc16(body);
   const all = new Uint8Array(body.length + 2);
@@ -136,7 +150,7 @@ export function encodeHandover(input: Facts): string {
   return HANDOVER_PREFIX + toBase32(all);
 }
 
-function unpack(body: Uint8Array): unknown {
+function unpack(body: Uint8Array): { raw: unknown; lang?: HandoverLanguage } {
   const r = new BitReader(body);
   const date = readDate(r);
   const eventDate = r.read(1) === 1 ? date : readDate(r);
@@ -172,8 +186,9 @@ function unpack(body: Uint8Array): unknown {
     members.push(m);
   }
   raw.members = members;
+  const lang = r.read(1) === 1 ? pickFrom(V1.languages, r.read(3), 'a language') : undefined;
   if (!r.onlyPaddingLeft()) throw new RangeError('the code carries more than the facts');
-  return raw;
+  return lang === undefined ? { raw } : { raw, lang };
 }
 
 /**
@@ -181,7 +196,7 @@ function unpack(body: Uint8Array): unknown {
  * HandoverError whose `problem` says what kind of code it was (a ticket, another system's QR,
  * a newer guide, a damaged scan, facts that cannot be true).
  */
-export function decodeHandover(text: string): Facts {
+export function readHandover(text: string): Handover {
   // Scanners end with Enter and some add spaces or a newline; a code never contains whitespace.
   const s = text.replace(/\s+/g, '');
   if (!s) throw new HandoverError('empty', 'nothing was scanned');
@@ -197,18 +212,24 @@ export function decodeHandover(text: string): Facts {
   const body = bytes.subarray(0, bytes.length - 2);
   const crc = (bytes[bytes.length - 2]! << 8) | bytes[bytes.length - 1]!;
   if (crc16(body) !== crc) throw new HandoverError('damaged', 'the code is damaged or incomplete (check digits do not match); scan it again');
-  let raw: unknown;
+  let unpacked: ReturnType<typeof unpack>;
   try {
-    raw = unpack(body);
+    unpacked = unpack(body);
   } catch (e) {
     throw new HandoverError('damaged', `the code cannot be read: ${(e as Error).message}`);
   }
   try {
-    return validateFacts(raw).facts;
+    const facts = validateFacts(unpacked.raw).facts;
+    return unpacked.lang === undefined ? { facts } : { facts, lang: unpacked.lang };
   } catch (e) {
     if (e instanceof AppError) throw new HandoverError('invalid-facts', `the code holds facts that cannot be true: ${e.field ? `${e.field}: ` : ''}${e.message}`, e.field ? `handover.${e.field}` : 'handover');
     throw e;
   }
+}
+
+/** The facts of a code (see readHandover for its language too). */
+export function decodeHandover(text: string): Facts {
+  return readHandover(text).facts;
 }
 
 /** The member fields v1 carries, for the completeness test. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Facts, LifeEvent } from '../../../src-main/common/guidance/facts';
-import { answersFromFacts, decodeHandover, HandoverError } from '../../../src-main/common/handover';
+import { answersFromFacts, HandoverError, readHandover } from '../../../src-main/common/handover';
 import type { Answers } from '../../../src-main/common/questions';
 
 /** The part of the BarcodeDetector API we use (Chromium; not in TypeScript's DOM types yet). */
@@ -17,9 +17,10 @@ const SCAN_PAUSE_MS = 1000;
  * The concierge's side of the online guide's hand-over: a USB scanner types the code like a
  * keyboard and presses Enter (into this field, or anywhere on the screen that is not a text
  * field), or the terminal's camera reads it where the browser has BarcodeDetector. A good code
- * opens the visit with the guide's facts; anything else says what it was.
+ * opens the visit with the guide's facts (and the language the guide was read in); anything else
+ * says what it was.
  */
-export function HandoverInput({ onHandover }: { onHandover: (events: LifeEvent[], answers: Answers, facts: Facts) => void }) {
+export function HandoverInput({ onHandover }: { onHandover: (events: LifeEvent[], answers: Answers, facts: Facts, lang?: string) => void }) {
   const { t: tr, i18n } = useTranslation('guide');
   // The guide's strings exist in Japanese and English first; other kiosk languages fall back to Japanese.
   const t = (key: string, opts: Record<string, unknown> = {}) => (i18n.exists(key, { ns: 'guide' }) ? tr(key, opts) : tr(key, { ...opts, lng: 'ja' }));
@@ -38,8 +39,8 @@ export function HandoverInput({ onHandover }: { onHandover: (events: LifeEvent[]
   const read = useCallback(
     (code: string) => {
       try {
-        const facts = decodeHandover(code);
-        latest.current(facts.events, answersFromFacts(facts), facts);
+        const { facts, lang } = readHandover(code);
+        latest.current(facts.events, answersFromFacts(facts), facts, lang);
         setMessage({ kind: 'notice', key: 'handover.loaded', params: { n: facts.members.length }, events: facts.events });
       } catch (e) {
         const problem = e instanceof HandoverError ? e.problem : 'damaged';

@@ -164,7 +164,7 @@ export default function KioskScreen() {
             ))}
           </select>
         </div>
-        <HandoverInput onHandover={(ev, a) => (setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'))} />
+        <HandoverInput onHandover={(ev, a, _f, lang) => (setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
 
         <fieldset>
           <legend>{t('purpose')}</legend>
