@@ -154,3 +154,35 @@ test('the same counter flow with the keyboard only', async ({ page, context }) =
   await kk.press('b');
   await expect(kaigo.locator(`[data-testid="board"] tr[data-number="${number}"]`)).toContainText('完了');
 });
+
+test('the survey appears on the visitor-facing screen in the visitor’s language, optional and answered once', async ({ page, context, request }) => {
+  const post = async <T>(terminal: string, method: string, body: unknown, session?: string): Promise<T> => {
+    const res = await request.post(`/api/call/${method}`, { headers: { 'x-madoguchi-terminal': terminal, ...(session ? { 'x-madoguchi-session': session } : {}) }, data: body });
+    const json = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
+    if (!json.ok) throw new Error(`${method}: ${json.error?.message}`);
+    return json.value as T;
+  };
+  const ticket = await post<{ number: number; visit: { id: string } }>('kiosk-west', 'ticket.issue', { lang: 'en', facts: { events: ['moving-in'], members: [{ role: 'applicant', ageBand: '20-59' }], moveFrom: 'abroad' } });
+  await page.goto('/?terminal=counter-shimin-2&view=survey');
+  await expect(page.getByTestId('survey-idle')).toBeVisible();
+  const counter = await context.newPage();
+  await signIn(counter, 'counter-shimin-2', STAFF.shimin);
+  await counter.getByTestId('call-number-input').fill(String(ticket.number));
+  await counter.getByTestId('call-number').click();
+  await expect(counter.getByTestId('current-number')).toHaveText(String(ticket.number));
+  await counter.keyboard.press('Escape');
+  await counter.keyboard.press('q');
+  await expect(page.getByTestId('survey')).toBeVisible();
+  await expect(page.locator('main')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Number ${ticket.number}: how was your visit today?`);
+  await expect(page.getByTestId('survey-submit')).toBeDisabled();
+  // Keyboard on the visitor screen too: focus a point of the scale, Space picks it, Enter sends.
+  await page.locator('[data-question="clarity"] input[value="4"]').focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('survey-idle')).toHaveText('Thank you for your feedback.');
+  await counter.getByTestId('survey-offer').click();
+  await expect(page.getByTestId('survey-idle')).toBeVisible();
+  await counter.getByTestId('finish').click();
+  await expect(counter.getByTestId('current-number')).toHaveCount(0);
+});
