@@ -10,6 +10,13 @@ import { BitReader, BitWriter, crc16, fromBase32, toBase32 } from './bits';
  *
  *   `MDG-G1.` + base32(body bits, zero-padded to a byte + CRC-16 of those bytes)
  *
+ * Body, in order: date (year 14 bits, month 4, day 5), eventDate (1 bit "same as date" or a date),
+ * events (count + 4 bits each), moveFrom/moveTo (2 bits each, 0 = absent), certificates (1 bit
+ * "unknown" or count + 3 bits each), household yes/no/unknown facts (2 bits each) and counts
+ * (1 bit "unknown" or a count), members (count; each: role 3, optional birth date, optional age
+ * band 3, nationality JP / two letters / UTF-8, insurance 3, pension 3, nine yes/no/unknown 2
+ * each), then an optional language (1 + 3 bits). Counts are 3-bit groups with a continue bit.
+ *
  * The lists below are the v1 wire order. They are frozen: a new fact or value needs `MDG-G2`
  * (a test compares them with facts.ts so nobody extends them by accident).
  */
