@@ -23,7 +23,7 @@ export function GuidanceList({ items, lang, onRemove, showIds = true }: { items:
             {showIds && <code className="muted">{it.id}</code>}
             <span className="spacer" />
             {onRemove && (
-              <button type="button" className="danger" onClick={() => onRemove(it.id)} aria-label={t('list.removeLabel', { name: ct(`procedure.${it.id}`, it.name) })}>
+              <button type="button" className="danger" onClick={() => onRemove(it.id)} aria-label={t('list.removeLabel', { name: ct.plain(`procedure.${it.id}`, it.name) })}>
                 {t('list.remove')}
               </button>
             )}
@@ -40,7 +40,7 @@ export function GuidanceList({ items, lang, onRemove, showIds = true }: { items:
           </div>
           {it.bring.length > 0 && (
             <div className="meta">
-              <Ruby text={t('list.bring')} />: {it.bring.map((b) => ct(`bring.${b.id}`, b.name)).join('、')}
+              <Ruby text={t('list.bring')} />: <Ruby text={it.bring.map((b) => ct(`bring.${b.id}`, b.name)).join('、')} />
             </div>
           )}
           {it.online.length > 0 && (
@@ -48,10 +48,12 @@ export function GuidanceList({ items, lang, onRemove, showIds = true }: { items:
               {it.online.map((o) =>
                 o.url ? (
                   <a key={o.kind + o.url} href={o.url} target="_blank" rel="noreferrer">
-                    {ct(`online.${o.kind}`, o.label)}
+                    <Ruby text={ct(`online.${o.kind}`, o.label)} />
                   </a>
                 ) : (
-                  <span key={o.kind}>{ct(`online.${o.kind}`, o.label)}</span>
+                  <span key={o.kind}>
+                    <Ruby text={ct(`online.${o.kind}`, o.label)} />
+                  </span>
                 ),
               )}
             </div>

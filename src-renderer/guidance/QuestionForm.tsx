@@ -18,7 +18,7 @@ function fromOption(v: string): unknown {
 export function QuestionForm({ questions, answers, onChange, lang, members }: { questions: Question[]; answers: Answers; onChange: (a: Answers) => void; lang: string; members: MemberAnswer[] }) {
   const ct = useCatalogText(lang);
   const set = (fact: string, v: unknown) => onChange({ ...answers, [fact]: v });
-  const memberLabel = (i: number) => `${i + 1}. ${ct(`value.role.${members[i]?.role ?? 'other'}`)}`;
+  const memberLabel = (i: number) => `${i + 1}. ${ct.plain(`value.role.${members[i]?.role ?? 'other'}`)}`;
   return (
     <div className="questions">
       {questions.map((q) => (
@@ -81,7 +81,7 @@ export function QuestionForm({ questions, answers, onChange, lang, members }: { 
           ) : q.type === 'count' ? (
             <CountInput value={answers[q.fact]} onChange={(v) => set(q.fact, v)} lang={lang} />
           ) : q.type === 'date' ? (
-            <input type="date" aria-label={ct(q.textKey)} value={typeof answers[q.fact] === 'string' ? (answers[q.fact] as string) : ''} onChange={(e) => set(q.fact, e.target.value || undefined)} />
+            <input type="date" aria-label={ct.plain(q.textKey)} value={typeof answers[q.fact] === 'string' ? (answers[q.fact] as string) : ''} onChange={(e) => set(q.fact, e.target.value || undefined)} />
           ) : (
             <div className="choices" role="group">
               {(q.options ?? []).map((o) => (
@@ -141,7 +141,7 @@ function MembersEditor({ value, onChange, lang }: { value: MemberAnswer[]; onCha
               <option value="">—</option>
               {AGE_BANDS.map((b) => (
                 <option key={b} value={b}>
-                  {ct(`value.ageBand.${b}`, b)}
+                  {ct.plain(`value.ageBand.${b}`, b)}
                 </option>
               ))}
             </select>

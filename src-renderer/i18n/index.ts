@@ -1,6 +1,5 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { LANGUAGES } from '../../src-main/common/config/schema';
 
 /**
  * Every `locales/<lang>/<namespace>.json` is bundled: namespaces are screens (`common`, `kiosk`,
@@ -27,18 +26,29 @@ export const LANGUAGE_NAMES: Record<string, string> = {
 };
 
 export const i18n = i18next.createInstance();
+// i18next reads 'ja-easy' as a script subtag and looks it up as 'ja-Easy': register every
+// language under both spellings, and no supportedLngs list (it would refuse the canonical form).
 void i18n.use(initReactI18next).init({
-  resources,
+  resources: withCanonicalCodes(resources),
   lng: 'ja',
-  fallbackLng: false,
-  supportedLngs: [...LANGUAGES],
-  nonExplicitSupportedLngs: false,
+  // A key a language lacks (the locale test keeps this from shipping) shows in a related language, never as a key.
+  fallbackLng: { 'ja-easy': ['ja'], 'ja-Easy': ['ja'], ja: ['en'], default: ['en', 'ja'] },
   load: 'currentOnly',
   ns: ['common'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+
+function withCanonicalCodes(r: typeof resources): typeof resources {
+  const out: typeof resources = {};
+  for (const [lang, ns] of Object.entries(r)) {
+    out[lang] = ns;
+    const canonical = lang.replace(/^([a-z]{2,3})-([a-z]{4})$/i, (_, l: string, s: string) => `${l.toLowerCase()}-${s[0]!.toUpperCase()}${s.slice(1).toLowerCase()}`);
+    if (canonical !== lang) out[canonical] = ns;
+  }
+  return out;
+}
 
 /** A second instance for the visitor's language, next to the staff's UI language. */
 export function fixedT(lang: string, ns = 'common') {

@@ -27,7 +27,7 @@ export function AddProcedure({ catalog, listed, onAdd }: { catalog: Catalog; lis
         <option value="">—</option>
         {options.map((p) => (
           <option key={p.id} value={p.id}>
-            {ct(`procedure.${p.id}`)}
+            {ct.plain(`procedure.${p.id}`)}
           </option>
         ))}
       </select>

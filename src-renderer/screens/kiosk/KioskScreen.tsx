@@ -7,6 +7,7 @@ import { LANGUAGES } from '../../../src-main/common/config/schema';
 import { ApiError, call } from '../../api/client';
 import { useTerminal } from '../../app/TerminalContext';
 import { GuidanceList } from '../../guidance/GuidanceList';
+import { Ruby } from '../../guidance/Ruby';
 import { QuestionForm } from '../../guidance/QuestionForm';
 import { useTerminalCatalog } from '../../guidance/useCatalog';
 import { useCatalogText } from '../../guidance/useCatalogText';
@@ -116,10 +117,10 @@ export default function KioskScreen() {
           <div className="ticket-number" data-testid="ticket-number">
             {issued.number}
           </div>
-          {first && <p className="lead">{t('issued.firstStop', { place: ct(`department.${first}`), counter: catalog.departments[first]?.counter ?? '' })}</p>}
+          {first && <p className="lead">{t('issued.firstStop', { place: ct.plain(`department.${first}`), counter: catalog.departments[first]?.counter ?? '' })}</p>}
           {issued.visit.route.length > 1 && (
             <p>
-              {t('issued.then')} {issued.visit.route.slice(1).map((d) => ct(`department.${d}`)).join(' → ')}
+              {t('issued.then')} {issued.visit.route.slice(1).map((d) => ct.plain(`department.${d}`)).join(' → ')}
             </p>
           )}
           <p>{t('issued.waiting', { n: issued.waitingAhead })}</p>
@@ -180,7 +181,7 @@ export default function KioskScreen() {
                   setAdjustments([]);
                 }}
               >
-                {ct(`event.${e}`)}
+                <Ruby text={ct(`event.${e}`)} />
               </button>
             ))}
           </div>
@@ -238,7 +239,7 @@ export default function KioskScreen() {
             <ul>
               {adjustments.map((r) => (
                 <li key={r.itemId}>
-                  {t(`adjusted.${r.action}`)}: {ct(`procedure.${r.itemId}`)} — {r.reason}{' '}
+                  {t(`adjusted.${r.action}`)}: <Ruby text={ct(`procedure.${r.itemId}`)} /> — {r.reason}{' '}
                   <button type="button" onClick={() => setAdjustments((cur) => cur.filter((x) => x.itemId !== r.itemId))}>
                     {t('undoRemove')}
                   </button>
@@ -249,7 +250,7 @@ export default function KioskScreen() {
         )}
         {removing && (
           <RemoveDialog
-            name={ct(`procedure.${removing}`)}
+            name={ct.plain(`procedure.${removing}`)}
             onCancel={() => setRemoving(null)}
             onConfirm={(reason) => {
               setAdjustments((cur) => [...cur, { itemId: removing, action: 'removed', reason }]);
