@@ -203,7 +203,7 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
           </p>
         )}
       </div>
-      {(q.data?.conflicts.length ?? 0) > 0 && (
+      {(q.data?.conflicts?.length ?? 0) > 0 && (
         <section className="alert" role="alert" aria-labelledby="conflicts-title" data-testid="counter-conflicts">
           <h2 id="conflicts-title">{t('visit.conflicts')}</h2>
           <ul>
