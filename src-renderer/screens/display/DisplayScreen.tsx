@@ -6,7 +6,7 @@ import { useLink, useLive } from '../../api/hooks';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { fixedT, i18n } from '../../i18n';
 import './display.css';
-import { audioContext, audioReady, chime, enableAudio, speak } from './announce';
+import { audioContext, audioReady, chime, enableAudio, speak, warmVoices } from './announce';
 
 /**
  * 呼出表示 for the hall: the number just called, huge; the last calls with their counters; who is
@@ -27,6 +27,7 @@ export default function DisplayScreen() {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
+    warmVoices();
     const c = audioContext();
     setSound(audioReady());
     const onState = () => setSound(audioReady());

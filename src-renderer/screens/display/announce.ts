@@ -46,6 +46,13 @@ export function chime(): boolean {
   return true;
 }
 
+/** Chromium loads its voice list lazily: ask early, so the first call already finds a voice. */
+export function warmVoices(): void {
+  if (typeof speechSynthesis === 'undefined') return;
+  speechSynthesis.getVoices();
+  speechSynthesis.addEventListener?.('voiceschanged', () => speechSynthesis.getVoices());
+}
+
 function voiceFor(lang: string): SpeechSynthesisVoice | undefined {
   if (typeof speechSynthesis === 'undefined') return undefined;
   const base = lang.split('-')[0]!.toLowerCase();
