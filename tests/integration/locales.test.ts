@@ -5,35 +5,73 @@ import { flattenTexts } from '../../src-main/common/catalog/texts';
 import { parseRuby } from '../../src-main/common/i18n/ruby';
 
 /**
- * A shipped language must have every key Japanese has. catalog.json and ui.json are required in
- * every language folder (ui.json once it exists in ja); any other file a language ships must be
- * complete too.
+ * Japanese is the source: every shipped language must have every namespace file Japanese has
+ * (catalog.json, common.json, kiosk.json, … — whatever locales/ja holds), every key in it with a
+ * non-blank text, and the same {{interpolation}} variables, since a missing or renamed variable
+ * shows a visitor a raw "{{number}}" or drops the number altogether.
  */
 const LOCALES = resolve(__dirname, '../../locales');
 const SHIPPED = ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl'];
-const REQUIRED_FILES = ['catalog.json', 'ui.json'];
+const OTHERS = SHIPPED.filter((l) => l !== 'ja');
 
 const read = (lang: string, file: string): Record<string, string> => flattenTexts(JSON.parse(readFileSync(join(LOCALES, lang, file), 'utf8')));
 const jaFiles = readdirSync(join(LOCALES, 'ja')).filter((f) => f.endsWith('.json'));
+
+/** i18next variables of a text: `{{n}}`, `{{ n }}`, `{{date, datetime}}` → n, date. Ruby `{漢字|かんじ}` is not one. */
+function variablesOf(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{\{\s*([^{}\s,]+)\s*(?:,[^{}]*)?\}\}/g)].map((m) => m[1]!))].sort();
+}
 
 describe('locales', () => {
   it('ships exactly the folder names of the eight languages', () => {
     for (const lang of SHIPPED) expect(existsSync(join(LOCALES, lang)), lang).toBe(true);
   });
 
+  it('Japanese has the namespaces the screens load', () => {
+    for (const f of ['catalog.json', 'common.json', 'kiosk.json', 'guidance.json', 'counter.json', 'display.json', 'survey.json', 'guide.json']) expect(jaFiles, f).toContain(f);
+  });
+
+  it('finds the variables of a text (and not ruby)', () => {
+    expect(variablesOf('{{number}}{番|ばん}の{方|かた}、{{ counter }}番 {{date, datetime}} {{number}}')).toEqual(['counter', 'date', 'number']);
+    expect(variablesOf('{窓口|まどぐち}')).toEqual([]);
+  });
+
+  it.each(OTHERS)('%s ships every namespace file Japanese has', (lang) => {
+    const missing = jaFiles.filter((f) => !existsSync(join(LOCALES, lang, f)));
+    expect(missing, `${lang} lacks namespace files`).toEqual([]);
+  });
+
   for (const file of jaFiles) {
     const ja = read('ja', file);
-    const required = REQUIRED_FILES.includes(file);
     describe(file, () => {
-      it.each(SHIPPED.filter((l) => l !== 'ja'))('%s has every Japanese key', (lang) => {
+      it('Japanese has texts', () => {
+        expect(Object.keys(ja).length).toBeGreaterThan(0);
+      });
+
+      it.each(OTHERS)('%s has every Japanese key', (lang) => {
         const path = join(LOCALES, lang, file);
-        if (!existsSync(path)) {
-          expect(required, `${lang}/${file} is missing`).toBe(false);
-          return;
-        }
+        expect(existsSync(path), `${lang}/${file} is missing`).toBe(true);
         const t = read(lang, file);
         const missing = Object.keys(ja).filter((k) => !t[k] || !t[k]!.trim());
         expect(missing, `${lang}/${file} lacks keys`).toEqual([]);
+      });
+
+      it.each(OTHERS)('%s has no key Japanese lacks', (lang) => {
+        const path = join(LOCALES, lang, file);
+        if (!existsSync(path)) return; // reported above
+        const extra = Object.keys(read(lang, file)).filter((k) => !(k in ja));
+        expect(extra, `${lang}/${file} has keys Japanese does not (renamed or stale)`).toEqual([]);
+      });
+
+      it.each(OTHERS)('%s uses the same {{variables}} as Japanese', (lang) => {
+        const path = join(LOCALES, lang, file);
+        if (!existsSync(path)) return; // reported above
+        const t = read(lang, file);
+        const differ = Object.keys(ja)
+          .filter((k) => t[k] !== undefined)
+          .filter((k) => variablesOf(t[k]!).join(',') !== variablesOf(ja[k]!).join(','))
+          .map((k) => `${k}: ja {${variablesOf(ja[k]!).join(',')}} ${lang} {${variablesOf(t[k]!).join(',')}}`);
+        expect(differ, `${lang}/${file} variables differ`).toEqual([]);
       });
     });
   }
@@ -42,8 +80,8 @@ describe('locales', () => {
     for (const lang of SHIPPED) expect(existsSync(join(LOCALES, lang, 'catalog.json')), lang).toBe(true);
   });
 
-  it('やさしい日本語 puts readings over kanji and keeps sentences short', () => {
-    const easy = read('ja-easy', 'catalog.json');
+  it.each(readdirSync(join(LOCALES, 'ja-easy')).filter((f) => f.endsWith('.json')))('やさしい日本語 %s puts readings over kanji and keeps sentences short', (file) => {
+    const easy = read('ja-easy', file);
     const kanjiOutsideRuby: string[] = [];
     for (const [k, v] of Object.entries(easy)) {
       for (const seg of parseRuby(v)) if (seg.ruby === undefined && /[\u4e00-\u9fff]/.test(seg.text)) kanjiOutsideRuby.push(`${k}: ${seg.text}`);
