@@ -3,7 +3,7 @@ import { catalogText } from '../../common/catalog/texts';
 import type { Catalog } from '../../common/catalog/types';
 import type { TerminalProfile } from '../../common/config/schema';
 import type { IssuedTicket, PrintOutcome } from '../../common/contract/kiosk';
-import { guide, visitRoute, type GuidanceItem } from '../../common/guidance';
+import { guideFacts, visitRoute, type GuidanceItem } from '../../common/guidance';
 import { validateFacts } from '../../common/guidance/facts';
 import type { Actor, ListAdjustment, VisitItemSeed } from '../../common/visit/events';
 import type { VisitState } from '../../common/visit/state';
@@ -58,9 +58,9 @@ export class TicketDesk {
    */
   listFor(rawFacts: Record<string, unknown>, adjustments: ListAdjustment[]): { facts: { events: string[] }; items: VisitItemSeed[]; guidance: GuidanceItem[]; warnings: string[] } {
     const date = this.terminal.visits.today();
-    const { facts } = validateFacts({ date, ...rawFacts }, { today: date });
-    const result = guide(facts, this.catalog, { lang: 'ja' });
-    let items = result.procedures.map(seedOf);
+    const { facts, warnings } = validateFacts({ date, ...rawFacts }, { today: date });
+    const guidance = guideFacts(facts, this.catalog, { lang: 'ja' });
+    let items = guidance.map(seedOf);
     for (const [i, adj] of adjustments.entries()) {
       const field = `adjustments[${i}].itemId`;
       if (adj.action === 'removed') {
@@ -72,7 +72,7 @@ export class TicketDesk {
         items = [...items, { id: p.id, department: p.department, route: p.route as VisitItemSeed['route'], delivery: p.delivery, need: 'required', ...(p.fee !== undefined ? { fee: p.fee } : {}) }];
       }
     }
-    return { facts: facts as unknown as { events: string[] }, items, guidance: result.procedures, warnings: result.warnings };
+    return { facts: facts as unknown as { events: string[] }, items, guidance, warnings };
   }
 
   async issue(req: IssueRequest, profile: TerminalProfile, by: Actor): Promise<IssuedTicket> {
