@@ -5,18 +5,10 @@ import type { VersionVector } from '../../src-main/common/sync/event';
 import type { PullResponse, PushRequest, PushResponse } from '../../src-main/common/sync/protocol';
 import { SyncError, type SyncServerStore } from '../../src-main/node/sync/serverStore';
 import { SyncRemoteError, type SyncTransport } from '../../src-main/node/sync/transport';
+import { mulberry32 } from '../../src-main/common/guidance/generate';
 
-/** Small, fast, seedable PRNG (mulberry32): the simulation replays exactly from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulation replays exactly from its seed. */
+export const rng = mulberry32;
 
 export function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)]!;

@@ -12,20 +12,12 @@ import type { Resident } from '../../common/contract/residents';
 import { addDays, addYears } from '../../common/dates/isoDate';
 import { toCsv } from './csv';
 import { ACTION_COLUMN, LINKAGE_COLUMNS, residentToRow } from './record';
+import { mulberry32 } from '../../common/guidance/generate';
 
 /** The generator's own "today": fixed, so ages and qualifications never drift with the clock. */
 export const REFERENCE_DATE = '2026-11-26';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const SURNAMES: Array<[string, string]> = [
   ['佐藤', 'サトウ'], ['鈴木', 'スズキ'], ['高橋', 'タカハシ'], ['髙橋', 'タカハシ'], ['田中', 'タナカ'], ['渡辺', 'ワタナベ'], ['伊藤', 'イトウ'],
