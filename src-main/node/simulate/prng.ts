@@ -1,21 +1,19 @@
+import { mulberry32, type Rng } from '../../common/guidance/generate';
+
 /**
  * A seeded pseudo-random generator (mulberry32) so a simulated day is the same for the same seed.
  * The simulation never reads Math.random or the wall clock.
  */
 export class Prng {
-  private s: number;
+  private readonly r: Rng;
 
   constructor(seed: number) {
-    this.s = seed >>> 0 || 0x9e3779b9;
+    this.r = mulberry32(seed >>> 0 || 0x9e3779b9);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.r();
   }
 
   chance(p: number): boolean {
