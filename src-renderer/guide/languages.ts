@@ -1,22 +1,6 @@
-/**
- * The eight languages of the guidance issue. Listed here rather than imported from the terminal
- * config schema, whose validation library would otherwise ship to every phone; a test keeps the
- * two lists equal.
- */
-export const LANGUAGES = ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { LANGUAGES, type Language } from '../../src-main/common/i18n/languages';
 
-/** Each language's name in itself (the switcher must be readable by someone who reads only that one). */
-export const LANGUAGE_NAMES: Record<Language, string> = {
-  ja: '日本語',
-  'ja-easy': 'やさしい にほんご',
-  en: 'English',
-  'pt-BR': 'Português',
-  es: 'Español',
-  vi: 'Tiếng Việt',
-  'zh-CN': '简体中文',
-  tl: 'Tagalog',
-};
+export { LANGUAGES, LANGUAGE_NAMES, type Language } from '../../src-main/common/i18n/languages';
 
 /** The BCP 47 tag screen readers need: やさしい日本語 is Japanese. */
 export function htmlLang(lang: string): string {

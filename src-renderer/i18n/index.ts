@@ -14,16 +14,7 @@ for (const [path, json] of Object.entries(files)) {
   (resources[m[1]!] ??= {})[m[2]!] = json;
 }
 
-export const LANGUAGE_NAMES: Record<string, string> = {
-  ja: '日本語',
-  'ja-easy': 'やさしい にほんご',
-  en: 'English',
-  'pt-BR': 'Português',
-  es: 'Español',
-  vi: 'Tiếng Việt',
-  'zh-CN': '简体中文',
-  tl: 'Tagalog',
-};
+export { LANGUAGE_NAMES } from '../../src-main/common/i18n/languages';
 
 export const i18n = i18next.createInstance();
 // i18next reads 'ja-easy' as a script subtag and looks it up as 'ja-Easy': register every

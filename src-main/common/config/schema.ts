@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { AppError, formatPath } from '../errors';
+import { LANGUAGES } from '../i18n/languages';
 
 export const ROLES = ['kiosk', 'counter', 'display', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const LANGUAGES = ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language } from '../i18n/languages';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lower-case letters, digits and "-", at most 40 characters');
 
