@@ -18,8 +18,15 @@ const TYPES: Record<string, string> = {
   '.mp3': 'audio/mpeg',
   '.webmanifest': 'application/manifest+json',
 };
-/** Same policy as the Electron shell: nothing but our own origin. */
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+/**
+ * Same policy as the Electron shell: nothing but our own origin. `frame-src blob:` is the one
+ * exception, for the counter's form preview: the PDF comes from our own API and is shown in an
+ * <iframe> from a blob: URL the page itself created (a blob: URL can only be made by script running
+ * on this origin, which script-src already limits to our files). Without it frame-src falls back to
+ * default-src 'self' and the browser refuses the preview. data: stays out (top-level data: PDFs are
+ * blocked by Chromium anyway) and object-src stays 'none' (no <object>/<embed> plugins).
+ */
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self'; connect-src 'self'; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /** Resolves a URL path inside `root`, or null when it would leave it (path traversal). */
 export function safeJoin(root: string, urlPath: string): string | null {

@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AttachResult, FormsPrintOutcome, Household, PdfDocument, ResidentHit } from '../../../src-main/common/contract/residents';
+import type { AttachResult, FactCheck, FormRef, FormsPrintOutcome, Household, PdfDocument, ResidentHit } from '../../../src-main/common/contract/residents';
 import type { VisitState } from '../../../src-main/common/visit/state';
 import { formatWareki } from '../../../src-main/common/wareki';
 import { ApiError, call } from '../../api/client';
+import { useCatalogText } from '../../guidance/useCatalogText';
 
 /**
  * 書かない窓口 at the counter: find the visitor in the resident data (kana, birth date or
@@ -13,6 +14,7 @@ import { ApiError, call } from '../../api/client';
  */
 export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?: () => void }) {
   const { t } = useTranslation('counter');
+  const ct = useCatalogText();
   const [kana, setKana] = useState('');
   const [birthDate, setBirthDate] = useState('');
   const [householdNo, setHouseholdNo] = useState('');
@@ -21,10 +23,15 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [applicant, setApplicant] = useState<string | null>(null);
   const [attached, setAttached] = useState<AttachResult | null>(null);
+  const [forms, setForms] = useState<FormRef[] | null>(null);
   const [preview, setPreview] = useState<PdfDocument | null>(null);
   const [printed, setPrinted] = useState<FormsPrintOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const kanaRef = useRef<HTMLInputElement>(null);
+  const previewUrl = usePdfUrl(preview);
+  // Opened with D: the counter types the kana straight away.
+  useEffect(() => kanaRef.current?.focus(), []);
 
   const run = async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
     setBusy(true);
@@ -40,21 +47,36 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
   };
 
   const openHousehold = async (householdId: string) => {
-    const h = await run(() => call('residents.household', { householdId, visitId: visit.id, purpose: t('residents.purpose.household', '世帯の確認（書かない窓口）') }));
+    const h = await run(() => call('residents.household', { householdId, visitId: visit.id, purpose: t('residents.purpose.household') }));
     if (!h) return;
     setHousehold(h);
     setChosen(new Set(h.members.map((m) => m.id)));
     setApplicant(h.members.find((m) => m.head)?.id ?? h.members[0]?.id ?? null);
     setAttached(null);
+    setForms(null);
     setPreview(null);
     setPrinted(null);
   };
 
+  const value = (field: string, v: unknown) => (typeof v === 'boolean' ? t(v ? 'residents.yes' : 'residents.no') : ct.plain(`value.${field}.${String(v)}`, String(v)));
+  const checkText = (c: FactCheck) => t('residents.check', { member: c.member + 1, field: t(`residents.field.${c.field}`, { defaultValue: c.field }), answered: value(c.field, c.answered), data: value(c.field, c.data) });
+
   return (
-    <section className="notice panel-form residents" aria-labelledby="residents-title">
-      <h3 id="residents-title">{t('residents.title', '住民情報（書かない窓口） #{{number}}', { number: visit.number })}</h3>
+    <section className="notice panel-form residents" aria-labelledby="residents-title" data-testid="residents">
+      <div className="row">
+        <h3 id="residents-title">{t('residents.title', { number: visit.number })}</h3>
+        <span className="spacer" />
+        {onClose ? (
+          <button type="button" onClick={onClose} data-testid="residents-close">
+            {t('residents.close')}
+            <kbd>Esc</kbd>
+          </button>
+        ) : null}
+      </div>
       <form
-        className="resident-search"
+        className="resident-search row"
+        role="search"
+        aria-label={t('residents.searchLabel')}
         onSubmit={async (e) => {
           e.preventDefault();
           const found = await run(() =>
@@ -63,53 +85,51 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
               ...(birthDate ? { birthDate } : {}),
               ...(householdNo.trim() ? { householdId: householdNo.trim() } : {}),
               visitId: visit.id,
-              purpose: t('residents.purpose.search', '来庁者の本人確認'),
+              purpose: t('residents.purpose.search'),
             }),
           );
           if (found) setHits(found);
         }}
       >
         <label>
-          {t('residents.kana', 'フリガナ')}
-          <input value={kana} onChange={(e) => setKana(e.target.value)} autoComplete="off" />
+          {t('residents.kana')}
+          <input ref={kanaRef} value={kana} onChange={(e) => setKana(e.target.value)} autoComplete="off" lang="ja" data-testid="resident-kana" />
         </label>
         <label>
-          {t('residents.birthDate', '生年月日')}
-          <input type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} />
+          {t('residents.birthDate')}
+          <input type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} data-testid="resident-birth" />
         </label>
         <label>
-          {t('residents.householdId', '世帯番号')}
-          <input value={householdNo} onChange={(e) => setHouseholdNo(e.target.value)} inputMode="numeric" autoComplete="off" />
+          {t('residents.householdId')}
+          <input value={householdNo} onChange={(e) => setHouseholdNo(e.target.value)} inputMode="numeric" autoComplete="off" data-testid="resident-household-no" />
         </label>
-        <button type="submit" disabled={busy || (!kana.trim() && !birthDate && !householdNo.trim())}>
-          {t('residents.search', '検索')}
+        <button type="submit" className="primary" disabled={busy || (!kana.trim() && !birthDate && !householdNo.trim())} data-testid="resident-search">
+          {t('residents.search')}
+          <kbd>Enter</kbd>
         </button>
-        {onClose ? (
-          <button type="button" onClick={onClose}>
-            {t('residents.close', '閉じる')}
-          </button>
-        ) : null}
       </form>
 
       {error ? (
-        <p role="alert" className="error">
+        <p role="alert" className="alert" data-testid="residents-error">
           {error}
         </p>
       ) : null}
 
       {hits ? (
         hits.length === 0 ? (
-          <p>{t('residents.none', '該当する住民はいません')}</p>
+          <p role="status">{t('residents.none')}</p>
         ) : (
-          <table className="resident-hits">
-            <caption>{t('residents.hits', '検索結果 {{count}}件', { count: hits.length })}</caption>
+          <table className="resident-table" data-testid="resident-hits">
+            <caption>{t('residents.hits', { count: hits.length })}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('residents.name', '氏名')}</th>
-                <th scope="col">{t('residents.birthDate', '生年月日')}</th>
-                <th scope="col">{t('residents.relationship', '続柄')}</th>
-                <th scope="col">{t('residents.address', '住所')}</th>
-                <th scope="col" />
+                <th scope="col">{t('residents.name')}</th>
+                <th scope="col">{t('residents.birthDate')}</th>
+                <th scope="col">{t('residents.relationship')}</th>
+                <th scope="col">{t('residents.address')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('residents.householdColumn')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -125,8 +145,8 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
                   <td>{h.relationship}</td>
                   <td>{h.address}</td>
                   <td>
-                    <button type="button" disabled={busy} onClick={() => void openHousehold(h.householdId)}>
-                      {t('residents.openHousehold', '世帯 {{id}}', { id: h.householdId })}
+                    <button type="button" disabled={busy} onClick={() => void openHousehold(h.householdId)} data-testid="resident-open-household">
+                      {t('residents.openHousehold', { id: h.householdId })}
                     </button>
                   </td>
                 </tr>
@@ -137,16 +157,16 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
       ) : null}
 
       {household ? (
-        <fieldset className="resident-household" data-household={household.householdId}>
-          <legend>{t('residents.household', '世帯 {{id}} の世帯員', { id: household.householdId })}</legend>
-          <table>
+        <fieldset className="resident-household" data-household={household.householdId} data-testid="resident-household">
+          <legend>{t('residents.household', { id: household.householdId })}</legend>
+          <table className="resident-table">
             <thead>
               <tr>
-                <th scope="col">{t('residents.attachColumn', '連携')}</th>
-                <th scope="col">{t('residents.applicant', '申請者')}</th>
-                <th scope="col">{t('residents.name', '氏名')}</th>
-                <th scope="col">{t('residents.birthDate', '生年月日')}</th>
-                <th scope="col">{t('residents.relationship', '続柄')}</th>
+                <th scope="col">{t('residents.attachColumn')}</th>
+                <th scope="col">{t('residents.applicant')}</th>
+                <th scope="col">{t('residents.name')}</th>
+                <th scope="col">{t('residents.birthDate')}</th>
+                <th scope="col">{t('residents.relationship')}</th>
               </tr>
             </thead>
             <tbody>
@@ -155,7 +175,7 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
                   <td>
                     <input
                       type="checkbox"
-                      aria-label={t('residents.attachMember', '{{name}} を連携', { name: m.name })}
+                      aria-label={t('residents.attachMember', { name: m.name })}
                       checked={chosen.has(m.id)}
                       onChange={(e) => {
                         const next = new Set(chosen);
@@ -166,7 +186,7 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
                     />
                   </td>
                   <td>
-                    <input type="radio" name="applicant" aria-label={t('residents.applicantIs', '申請者: {{name}}', { name: m.name })} checked={applicant === m.id} onChange={() => setApplicant(m.id)} />
+                    <input type="radio" name="applicant" aria-label={t('residents.applicantIs', { name: m.name })} checked={applicant === m.id} onChange={() => setApplicant(m.id)} />
                   </td>
                   <th scope="row">
                     <ruby>
@@ -182,55 +202,88 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
           </table>
           <button
             type="button"
+            className="primary"
             disabled={busy || chosen.size === 0 || !applicant || !chosen.has(applicant)}
+            data-testid="resident-attach"
             onClick={async () => {
               const ids = household.members.map((m) => m.id).filter((id) => chosen.has(id));
-              const r = await run(() => call('residents.attach', { visitId: visit.id, residentIds: ids, ...(applicant ? { applicantId: applicant } : {}), purpose: t('residents.purpose.attach', 'データ連携判定') }));
-              if (r) setAttached(r);
+              const r = await run(() => call('residents.attach', { visitId: visit.id, residentIds: ids, ...(applicant ? { applicantId: applicant } : {}), purpose: t('residents.purpose.attach') }));
+              if (!r) return;
+              setAttached(r);
+              setPreview(null);
+              setPrinted(null);
+              // Which forms the list now needs (names only: no resident data, not audited).
+              setForms((await run(() => call('forms.list', { visitId: visit.id }))) ?? null);
             }}
           >
-            {t('residents.attach', '来庁者に連携して判定')}
+            {t('residents.attach')}
           </button>
         </fieldset>
       ) : null}
 
       {attached ? (
-        <div className="resident-attached" role="status">
-          <p>{t('residents.attached', '{{count}}人を連携しました。', { count: attached.visit.residentIds.length })}</p>
-          {attached.added.length ? <p>{t('residents.added', '手続きを追加: {{list}}', { list: attached.added.join(', ') })}</p> : null}
+        <div className="resident-attached" data-testid="resident-attached">
+          <p role="status">{t('residents.attached', { count: attached.visit.residentIds.length })}</p>
+          {attached.added.length ? <p data-testid="resident-added">{t('residents.added', { list: attached.added.map((id) => ct.plain(`procedure.${id}`, id)).join('、') })}</p> : null}
           {attached.checks.length ? (
-            <ul className="fact-checks">
+            <ul className="fact-checks" aria-label={t('residents.checks')} data-testid="resident-checks">
               {attached.checks.map((c) => (
-                <li key={`${c.member}-${c.field}`}>
-                  {t('residents.check', '{{member}}人目 {{field}}: 聞取り {{answered}} → 連携データ {{data}}', { member: c.member + 1, field: c.field, answered: String(c.answered), data: String(c.data) })}
-                </li>
+                <li key={`${c.member}-${c.field}`}>{checkText(c)}</li>
               ))}
             </ul>
           ) : null}
-          <button type="button" disabled={busy} onClick={async () => setPreview((await run(() => call('forms.preview', { visitId: visit.id }))) ?? null)}>
-            {t('residents.preview', '届出書をプレビュー')}
-          </button>
-          <button
-            type="button"
-            disabled={busy || !preview}
-            onClick={async () => {
-              const r = await run(() => call('forms.print', { visitId: visit.id }));
-              if (r) setPrinted(r);
-            }}
-          >
-            {t('residents.print', 'すべて印刷')}
-          </button>
+          {forms ? <p data-testid="forms-needed">{forms.length ? t('residents.formsNeeded', { list: forms.map((f) => f.name).join('・') }) : t('residents.noForms')}</p> : null}
+          <div className="row">
+            <button type="button" disabled={busy || forms?.length === 0} onClick={async () => setPreview((await run(() => call('forms.preview', { visitId: visit.id }))) ?? null)} data-testid="forms-preview">
+              {t('residents.preview')}
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || !preview}
+              title={preview ? undefined : t('residents.previewFirst')}
+              onClick={async () => {
+                const r = await run(() => call('forms.print', { visitId: visit.id }));
+                if (r) setPrinted(r);
+              }}
+              data-testid="forms-print"
+            >
+              {t('residents.print', { count: preview?.forms.length ?? forms?.length ?? 0 })}
+            </button>
+          </div>
         </div>
       ) : null}
 
-      {preview ? (
-        <figure className="forms-preview">
-          <figcaption>{t('residents.previewCaption', '{{forms}}（{{pages}}頁）', { forms: preview.forms.map((f) => f.name).join('・'), pages: preview.pages })}</figcaption>
-          <iframe title={t('residents.previewTitle', '届出書のプレビュー')} src={`data:application/pdf;base64,${preview.pdfBase64}`} style={{ width: '100%', height: '70vh', border: 0 }} />
-        </figure>
+      {printed ? (
+        <p role="status" className="counter-message" data-testid="forms-printed">
+          {t('residents.printed', { pages: printed.pages, printer: printed.destination })}
+        </p>
       ) : null}
 
-      {printed ? <p role="status">{t('residents.printed', '{{pages}}頁を {{printer}} に送りました', { pages: printed.pages, printer: printed.destination })}</p> : null}
+      {preview && previewUrl ? (
+        <figure className="forms-preview">
+          <figcaption>{t('residents.previewCaption', { forms: preview.forms.map((f) => f.name).join('・'), pages: preview.pages })}</figcaption>
+          <iframe title={t('residents.previewTitle')} src={previewUrl} data-testid="forms-preview-frame" />
+        </figure>
+      ) : null}
     </section>
   );
+}
+
+/**
+ * The PDF as a blob: URL for the preview frame (the page's CSP allows blob: frames, not data:),
+ * released when the preview changes or the panel closes: it holds resident data.
+ */
+function usePdfUrl(doc: PdfDocument | null): string | null {
+  const url = useMemo(() => {
+    if (!doc) return null;
+    const bin = atob(doc.pdfBase64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+  }, [doc]);
+  useEffect(() => () => {
+    if (url) URL.revokeObjectURL(url);
+  }, [url]);
+  return url;
 }

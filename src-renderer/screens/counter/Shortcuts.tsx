@@ -14,6 +14,7 @@ export const SHORTCUTS: ReadonlyArray<{ key: string; action: string }> = [
   { key: 'Ctrl+Enter', action: 'saveNote' },
   { key: 'A', action: 'addItem' },
   { key: 'P', action: 'pay' },
+  { key: 'D', action: 'residents' },
   { key: 'Q', action: 'survey' },
   { key: 'F', action: 'finish' },
   { key: 'C', action: 'cancel' },

@@ -8,9 +8,10 @@ import { useCatalogText } from '../../guidance/useCatalogText';
 import { LANGUAGE_NAMES } from '../../i18n';
 import { nextStatus, SETTABLE, timeOf } from './items';
 import { PaymentPanel } from './PaymentPanel';
+import { ResidentPanel } from './ResidentPanel';
 import type { Actions } from './Workstation';
 
-export type Panel = 'none' | 'add' | 'cancel' | 'pay';
+export type Panel = 'none' | 'add' | 'cancel' | 'pay' | 'residents';
 
 interface Member {
   role?: string;
@@ -134,6 +135,10 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
               {t('action.pay')}
               <kbd>P</kbd>
             </button>
+            <button type="button" onClick={() => setPanel(panel === 'residents' ? 'none' : 'residents')} aria-expanded={panel === 'residents'} data-testid="residents-open">
+              {t('action.residents')}
+              <kbd>D</kbd>
+            </button>
             <button type="button" onClick={() => actions.offerSurvey(v)} disabled={busy} data-testid="survey-offer">
               {t('action.survey')}
               <kbd>Q</kbd>
@@ -159,6 +164,7 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
           />
         )}
         {panel === 'pay' && mine && <PaymentPanel visit={v} actions={actions} busy={busy} onClose={() => setPanel('none')} />}
+        {panel === 'residents' && mine && <ResidentPanel visit={v} onClose={() => setPanel('none')} />}
 
         <h3 id="items-title">{t('items.title', { n: v.items.length })}</h3>
         <ol className="items" aria-labelledby="items-title" data-testid="items">

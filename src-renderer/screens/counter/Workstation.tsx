@@ -162,6 +162,7 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
       else if (key === 'c') setPanel('cancel');
       else if (key === 'a') setPanel('add');
       else if (key === 'p') setPanel('pay');
+      else if (key === 'd') setPanel('residents');
       else if (key === 'q') a.offerSurvey(v);
       else handled = false;
       if (handled) e.preventDefault();

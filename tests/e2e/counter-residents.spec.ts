@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import type { AttachResult, AuditRecord, Resident } from '../../src-main/common/contract/residents';
+import { issueFamilyTicket, item, signIn, STAFF } from './flow';
+
+/**
+ * 書かない窓口 in Chromium: the demo terminal holds the demo linkage data (imported by `web` on its
+ * first start); the one-stop counter finds a household by kana, attaches it to the visit (the list
+ * is checked against the data), previews the pre-filled forms on screen and prints them all to the
+ * file printer. The printed PDF and the audit log are then read back from the data folder.
+ */
+
+const run = promisify(execFile);
+const DATA = process.env.E2E_DATA!;
+const FORMS_DIR = join(DATA, 'printer', 'forms-shimin-1');
+
+async function cli(...args: string[]): Promise<string> {
+  const r = await run('npx', ['tsx', 'src-main/node/cli/main.ts', ...args, '--data', DATA], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return r.stdout;
+}
+
+/** A name as one PDF text line shows it: its parts in order, separated by spacing only. */
+function nameOnALine(name: string): RegExp {
+  const parts = name.split(/[\s\u3000]+/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![^\\s])${parts.join('[ \\u3000]+')}(?![^\\s])`, 'u');
+}
+
+async function callApi(page: Page, method: string, body: unknown, headers: Record<string, string>) {
+  return page.evaluate(
+    async ({ method, body, headers }) => {
+      const r = await fetch(`/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      return (await r.json()) as { ok: boolean; error?: { code: string; message: string } };
+    },
+    { method, body, headers },
+  );
+}
+
+test('counter: find a household by kana, attach it, preview the forms on screen, print them all to the file printer (audited); a kiosk is refused', async ({ page, context }, testInfo) => {
+  const number = await issueFamilyTicket(page);
+
+  const counter = await context.newPage();
+  const cspViolations: string[] = [];
+  counter.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  await signIn(counter, 'counter-shimin-1', STAFF.shimin);
+
+  // The kiosk's own API call for resident data is refused, even carrying a signed-in staff session.
+  const session = await counter.evaluate(() => sessionStorage.getItem('madoguchi.session'));
+  expect(session).toBeTruthy();
+  const refused = await callApi(page, 'residents.search', { kana: 'タカサキ' }, { 'x-madoguchi-terminal': 'kiosk-east', 'x-madoguchi-session': session! });
+  expect(refused.ok).toBe(false);
+  expect(refused.error?.code).toBe('forbidden');
+  const refusedAnon = await callApi(page, 'forms.preview', { visitId: '00000000-0000-4000-8000-000000000000' }, { 'x-madoguchi-terminal': 'kiosk-east' });
+  expect(refusedAnon.error?.code).toBe('forbidden');
+
+  await counter.getByTestId('call-number-input').fill(String(number));
+  await counter.getByTestId('call-number').click();
+  await expect(counter.getByTestId('current-number')).toHaveText(String(number));
+  await counter.getByTestId('start').click();
+  await expect(counter.getByTestId('visit-status')).toHaveText('対応中');
+  const visitId = (await counter.getByTestId('visit').getAttribute('data-visit-id'))!;
+  const itemsBefore = await counter.locator('[data-testid="items"] > li').count();
+
+  // D opens the resident data, with the cursor in the kana field; the button shows the key.
+  await expect(counter.getByTestId('residents-open')).toContainText('D');
+  await counter.keyboard.press('d');
+  await expect(counter.getByTestId('residents')).toBeVisible();
+  await expect(counter.getByTestId('resident-kana')).toBeFocused();
+  await counter.keyboard.type('たかさき みなと');
+  await counter.keyboard.press('Enter');
+  const hits = counter.getByTestId('resident-hits');
+  await expect(hits).toBeVisible();
+  await expect(hits.locator('tbody tr')).toHaveCount(2);
+  await hits.locator('tr[data-resident="1000000604"]').getByTestId('resident-open-household').click();
+
+  const household = counter.getByTestId('resident-household');
+  await expect(household).toHaveAttribute('data-household', '200000236');
+  const memberIds = await household.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-member')!));
+  expect(memberIds.length).toBe(5);
+  await shot(counter, testInfo, 'household');
+
+  const attachAnswer = counter.waitForResponse((r) => r.url().endsWith('/api/call/residents.attach'));
+  await household.getByTestId('resident-attach').click();
+  const attached = ((await (await attachAnswer).json()) as { ok: boolean; value: AttachResult }).value;
+  await expect(counter.getByTestId('resident-attached')).toContainText('5人を連携しました');
+  // データ連携判定: the list (and the people concerned) now follow the register, live.
+  for (const id of attached.added) await expect(item(counter, id)).toBeVisible();
+  await expect(counter.locator('[data-testid="items"] > li')).toHaveCount(itemsBefore + attached.added.length);
+  await expect(counter.getByTestId('members')).toContainText('1981-12-06');
+  await expect(counter.getByTestId('forms-needed')).toContainText('住民異動届');
+
+  // Printing waits for the preview; the preview is the PDF itself, on screen, from a blob: URL.
+  await expect(counter.getByTestId('forms-print')).toBeDisabled();
+  await counter.getByTestId('forms-preview').click();
+  const frame = counter.getByTestId('forms-preview-frame');
+  await expect(frame).toBeVisible();
+  await expect(frame).toHaveAttribute('src', /^blob:/);
+  expect((await frame.boundingBox())!.height).toBeGreaterThan(400);
+  await expect.poll(() => counter.frames().some((f) => f.url().startsWith('blob:'))).toBe(true);
+  await shot(counter, testInfo, 'preview');
+
+  const before = new Set(readdirSyncSafe(FORMS_DIR));
+  await expect(counter.getByTestId('forms-print')).toBeEnabled();
+  await counter.getByTestId('forms-print').click();
+  await expect(counter.getByTestId('forms-printed')).toBeVisible();
+  const printedFiles = readdirSyncSafe(FORMS_DIR).filter((f) => !before.has(f) && f.endsWith(`-${number}.pdf`));
+  expect(printedFiles).toHaveLength(1);
+  const pdf = join(FORMS_DIR, printedFiles[0]!);
+  await expect(counter.getByTestId('forms-printed')).toContainText(printedFiles[0]!);
+  expect(cspViolations).toEqual([]);
+
+  // Each member's name, furigana and 和暦 birth date in the printed forms, as `residents show` has them.
+  const { stdout: text } = await run('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const shown = await Promise.all(memberIds.map(async (id) => JSON.parse(await cli('residents', 'show', id, '--format', 'json')) as Resident & { birthDateWareki: string }));
+  for (const m of shown) {
+    expect(m.householdId).toBe('200000236');
+    expect(text, `${m.id} name`).toMatch(nameOnALine(m.name));
+    expect(text, `${m.id} kana`).toMatch(nameOnALine(m.kana));
+    expect(text, `${m.id} birth date`).toContain(m.birthDateWareki);
+  }
+
+  // The audit log has the counter's search, household read, attach, preview and print of this visit.
+  const records = JSON.parse(await cli('audit', 'export', '--from', '2000-01-01', '--to', '2100-12-31', '--format', 'json')) as AuditRecord[];
+  const mine = records.filter((r) => r.visitId === visitId);
+  for (const r of mine) expect(r).toMatchObject({ actor: 'shimin01', terminal: 'counter-shimin-1' });
+  const actions = new Set(mine.map((r) => r.action));
+  for (const a of ['search', 'read', 'attach', 'preview', 'print']) expect(actions, a).toContain(a);
+  const printedIds = new Set(mine.filter((r) => r.action === 'print').map((r) => r.residentId));
+  for (const id of memberIds) expect(printedIds, `print of ${id}`).toContain(id);
+  expect(mine.filter((r) => r.action === 'print').every((r) => r.purpose.length > 0)).toBe(true);
+  // The refused kiosk request left a trace neither of data nor of a read.
+  expect(records.filter((r) => r.terminal === 'kiosk-east')).toEqual([]);
+
+  // Leave the one-stop counter free for the other specs.
+  await counter.keyboard.press('Escape');
+  await expect(counter.getByTestId('residents')).toHaveCount(0);
+  await counter.getByTestId('cancel-open').click();
+  await counter.getByTestId('cancel-reason').fill('e2e: 書かない窓口の確認用');
+  await counter.getByTestId('cancel-confirm').click();
+  await expect(counter.getByTestId('current-number')).toHaveCount(0);
+});
+
+/** A full-page screenshot kept with the test's output (test-results/), to look at the panel. */
+async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+function readdirSyncSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
