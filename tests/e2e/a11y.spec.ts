@@ -46,6 +46,16 @@ test('counter: sign-in, a called visit with its list, notes and history, the pay
   await expect(page.getByTestId('pay-confirm')).toBeVisible();
   await scan(page, 'counter (fees)');
   await page.keyboard.press('Escape');
+  // The resident data panel with results, a household and the attach outcome (the PDF preview
+  // frame is the browser's own viewer, not our page, so it is not scanned).
+  await page.getByTestId('residents-open').click();
+  await page.getByTestId('resident-kana').fill('タカサキ ミナト');
+  await page.getByTestId('resident-search').click();
+  await page.locator('[data-testid="resident-hits"] tr[data-resident="1000000604"]').getByTestId('resident-open-household').click();
+  await page.getByTestId('resident-attach').click();
+  await expect(page.getByTestId('forms-needed')).toBeVisible();
+  await scan(page, 'counter (resident data)');
+  await page.keyboard.press('Escape');
   await page.getByTestId('shortcuts-toggle').click();
   await expect(page.getByTestId('shortcut-help')).toBeVisible();
   await scan(page, 'counter (shortcuts)');

@@ -58,7 +58,7 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
     setPrinted(null);
   };
 
-  const value = (field: string, v: unknown) => (typeof v === 'boolean' ? t(v ? 'residents.yes' : 'residents.no') : ct.plain(`value.${field}.${String(v)}`, String(v)));
+  const value = (field: string, v: unknown) => (typeof v === 'boolean' ? t(v ? 'residents.yes' : 'residents.no') : v === 'unknown' ? t('residents.unknown') : ct.plain(`value.${field}.${String(v)}`, String(v)));
   const checkText = (c: FactCheck) => t('residents.check', { member: c.member + 1, field: t(`residents.field.${c.field}`, { defaultValue: c.field }), answered: value(c.field, c.answered), data: value(c.field, c.data) });
 
   return (
