@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DailyReport } from '../../../src-main/common/reports/daily';
-import type { KpiReport } from '../../../src-main/common/reports/kpi';
-import { departmentLabel, STATUS_LABELS } from '../../../src-main/common/reports/labels';
+import type { KpiReport, KpiValue } from '../../../src-main/common/reports/kpi';
 import { ApiError, call } from '../../api/client';
 import { useLive } from '../../api/hooks';
+import { useTerminal } from '../../app/TerminalContext';
 import { HourChart, RouteChart, WaitChart } from './charts';
+import { useDepartmentName, useSupervisorFormat, type SupervisorFormat } from './format';
 import './supervisor.css';
 
 /**
@@ -14,6 +16,9 @@ import './supervisor.css';
  * themselves).
  */
 export default function SupervisorScreen() {
+  const { t } = useTranslation('supervisor');
+  const info = useTerminal();
+  const fmt = useSupervisorFormat(info.timeZone);
   const live = useLive('supervisor.live', {});
   const today = useLive('report.daily', {});
   const kpi = useLive('report.kpi', {});
@@ -23,71 +28,87 @@ export default function SupervisorScreen() {
   }, [live]);
   const names = today.data?.departmentNames ?? live.data?.departmentNames ?? {};
   const report = today.data?.report;
+  const stationNames = today.data?.stationNames ?? {};
   return (
     <main className="supervisor" data-testid="supervisor">
       <header className="row">
-        <h1>監督者画面</h1>
-        <span className="muted">{live.data ? `${live.data.businessDate} ${clock(live.data.at)} 更新` : '読み込み中…'}</span>
+        <h1>{t('title')}</h1>
+        <span className="muted" data-testid="updated">
+          {live.data ? t('updated', { date: fmt.date(live.data.businessDate), time: fmt.clock(live.data.at) }) : t('loading')}
+        </span>
       </header>
-      {(live.error || today.error) && <p className="alert" role="alert">{(live.error ?? today.error)!.message}</p>}
-      <LiveSection names={names} data={live.data} />
-      {report && <TodaySection report={report} names={names} stationNames={today.data!.stationNames} />}
-      <ExportSection defaultDate={report?.date ?? live.data?.businessDate ?? ''} />
-      {kpi.data && <KpiSection kpi={kpi.data} />}
-      {report && <UnfinishedSection report={report} names={names} stationNames={today.data!.stationNames} />}
+      {(live.error || today.error) && (
+        <p className="alert" role="alert">
+          {(live.error ?? today.error)!.message}
+        </p>
+      )}
+      <LiveSection names={names} data={live.data} fmt={fmt} />
+      {report && <TodaySection report={report} names={names} stationNames={stationNames} fmt={fmt} />}
+      <ExportSection defaultDate={report?.date ?? live.data?.businessDate ?? ''} fmt={fmt} />
+      {kpi.data && <KpiSection kpi={kpi.data} fmt={fmt} />}
+      {report && <UnfinishedSection report={report} names={names} stationNames={stationNames} fmt={fmt} />}
     </main>
   );
 }
 
-function clock(iso: string): string {
-  return new Date(iso).toLocaleTimeString('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
-
-function minutes(s: number | null | undefined): string {
-  return s === null || s === undefined ? '—' : `${(s / 60).toFixed(1)}分`;
-}
-
 type Live = ReturnType<typeof useLive<'supervisor.live'>>['data'];
 
-function LiveSection({ data, names }: { data: Live; names: Record<string, string> }) {
+function LiveSection({ data, names, fmt }: { data: Live; names: Record<string, string>; fmt: SupervisorFormat }) {
+  const { t } = useTranslation('supervisor');
+  const department = useDepartmentName(names);
+  const late = t('live.late');
   return (
     <section aria-labelledby="sv-live">
-      <h2 id="sv-live">現在の状況</h2>
+      <h2 id="sv-live">{t('live.title')}</h2>
       {data && (
         <>
-          <p className="muted">
-            本日の発券 {data.issued} 件・完了 {data.completed} 件・対応待ち/対応中 {data.inProgress} 件
+          <p className="muted" data-testid="live-summary">
+            {t('live.summary', { issued: fmt.count(data.issued), completed: fmt.count(data.completed), inProgress: fmt.count(data.inProgress) })}
           </p>
           <table className="sv-table" data-testid="live-table">
+            <caption className="sr-only">{t('live.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">課</th>
-                <th scope="col">待ち</th>
-                <th scope="col">呼出中</th>
-                <th scope="col">対応中</th>
-                <th scope="col">不在</th>
-                <th scope="col">最長待ち</th>
-                <th scope="col">平均待ち (現在)</th>
-                <th scope="col">直近1時間の待ち</th>
-                <th scope="col">開いている窓口</th>
+                <th scope="col">{t('live.col.department')}</th>
+                <th scope="col">{t('live.col.waiting')}</th>
+                <th scope="col">{t('live.col.called')}</th>
+                <th scope="col">{t('live.col.serving')}</th>
+                <th scope="col">{t('live.col.noShow')}</th>
+                <th scope="col">{t('live.col.longestWait')}</th>
+                <th scope="col">{t('live.col.meanWait')}</th>
+                <th scope="col">{t('live.col.recentWait')}</th>
+                <th scope="col">{t('live.col.counters')}</th>
               </tr>
             </thead>
             <tbody>
-              {data.departments.map((d) => (
-                <tr key={d.department} data-department={d.department}>
-                  <th scope="row">{departmentLabel(d.department, names)}</th>
-                  <td>{d.waiting}</td>
-                  <td>{d.called}</td>
-                  <td>{d.serving}</td>
-                  <td>{d.noShow}</td>
-                  <td className={d.longestWait !== null && d.longestWait > 30 * 60 ? 'sv-late' : ''}>{minutes(d.longestWait)}</td>
-                  <td>{minutes(d.meanWait)}</td>
-                  <td>{minutes(d.recentWait)}</td>
-                  <td title={d.counters.map((c) => `${c.counter}: ${c.status === 'idle' ? '空き' : `${STATUS_LABELS[c.status]} #${c.number}`}`).join('\n')}>
-                    {d.openCounters} / {d.counters.length}
-                  </td>
-                </tr>
-              ))}
+              {data.departments.map((d) => {
+                const isLate = d.longestWait !== null && d.longestWait > 30 * 60;
+                return (
+                  <tr key={d.department} data-department={d.department}>
+                    <th scope="row">{department(d.department)}</th>
+                    <td>{fmt.count(d.waiting)}</td>
+                    <td>{fmt.count(d.called)}</td>
+                    <td>{fmt.count(d.serving)}</td>
+                    <td>{fmt.count(d.noShow)}</td>
+                    <td className={isLate ? 'sv-late' : ''} title={isLate ? late : undefined}>
+                      {fmt.minutes(d.longestWait)}
+                    </td>
+                    <td>{fmt.minutes(d.meanWait)}</td>
+                    <td>{fmt.minutes(d.recentWait)}</td>
+                    <td
+                      title={d.counters
+                        .map((c) =>
+                          c.status === 'idle' || c.number === null
+                            ? t('live.counterIdle', { counter: c.counter })
+                            : t('live.counterBusy', { counter: c.counter, status: t(`status.${c.status}`, { defaultValue: c.status }), number: c.number }),
+                        )
+                        .join('\n')}
+                    >
+                      {t('live.openCounters', { open: fmt.count(d.openCounters), total: fmt.count(d.counters.length) })}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </>
@@ -96,28 +117,29 @@ function LiveSection({ data, names }: { data: Live; names: Record<string, string
   );
 }
 
-function TodaySection({ report, names, stationNames }: { report: DailyReport; names: Record<string, string>; stationNames: Record<string, string> }) {
-  const overall = report.times.find((t) => t.department === '*');
-  const tiles: Array<[string, string]> = [
-    ['発券数', String(report.visits.issued)],
-    ['完了', String(report.visits.completed)],
-    ['取消', String(report.visits.cancelled)],
-    ['不在', String(report.visits.noShow)],
-    ['未完了', String(report.visits.unfinished)],
-    ['平均待ち', minutes(overall?.wait.mean)],
-    ['90%値の待ち', minutes(overall?.wait.p90)],
-    ['平均滞在', minutes(overall?.stay.mean)],
-    ['キャッシュレス率', report.cashless.rate === null ? '—' : `${(report.cashless.rate * 100).toFixed(1)}%`],
-    ['アンケート回答', String(report.survey.responses)],
+function TodaySection({ report, names, stationNames, fmt }: { report: DailyReport; names: Record<string, string>; stationNames: Record<string, string>; fmt: SupervisorFormat }) {
+  const { t } = useTranslation('supervisor');
+  const overall = report.times.find((x) => x.department === '*');
+  const tiles: Array<[key: string, value: string]> = [
+    ['issued', fmt.count(report.visits.issued)],
+    ['completed', fmt.count(report.visits.completed)],
+    ['cancelled', fmt.count(report.visits.cancelled)],
+    ['noShow', fmt.count(report.visits.noShow)],
+    ['unfinished', fmt.count(report.visits.unfinished)],
+    ['meanWait', fmt.minutes(overall?.wait.mean)],
+    ['p90Wait', fmt.minutes(overall?.wait.p90)],
+    ['meanStay', fmt.minutes(overall?.stay.mean)],
+    ['cashlessRate', fmt.percent(report.cashless.rate)],
+    ['surveyResponses', fmt.count(report.survey.responses)],
   ];
   return (
     <section aria-labelledby="sv-today">
-      <h2 id="sv-today">本日の集計 ({report.date})</h2>
-      {report.empty && <p className="notice">この日の来庁記録はまだありません。</p>}
+      <h2 id="sv-today">{t('today.title', { date: fmt.date(report.date) })}</h2>
+      {report.empty && <p className="notice">{t('today.empty')}</p>}
       <dl className="sv-tiles" data-testid="today-tiles">
         {tiles.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
+          <div key={k} data-tile={k}>
+            <dt>{t(`today.${k}`)}</dt>
             <dd>{v}</dd>
           </div>
         ))}
@@ -127,14 +149,19 @@ function TodaySection({ report, names, stationNames }: { report: DailyReport; na
         <WaitChart report={report} names={names} />
         <RouteChart report={report} />
       </div>
-      <p className="muted">
-        発券所別: {report.byStation.map((s) => `${stationNames[s.station] ?? s.station} ${s.issued}`).join('・')}
-      </p>
+      {report.byStation.length > 0 && (
+        <p className="muted" data-testid="by-station">
+          {t('today.byStation', {
+            list: report.byStation.map((s) => t('today.stationCount', { station: stationNames[s.station] ?? s.station, count: fmt.count(s.issued) })).join(t('today.listSeparator')),
+          })}
+        </p>
+      )}
     </section>
   );
 }
 
-function ExportSection({ defaultDate }: { defaultDate: string }) {
+function ExportSection({ defaultDate, fmt }: { defaultDate: string; fmt: SupervisorFormat }) {
+  const { t } = useTranslation('supervisor');
   const [date, setDate] = useState(defaultDate);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -155,7 +182,7 @@ function ExportSection({ defaultDate }: { defaultDate: string }) {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      setMessage({ kind: 'ok', text: `${f.filename} (${Math.round(f.size / 1024)} KB) を保存しました` });
+      setMessage({ kind: 'ok', text: t('export.saved', { filename: f.filename, size: fmt.count(Math.max(1, Math.round(f.size / 1024))) }) });
     } catch (e) {
       setMessage({ kind: 'error', text: e instanceof ApiError ? `${e.field ? `${e.field}: ` : ''}${e.message}` : String(e) });
     } finally {
@@ -164,18 +191,18 @@ function ExportSection({ defaultDate }: { defaultDate: string }) {
   };
   return (
     <section aria-labelledby="sv-export">
-      <h2 id="sv-export">日報の出力</h2>
+      <h2 id="sv-export">{t('export.title')}</h2>
       <div className="row">
-        <label htmlFor="sv-date">日付</label>
-        <input id="sv-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+        <label htmlFor="sv-date">{t('export.date')}</label>
+        <input id="sv-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="export-date" />
         {(['pdf', 'xlsx', 'csv'] as const).map((f) => (
           <button key={f} type="button" className={f === 'pdf' ? 'primary' : ''} disabled={busy !== null} onClick={() => void download(f)} data-testid={`export-${f}`}>
-            {busy === f ? '作成中…' : { pdf: 'PDF (印刷用)', xlsx: 'Excel (XLSX)', csv: 'CSV (ZIP)' }[f]}
+            {busy === f ? t('export.busy') : t(`export.${f}`)}
           </button>
         ))}
       </div>
       {message && (
-        <p className={message.kind === 'ok' ? 'notice' : 'alert'} role={message.kind === 'ok' ? 'status' : 'alert'}>
+        <p className={message.kind === 'ok' ? 'notice' : 'alert'} role={message.kind === 'ok' ? 'status' : 'alert'} data-testid="export-message">
           {message.text}
         </p>
       )}
@@ -183,74 +210,88 @@ function ExportSection({ defaultDate }: { defaultDate: string }) {
   );
 }
 
-function KpiSection({ kpi }: { kpi: KpiReport }) {
-  const fmt = (v: number | null) => (v === null ? '—' : Number.isInteger(v) ? v.toLocaleString('ja-JP') : v.toFixed(2));
+/** The KPI units of KPI_DEFS, as unit texts of this namespace. */
+const UNIT_KINDS: Readonly<Record<string, string>> = { 件: 'count', '%': 'percent', 点: 'points', 分: 'minutes' };
+
+function KpiSection({ kpi, fmt }: { kpi: KpiReport; fmt: SupervisorFormat }) {
+  const { t } = useTranslation('supervisor');
+  const number = (v: number) => (Number.isInteger(v) ? fmt.count(v) : fmt.decimal(v, 2));
+  const withUnit = (k: KpiValue, v: number | null) => {
+    if (v === null) return t('none');
+    const kind = UNIT_KINDS[k.unit];
+    return kind ? t(`kpi.unit.${kind}`, { value: number(v) }) : `${number(v)} ${k.unit}`;
+  };
+  const fiscalYear = t('kpi.fiscalYear', { label: kpi.label, year: kpi.fiscalYear });
   return (
     <section aria-labelledby="sv-kpi">
-      <h2 id="sv-kpi">
-        KPI ({kpi.label} {kpi.from}〜{kpi.asOf})
-      </h2>
+      <h2 id="sv-kpi">{t('kpi.title', { fiscalYear, from: fmt.day(kpi.from), to: fmt.day(kpi.asOf) })}</h2>
       <table className="sv-table" data-testid="kpi-table">
+        <caption className="sr-only">{t('kpi.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">指標</th>
-            <th scope="col">年度累計</th>
-            <th scope="col">目標</th>
-            <th scope="col">達成率</th>
+            <th scope="col">{t('kpi.col.name')}</th>
+            <th scope="col">{t('kpi.col.value')}</th>
+            <th scope="col">{t('kpi.col.target')}</th>
+            <th scope="col">{t('kpi.col.progress')}</th>
           </tr>
         </thead>
         <tbody>
-          {kpi.kpis.map((k) => (
-            <tr key={k.id}>
-              <th scope="row">{k.name}</th>
-              <td>
-                {fmt(k.value)} {k.unit}
-              </td>
-              <td>{k.target === null ? '—' : `${fmt(k.target)} ${k.unit}`}</td>
-              <td>
-                {k.progress === null ? '—' : (
-                  <span className={k.met ? 'sv-met' : ''}>
-                    <meter min={0} max={1} value={Math.min(1, k.progress)} aria-label={`${k.name} 達成率`} /> {(k.progress * 100).toFixed(0)}%
-                  </span>
-                )}
-              </td>
-            </tr>
-          ))}
+          {kpi.kpis.map((k) => {
+            const name = t(`kpi.name.${k.id}`, { defaultValue: k.name });
+            return (
+              <tr key={k.id} data-kpi={k.id}>
+                <th scope="row">{name}</th>
+                <td>{withUnit(k, k.value)}</td>
+                <td>{withUnit(k, k.target)}</td>
+                <td>
+                  {k.progress === null ? (
+                    t('none')
+                  ) : (
+                    <span className={k.met ? 'sv-met' : ''}>
+                      <meter min={0} max={1} value={Math.min(1, k.progress)} aria-label={t('kpi.progressOf', { name })} /> {fmt.percent(k.progress, 0)}
+                    </span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </section>
   );
 }
 
-function UnfinishedSection({ report, names, stationNames }: { report: DailyReport; names: Record<string, string>; stationNames: Record<string, string> }) {
+function UnfinishedSection({ report, names, stationNames, fmt }: { report: DailyReport; names: Record<string, string>; stationNames: Record<string, string>; fmt: SupervisorFormat }) {
+  const { t } = useTranslation('supervisor');
+  const department = useDepartmentName(names);
   const list = report.unfinishedVisits;
   return (
     <section aria-labelledby="sv-unfinished">
-      <h2 id="sv-unfinished">未完了の来庁 ({list.length}件)</h2>
-      <p className="muted">閉庁後の対応のため、完了も取消もされていない来庁です。</p>
+      <h2 id="sv-unfinished">{t('unfinished.title', { count: list.length })}</h2>
+      <p className="muted">{t('unfinished.help')}</p>
       {list.length > 0 && (
         <table className="sv-table" data-testid="unfinished-table">
           <thead>
             <tr>
-              <th scope="col">番号</th>
-              <th scope="col">発券所</th>
-              <th scope="col">状態</th>
-              <th scope="col">現在の課</th>
-              <th scope="col">発券時刻</th>
-              <th scope="col">残りの課</th>
-              <th scope="col">未処理の手続き</th>
+              <th scope="col">{t('unfinished.col.number')}</th>
+              <th scope="col">{t('unfinished.col.station')}</th>
+              <th scope="col">{t('unfinished.col.status')}</th>
+              <th scope="col">{t('unfinished.col.department')}</th>
+              <th scope="col">{t('unfinished.col.issuedAt')}</th>
+              <th scope="col">{t('unfinished.col.remaining')}</th>
+              <th scope="col">{t('unfinished.col.openItems')}</th>
             </tr>
           </thead>
           <tbody>
             {list.map((u) => (
-              <tr key={u.visitId}>
+              <tr key={u.visitId} data-visit={u.visitId}>
                 <th scope="row">{u.number}</th>
                 <td>{stationNames[u.station] ?? u.station}</td>
-                <td>{STATUS_LABELS[u.status] ?? u.status}</td>
-                <td>{u.department ? departmentLabel(u.department, names) : '—'}</td>
-                <td>{clock(u.issuedAt)}</td>
-                <td>{u.remaining.map((d) => departmentLabel(d, names)).join(' → ')}</td>
-                <td>{u.openItems}</td>
+                <td>{t(`status.${u.status}`, { defaultValue: u.status })}</td>
+                <td>{u.department ? department(u.department) : t('none')}</td>
+                <td>{fmt.clock(u.issuedAt)}</td>
+                <td>{u.remaining.map(department).join(t('unfinished.arrow'))}</td>
+                <td>{fmt.count(u.openItems)}</td>
               </tr>
             ))}
           </tbody>
