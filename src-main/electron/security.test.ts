@@ -112,6 +112,16 @@ describe('hardenWebContents', () => {
     let framePrevented = false;
     c.emit('will-frame-navigate', { url: 'https://evil.example/', preventDefault: () => (framePrevented = true) });
     expect(framePrevented).toBe(true);
+    // The form preview frame: a blob: URL of our own origin is allowed, of any other origin not.
+    const frame = (url: string) => {
+      let prevented = false;
+      c.emit('will-frame-navigate', { url, preventDefault: () => (prevented = true) });
+      return prevented;
+    };
+    expect(frame('blob:app://madoguchi/6b1f0c1e-8f0a-4c57-9d43-3f8a2f0e9b11')).toBe(false);
+    expect(frame('blob:https://evil.example/6b1f0c1e-8f0a-4c57-9d43-3f8a2f0e9b11')).toBe(true);
+    expect(frame('blob:app://other/6b1f0c1e')).toBe(true);
+    expect(frame('blob:')).toBe(true);
   });
 
   it('denies every new window and <webview>; a kiosk opens nothing at all', () => {

@@ -12,6 +12,14 @@ export function isAppUrl(url: string | undefined | null): boolean {
   }
 }
 
+/**
+ * A blob: URL made by our own page (`blob:app://madoguchi/<uuid>`): the counter's form preview shows
+ * the PDF from the API in a frame with such a URL. Only script on our origin can create one.
+ */
+export function isAppBlobUrl(url: string | undefined | null): boolean {
+  return !!url && url.startsWith('blob:') && isAppUrl(url.slice('blob:'.length));
+}
+
 export interface WindowSettings {
   /** Absolute path of the built preload script. */
   preload: string;
@@ -131,7 +139,7 @@ export function hardenWebContents(contents: WebContents, opts: HardenOptions): v
     external(url, 'navigation');
   });
   contents.on('will-frame-navigate', (details) => {
-    if (isAppUrl(details.url)) return;
+    if (isAppUrl(details.url) || isAppBlobUrl(details.url)) return;
     details.preventDefault();
     log(`frame navigation: blocked ${details.url}`);
   });
