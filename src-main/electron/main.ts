@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { terminalById, type TerminalProfile } from '../common/config/schema';
 import { toErrorData } from '../common/errors';
 import { createApp, type App } from '../node/app/app';
-import { startSyncForApp } from '../node/sync/forApp';
+import { startTerminalServices } from '../node/app/startServices';
 import { RotatingLog } from '../node/logs/rotatingLog';
 import { APP_ROOT } from '../node/terminal/dataFolder';
 import { APP_ORIGIN } from './channels';
@@ -85,8 +85,7 @@ async function start(): Promise<void> {
   }
   const terminal = profile;
   bindIpc(ipcMain, mado, { terminalId: terminal.id, log: say });
-  // The terminal shares its history with the sync service in the background (config.sync).
-  startSyncForApp(mado);
+  startTerminalServices(mado, say, (line) => log.warn(line));
   openWindow(terminal);
   if (app.isPackaged) {
     const { autoUpdater } = await import('electron-updater');

@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { createApp } from '../../app/app';
 import { guideCompletionRoute } from '../../guide/completions';
 import { createHost } from '../../http/host';
-import { startSyncForApp } from '../../sync/forApp';
-import { keepDemoResidents } from '../../residents/demo';
-import { seedDemoStaff } from '../../staff/demo';
+import { startTerminalServices } from '../../app/startServices';
 import { APP_ROOT, defaultDataDir, ensureDemoSetup } from '../../terminal/dataFolder';
 import { intFlag, stringFlag, type CliCommand } from '../command';
 
@@ -25,11 +23,7 @@ export const commands: CliCommand[] = [
       const hostAddr = stringFlag(args, 'host') ?? '127.0.0.1';
       if (!existsSync(join(RENDERER_DIR, 'index.html'))) io.err('warning: dist-renderer/ is missing; run "npm run build:renderer" (npm run web builds it).');
       const app = createApp(dataDir, configFile ? { configFile } : {});
-      if (seedDemoStaff(app.terminal).created) io.out('demo staff: shimin01 / kokuho01 / nenkin01 / kaigo01 / kodomo01 (PIN 1111), super01 (PIN 9999)');
-      const demoResidents = keepDemoResidents(app, io.err);
-      if (demoResidents.report) io.out(`demo resident data ${demoResidents.action}: ${demoResidents.report.rows} residents in ${demoResidents.report.households} households (fixtures/linkage)`);
-      // With config.sync the terminal shares its history in the background; without, it is local only.
-      startSyncForApp(app);
+      startTerminalServices(app, io.out, io.err);
       const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app) });
       await new Promise<void>((ok, fail) => {
         server.once('error', fail);
