@@ -1,20 +1,13 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import { CONTENT_TYPES as TYPES, safeJoin } from '../../src-main/node/http/host';
 
 /**
  * A plain static web server on 127.0.0.1 for the built online guide: what any city web server
  * does, nothing more (no API, no rewrites but `/` → index.html). Used by the guide's e2e and bench.
  */
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 export interface StaticServer {
   url: string;
@@ -28,14 +21,14 @@ export async function startStaticServer(root: string, port = 0): Promise<StaticS
   const base = resolve(root);
   const requests: StaticServer['requests'] = [];
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
     requests.push({ method: req.method ?? 'GET', path });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    let file = resolve(base, '.' + normalize('/' + path));
-    if (file !== base && !file.startsWith(base + sep)) {
+    let file = safeJoin(base, path);
+    if (!file) {
       res.writeHead(403).end();
       return;
     }

@@ -5,7 +5,8 @@ import { AppError, toErrorData } from '../../common/errors';
 import type { App } from '../app/app';
 
 const MAX_BODY = 1024 * 1024;
-const TYPES: Record<string, string> = {
+/** Content types of what the hosts serve (the renderer, the online guide). */
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -141,7 +142,7 @@ function serveStatic(root: string, pathname: string, res: ServerResponse): void 
     }
   }
   res.writeHead(200, {
-    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'content-security-policy': CSP,
     'x-content-type-options': 'nosniff',
     'cache-control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
