@@ -93,21 +93,31 @@ function checkCompare(o: Record<string, unknown>, spec: FieldSpec, path: string,
   if (n !== 1) out.push({ path, reason: 'needs exactly one comparison: eq, in, gt, gte or includes' });
 }
 
-export function checkMemberCondition(c: unknown, path: string, out: ConditionIssue[]): void {
-  if (!isObj(c)) {
-    out.push({ path, reason: 'a member condition must be an object' });
-    return;
-  }
+/** all / any / not, shared by visit and member conditions; `part` checks what they combine. */
+function checkLogic(c: Record<string, unknown>, path: string, out: ConditionIssue[], part: (x: unknown, path: string, out: ConditionIssue[]) => void): boolean {
   if ('all' in c || 'any' in c) {
     const k = 'all' in c ? 'all' : 'any';
     keysOnly(c, [k], path, out);
     const list = c[k];
     if (!Array.isArray(list) || list.length === 0) out.push({ path: `${path}.${k}`, reason: 'must be a non-empty list' });
-    else list.forEach((x, i) => checkMemberCondition(x, `${path}.${k}[${i}]`, out));
-  } else if ('not' in c) {
+    else list.forEach((x, i) => part(x, `${path}.${k}[${i}]`, out));
+    return true;
+  }
+  if ('not' in c) {
     keysOnly(c, ['not'], path, out);
-    checkMemberCondition(c.not, `${path}.not`, out);
-  } else if ('role' in c) {
+    part(c.not, `${path}.not`, out);
+    return true;
+  }
+  return false;
+}
+
+export function checkMemberCondition(c: unknown, path: string, out: ConditionIssue[]): void {
+  if (!isObj(c)) {
+    out.push({ path, reason: 'a member condition must be an object' });
+    return;
+  }
+  if (checkLogic(c, path, out, checkMemberCondition)) return;
+  if ('role' in c) {
     keysOnly(c, ['role'], path, out);
     const roles = Array.isArray(c.role) ? c.role : [c.role];
     roles.forEach((r) => {
@@ -139,16 +149,8 @@ export function checkCondition(c: unknown, path: string, out: ConditionIssue[]):
     out.push({ path, reason: 'a condition must be an object' });
     return;
   }
-  if ('all' in c || 'any' in c) {
-    const k = 'all' in c ? 'all' : 'any';
-    keysOnly(c, [k], path, out);
-    const list = c[k];
-    if (!Array.isArray(list) || list.length === 0) out.push({ path: `${path}.${k}`, reason: 'must be a non-empty list' });
-    else list.forEach((x, i) => checkCondition(x, `${path}.${k}[${i}]`, out));
-  } else if ('not' in c) {
-    keysOnly(c, ['not'], path, out);
-    checkCondition(c.not, `${path}.not`, out);
-  } else if ('event' in c) {
+  if (checkLogic(c, path, out, checkCondition)) return;
+  if ('event' in c) {
     keysOnly(c, ['event'], path, out);
     const evs = Array.isArray(c.event) ? c.event : [c.event];
     evs.forEach((e) => {
