@@ -3,6 +3,7 @@ import { PAYMENT_METHODS, type PaymentMethod } from '../visit/events';
 import { CERTIFICATES } from '../guidance/facts';
 import { fiscalYearOf } from './fiscalYear';
 import { secondsBetween, summarize, type DurationStats, type MeanParts } from './stats';
+import { emptyKpiInputs } from './kpi';
 
 /**
  * The daily report (日報), folded from the day's visits (themselves folded from the event log)
@@ -170,18 +171,7 @@ export function computeDailyReport(input: DailyInput): DailyReport {
   const survey = new Map<SurveyQuestion, number[]>(SURVEY_QUESTIONS.map((q) => [q, []]));
   let responses = 0;
   const unfinished: UnfinishedVisit[] = [];
-  const kpi: KpiInputs = {
-    guideOnlineUses: input.guideOnlineUses ?? 0,
-    guideQrHandovers: 0,
-    oneStopAccepted: 0,
-    payments: 0,
-    cashlessPayments: 0,
-    cashlessSatisfaction: { sum: 0, n: 0 },
-    citizenSurvey: { sum: 0, n: 0 },
-    guideSatisfaction: { sum: 0, n: 0 },
-    visitStay: { sum: 0, n: 0 },
-    departmentWait: {},
-  };
+  const kpi: KpiInputs = { ...emptyKpiInputs(), guideOnlineUses: input.guideOnlineUses ?? 0 };
   for (const r of input.guideRatings ?? []) {
     kpi.guideSatisfaction.sum += r;
     kpi.guideSatisfaction.n += 1;
