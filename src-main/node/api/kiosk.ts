@@ -7,7 +7,6 @@ import { resolvePrinterSpec } from '../terminal/dataFolder';
 
 export function registerKiosk(app: App): void {
   const desk = new TicketDesk(app.terminal, app.catalog(), app.push);
-  app.ticketDesk = desk;
   // Jobs a stopped app left half-sent show as failed, so the kiosk offers their reprint.
   desk.jobs.markInterrupted();
 

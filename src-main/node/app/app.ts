@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Catalog, CatalogBundle } from '../../common/catalog/types';
 import type { TerminalProfile } from '../../common/config/schema';
 import { DEFAULT_CATALOG_DIR, loadCatalog, localesDirFor, readCatalogBundle } from '../catalog/load';
-import type { TicketDesk } from '../kiosk/ticketDesk';
 import { terminalById } from '../../common/config/schema';
 import { HandlerRegistry, type CallContext } from '../api/registry';
 import { registerFeatures } from '../api/features';
@@ -21,7 +20,6 @@ export interface App {
   /** The procedure catalog: the data folder's own `catalog/` when the city has one, else the shipped one. */
   catalog(): Catalog;
   catalogBundle(): CatalogBundle;
-  ticketDesk?: TicketDesk;
   /** Cleanup hooks registered by features (pollers, timers). */
   onClose(fn: () => void): void;
   context(terminalId: string | undefined, transport: CallContext['transport'], staffToken?: string): CallContext;
