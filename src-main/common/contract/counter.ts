@@ -71,6 +71,8 @@ export interface CounterQueue {
 export interface BoardRow {
   visitId: string;
   number: number;
+  /** The visit's day: earlier than today for 事後交付 still owed. */
+  businessDate: string;
   status: VisitStatus;
   priority: boolean;
   /** here | coming (later on the route) | passed (finished here) | elsewhere (items only, no stop here). */

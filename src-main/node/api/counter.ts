@@ -43,6 +43,7 @@ export function boardRow(v: VisitState, department: string): BoardRow | null {
   return {
     visitId: v.id,
     number: v.number,
+    businessDate: v.businessDate,
     status: v.status,
     priority: v.priority,
     position,
@@ -137,8 +138,8 @@ export function registerCounter(app: App): void {
     const department = input.department ?? ctx.terminal.department ?? ctx.staff?.department;
     if (!department) throw new AppError('bad-input', 'which department?', { field: 'department' });
     const order = { here: 0, coming: 1, elsewhere: 2, passed: 3 } as const;
-    return visits
-      .visitsOn()
+    // Today's visits on the department's route, and earlier days' visits it still owes a delivery.
+    return [...visits.visitsOn(), ...visits.awaitingDeliveryBefore(department)]
       .map((v) => boardRow(v, department))
       .filter((r): r is BoardRow => r !== null)
       .sort((a, b) => order[a.position] - order[b.position] || a.number - b.number);

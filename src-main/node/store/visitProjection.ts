@@ -38,10 +38,11 @@ export const visitProjector: Projector = {
 export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
   store
     .stmt(
-      `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state)
-       VALUES (@id, @business_date, @station, @number, @status, @department, @priority, @queue_key, @called_counter, @last_hlc, @state)
+      `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery)
+       VALUES (@id, @business_date, @station, @number, @status, @department, @priority, @queue_key, @called_counter, @last_hlc, @state, @awaiting_delivery)
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, department = excluded.department, priority = excluded.priority,
-         queue_key = excluded.queue_key, called_counter = excluded.called_counter, last_hlc = excluded.last_hlc, state = excluded.state`,
+         queue_key = excluded.queue_key, called_counter = excluded.called_counter, last_hlc = excluded.last_hlc, state = excluded.state,
+         awaiting_delivery = excluded.awaiting_delivery`,
     )
     .run({
       id: v.id,
@@ -55,7 +56,14 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
       called_counter: v.call?.counter ?? null,
       last_hlc: lastHlc,
       state: JSON.stringify(v),
+      awaiting_delivery: awaitingDelivery(v),
     });
+}
+
+/** `,kokuho,kaigo,` for the departments with items still to deliver (事後交付待ち), or null. */
+export function awaitingDelivery(v: VisitState): string | null {
+  const depts = [...new Set(v.items.filter((i) => i.status === 'awaiting-delivery').map((i) => i.department))].sort();
+  return depts.length ? `,${depts.join(',')},` : null;
 }
 
 export function readVisit(store: Store, id: string): VisitState | undefined {

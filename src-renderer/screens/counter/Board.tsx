@@ -1,13 +1,16 @@
 import { useTranslation } from 'react-i18next';
 import { useLive } from '../../api/hooks';
+import { useTerminal } from '../../app/TerminalContext';
 import { useCatalogText } from '../../guidance/useCatalogText';
 
 /**
  * 進捗の可視化: today's visits that touch this department — here now, on their way, already
- * passed — with how far each of its items has got, 事後交付 still to deliver first in mind.
+ * passed — with how far each of its items has got, and earlier days' visits it still owes a
+ * delivery (事後交付).
  */
 export function Board({ department, onOpen }: { department: string; onOpen: (visitId: string) => void }) {
   const { t } = useTranslation('counter');
+  const info = useTerminal();
   const ct = useCatalogText();
   const board = useLive('counter.board', {});
   const rows = board.data ?? [];
@@ -43,6 +46,7 @@ export function Board({ department, onOpen }: { department: string; onOpen: (vis
               <tr key={r.visitId} data-number={r.number} data-position={r.position}>
                 <th scope="row" className="q-number">
                   {r.number}
+                  {r.businessDate !== info.businessDate && <span className="badge earlier-day">{t('board.earlierDay', { date: r.businessDate })}</span>}
                   {r.priority && <span className="badge priority-badge">{t('queue.priority')}</span>}
                 </th>
                 <td>
