@@ -45,6 +45,7 @@ export function StatusBar() {
           : syncState === 'online'
             ? t('status.syncOnline', { outbox: sync?.outbox ?? 0 })
             : t('status.syncOffline', { outbox: sync?.outbox ?? 0, message: sync?.message ?? '' })}
+        {sync?.lastSyncAt && ` · ${t('status.lastSync', { time: new Intl.DateTimeFormat('ja-JP', { timeZone: info.timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date(sync.lastSyncAt)) })}`}
       </span>
       {printer && (
         <span className={`status-item ${printer.state === 'online' || printer.state === 'printed' ? 'ok' : printer.state === 'printing' ? '' : 'bad'}`} data-testid="status-printer">

@@ -54,6 +54,17 @@ describe('ticket numbers under concurrent issuing (two processes, one data folde
     expect(storedNumbers(dir)).toHaveLength(1000);
   });
 
+  it('four processes opening a brand-new data folder at once all migrate it and issue (no "table already exists")', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = dataFolder();
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, () => runCli(['ticket', 'issue', '--data', dir, '--station', 'center', '--event', 'certificate', '--printer', `file:${dir}/out`]).done),
+      );
+      for (const r of runs) expect(r.code, r.stderr).toBe(0);
+      expect(new Set(runs.flatMap(numbers).map((x) => x.number)).size).toBe(4);
+    }
+  });
+
   it('two processes on one station: still no duplicates', async () => {
     const dir = dataFolder();
     const args = ['ticket', 'issue', '--data', dir, '--station', 'center', '--event', 'certificate', '--count', '300', '--printer', `file:${dir}/out`];

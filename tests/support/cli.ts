@@ -2,8 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = join(ROOT, 'src-main', 'node', 'cli', 'main.ts');
+/** `node --import tsx main.ts`: one process, so a kill hits the process that holds the files. */
+const NODE_ARGS = ['--import', 'tsx', MAIN];
 
 export interface CliResult {
   code: number;
@@ -13,12 +14,12 @@ export interface CliResult {
 
 /** Runs the real CLI in a child process, as a person would (`npm run -s madoguchi -- …`). */
 export function runCliSync(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(TSX, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, ...opts.env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, ...opts.env }, timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function runCli(args: string[], opts: { env?: Record<string, string> } = {}): { done: Promise<CliResult>; kill: (signal?: NodeJS.Signals) => void; onStdout: (fn: (chunk: string) => void) => void } {
-  const child = spawn(TSX, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const listeners: Array<(c: string) => void> = [];

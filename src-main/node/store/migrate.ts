@@ -29,9 +29,13 @@ export function migrate(db: Database, list: readonly Migration[], file = 'databa
     );
   }
   if (current === latest) return { from: current, to: current };
-  db.transaction(() => {
-    for (const m of list.slice(current)) db.exec(m.sql);
+  // Two processes may open a new data folder at the same moment: the version is read again under
+  // the write lock, so the second one finds the work done instead of running it twice.
+  const from = db.transaction(() => {
+    const now = db.pragma('user_version', { simple: true }) as number;
+    for (const m of list.slice(now)) db.exec(m.sql);
     db.pragma(`user_version = ${latest}`);
+    return now;
   }).immediate();
-  return { from: current, to: latest };
+  return { from, to: latest };
 }
