@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { rubyToParens } from '../../src-main/common/i18n/ruby';
 
 /**
  * Every `locales/<lang>/<namespace>.json` is bundled: namespaces are screens (`common`, `kiosk`,
@@ -7,11 +8,21 @@ import { initReactI18next } from 'react-i18next';
  */
 const files = import.meta.glob('../../locales/*/*.json', { eager: true, import: 'default' }) as Record<string, Record<string, unknown>>;
 
+/** Namespaces whose texts the screens render through <Ruby>; every other one is shown as plain text. */
+const RUBY_NAMESPACES = new Set(['catalog', 'guidance']);
+
 export const resources: Record<string, Record<string, Record<string, unknown>>> = {};
 for (const [path, json] of Object.entries(files)) {
   const m = /locales\/([^/]+)\/([^/]+)\.json$/.exec(path);
   if (!m) continue;
-  (resources[m[1]!] ??= {})[m[2]!] = json;
+  // やさしい日本語 marks kanji as {漢字|かんじ}: where no <Ruby> renders it, show 漢字(かんじ), never braces.
+  (resources[m[1]!] ??= {})[m[2]!] = RUBY_NAMESPACES.has(m[2]!) ? json : mapStrings(json, rubyToParens);
+}
+
+function mapStrings(v: Record<string, unknown>, f: (s: string) => string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? f(x) : typeof x === 'object' && x !== null ? mapStrings(x as Record<string, unknown>, f) : x;
+  return out;
 }
 
 export { LANGUAGE_NAMES } from '../../src-main/common/i18n/languages';

@@ -1,5 +1,6 @@
 import { AppError } from '../../common/errors';
 import { catalogText } from '../../common/catalog/texts';
+import { stripRuby } from '../../common/i18n/ruby';
 import type { Catalog } from '../../common/catalog/types';
 import type { TerminalProfile } from '../../common/config/schema';
 import type { IssuedTicket, PrintOutcome } from '../../common/contract/kiosk';
@@ -123,10 +124,11 @@ export class TicketDesk {
       lang: visit.lang,
       ...(visit.lang !== 'ja'
         ? {
+            // Paper has no ruby: やさしい日本語's {漢字|かんじ} marks print as plain text.
             localized: {
-              heading: t('ticket.heading', { number: visit.number }),
-              firstStopLine: first ? t('ticket.firstStop', { place: place(first, visit.lang), counter: firstDept?.counter ?? '', floor: firstDept?.floor ?? '' }) : '',
-              note: t('ticket.note'),
+              heading: stripRuby(t('ticket.heading', { number: visit.number })),
+              firstStopLine: first ? stripRuby(t('ticket.firstStop', { place: place(first, visit.lang), counter: firstDept?.counter ?? '', floor: firstDept?.floor ?? '' })) : '',
+              note: stripRuby(t('ticket.note')),
             },
           }
         : {}),
