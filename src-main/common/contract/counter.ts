@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ITEM_STATUSES, PAYMENT_METHODS, type ItemStatus, type PaymentMethod } from '../visit/events';
+import { ITEM_STATUSES, PAYMENT_METHODS, type ItemStatus, type PaymentLine, type PaymentMethod } from '../visit/events';
 import type { VisitItem, VisitState, VisitStatus } from '../visit/state';
 import { method } from './define';
 
@@ -99,7 +99,7 @@ export interface Receipt {
   paymentId: string;
   number: number;
   method: PaymentMethod;
-  lines: Array<{ itemId: string; label: string; quantity: number; unitPrice: number }>;
+  lines: PaymentLine[];
   amount: number;
   at: string;
   /** The receipt line as printed / shown, e.g. `領収 #1001 住民票の写し ×2 ¥600（現金）`. */

@@ -79,10 +79,18 @@ export interface ItemAdded extends VisitRef { item: VisitItemSeed; reason: strin
 export interface HandoffNoteAdded extends VisitRef { noteId: string; department: string; counter?: string; text: string }
 export interface VisitFinishedHere extends VisitRef { department: string; counter: string }
 export interface VisitCancelled extends VisitRef { reason: string }
+/** One line of a receipt: a procedure's fee times how many copies. */
+export interface PaymentLine {
+  itemId: string;
+  label: string;
+  quantity: number;
+  unitPrice: number;
+}
+
 export interface PaymentTaken extends VisitRef {
   paymentId: string;
   method: PaymentMethod;
-  lines: Array<{ itemId: string; label: string; quantity: number; unitPrice: number }>;
+  lines: PaymentLine[];
   amount: number;
 }
 export interface SurveyAnswered extends VisitRef {

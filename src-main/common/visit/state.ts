@@ -1,4 +1,4 @@
-import type { Actor, Delivery, ItemStatus, ListAdjustment, PaymentMethod, Route } from './events';
+import type { Actor, Delivery, ItemStatus, ListAdjustment, PaymentLine, PaymentMethod, Route } from './events';
 
 export type VisitStatus = 'waiting' | 'called' | 'serving' | 'no-show' | 'done' | 'cancelled';
 
@@ -66,7 +66,7 @@ export interface Payment {
   at: string;
   method: PaymentMethod;
   amount: number;
-  lines: Array<{ itemId: string; label: string; quantity: number; unitPrice: number }>;
+  lines: PaymentLine[];
   by: Actor;
 }
 

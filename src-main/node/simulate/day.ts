@@ -3,7 +3,7 @@ import type { TerminalConfig } from '../../common/config/schema';
 import type { Catalog } from '../../common/catalog/types';
 import { catalogText } from '../../common/catalog/texts';
 import { guide, visitRoute, type GuidanceItem } from '../../common/guidance/guide';
-import type { Actor, ItemStatus, PaymentMethod, VisitItemSeed } from '../../common/visit/events';
+import type { Actor, ItemStatus, PaymentLine, PaymentMethod, VisitItemSeed } from '../../common/visit/events';
 import type { VisitState } from '../../common/visit/state';
 import type { Store } from '../store/store';
 import type { VisitService } from '../visits/service';
@@ -322,7 +322,7 @@ export function simulateDay(target: SimulationTarget, catalog: Catalog, clock: S
     }
 
     if (here === catalog.oneStop) {
-      const fees: Array<{ itemId: string; label: string; quantity: number; unitPrice: number }> = [];
+      const fees: PaymentLine[] = [];
       for (const it of v.items) {
         let proceed = true;
         if (it.status === 'to-confirm') {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors';
 import { businessDate } from '../../common/dates/businessDay';
 import type { Station, TerminalConfig } from '../../common/config/schema';
-import type { Actor, ItemStatus, ListAdjustment, PaymentMethod, VisitEventMap, VisitEventType, VisitItemSeed } from '../../common/visit/events';
+import type { Actor, ItemStatus, ListAdjustment, PaymentLine, PaymentMethod, VisitEventMap, VisitEventType, VisitItemSeed } from '../../common/visit/events';
 import type { VisitState } from '../../common/visit/state';
 import type { Store } from '../store/store';
 import { readVisit } from '../store/visitProjection';
@@ -186,7 +186,7 @@ export class VisitService {
     });
   }
 
-  takePayment(visitId: string, method: PaymentMethod, lines: Array<{ itemId: string; label: string; quantity: number; unitPrice: number }>, by: Actor): VisitState {
+  takePayment(visitId: string, method: PaymentMethod, lines: PaymentLine[], by: Actor): VisitState {
     if (lines.length === 0) throw new AppError('bad-input', 'a payment needs at least one line', { field: 'lines' });
     lines.forEach((l, i) => {
       if (!Number.isInteger(l.quantity) || l.quantity < 1) throw new AppError('bad-input', 'quantity must be a whole number ≥ 1', { field: `lines[${i}].quantity` });
