@@ -19,7 +19,7 @@ export function StatusBar() {
   useEffect(() => {
     // The current state first (a push may have gone out before this screen connected), then changes.
     call('sync.status', {})
-      .then((s) => setSync((cur) => cur ?? { state: s.state, outbox: s.outbox, ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt } : {}), ...(s.message ? { message: s.message } : {}) }))
+      .then((s) => setSync((cur) => cur ?? { state: s.state, outbox: s.outbox, ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt } : {}), ...(s.message ? { message: s.message } : {}), ...(s.quarantined ? { quarantined: s.quarantined } : {}) }))
       .catch(() => undefined);
     return onPush('sync', setSync);
   }, []);
@@ -45,6 +45,7 @@ export function StatusBar() {
           : syncState === 'online'
             ? t('status.syncOnline', { outbox: sync?.outbox ?? 0 })
             : t('status.syncOffline', { outbox: sync?.outbox ?? 0, message: sync?.message ?? '' })}
+        {sync?.quarantined ? <span data-testid="status-sync-quarantine"> · {t('status.syncQuarantined', { count: sync.quarantined })}</span> : null}
         {sync?.lastSyncAt && ` · ${t('status.lastSync', { time: new Intl.DateTimeFormat('ja-JP', { timeZone: info.timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date(sync.lastSyncAt)) })}`}
       </span>
       {printer && (

@@ -22,7 +22,7 @@ test('the status bar shows sync online with its last sync, offline with the outb
   expect(init.code, init.stderr).toBe(0);
 
   const startServer = () => {
-    const s = runCli(['sync-server', '--port', String(syncPort), '--data', serverData]);
+    const s = runCli(['sync-server', '--port', String(syncPort), '--data', serverData, '--insecure-http']);
     return s;
   };
   let server = startServer();

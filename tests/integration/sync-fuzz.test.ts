@@ -39,6 +39,26 @@ function rawTcp(port: number, bytes: string): Promise<string> {
   });
 }
 
+/** A well-formed visit.issued payload (the fuzz mutates from valid events). */
+export function issuedPayload(visitId: string, number: number, terminal: string): Record<string, unknown> {
+  return {
+    visitId,
+    businessDate: '2026-11-27',
+    station: 'east',
+    number,
+    lang: 'ja',
+    priority: false,
+    events: ['moving-in'],
+    facts: {},
+    items: [],
+    route: ['shimin'],
+    adjustments: [],
+    source: 'kiosk',
+    at: '2026-11-27T00:30:00.000Z',
+    by: { terminal },
+  };
+}
+
 describe('fuzzed sync messages against a real server process', () => {
   const tmp = tempDir('madoguchi-sync-fuzz-');
   let server: ServerProcess;
@@ -52,6 +72,7 @@ describe('fuzzed sync messages against a real server process', () => {
     tokens.other = s.enroll('other-kiosk', 'kiosk', 'honcho').token;
     tokens.revoked = s.enroll('gone', 'counter', 'honcho').token;
     s.revoke('gone');
+    tokens.metrics = s.createMetricsToken();
     s.close();
     server = await spawnSyncServer(tmp.dir);
   });
@@ -70,10 +91,10 @@ describe('fuzzed sync messages against a real server process', () => {
       origin,
       seq,
       hlc: encodeHlc({ wall: now + seq, logical: 0 }, origin),
-      type: 'visit.noteAdded',
+      type: 'visit.issued',
       site: 'honcho',
       visitId: `v-${seq}`,
-      payload: { text: `note ${seq}` },
+      payload: issuedPayload(`v-${seq}`, 1000 + seq, origin),
       ...extra,
     });
     // Some real data first: 20 events the fuzzing must leave exactly as they are.
@@ -256,9 +277,9 @@ describe('fuzzed sync messages against a real server process', () => {
     expect(server.proc.exitCode).toBeNull();
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, events: 20 });
+    expect(await health.json()).toMatchObject({ ok: true, db: 'ok' });
     expect(snapshot()).toEqual(before);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${tokens.metrics}` } })).text();
     expect(metrics).toMatch(/madoguchi_sync_rejections_total\{reason="bad-input"\} \d{2,}/);
   });
 });

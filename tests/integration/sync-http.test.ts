@@ -129,7 +129,11 @@ describe('sync over HTTP on loopback', () => {
     await ck.syncOnce();
     const rows = (t: Terminal) => t.store.db.prepare('SELECT id, status, department, state FROM visits ORDER BY id').all();
     expect(rows(kiosk)).toEqual(rows(counter));
-    expect(rows(display)).toEqual(rows(counter));
+    // The display gets the queue, not the personal details (authorisation table: redacted).
+    const queue = (t: Terminal) => t.store.db.prepare('SELECT id, status, department FROM visits ORDER BY id').all();
+    expect(queue(display)).toEqual(queue(counter));
+    const shown = display.store.db.prepare(`SELECT payload FROM events WHERE type = 'visit.issued'`).all() as Array<{ payload: string }>;
+    expect(shown.map((r) => JSON.parse(r.payload) as { facts: unknown; redacted?: boolean })).toEqual(shown.map(() => expect.objectContaining({ facts: null, redacted: true })));
   });
 
   it('answers an unknown protocol with 426, a bad token with 401, and a revoked token too', async () => {
@@ -213,7 +217,7 @@ describe('sync over HTTP on loopback', () => {
     expect(c.status().skew!.ms).toBeGreaterThan(9 * 60_000);
     expect(c.status().message).toMatch(/clock is 10 min ahead/);
     expect(c.status().state).toBe('online');
-    const metrics = await raw(`${url}/metrics`);
+    const metrics = await raw(`${url}/metrics`, { headers: { authorization: `Bearer ${srv.store.createMetricsToken()}` } });
     expect(metrics.body).toMatch(/madoguchi_sync_terminal_clock_flagged\{terminal="skewed"\} 1/);
     expect(srv.store.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE origin = 'skewed'`).get()).toEqual({ n: 1 });
   });
@@ -229,8 +233,11 @@ describe('sync over HTTP on loopback', () => {
   it('reports health and Prometheus metrics', async () => {
     const h = await raw(`${url}/health`);
     expect(h.status).toBe(200);
-    expect(JSON.parse(h.body)).toMatchObject({ ok: true, protocol: 1, events: srv.store.eventCount() });
-    const m = (await raw(`${url}/metrics`)).body;
+    // Health names no terminal and counts nothing: whether the service and its database answer.
+    expect(JSON.parse(h.body)).toEqual({ ok: true, service: 'madoguchi-sync', version: 'unknown', protocol: 1, supported: [1], db: 'ok' });
+    expect((await raw(`${url}/metrics`)).status).toBe(401);
+    expect((await raw(`${url}/metrics`, { headers: { authorization: `Bearer ${tokens['display-1']}` } })).status).toBe(403);
+    const m = (await raw(`${url}/metrics`, { headers: { authorization: `Bearer ${srv.store.createMetricsToken()}` } })).body;
     expect(m).toMatch(/^# HELP madoguchi_sync_events_stored /m);
     expect(m).toMatch(new RegExp(`^madoguchi_sync_events_stored ${srv.store.eventCount()}$`, 'm'));
     expect(m).toMatch(/^madoguchi_sync_pushes_total [1-9]\d*$/m);

@@ -143,9 +143,12 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `madoguchi sync-server` and waits for its "listening" line. */
-export function spawnSyncServer(dataDir: string, port = 0): Promise<ServerProcess> {
-  const proc = tsxProcess([CLI, 'sync-server', '--port', String(port), '--data', dataDir]);
+/**
+ * Starts `madoguchi sync-server` and waits for its "listening" line. Loopback tests run it over
+ * plain http (--insecure-http, which it warns about); `tls: true` lets it make its certificate.
+ */
+export function spawnSyncServer(dataDir: string, port = 0, opts: { tls?: boolean } = {}): Promise<ServerProcess> {
+  const proc = tsxProcess([CLI, 'sync-server', '--port', String(port), '--data', dataDir, ...(opts.tls ? [] : ['--insecure-http'])]);
   const stderr: string[] = [];
   const exited = new Promise<number | null>((ok) => proc.once('exit', (code) => ok(code)));
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));

@@ -5,7 +5,7 @@ export interface PushMap {
   /** A printer's state changed (printing, paper out, offline …). */
   printer: { terminal: string; printer: string; state: string; message?: string; jobId?: string };
   /** Sync state: online/offline, last sync, events waiting to go out. */
-  sync: { state: 'online' | 'offline' | 'disabled' | 'error'; lastSyncAt?: string; outbox: number; message?: string };
+  sync: { state: 'online' | 'offline' | 'disabled' | 'error'; lastSyncAt?: string; outbox: number; message?: string; quarantined?: number };
   /** A number was called: the display chimes and speaks. */
   call: { number: number; counter: string; department: string; lang: string; recall: boolean };
 }

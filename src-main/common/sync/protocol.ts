@@ -129,10 +129,14 @@ export interface PullResponse {
   serverNow: number;
 }
 
-/** A terminal checks the server's answers too: a broken server must not corrupt a terminal. */
+/**
+ * A terminal checks the server's answers too: a broken server must not corrupt a terminal. The
+ * page as a whole must be well formed; each event is checked on its own (wireEventSchema and the
+ * payload schemas), so one bad event is set aside instead of refusing the page.
+ */
 export const pullResponseSchema = z.object({
   protocol: z.number().int(),
-  events: z.array(wireEventSchema).max(LIMITS.maxEventsPerPull),
+  events: z.array(z.unknown()).max(LIMITS.maxEventsPerPull),
   more: z.boolean(),
   serverNow: z.number(),
 });
@@ -171,4 +175,6 @@ export interface SyncStatus {
   /** This terminal's clock against the server's, when the server flagged it. */
   skew?: { ms: number; flagged: boolean };
   conflicts?: ClaimConflict[];
+  /** Events set aside in quarantine on this terminal (madoguchi sync quarantine list). */
+  quarantined?: number;
 }

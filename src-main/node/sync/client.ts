@@ -1,8 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { TerminalConfig } from '../../common/config/schema';
-import type { StoredEvent, VersionVector } from '../../common/sync/event';
-import { LIMITS, PROTOCOL_VERSION, pullResponseSchema, pushResponseSchema, type ClaimConflict, type StationClaim, type SyncStatus, type WireEvent } from '../../common/sync/protocol';
+import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
+import { checkEventPayload } from '../../common/sync/authorisation';
+import { LIMITS, PROTOCOL_VERSION, pullResponseSchema, pushResponseSchema, wireEventSchema, type ClaimConflict, type StationClaim, type SyncStatus, type WireEvent } from '../../common/sync/protocol';
+import { formatPath } from '../../common/errors';
 import type { Store } from '../store/store';
+import { outboundSkips, quarantineCount, quarantineInbound, quarantineOutbound, skippedPlaceholder } from './quarantine';
 import { SyncRemoteError, type SyncTransport } from './transport';
 
 export interface SyncClientOptions {
@@ -13,6 +16,8 @@ export interface SyncClientOptions {
   /** Shown in the state (never the token). */
   serverLabel?: string;
   pushBatch?: number;
+  /** A push message stays below this many bytes (the server refuses bodies over LIMITS.maxBodyBytes). */
+  pushBatchBytes?: number;
   pageSize?: number;
   /** Periodic sync even without a trigger (another process may write to the same data folder). */
   intervalMs?: number;
@@ -51,6 +56,7 @@ export class SyncClient extends EventEmitter {
   private readonly transport: SyncTransport;
   private readonly stations: StationClaim[];
   private readonly pushBatch: number;
+  private readonly pushBatchBytes: number;
   private readonly pageSize: number;
   private readonly intervalMs: number;
   private readonly backoffMinMs: number;
@@ -78,6 +84,7 @@ export class SyncClient extends EventEmitter {
     this.transport = opts.transport;
     this.stations = opts.stations ?? [];
     this.pushBatch = Math.min(opts.pushBatch ?? 500, LIMITS.maxEventsPerPush);
+    this.pushBatchBytes = Math.min(opts.pushBatchBytes ?? 1024 * 1024, LIMITS.maxBodyBytes / 2);
     this.pageSize = Math.min(opts.pageSize ?? 1000, LIMITS.maxEventsPerPull);
     this.intervalMs = opts.intervalMs ?? 5000;
     this.backoffMinMs = opts.backoffMinMs ?? 500;
@@ -85,7 +92,8 @@ export class SyncClient extends EventEmitter {
     this.random = opts.random ?? Math.random;
     this.useStream = opts.stream ?? !!this.transport.stream;
     const last = this.store.meta(META_LAST);
-    this.current = { state: 'offline', outbox: this.outbox(), ...(last ? { lastSyncAt: last } : {}), ...(opts.serverLabel ? { server: opts.serverLabel } : {}), message: 'not synced yet' };
+    const q = quarantineCount(this.store.db);
+    this.current = { state: 'offline', outbox: this.outbox(), ...(q ? { quarantined: q } : {}), ...(last ? { lastSyncAt: last } : {}), ...(opts.serverLabel ? { server: opts.serverLabel } : {}), message: 'not synced yet' };
     this.onStoreEvents = (evs) => {
       if (evs.some((e) => e.origin === this.store.nodeId)) {
         this.pushWanted = true;
@@ -146,13 +154,24 @@ export class SyncClient extends EventEmitter {
         this.pushWanted = false;
         let acked = Number(store.meta(META_ACKED) ?? 0);
         let guard = 0;
+        let refusals = 0;
         for (;;) {
           const rows = store.db.prepare('SELECT * FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?').all(store.nodeId, acked, this.pushBatch) as Row[];
-          const events: WireEvent[] = rows.map(rowToWire);
+          const { events, all } = this.outgoing(rows, acked);
           let answer;
           try {
             answer = await this.transport.push({ protocol: PROTOCOL_VERSION, terminal: store.nodeId, now: store.now(), events, stations: this.stations }, store.now());
           } catch (e) {
+            // The server says one of our events can never be accepted (its checks are newer than
+            // ours): set it aside and send the rest; nothing behind it waits.
+            const bad = refusedEvent(e, store.nodeId);
+            if (bad && bad.seq > acked && refusals++ < 50) {
+              const ev = events.find((x) => x.seq === bad.seq);
+              if (ev && ev.type !== SKIPPED) {
+                quarantineOutbound(store.db, ev, `refused by the sync server: ${(e as Error).message}`, bad.field, new Date(store.now()).toISOString());
+                continue;
+              }
+            }
             // The server holds less than we thought (its database restored from a backup): resend from its mark.
             if (e instanceof SyncRemoteError && e.code === 'gap' && guard++ < 3) {
               const have = (e.details as { have?: number } | undefined)?.have;
@@ -174,7 +193,7 @@ export class SyncClient extends EventEmitter {
             acked = res.have;
             store.setMeta(META_ACKED, String(acked));
           }
-          if (rows.length < this.pushBatch) break;
+          if (all && rows.length < this.pushBatch) break;
         }
       }
 
@@ -185,11 +204,11 @@ export class SyncClient extends EventEmitter {
         let advanced = false;
         if (page.protocol !== PROTOCOL_VERSION) throw new SyncRemoteError(426, 'protocol', `the server answered in protocol ${page.protocol}; this terminal speaks ${PROTOCOL_VERSION}`);
         if (page.events.length) {
-          const r = store.ingest(page.events as StoredEvent[]);
-          pulled += r.inserted.length;
+          const r = this.ingestPage(page.events);
+          pulled += r.inserted;
           duplicates += r.duplicates;
           // Advance only over contiguous runs: a page that arrived with holes is asked for again.
-          const bySeq = [...page.events].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
+          const bySeq = [...r.accepted].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
           for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
               vv[e.origin] = e.seq;
               advanced = true;
@@ -212,11 +231,14 @@ export class SyncClient extends EventEmitter {
         messages.push(`this terminal's clock is ${mins} min ${skew.ms > 0 ? 'ahead of' : 'behind'} the sync server: fix its time (events still sync)`);
       }
       for (const c of conflicts) messages.push(`station claim refused for ${c.claimant}: ${c.message}`);
+      const quarantined = quarantineCount(store.db);
+      if (quarantined) messages.push(`${quarantined} event(s) set aside in quarantine; sync carries on with the rest ("madoguchi sync quarantine list")`);
       this.setState(
         {
           state: 'online',
           lastSyncAt: at,
           outbox: this.outbox(),
+          quarantined,
           ...(skew ? { skew } : {}),
           ...(conflicts.length ? { conflicts } : {}),
           ...(messages.length ? { message: messages.join(' / ') } : {}),
@@ -227,6 +249,99 @@ export class SyncClient extends EventEmitter {
     } catch (e) {
       this.fail(e);
       throw e;
+    }
+  }
+
+  /**
+   * The next push message: this terminal's events after `acked`, within the byte budget. An event
+   * that can never be accepted (too large, invalid by the shared schemas) is set aside in
+   * quarantine with its reason, and a sync.skipped placeholder takes its seq on the wire.
+   */
+  private outgoing(rows: Row[], acked: number): { events: WireEvent[]; all: boolean } {
+    const store = this.store;
+    const skips = outboundSkips(store.db, store.nodeId, acked);
+    const events: WireEvent[] = [];
+    let bytes = 512;
+    for (const r of rows) {
+      let ev: WireEvent;
+      let problem: { message: string; field?: string } | null = null;
+      try {
+        ev = rowToWire(r);
+        const envelope = wireEventSchema.safeParse(ev);
+        if (!envelope.success) {
+          const i = envelope.error.issues[0]!;
+          problem = { message: `event ${r.origin}#${r.seq} (${r.type}): ${formatPath(i.path) || 'event'}: ${i.message}`, field: formatPath(i.path) };
+        } else problem = checkEventPayload(ev);
+      } catch (e) {
+        ev = { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: null };
+        problem = { message: `event ${r.origin}#${r.seq} (${r.type}): payload is not readable JSON (${(e as Error).message})`, field: 'payload' };
+      }
+      const known = skips.get(r.seq);
+      if (known !== undefined) ev = skippedPlaceholder(ev, known);
+      else if (problem) {
+        quarantineOutbound(store.db, ev, problem.message, problem.field, new Date(store.now()).toISOString());
+        ev = skippedPlaceholder(ev, problem.message);
+      }
+      const size = Buffer.byteLength(JSON.stringify(ev), 'utf8') + 1;
+      if (events.length > 0 && bytes + size > this.pushBatchBytes) return { events, all: false };
+      bytes += size;
+      events.push(ev);
+    }
+    return { events, all: true };
+  }
+
+  /**
+   * Folds one pulled page. Every event is checked with the shared schemas first; one that fails
+   * (an older server, a damaged file) goes to quarantine and a placeholder takes its place, so the
+   * rest of the page, and everything after it, still arrives.
+   */
+  private ingestPage(raw: readonly unknown[]): { inserted: number; duplicates: number; accepted: WireEvent[] } {
+    const store = this.store;
+    const at = new Date(store.now()).toISOString();
+    const good: WireEvent[] = [];
+    for (const item of raw) {
+      const envelope = wireEventSchema.safeParse(item);
+      if (!envelope.success) {
+        const i = envelope.error.issues[0]!;
+        const o = (item ?? {}) as { origin?: unknown; seq?: unknown };
+        const ph = quarantineInbound(store.db, item, `pulled event ${String(o.origin)}#${String(o.seq)}: ${formatPath(i.path) || 'event'}: ${i.message}`, formatPath(i.path), at);
+        if (ph) good.push(ph);
+        continue;
+      }
+      const ev = envelope.data as WireEvent;
+      const problem = checkEventPayload(ev);
+      if (problem) {
+        const ph = quarantineInbound(store.db, ev, problem.message, problem.field, at);
+        if (ph) good.push(ph);
+        continue;
+      }
+      good.push(ev);
+    }
+    try {
+      const r = store.ingest(good as StoredEvent[]);
+      return { inserted: r.inserted.length, duplicates: r.duplicates, accepted: good };
+    } catch (e) {
+      if (!(e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError)) throw e;
+      // A payload that passed the schemas still broke a fold: find it, one event at a time.
+      let inserted = 0;
+      let duplicates = 0;
+      const accepted: WireEvent[] = [];
+      for (const ev of [...good].sort(compareEvents)) {
+        try {
+          const r = store.ingest([ev as StoredEvent]);
+          inserted += r.inserted.length;
+          duplicates += r.duplicates;
+          accepted.push(ev);
+        } catch (err) {
+          if (!(err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError)) throw err;
+          const ph = quarantineInbound(store.db, ev, `event ${ev.origin}#${ev.seq} (${ev.type}) could not be folded: ${err.message}`, 'payload', at);
+          if (ph) {
+            store.ingest([ph as StoredEvent]);
+            accepted.push(ph);
+          }
+        }
+      }
+      return { inserted, duplicates, accepted };
     }
   }
 
@@ -333,6 +448,17 @@ function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } 
   if (r.success) return r.data;
   const i = r.error.issues[0]!;
   throw new SyncRemoteError(502, 'bad-response', `the sync server's ${what} answer is malformed at ${i.path.join('.') || '(root)'}: ${i.message}; nothing of it was applied`);
+}
+
+const SKIPPED = 'sync.skipped';
+
+/** The event a 4xx push refusal names, when it is one of ours that can never be accepted. */
+function refusedEvent(e: unknown, origin: string): { seq: number; field?: string } | null {
+  if (!(e instanceof SyncRemoteError) || e.status < 400 || e.status >= 500) return null;
+  if (!['invalid-event', 'event-too-large', 'unknown-type'].includes(e.code)) return null;
+  const d = e.details as { origin?: unknown; seq?: unknown; field?: unknown } | undefined;
+  if (!d || d.origin !== origin || typeof d.seq !== 'number') return null;
+  return { seq: d.seq, ...(typeof d.field === 'string' ? { field: d.field } : {}) };
 }
 
 function rowToWire(r: Row): WireEvent {

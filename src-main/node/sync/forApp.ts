@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import type { SyncStatus } from '../../common/sync/protocol';
 import type { App } from '../app/app';
 import { SyncClient, stationClaimsOf } from './client';
+import { quarantineCount } from './quarantine';
 import { HttpTransport } from './transport';
 
 const clients = new WeakMap<App, SyncClient>();
@@ -19,7 +20,8 @@ export function syncStatusOf(app: App): SyncStatus {
   const acked = Number(store.meta('sync.acked') ?? 0);
   const outbox = (store.db.prepare('SELECT COUNT(*) AS n FROM events WHERE origin = ? AND seq > ?').get(store.nodeId, acked) as { n: number }).n;
   const last = store.meta('sync.lastSyncAt');
-  return { state: 'disabled', outbox, ...(last ? { lastSyncAt: last } : {}), message: 'no sync server configured (config.sync)' };
+  const quarantined = quarantineCount(store.db);
+  return { state: 'disabled', outbox, ...(quarantined ? { quarantined } : {}), ...(last ? { lastSyncAt: last } : {}), message: 'no sync server configured (config.sync)' };
 }
 
 /**
@@ -45,7 +47,7 @@ export function startSyncForApp(app: App, opts: { intervalMs?: number } = {}): S
     ...(opts.intervalMs ? { intervalMs: opts.intervalMs } : {}),
   });
   client.on('state', (s: SyncStatus) => {
-    app.push.publish('sync', { state: s.state, outbox: s.outbox, ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt } : {}), ...(s.message ? { message: s.message } : {}) });
+    app.push.publish('sync', { state: s.state, outbox: s.outbox, ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt } : {}), ...(s.message ? { message: s.message } : {}), ...(s.quarantined ? { quarantined: s.quarantined } : {}) });
   });
   clients.set(app, client);
   // onClose hooks are synchronous: stop() ends the loop and aborts requests; the store closes after.

@@ -14,7 +14,18 @@ export interface SyncServerOptions {
   log?: (line: string) => void;
   /** SSE heartbeat; keeps proxies and dead-peer detection honest. */
   heartbeatMs?: number;
+  /** A request's headers must arrive within this (slowloris); default 10 s. */
+  headersTimeoutMs?: number;
+  /** A whole request (headers and body) must arrive within this; default 30 s. */
+  requestTimeoutMs?: number;
+  /** How often open streams re-check their tokens against the database (revocations by the CLI); default 1 s. */
+  tokenCheckMs?: number;
+  /** Reported by /health. */
+  version?: string;
 }
+
+/** Nesting deeper than this is refused before parsing (nothing the protocol sends nests beyond ~10). */
+export const MAX_JSON_DEPTH = 64;
 
 export interface SyncServer {
   store: SyncServerStore;
@@ -44,24 +55,65 @@ function errorBody(e: SyncError): SyncErrorBody {
   };
 }
 
-/** Reads a JSON body up to the limit; 413 beyond it, 400 for anything that is not JSON. */
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+/** Reads a JSON body up to the limit; 413 beyond it (declared or chunked), 400 for anything that is not JSON. */
+function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw new SyncError(413, 'too-large', `the message is ${declared} bytes; the limit is ${limit}`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > limit) throw new SyncError(413, 'too-large', `the message is larger than ${limit} bytes`);
-    chunks.push(c as Buffer);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new SyncError(413, 'too-large', `the message is ${declared} bytes; the limit is ${limit}`));
+  return new Promise((ok, fail) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return; // drained and dropped: the answer (413) is already on its way
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        chunks = [];
+        fail(new SyncError(413, 'too-large', `the message is larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (over) return;
+      if (size === 0) return fail(new SyncError(400, 'bad-input', 'the message is empty'));
+      const text = Buffer.concat(chunks).toString('utf8');
+      chunks = [];
+      const depth = jsonDepth(text, MAX_JSON_DEPTH);
+      if (depth > MAX_JSON_DEPTH) return fail(new SyncError(400, 'too-deep', `the message nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep; nothing was stored`));
+      try {
+        ok(JSON.parse(text) as unknown);
+      } catch (e) {
+        fail(new SyncError(400, 'bad-input', `the message is not JSON (${String((e as Error)?.message ?? e).slice(0, 120)})`));
+      }
+    });
+    req.on('error', () => fail(new SyncError(400, 'bad-input', 'the message was cut off')));
+    req.on('close', () => fail(new SyncError(400, 'bad-input', 'the connection closed before the message was complete')));
+  });
+}
+
+/** Deepest nesting of [ and { outside strings, counted up to just beyond `stopAt` (no recursion). */
+export function jsonDepth(text: string, stopAt: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > stopAt) return max;
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
   }
-  if (size === 0) throw new SyncError(400, 'bad-input', 'the message is empty');
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new SyncError(400, 'bad-input', 'the message is not JSON');
-  }
+  return max;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -81,7 +133,7 @@ function checkProtocol(req: IncomingMessage): void {
  */
 export function createSyncServer(opts: SyncServerOptions): SyncServer {
   const store = SyncServerStore.open({ file: opts.file, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) });
-  const started = Date.now();
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const streams = new Set<{ who: EnrolledTerminal; res: ServerResponse }>();
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
 
@@ -93,24 +145,52 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
     }
   });
 
+  /** Ends every open stream whose token was revoked or replaced: at once in this process, within tokenCheckMs from the CLI. */
+  const closeRevokedStreams = () => {
+    for (const s of [...streams]) {
+      if (s.who.tokenHash && store.tokenValid(s.who.tokenHash)) continue;
+      streams.delete(s);
+      s.res.end(`event: revoked\ndata: ${JSON.stringify({ message: `the token of terminal "${s.who.id}" is no longer valid` })}\n\n`);
+      s.res.socket?.destroySoon?.();
+    }
+  };
+  store.on('tokens', () => safely(closeRevokedStreams));
+  let seenVersion = store.dataVersion();
+  const tokenCheck = setInterval(() => {
+    if (!streams.size || !store.db.open) return;
+    safely(() => {
+      const v = store.dataVersion();
+      if (v === seenVersion) return;
+      seenVersion = v;
+      closeRevokedStreams();
+    });
+  }, opts.tokenCheckMs ?? 1000);
+  tokenCheck.unref();
+  function safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      log(`[sync] stream token check failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://sync.local');
     try {
       if (url.pathname === '/health') {
         if (req.method !== 'GET') throw new SyncError(405, 'method', 'use GET');
-        return sendJson(res, 200, {
-          ok: true,
-          service: 'madoguchi-sync',
-          protocol: PROTOCOL_VERSION,
-          supported: SUPPORTED_PROTOCOLS,
-          events: store.eventCount(),
-          terminals: store.terminals().filter((t) => !t.revoked).length,
-          streamClients: streams.size,
-          uptimeSeconds: Math.round((Date.now() - started) / 1000),
-        });
+        // Anyone may ask; it names no terminal and counts nothing: only whether the service and its database answer.
+        let db = 'ok';
+        try {
+          store.db.prepare('SELECT 1').get();
+        } catch {
+          db = 'unavailable';
+        }
+        return sendJson(res, db === 'ok' ? 200 : 503, { ok: db === 'ok', service: 'madoguchi-sync', version: opts.version ?? 'unknown', protocol: PROTOCOL_VERSION, supported: SUPPORTED_PROTOCOLS, db });
       }
       if (url.pathname === '/metrics') {
         if (req.method !== 'GET') throw new SyncError(405, 'method', 'use GET');
+        store.authenticateMetrics(header(req, 'authorization'));
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
         res.end(metricsText(store, streams.size));
         return;
@@ -144,9 +224,11 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
         const extra: Record<string, string> = e.status === 413 ? { connection: 'close' } : {};
         sendJson(res, e.status, errorBody(e), extra);
         if (e.status === 413) {
-          // Do not read an oversized body; give the client a moment to see the answer, then hang up.
+          // Do not keep an oversized body: drain what comes, give the client a moment to see the
+          // answer, then hang up. The socket is taken now: by then req.socket may be null.
+          const socket = req.socket ?? res.socket;
           req.resume();
-          setTimeout(() => req.socket.destroy(), 2000).unref();
+          setTimeout(() => socket?.destroy(), 2000).unref();
         }
         return;
       }
@@ -155,7 +237,7 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
         return sendJson(res, 503, { ok: false, error: { code: 'unavailable', message: e.message }, protocol: PROTOCOL_VERSION });
       }
       store.reject('internal');
-      (opts.log ?? ((l: string) => process.stderr.write(l + '\n')))(`[sync] ${req.method} ${url.pathname} failed: ${(e as Error)?.stack ?? String(e)}`);
+      log(`[sync] ${req.method} ${url.pathname} failed: ${(e as Error)?.stack ?? String(e)}`);
       sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'internal error; the details are in the sync server log' }, protocol: PROTOCOL_VERSION });
     }
   };
@@ -181,20 +263,47 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
     res.on('error', done);
   }
 
+  /**
+   * The server-level guard: whatever happens in one request (a peer that vanishes mid-body, a
+   * socket already gone, a bug), it is logged and answered, and never reaches the process.
+   */
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    handler(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' }, protocol: PROTOCOL_VERSION });
-      else res.end();
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    let running: Promise<void>;
+    try {
+      running = handler(req, res);
+    } catch (e) {
+      running = Promise.reject(e);
+    }
+    running.catch((e: unknown) => {
+      try {
+        log(`[sync] request failed outside the handler: ${(e as Error)?.stack ?? String(e)}`);
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' }, protocol: PROTOCOL_VERSION });
+        else res.end();
+      } catch {
+        res.socket?.destroy();
+      }
     });
   };
   const server: Server = opts.tls
     ? (createHttpsServer({ cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, listener) as unknown as Server)
     : createHttpServer(listener);
+  // Slow or stalled senders (slowloris) are cut off; a stream's long answer is not affected.
+  server.headersTimeout = opts.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = opts.requestTimeoutMs ?? 30_000;
+  server.maxHeadersCount = 64;
   server.on('clientError', (_err, socket) => {
     store.reject('malformed-http');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
+    try {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      else socket.destroy();
+    } catch {
+      /* the socket is gone already */
+    }
   });
+  server.on('tlsClientError', () => store.reject('tls-handshake'));
+  server.on('connection', (socket) => socket.on('error', () => undefined));
 
   return {
     store,
@@ -211,6 +320,7 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
       });
     },
     close() {
+      clearInterval(tokenCheck);
       return new Promise((ok) => {
         for (const s of streams) s.res.end();
         streams.clear();

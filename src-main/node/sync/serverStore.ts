@@ -4,7 +4,6 @@ import { EventEmitter } from 'node:events';
 import { AppError } from '../../common/errors';
 import { ROLES, type Role } from '../../common/config/schema';
 import {
-  LIMITS,
   PROTOCOL_VERSION,
   SKEW_THRESHOLD_MS,
   pushRequestSchema,
@@ -16,6 +15,7 @@ import {
   type WireEvent,
 } from '../../common/sync/protocol';
 import { formatPath } from '../../common/errors';
+import { SKIPPED_EVENT, actorOf, checkEventPayload, eventForRole, mayOriginate, ruleOf } from '../../common/sync/authorisation';
 import { migrate, type Migration } from '../store/migrate';
 
 /** A refusal with its HTTP status; the message names what to do. */
@@ -89,12 +89,38 @@ export const serverMigrations: readonly Migration[] = [
       CREATE INDEX claim_conflicts_by_holder ON claim_conflicts (holder, id);
     `,
   },
+  {
+    version: 2,
+    slug: 'trust-the-wire',
+    sql: `
+      -- Stations a kiosk was enrolled for (JSON array of station ids); NULL: any free station.
+      ALTER TABLE terminals ADD COLUMN stations TEXT;
+      -- Events an operator took out of circulation ("sync-server purge-event"): the original is
+      -- kept here, and a sync.skipped placeholder holds its (origin, seq) so nothing behind it stalls.
+      CREATE TABLE purged_events (
+        origin TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        hlc TEXT NOT NULL,
+        type TEXT NOT NULL,
+        site TEXT NOT NULL,
+        visit_id TEXT,
+        payload TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        purged_at TEXT NOT NULL,
+        PRIMARY KEY (origin, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export interface EnrolledTerminal {
   id: string;
   role: Role;
   site: string;
+  /** Kiosks: the stations it was enrolled for; absent = any station no other kiosk holds. */
+  stations?: string[];
+  /** Hash of the token it authenticated with (so a stream can be closed when that token goes). */
+  tokenHash?: string;
 }
 
 export interface ServerOptions {
@@ -164,24 +190,28 @@ export class SyncServerStore extends EventEmitter {
   // ---- terminals ---------------------------------------------------------------------------
 
   /** Enrolls (or re-enrolls, with a new token) a terminal. The token is returned once; only its hash is kept. */
-  enroll(id: string, role: string, site = 'honcho'): { token: string; terminal: EnrolledTerminal } {
+  enroll(id: string, role: string, site = 'honcho', stations?: readonly string[]): { token: string; terminal: EnrolledTerminal } {
     if (!ID.test(id)) throw new AppError('bad-input', `terminal id "${id}" must be lower-case letters, digits and "-", at most 40 characters`, { field: 'terminal' });
     if (!(ROLES as readonly string[]).includes(role)) throw new AppError('bad-input', `role must be one of ${ROLES.join(', ')}, got "${role}"`, { field: 'role' });
     if (!ID.test(site)) throw new AppError('bad-input', `site "${site}" must be lower-case letters, digits and "-"`, { field: 'site' });
+    if (stations?.length && role !== 'kiosk') throw new AppError('bad-input', `only a kiosk issues tickets from a station; a ${role} is enrolled without --station`, { field: 'station' });
+    for (const st of stations ?? []) if (!ID.test(st)) throw new AppError('bad-input', `station "${st}" must be lower-case letters, digits and "-"`, { field: 'station' });
     const token = `mdg1_${randomBytes(32).toString('base64url')}`;
     const at = new Date(this.clock()).toISOString();
+    const st = stations?.length ? JSON.stringify([...new Set(stations)]) : null;
     this.db
       .prepare(
-        `INSERT INTO terminals (id, role, site, token_hash, revoked, created_at) VALUES (?, ?, ?, ?, 0, ?)
-         ON CONFLICT(id) DO UPDATE SET role = excluded.role, site = excluded.site, token_hash = excluded.token_hash, revoked = 0, revoked_at = NULL, created_at = excluded.created_at`,
+        `INSERT INTO terminals (id, role, site, token_hash, revoked, created_at, stations) VALUES (?, ?, ?, ?, 0, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET role = excluded.role, site = excluded.site, token_hash = excluded.token_hash, revoked = 0, revoked_at = NULL, created_at = excluded.created_at, stations = excluded.stations`,
       )
-      .run(id, role, site, hashToken(token), at);
-    return { token, terminal: { id, role: role as Role, site } };
+      .run(id, role, site, hashToken(token), at, st);
+    this.emit('tokens', { terminal: id });
+    return { token, terminal: { id, role: role as Role, site, ...(stations?.length ? { stations: [...new Set(stations)] } : {}) } };
   }
 
   /** Revokes a terminal's token and releases its station claims. */
   revoke(id: string): { released: string[] } {
-    return this.db
+    const r = this.db
       .transaction(() => {
         const r = this.db.prepare('UPDATE terminals SET revoked = 1, revoked_at = ? WHERE id = ?').run(new Date(this.clock()).toISOString(), id);
         if (r.changes === 0) throw new AppError('not-found', `no enrolled terminal "${id}"`, { field: 'terminal' });
@@ -190,6 +220,19 @@ export class SyncServerStore extends EventEmitter {
         return { released };
       })
       .immediate();
+    this.emit('tokens', { terminal: id });
+    return r;
+  }
+
+  /** Whether a token hash still belongs to an enrolled, unrevoked terminal (streams re-check this). */
+  tokenValid(tokenHash: string): boolean {
+    const row = this.db.prepare('SELECT revoked FROM terminals WHERE token_hash = ?').get(tokenHash) as { revoked: number } | undefined;
+    return !!row && row.revoked === 0;
+  }
+
+  /** Changes when another connection (the CLI's revoke or enroll) committed to this database. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   terminals(): Array<EnrolledTerminal & { revoked: boolean; lastSeenAt: string | null; skewMs: number | null; skewFlagged: boolean }> {
@@ -209,12 +252,34 @@ export class SyncServerStore extends EventEmitter {
   authenticate(authorization: string | undefined): EnrolledTerminal {
     const m = /^Bearer ([A-Za-z0-9_\-.~+/=]{8,200})$/.exec(authorization ?? '');
     if (!m) throw new SyncError(401, 'unauthenticated', 'send "Authorization: Bearer <token>" (the token printed by "madoguchi sync-server enroll")');
-    const row = this.db.prepare('SELECT id, role, site, revoked FROM terminals WHERE token_hash = ?').get(hashToken(m[1]!)) as
-      | { id: string; role: Role; site: string; revoked: number }
+    const tokenHash = hashToken(m[1]!);
+    const row = this.db.prepare('SELECT id, role, site, revoked, stations FROM terminals WHERE token_hash = ?').get(tokenHash) as
+      | { id: string; role: Role; site: string; revoked: number; stations: string | null }
       | undefined;
     if (!row) throw new SyncError(401, 'unauthenticated', 'unknown token: enroll this terminal with "madoguchi sync-server enroll"');
     if (row.revoked) throw new SyncError(401, 'revoked', `the token of terminal "${row.id}" was revoked; enroll it again to get a new one`);
-    return { id: row.id, role: row.role, site: row.site };
+    return { id: row.id, role: row.role, site: row.site, tokenHash, ...(row.stations ? { stations: JSON.parse(row.stations) as string[] } : {}) };
+  }
+
+  /**
+   * Creates (or replaces) the token that may read /metrics; only its hash is kept (meta
+   * 'metrics_token_hash'). Admin terminals' tokens may read /metrics as well.
+   */
+  createMetricsToken(): string {
+    const token = `mdgm_${randomBytes(32).toString('base64url')}`;
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run('metrics_token_hash', hashToken(token));
+    return token;
+  }
+
+  /** /metrics: the metrics token or an admin terminal's token; 401/403 otherwise. */
+  authenticateMetrics(authorization: string | undefined): void {
+    const m = /^Bearer ([A-Za-z0-9_\-.~+/=]{8,200})$/.exec(authorization ?? '');
+    if (!m) throw new SyncError(401, 'unauthenticated', 'metrics need "Authorization: Bearer <token>": the token from "madoguchi sync-server metrics-token", or an admin terminal\'s token');
+    const h = hashToken(m[1]!);
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'metrics_token_hash'").get() as { value: string } | undefined;
+    if (row && row.value === h) return;
+    const who = this.authenticate(authorization);
+    if (who.role !== 'admin') throw new SyncError(403, 'forbidden', `terminal "${who.id}" (${who.role}) may not read metrics; use the metrics token or an admin terminal's token`);
   }
 
   private seen(id: string): void {
@@ -243,8 +308,25 @@ export class SyncServerStore extends EventEmitter {
     req.events.forEach((e, i) => {
       if (e.origin !== who.id) throw new SyncError(403, 'forbidden', `events[${i}].origin: terminal "${who.id}" may push only its own events, not "${e.origin}"'s`, undefined, `events[${i}].origin`);
       if (e.site !== who.site) throw new SyncError(403, 'forbidden', `events[${i}].site: terminal "${who.id}" is enrolled for site "${who.site}", not "${e.site}"`, undefined, `events[${i}].site`);
-      const size = Buffer.byteLength(JSON.stringify(e.payload) ?? '', 'utf8');
-      if (size > LIMITS.maxPayloadBytes) throw new SyncError(413, 'too-large', `events[${i}].payload is ${size} bytes; the limit is ${LIMITS.maxPayloadBytes}`, undefined, `events[${i}].payload`);
+      const ref = { origin: e.origin, seq: e.seq, type: e.type };
+      const refused = mayOriginate(who.role, e.type);
+      if (refused) {
+        throw new SyncError(ruleOf(e.type) ? 403 : 400, ruleOf(e.type) ? 'forbidden-type' : 'unknown-type', `events[${i}] (${e.origin}#${e.seq}): ${refused}; nothing was stored`, { ...ref, role: who.role, field: 'type' }, `events[${i}].type`);
+      }
+      const problem = checkEventPayload(e);
+      if (problem) {
+        throw new SyncError(problem.code === 'event-too-large' ? 413 : 400, problem.code, `events[${i}]: ${problem.message}; nothing was stored`, { ...ref, field: problem.field }, `events[${i}].${problem.field}`);
+      }
+      const actor = actorOf(e.type, e.payload);
+      if (actor !== undefined && actor !== who.id && who.role !== 'admin') {
+        throw new SyncError(
+          403,
+          'forged-actor',
+          `events[${i}] (${e.origin}#${e.seq}, ${e.type}): payload.by.terminal says "${actor}", but this token belongs to terminal "${who.id}"; a terminal acts only in its own name. Nothing was stored.`,
+          { ...ref, field: 'payload.by.terminal' },
+          `events[${i}].payload.by.terminal`,
+        );
+      }
     });
 
     const serverNow = this.clock();
@@ -274,7 +356,9 @@ export class SyncServerStore extends EventEmitter {
           prev = e.seq;
           if (e.seq <= have) {
             const row = existing.get(e.origin, e.seq) as { hlc: string; type: string } | undefined;
-            if (row && (row.hlc !== e.hlc || row.type !== e.type)) {
+            // A seq the terminal or an operator set aside (sync.skipped) matches either version of it.
+            const skipped = row?.type === SKIPPED_EVENT || e.type === SKIPPED_EVENT;
+            if (row && (row.hlc !== e.hlc || (row.type !== e.type && !skipped))) {
               throw new SyncError(
                 409,
                 'diverged',
@@ -338,6 +422,15 @@ export class SyncServerStore extends EventEmitter {
   private claim(who: EnrolledTerminal, claims: readonly StationClaim[]): void {
     const at = new Date(this.clock()).toISOString();
     type Claim = { station: string; range_from: number; range_to: number; terminal: string };
+    if (claims.length && who.role !== 'kiosk') {
+      throw new SyncError(403, 'forbidden', `stations: only a kiosk issues tickets from a station; terminal "${who.id}" is enrolled as ${who.role} and may not claim ${claims.map((c) => `"${c.station}"`).join(', ')}. Nothing was stored.`, { role: who.role }, 'stations');
+    }
+    if (who.stations) {
+      const foreign = claims.filter((c) => !who.stations!.includes(c.station));
+      if (foreign.length) {
+        throw new SyncError(403, 'forbidden', `stations: kiosk "${who.id}" was enrolled for station ${who.stations.map((x) => `"${x}"`).join(', ')}, not ${foreign.map((c) => `"${c.station}"`).join(', ')}. Nothing was stored.`, { enrolled: who.stations }, 'stations');
+      }
+    }
     const byStation = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE station = ?');
     const overlapping = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE terminal <> ? AND range_from <= ? AND ? <= range_to ORDER BY station LIMIT 1');
     for (const c of claims) {
@@ -446,13 +539,57 @@ export class SyncServerStore extends EventEmitter {
       if (!best) break;
       const r = best.buf[best.i++]!;
       best.after = r.seq;
-      out.push({ origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) as WireEvent['payload'] });
+      out.push(eventForRole(who.role, { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) as WireEvent['payload'] }));
       if (best.i >= best.buf.length && best.after < best.max) refill(best);
     }
     const more = cursors.some((c) => c.after < c.max);
     this.counters.pulls++;
     this.seen(who.id);
     return { protocol: PROTOCOL_VERSION, events: out, more, serverNow: this.clock() };
+  }
+
+  // ---- repair ------------------------------------------------------------------------------
+
+  /** Stored events that fail today's checks (stored by an older server, or a file edited by hand). */
+  invalidEvents(limit = 1000): Array<{ origin: string; seq: number; type: string; problem: string }> {
+    const out: Array<{ origin: string; seq: number; type: string; problem: string }> = [];
+    for (const r of this.db.prepare('SELECT origin, seq, type, payload FROM events ORDER BY origin, seq').iterate() as IterableIterator<{ origin: string; seq: number; type: string; payload: string }>) {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(r.payload) as unknown;
+      } catch {
+        out.push({ origin: r.origin, seq: r.seq, type: r.type, problem: `event ${r.origin}#${r.seq}: payload is not JSON` });
+        if (out.length >= limit) break;
+        continue;
+      }
+      const p = checkEventPayload({ origin: r.origin, seq: r.seq, type: r.type, payload });
+      if (p) out.push({ origin: r.origin, seq: r.seq, type: r.type, problem: p.message });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /**
+   * Takes one stored event out of circulation: the original moves to purged_events, and a
+   * sync.skipped placeholder keeps its (origin, seq) so every terminal's pull carries on past it.
+   */
+  purgeEvent(origin: string, seq: number, reason: string): { type: string } {
+    const why = reason.trim().slice(0, 500) || 'removed by an operator';
+    const r = this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT * FROM events WHERE origin = ? AND seq = ?').get(origin, seq) as EventRow | undefined;
+        if (!row) throw new AppError('not-found', `the server holds no event ${origin}#${seq}`, { field: 'seq' });
+        if (row.type === SKIPPED_EVENT) throw new AppError('conflict', `event ${origin}#${seq} is already a placeholder (${SKIPPED_EVENT})`, { field: 'seq' });
+        const at = new Date(this.clock()).toISOString();
+        this.db
+          .prepare('INSERT INTO purged_events (origin, seq, hlc, type, site, visit_id, payload, reason, purged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(row.origin, row.seq, row.hlc, row.type, row.site, row.visit_id, row.payload, why, at);
+        this.db.prepare('UPDATE events SET type = ?, payload = ? WHERE origin = ? AND seq = ?').run(SKIPPED_EVENT, JSON.stringify({ type: row.type.slice(0, 64), reason: `purged on the sync server: ${why}`.slice(0, 500) }), origin, seq);
+        return { type: row.type };
+      })
+      .immediate();
+    this.log(`[sync] purged event ${origin}#${seq} (${r.type}): ${why}`);
+    return r;
   }
 
   // ---- health ------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../../common/errors';
 import { createSyncServer } from '../../sync/httpServer';
@@ -18,19 +20,42 @@ export const commands: CliCommand[] = [
   {
     name: 'sync-server',
     summary: 'Run the central sync service (push/pull/stream, /health, /metrics)',
-    usage: 'sync-server --port N --data DIR [--host ADDR] [--tls-cert FILE --tls-key FILE]',
-    options: { port: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' } },
+    usage: 'sync-server --port N --data DIR [--host ADDR] [--tls-cert FILE --tls-key FILE | --insecure-http]   (without either, a self-signed certificate is made in DIR/tls/)',
+    options: {
+      port: { type: 'string' },
+      data: { type: 'string' },
+      host: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'insecure-http': { type: 'boolean' },
+    },
     async run(args, io) {
       const dataDir = requiredFlag(args, 'data');
       const port = intFlag(args, 'port', 7400, 0);
       const host = stringFlag(args, 'host') ?? '127.0.0.1';
-      const cert = stringFlag(args, 'tls-cert');
-      const key = stringFlag(args, 'tls-key');
+      let cert = stringFlag(args, 'tls-cert');
+      let key = stringFlag(args, 'tls-key');
+      const insecure = args.values['insecure-http'] === true;
       if (!!cert !== !!key) throw new AppError('bad-input', 'HTTPS needs both --tls-cert and --tls-key', { field: cert ? 'tls-key' : 'tls-cert' });
+      if (insecure && cert) throw new AppError('bad-input', '--insecure-http and --tls-cert/--tls-key exclude each other', { field: 'insecure-http' });
       for (const [flag, f] of [['tls-cert', cert], ['tls-key', key]] as const) {
         if (f && !existsSync(f)) throw new AppError('bad-input', `no such file: ${f}`, { field: flag });
       }
-      const srv = createSyncServer({ file: serverFile(dataDir, true), ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l) });
+      const file = serverFile(dataDir, true);
+      if (insecure) {
+        io.err('');
+        io.err('*** WARNING: the sync server runs over PLAIN HTTP (--insecure-http). ***');
+        io.err('*** Tokens and visit data cross the network unencrypted. Use it only on loopback or in a test; ***');
+        io.err('*** a city hall LAN needs --tls-cert/--tls-key (or the self-signed certificate made without --insecure-http). ***');
+        io.err('');
+      } else if (!cert) {
+        const made = selfSignedCertificate(resolve(dataDir), host);
+        cert = made.cert;
+        key = made.key;
+        io.out(`TLS: ${made.created ? 'made a self-signed certificate' : 'using the self-signed certificate'} ${made.cert} (SHA-256 ${made.fingerprint}).`);
+        io.out(`     Copy it to each terminal and set "sync": { "ca": "<that file>" } in its config.json (terminal init --ca FILE).`);
+      }
+      const srv = createSyncServer({ file, ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l), version: appVersion() });
       const { url } = await srv.listen(port, host);
       io.out(`Madoguchi sync server: ${url}  (data: ${resolve(dataDir)}, events: ${srv.store.eventCount()})`);
       return new Promise<number>((done) => {
@@ -45,12 +70,13 @@ export const commands: CliCommand[] = [
   {
     name: 'sync-server enroll',
     summary: 'Enroll a terminal and print its token (once; only a hash is stored)',
-    usage: 'sync-server enroll --data DIR --terminal ID --role kiosk|counter|display|supervisor|admin [--site S] [--format text|json]',
-    options: { data: { type: 'string' }, terminal: { type: 'string' }, role: { type: 'string' }, site: { type: 'string' }, format: { type: 'string' } },
+    usage: 'sync-server enroll --data DIR --terminal ID --role kiosk|counter|display|supervisor|admin [--site S] [--station ID …] [--format text|json]   (--station: the stations a kiosk may claim)',
+    options: { data: { type: 'string' }, terminal: { type: 'string' }, role: { type: 'string' }, site: { type: 'string' }, station: { type: 'string', multiple: true }, format: { type: 'string' } },
     async run(args, io) {
       const store = SyncServerStore.open({ file: serverFile(requiredFlag(args, 'data'), true) });
       try {
-        const { token, terminal } = store.enroll(requiredFlag(args, 'terminal'), requiredFlag(args, 'role'), stringFlag(args, 'site') ?? 'honcho');
+        const stations = (args.values.station as string[] | undefined) ?? [];
+        const { token, terminal } = store.enroll(requiredFlag(args, 'terminal'), requiredFlag(args, 'role'), stringFlag(args, 'site') ?? 'honcho', stations);
         if (stringFlag(args, 'format') === 'json') {
           io.out(JSON.stringify({ ...terminal, token }));
         } else {
@@ -108,4 +134,101 @@ export const commands: CliCommand[] = [
       }
     },
   },
+  {
+    name: 'sync-server metrics-token',
+    summary: 'Make (or replace) the token that may read /metrics; printed once, only its hash is kept',
+    usage: 'sync-server metrics-token --data DIR   (then: curl -H "Authorization: Bearer <token>" https://HOST:PORT/metrics)',
+    options: { data: { type: 'string' } },
+    async run(args, io) {
+      const store = SyncServerStore.open({ file: serverFile(requiredFlag(args, 'data'), true) });
+      try {
+        io.out(store.createMetricsToken());
+        return 0;
+      } finally {
+        store.close();
+      }
+    },
+  },
+  {
+    name: 'sync-server check-events',
+    summary: 'List stored events that fail validation (stored by an older server, or a damaged file)',
+    usage: 'sync-server check-events --data DIR [--format text|json]',
+    options: { data: { type: 'string' }, format: { type: 'string' } },
+    async run(args, io) {
+      const store = SyncServerStore.open({ file: serverFile(requiredFlag(args, 'data'), false) });
+      try {
+        const bad = store.invalidEvents();
+        if (stringFlag(args, 'format') === 'json') io.out(JSON.stringify(bad));
+        else if (!bad.length) io.out('every stored event passes validation');
+        else for (const b of bad) io.out(`${b.origin} ${b.seq} ${b.type}: ${b.problem}   (remove: sync-server purge-event --origin ${b.origin} --seq ${b.seq})`);
+        return bad.length ? 1 : 0;
+      } finally {
+        store.close();
+      }
+    },
+  },
+  {
+    name: 'sync-server purge-event',
+    summary: 'Take a bad stored event out of circulation (kept aside; a placeholder holds its place so sync carries on)',
+    usage: 'sync-server purge-event --data DIR (--origin ID --seq N | --all-invalid) [--reason TEXT]',
+    options: { data: { type: 'string' }, origin: { type: 'string' }, seq: { type: 'string' }, 'all-invalid': { type: 'boolean' }, reason: { type: 'string' } },
+    async run(args, io) {
+      const store = SyncServerStore.open({ file: serverFile(requiredFlag(args, 'data'), false) });
+      try {
+        const reason = stringFlag(args, 'reason') ?? 'invalid event removed by an operator';
+        const targets =
+          args.values['all-invalid'] === true
+            ? store.invalidEvents(100_000).map((b) => ({ origin: b.origin, seq: b.seq }))
+            : [{ origin: requiredFlag(args, 'origin'), seq: intFlag(args, 'seq', 0, 1) }];
+        if (targets.length === 1 && targets[0]!.seq === 0) throw new AppError('bad-input', '--seq is required (the event\'s sequence number)', { field: 'seq' });
+        for (const t of targets) {
+          const r = store.purgeEvent(t.origin, t.seq, reason);
+          io.out(`purged ${t.origin} #${t.seq} (${r.type}); a sync.skipped placeholder holds its place, the original is kept in purged_events`);
+        }
+        if (!targets.length) io.out('no invalid events stored; nothing purged');
+        return 0;
+      } finally {
+        store.close();
+      }
+    },
+  },
 ];
+
+function appVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * TLS by default: a self-signed certificate for the server's address (and localhost), made once
+ * with openssl in DIR/tls/ and reused. Terminals trust it by its file (config sync.ca).
+ */
+export function selfSignedCertificate(dataDir: string, host: string): { cert: string; key: string; fingerprint: string; created: boolean } {
+  const dir = join(dataDir, 'tls');
+  const cert = join(dir, 'sync-server.crt');
+  const key = join(dir, 'sync-server.key');
+  let created = false;
+  if (!existsSync(cert) || !existsSync(key)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const isIp = /^[\d.]+$|:/.test(host);
+    const names = new Set(['DNS:localhost', 'IP:127.0.0.1', host === '0.0.0.0' || host === '::' ? '' : isIp ? `IP:${host}` : `DNS:${host}`].filter(Boolean));
+    const r = spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '825', '-subj', '/CN=madoguchi-sync', '-addext', `subjectAltName=${[...names].join(',')}`],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) {
+      throw new AppError(
+        'unavailable',
+        `cannot make a TLS certificate with openssl (${(r.error?.message ?? r.stderr ?? '').trim().slice(0, 200)}). Give --tls-cert FILE --tls-key FILE, or --insecure-http for a loopback test only.`,
+        { field: 'tls-cert' },
+      );
+    }
+    created = true;
+  }
+  const fingerprint = new X509Certificate(readFileSync(cert)).fingerprint256;
+  return { cert, key, fingerprint, created };
+}

@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../../../common/errors';
 import type { SyncStatus } from '../../../common/sync/protocol';
 import { SyncClient, stationClaimsOf } from '../../sync/client';
+import { dropQuarantine, listQuarantine } from '../../sync/quarantine';
 import { HttpTransport } from '../../sync/transport';
 import { defaultDataDir, openTerminal, type Terminal } from '../../terminal/dataFolder';
 import { intFlag, stringFlag, type CliCommand, type CommandArgs } from '../command';
@@ -88,4 +89,54 @@ export const commands: CliCommand[] = [
       });
     },
   },
+  {
+    name: 'sync quarantine list',
+    summary: 'Events sync set aside on this terminal (refused for good, or unreadable when pulled), with why',
+    usage: 'sync quarantine list [--data DIR] [--format text|json]',
+    options: { data: { type: 'string' }, format: { type: 'string' } },
+    async run(args, io) {
+      const terminal = openTerminal(resolve(stringFlag(args, 'data') ?? defaultDataDir()));
+      try {
+        const rows = listQuarantine(terminal.store.db);
+        if (stringFlag(args, 'format') === 'json') {
+          io.out(JSON.stringify(rows.map((r) => ({ ...r, raw: safeJson(r.raw) }))));
+          return 0;
+        }
+        if (!rows.length) io.out('no events in quarantine');
+        for (const r of rows) {
+          const dir = r.direction === 'in' ? 'pulled' : 'own   ';
+          io.out(`#${r.id} ${dir} ${r.origin ?? '?'}#${r.seq ?? '?'} ${r.type ?? '?'} at ${r.at}${r.field ? ` [${r.field}]` : ''}: ${r.reason}`);
+        }
+        return 0;
+      } finally {
+        terminal.close();
+      }
+    },
+  },
+  {
+    name: 'sync quarantine drop',
+    summary: 'Remove quarantined events from the list (the log keeps its placeholder; own events stay in the local log)',
+    usage: 'sync quarantine drop [--data DIR] (--id N | --all)',
+    options: { data: { type: 'string' }, id: { type: 'string' }, all: { type: 'boolean' } },
+    async run(args, io) {
+      const terminal = openTerminal(resolve(stringFlag(args, 'data') ?? defaultDataDir()));
+      try {
+        if (args.values.all !== true && stringFlag(args, 'id') === undefined) throw new AppError('bad-input', 'give --id N (from "sync quarantine list") or --all', { field: 'id' });
+        const n = args.values.all === true ? dropQuarantine(terminal.store.db, { all: true }) : dropQuarantine(terminal.store.db, { id: intFlag(args, 'id', 0, 1) });
+        if (n === 0 && args.values.all !== true) throw new AppError('not-found', `no quarantined event #${stringFlag(args, 'id')}`, { field: 'id' });
+        io.out(`removed ${n} quarantined event(s)`);
+        return 0;
+      } finally {
+        terminal.close();
+      }
+    },
+  },
 ];
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
