@@ -221,8 +221,11 @@ describe('real processes: a sync server and three terminals, with kill -9 on bot
     const lists = await Promise.all(defs.map((d) => runCliProcess(['visits', 'list', '--data', dirs[d.id]!, '--format', 'json'])));
     for (const l of lists) expect(l.code, l.err).toBe(0);
     const [a, b, c] = lists.map((l) => JSON.parse(l.out) as Array<{ number: number; status: string; id: string }>);
-    expect(b).toEqual(a);
-    expect(c).toEqual(a);
+    // The kiosk and the display hold the queue; the personal details reach them redacted or not
+    // at all (the authorisation table), so the queue is what must agree everywhere.
+    const queue = (xs: Array<{ number: number; status: string; id: string }>) => xs.map((v) => ({ id: v.id, number: v.number, status: v.status }));
+    expect(queue(a!)).toEqual(queue(b!));
+    expect(queue(c!)).toEqual(queue(b!));
     expect(a!.length).toBe(TICKETS);
     const numbers = a!.map((v) => v.number);
     expect(new Set(numbers).size).toBe(numbers.length);
@@ -234,7 +237,8 @@ describe('real processes: a sync server and three terminals, with kill -9 on bot
     for (const n of finished) expect(a!.find((v) => v.number === n)?.status).toBe('done');
 
     const health = await fetch(`${server.url}/health`);
-    expect(await health.json()).toMatchObject({ ok: true, events: counts().total });
+    expect(await health.json()).toMatchObject({ ok: true, db: 'ok' });
+    expect(counts().srv).toBe(counts().total);
     expect(readDb(join(serverDir, 'sync-server.sqlite'), (db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
     server.proc.kill('SIGTERM');
     await server.exited;
