@@ -19,7 +19,12 @@ export interface IssuedTicket {
   print: PrintOutcome | null;
 }
 
-const adjustment = z.object({ itemId: z.string().min(1), action: z.enum(['added', 'removed']), reason: z.string().trim().min(1, 'a reason is needed') });
+/** Bounded at the source: an event must fit the sync limits (a 30,000-character reason never reaches the log). */
+const adjustment = z.object({
+  itemId: z.string().min(1).max(80),
+  action: z.enum(['added', 'removed']),
+  reason: z.string().trim().min(1, 'a reason is needed').max(500, 'the reason is at most 500 characters'),
+});
 
 export const kioskMethods = {
   /** The catalog as raw JSON: every screen validates it with the same parser (parseCatalog). */
@@ -30,7 +35,7 @@ export const kioskMethods = {
       lang: z.enum(LANGUAGES),
       priority: z.boolean().default(false),
       /** Visit facts (FACTS.md); validated by the guidance engine. */
-      facts: z.record(z.string(), z.unknown()),
+      facts: z.record(z.string().max(80), z.unknown()).refine((f) => JSON.stringify(f).length <= 16_384, 'the facts are larger than 16 KB'),
       adjustments: z.array(adjustment).max(50).default([]),
       source: z.enum(['kiosk', 'guide-qr']).default('kiosk'),
     }),

@@ -80,13 +80,18 @@ export class TicketDesk {
     if (!profile.station) throw new AppError('bad-config', `terminal "${profile.id}" has no station to issue tickets from`, { field: 'station' });
     const { facts, items } = this.listFor(req.facts, req.adjustments);
     const route = visitRoute(items, this.catalog);
-    const visit = this.terminal.visits.issue(
-      { station: profile.station, lang: req.lang, priority: req.priority, events: facts.events, facts, items, route, adjustments: req.adjustments, source: req.source },
-      by,
-    );
-    const first = visit.route[0];
-    const waitingAhead = first ? this.terminal.visits.waitingAhead(first, visit) : 0;
-    const print = await this.printTicket(visit, profile, waitingAhead, false);
+    // The visit and its print job commit together: a kiosk killed at any moment leaves no ticket
+    // without a job (a job never sent is marked interrupted at start and offered for reprint).
+    const { visit, waitingAhead, job } = this.terminal.store.tx(() => {
+      const v = this.terminal.visits.issue(
+        { station: profile.station!, lang: req.lang, priority: req.priority, events: facts.events, facts, items, route, adjustments: req.adjustments, source: req.source },
+        by,
+      );
+      const first = v.route[0];
+      const ahead = first ? this.terminal.visits.waitingAhead(first, v) : 0;
+      return { visit: v, waitingAhead: ahead, job: this.enqueueTicket(v, profile, ahead, false) };
+    });
+    const print = job ? await this.sendTicket(job, profile) : null;
     return { visit, number: visit.number, station: visit.station, waitingAhead, print };
   }
 
@@ -137,12 +142,21 @@ export class TicketDesk {
   }
 
   private async printTicket(visit: VisitState, profile: TerminalProfile, waitingAhead: number, reprint: boolean): Promise<PrintOutcome | null> {
+    const job = this.enqueueTicket(visit, profile, waitingAhead, reprint);
+    return job ? this.sendTicket(job, profile) : null;
+  }
+
+  private enqueueTicket(visit: VisitState, profile: TerminalProfile, waitingAhead: number, reprint: boolean): { id: string; printer: string } | null {
     const spec = profile.printers.ticket;
     if (!spec) return null;
     const printer = resolvePrinterSpec(spec, this.terminal.dataDir);
     const bytes = renderTicket(this.ticketFor(visit, waitingAhead, reprint));
     const job = this.jobs.enqueue({ kind: 'ticket', ref: visit.id, printer, bytes });
-    this.push?.publish('printer', { terminal: profile.id, printer, state: 'printing', jobId: job.id });
+    return { id: job.id, printer };
+  }
+
+  private async sendTicket(job: { id: string; printer: string }, profile: TerminalProfile): Promise<PrintOutcome> {
+    this.push?.publish('printer', { terminal: profile.id, printer: job.printer, state: 'printing', jobId: job.id });
     const done = await this.jobs.send(job.id, this.open);
     return this.outcome(done, profile);
   }
