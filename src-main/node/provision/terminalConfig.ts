@@ -27,6 +27,8 @@ export interface TerminalInitOptions {
   language?: string;
   server?: string;
   token?: string;
+  /** The sync server's certificate (its self-signed one, or a private CA), for https. */
+  ca?: string;
   fromCentral?: string;
   /** kiosk lockdown; defaults to true for kiosks and displays. */
   kioskMode?: boolean;
@@ -90,7 +92,7 @@ export function buildTerminalConfig(opts: Omit<TerminalInitOptions, 'dataDir' | 
     ...settings,
     node: { id: opts.terminalId },
     terminals: [profile],
-    ...(opts.server ? { sync: { server: opts.server, token: opts.token } } : {}),
+    ...(opts.server ? { sync: { server: opts.server, token: opts.token, ...(opts.ca ? { ca: opts.ca } : {}) } } : {}),
   };
   const config = parseConfig(raw, `terminal ${opts.terminalId}`);
   // parseConfig names fields as terminals[0].x; say it the way the command was typed.

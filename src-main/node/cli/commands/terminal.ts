@@ -8,7 +8,7 @@ export const commands: CliCommand[] = [
     name: 'terminal init',
     summary: 'Set up this terminal: write a validated config.json into its data folder',
     usage:
-      'terminal init [--data DIR] --role kiosk|counter|display|supervisor|admin --terminal ID [--station S] [--department D] [--counter N] [--printer SPEC] [--language L] [--server URL --token T] [--from-central DIR] [--no-kiosk] [--force]',
+      'terminal init [--data DIR] --role kiosk|counter|display|supervisor|admin --terminal ID [--station S] [--department D] [--counter N] [--printer SPEC] [--language L] [--server URL --token T [--ca FILE]] [--from-central DIR] [--no-kiosk] [--force]',
     options: {
       data: { type: 'string' },
       role: { type: 'string' },
@@ -20,6 +20,7 @@ export const commands: CliCommand[] = [
       language: { type: 'string' },
       server: { type: 'string' },
       token: { type: 'string' },
+      ca: { type: 'string' },
       'from-central': { type: 'string' },
       'no-kiosk': { type: 'boolean' },
       force: { type: 'boolean' },
@@ -38,6 +39,7 @@ export const commands: CliCommand[] = [
         ...optional('language', opt('language')),
         ...optional('server', opt('server')),
         ...optional('token', opt('token')),
+        ...optional('ca', opt('ca')),
         ...optional('fromCentral', opt('from-central')),
         ...(args.values['no-kiosk'] ? { kioskMode: false } : {}),
         force: args.values.force === true,
