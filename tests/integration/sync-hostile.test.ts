@@ -494,9 +494,12 @@ describe('hostile input against a real sync server process (issue 12)', () => {
     // Slowloris during the fuzz: sockets that send a header byte now and then, never finishing.
     const slow: Socket[] = [];
     const slowTimers: NodeJS.Timeout[] = [];
+    let slowClosedByServer = 0;
     for (let i = 0; i < 12; i++) {
       const s = connect(server.port, '127.0.0.1', () => s.write('POST /sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
       s.on('error', () => undefined);
+      s.resume();
+      s.once('end', () => slowClosedByServer++);
       slow.push(s);
       slowTimers.push(setInterval(() => s.writable && s.write('x'), 500));
     }
@@ -545,12 +548,14 @@ describe('hostile input against a real sync server process (issue 12)', () => {
       }),
     );
     agent.destroy();
-    const slowClosedByServer = slow.filter((s) => s.destroyed || s.readableEnded).length;
+    // The server cuts slow senders off (headers within 10 s); wait for that, bounded.
+    await until('the server to cut off the slowloris sockets', () => slowClosedByServer === slow.length, 30_000).catch(() => undefined);
     for (const t of slowTimers) clearInterval(t);
     for (const s of slow) s.destroy();
     console.log(`fuzz: ${done} answered; statuses by kind: ${JSON.stringify(Object.fromEntries([...kinds].map(([k, v]) => [k, [...v].sort()])))}; slowloris sockets closed by the server: ${slowClosedByServer}/12`);
 
     expect(bad).toEqual([]);
+    expect(slowClosedByServer).toBe(slow.length);
     expect(done).toBeGreaterThanOrEqual(4900);
     expect(server.proc.exitCode).toBeNull();
     expect(await health()).toBe(200);
@@ -561,6 +566,18 @@ describe('hostile input against a real sync server process (issue 12)', () => {
     expect((await cli(['sync-server', 'check-events', '--data', serverDir])).code).toBe(0);
   });
 });
+
+function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((ok, fail) => {
+    const tick = () => {
+      if (cond()) return ok();
+      if (Date.now() > deadline) return fail(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
+}
 
 function openTerminalAt(dir: string, def: TerminalDef, url: string, token: string): Terminal {
   mkdirSync(dir, { recursive: true });

@@ -52,6 +52,8 @@ describe('the authorisation table', () => {
     expect(checkEventPayload(wire('visit.cancelled', { visitId: 'v-1', at: '2026-11-27T00:30:00.000Z', by: { terminal: 'k' }, reason: 'r'.repeat(30_000) }))).toMatchObject({ field: 'payload.reason' });
     expect(checkEventPayload(wire('visit.issued', issued({ facts: { pad: 'x'.repeat(LIMITS.maxPayloadBytes) } })))).toMatchObject({ code: 'event-too-large' });
     expect(checkEventPayload(wire('visit.teleported', {}))).toMatchObject({ code: 'unknown-type', field: 'type' });
+    // Filed under one visit, about another: it would fold into the wrong visit.
+    expect(checkEventPayload({ ...wire('visit.issued', issued()), visitId: 'v-2' })).toMatchObject({ code: 'invalid-event', field: 'visitId' });
     // Retention's redaction stays valid: a redacted payload is still a payload.
     expect(checkEventPayload(wire('visit.issued', issued({ facts: null, adjustments: [{ itemId: 'juminhyo', action: 'added', reason: '' }], redacted: true })))).toBeNull();
   });

@@ -116,7 +116,7 @@ function label(e: Pick<WireEvent, 'origin' | 'seq' | 'type'>): string {
  * The same check runs on the server (push), on a terminal before it sends (outbox) and on a
  * terminal before it folds what it pulled.
  */
-export function checkEventPayload(e: Pick<WireEvent, 'origin' | 'seq' | 'type'> & { payload: unknown }): EventProblem | null {
+export function checkEventPayload(e: Pick<WireEvent, 'origin' | 'seq' | 'type'> & { payload: unknown; visitId?: string | null }): EventProblem | null {
   const rule = ruleOf(e.type);
   if (!rule) return { code: 'unknown-type', field: 'type', message: `${label(e)}: unknown event type "${e.type}"; known types: ${EVENT_TYPES.join(', ')}` };
   let size: number;
@@ -132,6 +132,11 @@ export function checkEventPayload(e: Pick<WireEvent, 'origin' | 'seq' | 'type'> 
     const path = formatPath(issue.path);
     const field = `payload${path ? (path.startsWith('[') ? path : `.${path}`) : ''}`;
     return { code: 'invalid-event', field, message: `${label(e)}: ${field}: ${issue.message}` };
+  }
+  // A visit event folds into the visit the log row names: it must be the one its payload names.
+  if (rule.actor && e.visitId !== undefined) {
+    const pv = (e.payload as { visitId?: unknown }).visitId;
+    if (pv !== e.visitId) return { code: 'invalid-event', field: 'visitId', message: `${label(e)}: visitId: the event is filed under visit "${String(e.visitId)}" but its payload is about "${String(pv)}"` };
   }
   return null;
 }

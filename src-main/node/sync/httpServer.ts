@@ -286,9 +286,11 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
       }
     });
   };
+  // Checked every second (Node's default is 30 s), so the header and request timeouts below bite.
+  const serverOptions = { connectionsCheckingInterval: 1000 };
   const server: Server = opts.tls
-    ? (createHttpsServer({ cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, listener) as unknown as Server)
-    : createHttpServer(listener);
+    ? (createHttpsServer({ ...serverOptions, cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, listener) as unknown as Server)
+    : createHttpServer(serverOptions, listener);
   // Slow or stalled senders (slowloris) are cut off; a stream's long answer is not affected.
   server.headersTimeout = opts.headersTimeoutMs ?? 10_000;
   server.requestTimeout = opts.requestTimeoutMs ?? 30_000;
