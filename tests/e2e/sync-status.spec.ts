@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,16 @@ test('the status bar shows sync online with its last sync, offline with the outb
     server = startServer();
     await expect(status).toContainText('オンライン', { timeout: 60_000 });
     await expect(status).toContainText('未送信 0 件', { timeout: 30_000 });
+
+    // An event an older server stored, that this terminal cannot fold: set aside, counted on the
+    // status bar, and sync stays online (issue 12, quarantine not poison).
+    const db = new Database(join(serverData, 'sync-server.sqlite'), { timeout: 5000 });
+    const hlc = `${String(Date.now()).padStart(15, '0')}.000000.kiosk-old`;
+    db.prepare('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?)').run('kiosk-old', hlc, 'visit.issued', 'honcho', 'v-old', JSON.stringify({ visitId: 'v-old', number: 'x' }), new Date().toISOString());
+    db.prepare(`INSERT INTO origins (origin, site, max_seq) VALUES ('kiosk-old', 'honcho', 1)`).run();
+    db.close();
+    await expect(page.getByTestId('status-sync-quarantine')).toContainText('隔離 1 件', { timeout: 30_000 });
+    await expect(status).toContainText('オンライン');
   } finally {
     web.kill('SIGTERM');
     server.kill('SIGKILL');
