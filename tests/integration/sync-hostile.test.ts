@@ -421,7 +421,12 @@ describe('hostile input against a real sync server process (issue 12)', () => {
       expect(tls.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
       const ca = join(dir, 'tls', 'sync-server.crt');
       expect(readFileSync(ca, 'utf8')).toMatch(/BEGIN CERTIFICATE/);
-      const t = openTerminalAt(join(tmp.dir, 'kiosk-tls'), { id: 'kiosk-tls', role: 'kiosk', site: 'honcho', station: 'east' }, tls.url, token);
+      // Set up as IT would: terminal init with the server's certificate; doctor reaches it over https.
+      const tdir = join(tmp.dir, 'kiosk-tls');
+      const init = await cli(['terminal', 'init', '--data', tdir, '--role', 'kiosk', '--terminal', 'kiosk-tls', '--station', 'east', '--server', tls.url, '--token', token, '--ca', ca, '--no-kiosk']);
+      expect(init.code, init.err.join('\n')).toBe(0);
+      expect((await runDoctor(tdir)).find((x) => x.check === 'sync')).toMatchObject({ status: 'ok', message: expect.stringMatching(/reached and the token is accepted/) });
+      const t = openTerminal(tdir);
       open.push(t);
       t.visits.issue({ station: 'east', lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [], route: ['shimin'] }, { terminal: 'kiosk-tls' });
       const trusting = new SyncClient({ store: t.store, transport: new HttpTransport({ server: tls.url, token, caFile: ca }), stream: false });
@@ -577,10 +582,4 @@ function until(what: string, cond: () => boolean, timeoutMs: number): Promise<vo
     };
     tick();
   });
-}
-
-function openTerminalAt(dir: string, def: TerminalDef, url: string, token: string): Terminal {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(terminalConfig(def, STATIONS, { server: url, token })));
-  return openTerminal(dir);
 }
