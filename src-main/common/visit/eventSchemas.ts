@@ -29,7 +29,8 @@ export const itemSeedSchema = z.object({
 export const adjustmentSchema = z.object({ itemId: id, action: z.enum(['added', 'removed']), reason: text(500) });
 
 const itemStatus = z.enum(ITEM_STATUSES as [ItemStatus, ...ItemStatus[]]);
-const counterAt = { ...ref, department: id, counter: z.string().min(1).max(8) };
+// A counter is named by its number (窓口番号) or, in the simulation and some sites, by a longer label.
+const counterAt = { ...ref, department: id, counter: id };
 
 export const visitPayloadSchemas = {
   'visit.issued': z.object({
@@ -53,7 +54,7 @@ export const visitPayloadSchemas = {
   'visit.started': z.object(counterAt),
   'visit.itemStatus': z.object({ ...ref, itemId: id, status: itemStatus, department: id, reason: text(500).optional() }),
   'visit.itemAdded': z.object({ ...ref, item: itemSeedSchema, reason: text(500) }),
-  'visit.noteAdded': z.object({ ...ref, noteId: id, department: id, counter: z.string().min(1).max(8).optional(), text: text(2000) }),
+  'visit.noteAdded': z.object({ ...ref, noteId: id, department: id, counter: id.optional(), text: text(2000) }),
   'visit.finishedHere': z.object(counterAt),
   'visit.cancelled': z.object({ ...ref, reason: text(500) }),
   'visit.paymentTaken': z.object({
