@@ -7,12 +7,13 @@ import type { Migration } from '../migrate';
  * - `out`: one of this terminal's own events the server can never accept (too large, invalid);
  *   it stays in the local log and a sync.skipped placeholder goes out in its place.
  * `madoguchi sync quarantine list|drop` shows and removes them; doctor and the status bar count them.
+ * IF NOT EXISTS: a test (or an operator) that winds user_version back re-runs it harmlessly.
  */
 export const migration: Migration = {
   version: 8,
   slug: 'sync-quarantine',
   sql: `
-    CREATE TABLE sync_quarantine (
+    CREATE TABLE IF NOT EXISTS sync_quarantine (
       id INTEGER PRIMARY KEY,
       direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
       origin TEXT,
@@ -23,6 +24,6 @@ export const migration: Migration = {
       field TEXT,
       at TEXT NOT NULL
     );
-    CREATE UNIQUE INDEX sync_quarantine_by_event ON sync_quarantine (direction, origin, seq);
+    CREATE UNIQUE INDEX IF NOT EXISTS sync_quarantine_by_event ON sync_quarantine (direction, origin, seq);
   `,
 };
