@@ -81,7 +81,8 @@ export async function renderCalibrationPdf(layout: OverlayLayout, paper: Overlay
 /** What a calibration sheet prints as text (both outputs): grid numbers, + at every 10 mm, field names, the offsets. */
 export function calibrationPieces(layout: OverlayLayout, paper: OverlayDoc['paper'], dx: number, dy: number): Placed[] {
   const out: Placed[] = [];
-  const t = (x: number, y: number, text: string, field = 'grid'): void => void out.push({ kind: 'text', field, x, y, size: 7, text, pitch: 7 * (25.4 / 72) });
+  // 10 pt: a dot-matrix printer prints it with its own font.
+  const t = (x: number, y: number, text: string, field = 'grid'): void => void out.push({ kind: 'text', field, x, y, size: 10, text, pitch: 10 * (25.4 / 72) });
   for (let x = 20; x < paper.w - 5; x += 20) t(x - 2, 2, String(x));
   for (let y = 20; y < paper.h - 5; y += 20) t(2, y - 1.2, String(y));
   for (let x = 20; x < paper.w - 5; x += 20) for (let y = 20; y < paper.h - 5; y += 20) t(x - 0.6, y - 1.2, '+');

@@ -102,7 +102,7 @@ export const commands: CliCommand[] = [
   {
     name: 'forms calibrate',
     summary: "Print a form's calibration grid on a printer; with --dx/--dy, store that printer's offsets in this terminal's config",
-    usage: 'forms calibrate --printer SPEC --form FORM [--dx MM --dy MM] [--data DIR]',
+    usage: 'forms calibrate --printer SPEC --form FORM [--dx MM --dy MM] [--data DIR]\n  offsets in mm, + is right / down; write a negative one as --dy=-1.5',
     options: { data: { type: 'string' }, printer: { type: 'string' }, form: { type: 'string' }, dx: { type: 'string' }, dy: { type: 'string' } },
     async run(args, io) {
       const printer = requiredFlag(args, 'printer');
