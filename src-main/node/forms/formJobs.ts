@@ -44,6 +44,7 @@ export interface FormJobMeta {
   title: string;
   paper?: { name: string; w: number; h: number };
   overlay: boolean;
+  pages?: number;
 }
 
 function toJob(r: Row): FormJob {
@@ -54,7 +55,7 @@ export function formRef(householdId: string, formId: string, meta: FormJobMeta):
   return `form:${householdId}:${formId}:${Buffer.from(JSON.stringify(meta)).toString('base64url')}`;
 }
 
-function metaOf(ref: string): FormJobMeta {
+export function metaOf(ref: string): FormJobMeta {
   const b64 = ref.split(':')[3];
   try {
     return JSON.parse(Buffer.from(b64 ?? '', 'base64url').toString('utf8')) as FormJobMeta;
@@ -123,4 +124,10 @@ export class FormJobs {
       return this.db.prepare(`DELETE FROM print_jobs WHERE kind = 'form' AND created_at < ?`).run(cutoff).changes;
     })();
   }
+}
+
+/** The household and form a job's ref names. */
+export function refParts(ref: string): { householdId: string; form: string } {
+  const [, householdId = '', form = ''] = ref.split(':');
+  return { householdId, form };
 }

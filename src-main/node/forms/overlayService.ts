@@ -118,7 +118,7 @@ export async function printHouseholdForms(residents: Residents, who: ResidentRea
     if (r) rendered.push({ r, route: routes[i]! });
     else skipped.push({ id: chosen[i]!.id, reason: 'nobody in the household matches this form' });
   }
-  const stored = rendered.map(({ r, route }) => ({ r, route, job: jobs.enqueue(route.printer, formRef(req.householdId, r.form, { title: r.formName, paper: r.paper, overlay: r.overlay }), r.bytes) }));
+  const stored = rendered.map(({ r, route }) => ({ r, route, job: jobs.enqueue(route.printer, formRef(req.householdId, r.form, { title: r.formName, paper: r.paper, overlay: r.overlay, pages: r.pages }), r.bytes) }));
   const out: PrintFormsOutcome['jobs'] = [];
   for (const s of stored) {
     const j = await jobs.send(s.job.id);

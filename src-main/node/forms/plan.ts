@@ -1,23 +1,11 @@
 import type { Resident } from '../../common/contract/residents';
+import type { FormPlanEntry, FormPlanReason } from '../../common/contract/formPrint';
 import { childUntil } from '../../common/dates/ages';
 import { ageOn, matches, type FormContext } from './bindings';
 import type { FormItem, FormTemplate, MemberFilter } from './template';
 
-/** Why a form leaves someone out, as a code the screens translate and a Japanese sentence for the CLI and logs. */
-export interface PlanReason {
-  code: 'under-age' | 'over-age' | 'not-child' | 'not-foreign' | 'foreign' | 'not-kokuho' | 'kokuho' | 'not-koki' | 'koki' | 'no-seal' | 'seal' | 'no-one';
-  params: Record<string, string | number>;
-  ja: string;
-}
-
-export interface FormPlanEntry {
-  form: string;
-  formName: string;
-  /** Absent for a household form that no member's row concerns (`no-one`). */
-  member?: { id: string; name: string };
-  included: boolean;
-  reason?: PlanReason;
-}
+export type { FormPlanEntry };
+type PlanReason = FormPlanReason;
 
 /** The first filter condition a resident fails, in words. */
 export function whyNot(r: Resident, f: MemberFilter | undefined, today: string): PlanReason | undefined {
