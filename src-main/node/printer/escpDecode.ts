@@ -89,7 +89,7 @@ export function decodeEscp(bytes: Buffer | Uint8Array, opts: { recognise?: boole
         need(i, 5);
         const fn = b[i + 2]!;
         const len = b.readUInt16LE(i + 3);
-        need(i + 5, len);
+        need(i, 5 + len);
         const arg = len >= 2 ? b.readUInt16LE(i + 5) : (b[i + 5] ?? 0);
         if (fn === 0x56) y360 = arg;
         else if (fn === 0x43) out.push({ type: 'page-length', mm: Math.round(arg * MM360 * 10) / 10 });
@@ -100,7 +100,7 @@ export function decodeEscp(bytes: Buffer | Uint8Array, opts: { recognise?: boole
         const m = b[i + 2]!;
         const n = b.readUInt16LE(i + 3);
         const per = m >= 32 ? 3 : 1;
-        need(i + 5, n * per);
+        need(i, 5 + n * per);
         const cols = b.subarray(i + 5, i + 5 + n * per);
         let black = 0;
         for (const v of cols) black += popcount(v);
