@@ -112,6 +112,39 @@ describe('overlay: the data only, on the city’s own sheet', () => {
   });
 });
 
+describe('the city’s own layouts in the data folder', () => {
+  it('a data folder’s forms/ overrides the shipped layout; a scanned sheet shows under the data in a preview only', async () => {
+    const { dir: city, cleanup: done } = tempDir('madoguchi-city-forms-');
+    try {
+      expect((await cli('residents', 'import', DEMO_CSV, '--data', city)).code).toBe(0);
+      const forms = join(city, 'forms');
+      cpSync(join(__dirname, '..', '..', 'fixtures', 'forms'), forms, { recursive: true });
+      const t = JSON.parse(readFileSync(join(forms, 'juminhyo-seikyu.json'), 'utf8'));
+      t.overlay.background = 'juminhyo-scan.png';
+      t.overlay.fields.find((f: { id: string }) => f.id === 'head').x = 33; // this city's sheet has the box 3 mm further right
+      writeFileSync(join(forms, 'juminhyo-seikyu.json'), JSON.stringify(t, null, 2));
+      // A "scan" of the sheet: our own A4 form, rasterised.
+      const sheet = join(city, 'sheet.pdf');
+      expect((await cli('forms', 'render', '--data', city, '--household', '200000001', '--form', 'juminhyo-seikyu', '--out', sheet)).code).toBe(0);
+      execFileSync('pdftoppm', ['-png', '-r', '30', '-singlefile', sheet, join(forms, 'juminhyo-scan')]);
+      expect((await cli('forms', 'check', '--data', city)).code).toBe(0);
+      const preview = join(city, 'preview.pdf');
+      expect((await cli('forms', 'render', '--data', city, '--household', '200000001', '--form', 'juminhyo-seikyu', '--overlay', '--background', '--out', preview)).code).toBe(0);
+      expect(execFileSync('pdfimages', ['-list', preview], { encoding: 'utf8' }).split('\n').filter((l) => /^\s+1\s/.test(l))).toHaveLength(1);
+      // What goes to the printer never carries the scan; the head's name moved with the city's layout.
+      const folder = join(city, 'escp');
+      expect((await cli('forms', 'print', '--data', city, '--household', '200000001', '--form', 'juminhyo-seikyu', '--printer', `escp:file:${folder}`)).code).toBe(0);
+      const head = escpLines(decodeEscp(readFileSync(jobFiles(folder)[0]!))).filter((l) => l.text.includes('健一'));
+      expect(head.some((l) => Math.abs(l.x - 33.3) < 0.5)).toBe(true);
+      const plain = join(city, 'plain.pdf');
+      await cli('forms', 'render', '--data', city, '--household', '200000001', '--form', 'juminhyo-seikyu', '--overlay', '--out', plain);
+      expect(execFileSync('pdfimages', ['-list', plain], { encoding: 'utf8' }).split('\n').filter((l) => /^\s+1\s/.test(l))).toHaveLength(0);
+    } finally {
+      done();
+    }
+  });
+});
+
 describe('bad layouts and values too long', () => {
   it('forms check names a field that falls off the paper or overlaps another', async () => {
     const forms = join(dir, 'bad-forms');

@@ -133,7 +133,7 @@ export const commands: CliCommand[] = [
     usage: 'forms list [--data DIR]',
     options: { data: { type: 'string' } },
     async run(args, io) {
-      for (const t of formTemplates(stringFlag(args, 'data')).values()) io.out(`${t.id.padEnd(22)} ${t.name}  (${t.scope}${t.filter ? ' ' + JSON.stringify(t.filter) : ''})`);
+      for (const t of formTemplates(stringFlag(args, 'data')).values()) io.out(`${t.id.padEnd(22)} ${t.name}  (${t.scope}${t.filter ? ' ' + JSON.stringify(t.filter) : ''})${t.overlay ? `  overlay: ${t.overlay.paper}, ${t.overlay.era === 'wareki' ? '和暦' : '西暦'}` : ''}`);
       return 0;
     },
   },
