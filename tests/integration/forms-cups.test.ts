@@ -71,4 +71,14 @@ describe.skipIf(why !== null)('forms print through a real CUPS queue (cups-pdf)'
     const all = await cups.waitForPdf(3);
     expect(squeeze(pdftotext(all[2]!, '-layout'))).toContain('髙﨑健一');
   }, 120_000);
+
+  it('a stopped printer behind the queue is reported; the job waits in the spooler and prints when it is back', async () => {
+    execFileSync('cupsdisable', ['-h', cups.server, '-r', 'out of paper', cups.queue]);
+    const r = await cli('forms', 'print', '--data', dir, '--household', '200000002', '--form', 'juminhyo-seikyu', '--overlay', '--printer', `cups:${cups.queue}`);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(new RegExp(`printed ${cups.queue}-\\d+ — the job waits in the CUPS queue ${cups.queue}: its printer is stopped \\(.*out of paper.*\\)`));
+    execFileSync('cupsenable', ['-h', cups.server, cups.queue]);
+    const all = await cups.waitForPdf(4);
+    expect(squeeze(pdftotext(all[3]!, '-layout')).length).toBeGreaterThan(10);
+  }, 120_000);
 });

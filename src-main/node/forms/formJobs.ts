@@ -100,7 +100,8 @@ export class FormJobs {
     const meta = metaOf(row.ref);
     try {
       const r = await sendToTarget(parseFormsTarget(row.printer), row.bytes, { jobId: id, title: meta.title, overlay: meta.overlay, now: this.now(), ...(meta.paper ? { paper: meta.paper } : {}) });
-      this.db.prepare(`UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = NULL WHERE id = ?`).run(new Date(this.now()).toISOString(), id);
+      // Handed over; a stopped printer behind a spooler is said, the job is not sent twice.
+      this.db.prepare(`UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = ? WHERE id = ?`).run(new Date(this.now()).toISOString(), r.warning ?? null, id);
       return { ...this.get(id), destination: r.destination };
     } catch (e) {
       const message = e instanceof AppError ? e.message : `${row.printer}: ${(e as Error)?.message ?? String(e)}`;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { AppError } from '../../common/errors';
 import { parsePrinterSpec, type PrinterSpec } from '../printer/spec';
 import { openTransport } from '../printer/transport';
@@ -32,6 +33,19 @@ export function cupsMedia(paper: { name: string; w: number; h: number }): string
 
 export interface SendResult {
   destination: string;
+  /** The spooler took the job but its printer is stopped (offline, out of paper …): it waits there. */
+  warning?: string;
+}
+
+/** After `lp` accepted a job: is the queue's printer stopped, and why (CUPS says so in `lpstat -p`)? */
+function queueWarning(spec: string): string | undefined {
+  const queue = /^(?:cups|lp):(.+)$/i.exec(spec)?.[1];
+  if (!queue) return undefined;
+  const r = spawnSync('lpstat', ['-p', queue], { encoding: 'utf8', timeout: 5000 });
+  const text = `${r.stdout ?? ''}`.trim();
+  if (!/\bdisabled\b/i.test(text)) return undefined;
+  const reason = text.split('\n').slice(1).map((l) => l.trim()).filter(Boolean).join(' ');
+  return `the job waits in the CUPS queue ${queue}: its printer is stopped${reason ? ` (${reason})` : ''}`;
 }
 
 /** Sends one stored job's bytes; throws AppError('printer-fault') naming the printer on failure. */
@@ -46,5 +60,6 @@ export async function sendToTarget(target: FormsTarget, bytes: Buffer, opts: { j
     return { destination: target.transport.kind === 'file' ? target.transport.dir : target.spec };
   }
   const r = await printPdf(bytes, target.spec, { ref: opts.jobId, title: opts.title, ...(opts.now ? { now: opts.now } : {}), ...(opts.paper ? { media: cupsMedia(opts.paper) } : {}), exactSize: opts.overlay });
-  return { destination: r.destination };
+  const warning = queueWarning(target.spec);
+  return { destination: r.destination, ...(warning ? { warning } : {}) };
 }

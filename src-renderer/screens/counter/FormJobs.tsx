@@ -63,6 +63,7 @@ export function FormJobs({ visit }: { visit: VisitState }) {
                 <td role="status">{t(`formJobs.state.${j.status}`)}</td>
                 <td>
                   {j.status === 'failed' ? <span className="counter-error">{t('formJobs.failedHint', { error: j.error ?? '' })}</span> : null}
+                  {j.status === 'printed' && j.error ? <span className="counter-error">{t('formJobs.waiting', { error: j.error })}</span> : null}
                   <button
                     type="button"
                     disabled={busy}
