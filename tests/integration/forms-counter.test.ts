@@ -100,3 +100,21 @@ describe('すべて印刷 at the counter', () => {
     if (!bad.ok) expect(bad.error.field).toBe('dx');
   });
 });
+
+describe('form jobs and the resident data’s time to live', () => {
+  it('stored form jobs are deleted once older than residentAccess.ttlHours, reprint links included', async () => {
+    const { FormJobs } = await import('../../src-main/node/forms/formJobs');
+    let now = Date.parse('2026-11-26T01:00:00Z');
+    const jobs = new FormJobs(app.terminal.store.db, () => now);
+    const spec = `escp:file:${join(dir, 'printer', 'ttl')}`;
+    const first = jobs.enqueue(spec, 'form:200000001:juminido:e30', Buffer.from([0x1b, 0x40]));
+    await jobs.send(first.id);
+    now += 3_600_000;
+    const copy = await jobs.reprint(first.id);
+    expect(copy.reprintOf).toBe(first.id);
+    now += 11.5 * 3_600_000; // the first is 12.5 h old, the reprint 11.5 h
+    expect(jobs.purgeOlderThan(12 * 3_600_000)).toBe(1);
+    expect(() => jobs.get(first.id)).toThrow(/no form print job/);
+    expect(jobs.get(copy.id).reprintOf).toBeNull();
+  });
+});

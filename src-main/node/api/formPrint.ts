@@ -10,6 +10,7 @@ import { formPlan } from '../forms/plan';
 import { parseFormsTarget } from '../forms/printTarget';
 import { formTemplates, pickTemplates } from '../forms/service';
 import { Residents } from '../residents/residents';
+import { accessRules } from '../residents/access';
 import { resolvePrinterSpec } from '../terminal/dataFolder';
 import type { CallContext } from './registry';
 import { apiReader, formsForVisit } from './residents';
@@ -38,6 +39,18 @@ function view(j: FormJob, extra?: { form: string; formName: string; pages: numbe
 export function registerFormPrint(app: App): void {
   const { store, config, visits, dataDir } = app.terminal;
   const residents = new Residents(store, config);
+  // Form jobs hold resident data: they leave this terminal with it, even when nobody prints.
+  const purge = () => {
+    try {
+      new FormJobs(store.db, () => store.now()).purgeOlderThan(accessRules(config).ttlHours * 3_600_000);
+    } catch {
+      /* closed */
+    }
+  };
+  purge();
+  const timer = setInterval(purge, 10 * 60_000);
+  timer.unref();
+  app.onClose(() => clearInterval(timer));
   const catalog = (): Catalog | undefined => {
     try {
       return app.catalog();
