@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,4 +67,26 @@ describe('ESC/P-K over a serial line', () => {
       await pty.kill();
     }
   }, 60_000);
+
+  it('forms print --printer escp:tcp:HOST:PORT sends the same job over the network (port 9100 style)', async () => {
+    const got: Buffer[] = [];
+    const sockets: Socket[] = [];
+    const server = createServer((s) => {
+      sockets.push(s);
+      s.on('data', (d) => got.push(d));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const r = await cli('forms', 'print', '--data', dir, '--household', '200000001', '--form', 'juminhyo-seikyu', '--printer', `escp:tcp:127.0.0.1:${port}`);
+      expect(r.code, r.err).toBe(0);
+      const deadline = Date.now() + 10_000;
+      while (!done(Buffer.concat(got)) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 20));
+      const lines = escpLines(decodeEscp(Buffer.concat(got)));
+      expect(lines.some((l) => l.text === '⟦image 24×24 "髙"⟧⟦image 24×24 "﨑"⟧ 健一')).toBe(true);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
+  });
 });
