@@ -90,7 +90,8 @@ export interface Fitted {
 /** Shrink, then wrap, then refuse (null). Pitch scales with the size. */
 export function fitText(lines: string[], w: number, h: number, size: number, minSize: number, maxLines: number, pitch?: number): Fitted | null {
   const at = (s: number) => (pitch ? (pitch * s) / size : s * PT);
-  const kept = lines.filter((l) => l.length > 0);
+  // Spaces at the end of a line print nothing: they never make a value too long.
+  const kept = lines.map((l) => l.trimEnd()).filter((l) => l.length > 0);
   if (kept.length === 0) return { lines: [], size, pitch: at(size) };
   // Largest size at which the given lines fit as they are.
   const sizeFor = (ls: string[]) => {
@@ -105,11 +106,23 @@ export function fitText(lines: string[], w: number, h: number, size: number, min
     const s = sizeFor(kept);
     if (s >= minSize - 1e-9) return { lines: kept, size: s, pitch: at(s) };
   }
+  const wrapAt = (s: number) => kept.flatMap((l) => wrap(l, w, s, at(s)));
   for (let n = kept.length + 1; n <= maxLines; n++) {
-    const s = Math.min(size, h / (n * LINE * PT));
-    if (s < minSize - 1e-9) break;
-    const wrapped = kept.flatMap((l) => wrap(l, w, s, at(s)));
-    if (wrapped.length <= n) return { lines: wrapped, size: sizeFor(wrapped), pitch: at(sizeFor(wrapped)) };
+    let hi = Math.min(size, h / (n * LINE * PT));
+    if (hi < minSize - 1e-9) break;
+    if (wrapAt(minSize).length > n) continue;
+    // The largest size at which the value wraps onto n lines.
+    let lo = minSize;
+    if (wrapAt(hi).length <= n) lo = hi;
+    else
+      for (let k = 0; k < 24; k++) {
+        const mid = (lo + hi) / 2;
+        if (wrapAt(mid).length <= n) lo = mid;
+        else hi = mid;
+      }
+    const wrapped = wrapAt(lo);
+    const s = Math.min(lo, sizeFor(wrapped));
+    return { lines: wrapped, size: s, pitch: at(s) };
   }
   return null;
 }
