@@ -215,3 +215,29 @@ describe('bad layouts and values too long', () => {
     expect(() => placeOverlay(formTemplates().get('juminhyo-seikyu')!, ctxOf(person({ name: huge })))).toThrow(expect.objectContaining({ code: 'bad-input', field: 'overlay.applicant-name', message: expect.stringMatching(/住民票の写し等交付請求書（juminhyo-seikyu）の「applicant-name」に「寿限無.*」が入りきりません.*手書きで記入してください/) }));
   });
 });
+
+describe('box grids: one character per printed box', () => {
+  const templates = () => formTemplates();
+  const r = (over: Partial<Resident>): Resident => ({
+    id: '9', householdId: 'h9', name: '髙﨑　健一', kana: 'タカサキ ケンイチ', birthDate: '1972-06-15', sex: 'male', postalCode: '372-0801', address: '群馬県伊勢崎市宮子町3587番地',
+    head: true, relationship: '世帯主', nationality: 'JP', kokuho: false, koki: false, kaigo: 'none', pension: 'category2', receivesPension: false, welfareMedical: 'none', techo: [], sealRegistered: true, myNumberCard: true, ...over,
+  });
+  const ctx = (m: Resident): FormContext => ({ today: '2026-11-26', cityName: '伊勢崎市', householdId: 'h9', members: [m], applicant: m });
+
+  it('郵便番号 goes digit by digit into its seven boxes; フリガナ character by character', () => {
+    const postal = placeOverlay(templates().get('juminido')!, ctx(r({})))[0]!.pieces.filter((p): p is PlacedText => p.kind === 'text' && p.field === 'postal');
+    expect(postal.map((p) => p.text)).toEqual(['3', '7', '2', '0', '8', '0', '1']);
+    postal.forEach((p, i) => {
+      expect(p.x).toBeGreaterThanOrEqual(130 + 5 * i);
+      expect(p.x + p.pitch / 2).toBeLessThanOrEqual(130 + 5 * (i + 1));
+    });
+    const kana = placeOverlay(templates().get('inkan-shomei-seikyu')!, ctx(r({})))[0]!.pieces.filter((p): p is PlacedText => p.kind === 'text' && p.field === 'kana');
+    // The space between family and given name keeps its own (empty) box.
+    expect(kana.map((p) => p.text).join('')).toBe('タカサキ ケンイチ');
+  });
+
+  it('a フリガナ with more characters than boxes is refused, naming the field and the count', () => {
+    const long = 'アレクサンドロス ヴァシレイオス ニコラオス パパドプロス';
+    expect(() => placeOverlay(templates().get('inkan-shomei-seikyu')!, ctx(r({ kana: long })))).toThrow(expect.objectContaining({ field: 'overlay.kana', message: expect.stringContaining(`${[...long].length}文字、枠は24マス`) }));
+  });
+});
