@@ -50,6 +50,14 @@ describe('ESC/P-K jobs', () => {
     for (const i of images) expect(i.blackDots).toBeGreaterThan(40);
   });
 
+  it('is told apart from an ESC/POS ticket by how the job opens, whatever its image bytes hold', async () => {
+    const { renderTestPage } = await import('./ticketLayout');
+    const ticket = renderTestPage({ printer: 'file:/tmp', paperWidthMm: 80 });
+    expect(looksLikeEscp(ticket)).toBe(false);
+    expect(looksLikeEscp(Buffer.concat([Buffer.from([0x1b, 0x40, 0x1b, 0x74, 0x01]), Buffer.from([0x1b, 0x24, 0x10, 0x00])]))).toBe(false);
+    expect(looksLikeEscp(encodeEscp([], { paper }))).toBe(true);
+  });
+
   it('refuses a job cut short, naming the byte', () => {
     const bytes = encodeEscp([[{ kind: 'text', field: 'n', x: 20, y: 20, size: 10.5, text: '髙', pitch: 3.7 }]], { paper });
     const at = bytes.indexOf(Buffer.from([0x1b, 0x2a]));

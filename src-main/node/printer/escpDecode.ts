@@ -21,12 +21,15 @@ export type EscpItem =
 const MM360 = 25.4 / 360;
 const MM60 = 25.4 / 60;
 
-/** True when the bytes look like ESC/P(-K) rather than ESC/POS: absolute positioning or ESC * column images. */
+/**
+ * True when the bytes look like ESC/P(-K) rather than ESC/POS: after ESC @, the job opens with a
+ * page length or an absolute position (ESC ( C, ESC ( V, ESC $), as every ESC/P form job does and
+ * no ticket does. Only the start is looked at: image data may hold any bytes.
+ */
 export function looksLikeEscp(b: Buffer): boolean {
-  for (let i = 0; i + 2 < b.length; i++) {
-    if (b[i] === 0x1b && ((b[i + 1] === 0x28 && (b[i + 2] === 0x56 || b[i + 2] === 0x43)) || b[i + 1] === 0x24)) return true;
-  }
-  return false;
+  let i = 0;
+  while (b[i] === 0x1b && b[i + 1] === 0x40) i += 2;
+  return b[i] === 0x1b && ((b[i + 1] === 0x28 && (b[i + 2] === 0x43 || b[i + 2] === 0x56)) || b[i + 1] === 0x24);
 }
 
 let known: Map<string, string> | undefined;
