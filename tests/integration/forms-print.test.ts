@@ -30,8 +30,9 @@ describe('forms printers', () => {
     expect(readdirSync(join(dir, 'forms'))).toEqual(['20261126T010203Z-forms-2026-11-26-1001.pdf']);
   });
 
-  // CUPS is not installed on these machines: a stand-in `lp` on PATH records what the spooler is
-  // given (queue, title, options, and the bytes on stdin) and answers like CUPS does.
+  // The exact `lp` arguments: a stand-in `lp` on PATH records what the spooler is given (queue,
+  // title, options, and the bytes on stdin) and answers like CUPS does. The real spooler, with a
+  // cups-pdf queue, is in forms-cups.test.ts.
   it('hands the PDF to CUPS lp with the queue and title, and reports its refusal', async () => {
     const bin = join(dir, 'bin');
     const { mkdirSync } = await import('node:fs');

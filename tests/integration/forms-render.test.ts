@@ -30,8 +30,9 @@ async function show(id: string): Promise<Shown> {
   return r;
 }
 
-/** 住民異動届: the table starts at y = 135 mm (7 mm header), rows of 15 mm; name column x 15–67, birth 67–107 mm. */
-const ROW = (i: number) => 142 + 15 * i;
+/** 住民異動届: the table starts at y = 165 mm (7 mm header), rows of 13 mm; name column x 15–67, birth 67–107 mm. */
+const ROW = (i: number) => 172 + 13 * i;
+const RH = 13;
 
 describe('forms render (CLI)', () => {
   it('fills 住民異動届 for a household: each member’s name, furigana, address and 和暦 birth date in the right boxes, as residents show reports them', async () => {
@@ -52,9 +53,9 @@ describe('forms render (CLI)', () => {
       members.forEach((m, i) => {
         const page = Math.floor(i / 6) + 1;
         const row = ROW(i % 6);
-        const nameBox = squeeze(textIn(out, page, { x: 15, y: row, w: 52, h: 15 }));
+        const nameBox = squeeze(textIn(out, page, { x: 15, y: row, w: 52, h: RH }));
         expect(nameBox, `${h} member ${i}`).toBe(squeeze(m.kana) + squeeze(m.name));
-        const birthBox = squeeze(textIn(out, page, { x: 67, y: row, w: 40, h: 15 }));
+        const birthBox = squeeze(textIn(out, page, { x: 67, y: row, w: 40, h: RH }));
         expect(birthBox).toBe(m.birthDateWareki);
         expect(m.address).toBe(head.address);
       });
@@ -68,11 +69,11 @@ describe('forms render (CLI)', () => {
     }
   });
 
-  it('renders the 8-form set with the Japanese font embedded as a subset, and 髙 﨑 𠮷 as real text', async () => {
+  it('renders the 9-form set with the Japanese font embedded as a subset, and 髙 﨑 𠮷 as real text', async () => {
     const out = join(dir, 'all.pdf');
     const r = await cli('forms', 'render', '--data', dir, '--household', '200000001', '--out', out);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/juminido.*kokuho-ido.*jidou-teate-nintei.*kodomo-iryo-shikaku.*inkan-toroku-shinsei.*juminhyo-seikyu.*zei-shomei-shinsei.*kaigo-ido/);
+    expect(r.out).toMatch(/juminido.*kokuho-ido.*jidou-teate-nintei.*kodomo-iryo-shikaku.*inkan-toroku-shinsei.*juminhyo-seikyu.*inkan-shomei-seikyu.*zei-shomei-shinsei.*kaigo-ido/);
     const fonts = pdffonts(out);
     const ja = fonts.find((f) => /^[A-Z]{6}\+BIZUDGothic-Regular$/.test(f.name));
     expect(ja).toMatchObject({ emb: true, sub: true, uni: true });
@@ -84,8 +85,8 @@ describe('forms render (CLI)', () => {
     // Every form's title is there, and person forms got one page per person they concern.
     for (const t of formTemplates().values()) expect(squeeze(text)).toContain(squeeze(t.name));
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1]);
-    // juminido, kokuho, jidou, kodomo, juminhyo: 1 each; inkan: 3 people ≥15; zei: 3 ≥16; kaigo: 1 ≥65.
-    expect(pages).toBe(5 + 3 + 3 + 1);
+    // juminido, kokuho, jidou, kodomo, juminhyo: 1 each; inkan: 3 people ≥15; inkan-shomei: 3 with a registered seal; zei: 3 ≥16; kaigo: 1 ≥65.
+    expect(pages).toBe(5 + 3 + 3 + 3 + 1);
     // A page to look at.
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', out, join(dir, 'page')]);
     const png = join(dir, 'page-01.png');
@@ -157,8 +158,8 @@ describe('shrink to fit', () => {
     const res = await renderForms([formTemplates().get('juminido')!], { today: '2026-11-26', cityName: '伊勢崎市', householdId: 'h1', members: [base], applicant: base });
     const out = join(dir, 'long.pdf');
     writeFileSync(out, res.pdf);
-    expect(squeeze(textIn(out, 1, { x: 15, y: 90, w: 180, h: 20 }))).toBe('住所（世帯の住所・方書）' + squeeze(base.address) + long);
-    expect(squeeze(textIn(out, 1, { x: 15, y: ROW(0), w: 52, h: 15 }))).toBe(squeeze(base.kana) + squeeze(base.name));
-    expect(squeeze(textIn(out, 1, { x: 67, y: ROW(0), w: 40, h: 15 }))).toBe('昭和64年1月7日');
+    expect(squeeze(textIn(out, 1, { x: 15, y: 90, w: 180, h: 20 }))).toBe('新住所（転出の場合は転出先）' + squeeze(base.address) + long);
+    expect(squeeze(textIn(out, 1, { x: 15, y: ROW(0), w: 52, h: RH }))).toBe(squeeze(base.kana) + squeeze(base.name));
+    expect(squeeze(textIn(out, 1, { x: 67, y: ROW(0), w: 40, h: RH }))).toBe('昭和64年1月7日');
   });
 });

@@ -19,10 +19,30 @@ export const stationSchema = z.object({
 });
 export type Station = z.infer<typeof stationSchema>;
 
+/**
+ * Where one form prints at this terminal (自動印字): a printer spec (`escp:serial:/dev/ttyUSB1?baud=9600`,
+ * `escp:tcp:HOST:9100`, `escp:file:DIR`, `cups:QUEUE`, `file:DIR` …) and a mode: the whole A4 form,
+ * or only the data on the city's pre-printed sheet (overlay).
+ */
+export const formPrinterSchema = z.object({
+  printer: z.string().min(1),
+  mode: z.enum(['full', 'overlay']).default('full'),
+});
+export type FormPrinter = z.infer<typeof formPrinterSchema>;
+
 export const printersSchema = z.object({
   ticket: z.string().optional(),
   forms: z.string().optional(),
 });
+
+/** Paper feed offsets (mm, + is right / down) measured with `forms calibrate` for one printer and form. */
+export const printCalibrationSchema = z.object({
+  printer: z.string().min(1),
+  form: z.string().min(1),
+  dx: z.number().min(-50).max(50),
+  dy: z.number().min(-50).max(50),
+});
+export type PrintCalibration = z.infer<typeof printCalibrationSchema>;
 
 export const terminalSchema = z.object({
   id,
@@ -33,6 +53,8 @@ export const terminalSchema = z.object({
   department: id.optional(),
   counter: z.string().min(1).max(8).optional(),
   printers: printersSchema.default({}),
+  /** Per form id: its own printer and mode; forms not named go to `printers.forms` as full A4. */
+  formPrinters: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a form id'), formPrinterSchema).optional(),
   language: z.enum(LANGUAGES).optional(),
   /** kiosk lockdown (Electron): fullscreen kiosk mode. */
   kioskMode: z.boolean().default(false),
@@ -78,6 +100,8 @@ export const configSchema = z.object({
     .optional(),
   /** Data retention (reports issue): personal details of visits older than this are erased; the day's anonymous statistics stay. */
   retention: z.object({ personalDetailsDays: z.number().int().min(1).max(3660) }).optional(),
+  /** Calibration offsets per printer and form (forms calibrate --dx --dy, or the counter's dialog). */
+  printCalibration: z.array(printCalibrationSchema).optional(),
   residentAccess: z
     .object({
       roles: z.array(z.enum(ROLES)).default(['counter', 'supervisor']),

@@ -3,6 +3,7 @@ import type { MethodDef } from './define';
 import { counterMethods, displayMethods } from './counter';
 import { kioskMethods } from './kiosk';
 import { residentsMethods } from './residents';
+import { formPrintMethods } from './formPrint';
 import { reportsMethods } from './reports';
 import { sessionMethods } from './session';
 import { syncMethods } from './sync';
@@ -18,6 +19,7 @@ export const api = {
   ...displayMethods,
   ...syncMethods,
   ...residentsMethods,
+  ...formPrintMethods,
   ...reportsMethods,
 } satisfies Record<string, MethodDef>;
 

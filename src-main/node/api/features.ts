@@ -3,6 +3,7 @@ import { registerCounter } from './counter';
 import { registerDisplay } from './display';
 import { registerKiosk } from './kiosk';
 import { registerResidents } from './residents';
+import { registerFormPrint } from './formPrint';
 import { registerReports } from './reports';
 import { registerSession } from './session';
 import { registerSync } from './sync';
@@ -15,5 +16,6 @@ export function registerFeatures(app: App): void {
   registerDisplay(app);
   registerSync(app);
   registerResidents(app);
+  registerFormPrint(app);
   registerReports(app);
 }

@@ -1,5 +1,6 @@
 import type { Resident } from '../../common/contract/residents';
 import { formatWareki } from '../../common/wareki';
+import { isChild } from '../../common/dates/ages';
 import type { MemberFilter } from './template';
 
 /** Everything a form may be bound to. */
@@ -27,9 +28,11 @@ export function matches(r: Resident, f: MemberFilter | undefined, today: string)
   const age = ageOn(r.birthDate, today);
   if (f.minAge !== undefined && age < f.minAge) return false;
   if (f.maxAge !== undefined && age > f.maxAge) return false;
+  if (f.child !== undefined && isChild(r.birthDate, today) !== f.child) return false;
   if (f.foreign !== undefined && (r.nationality !== 'JP') !== f.foreign) return false;
   if (f.kokuho !== undefined && r.kokuho !== f.kokuho) return false;
   if (f.koki !== undefined && r.koki !== f.koki) return false;
+  if (f.sealRegistered !== undefined && r.sealRegistered !== f.sealRegistered) return false;
   return true;
 }
 
@@ -59,6 +62,12 @@ export function resolveBinding(bind: string, ctx: FormContext, member?: Resident
       const h = { id: ctx.householdId, headName: head.name, headKana: head.kana, address: head.address, addressExtra: head.addressExtra ?? '', postalCode: head.postalCode, memberCount: ctx.members.length, self: head };
       return pick(h, path);
     }
+    case 'spouse': {
+      const s = spouseOf(ctx);
+      return s ? (path.length === 0 ? s : pick(s, path)) : undefined;
+    }
+    case 'derived':
+      return pick(derived(ctx), path);
     case 'visit':
       return ctx.visit ? pick(ctx.visit, path) : undefined;
     case 'facts':
@@ -111,9 +120,9 @@ export function formatValue(format: string, value: unknown, ctx: FormContext, bi
       return [r.koki ? '後期高齢者医療' : r.kokuho ? '国民健康保険' : ''];
     }
     case 'fiscalYear': {
-      // 年度 runs April to March: a certificate asked for in January is for the year before.
-      const iso = String(value);
-      const y = Number(iso.slice(0, 4)) - (Number(iso.slice(5, 7)) < 4 ? 1 : 0);
+      // 住民税 is assessed in June: the 所得・課税証明 of 年度 N is issued from 1 June of N, so one
+      // asked for in April or May is still for the year before (not the April fiscal switch).
+      const y = certificateFiscalYear(String(value));
       return [formatWareki(`${y}-06-01`).replace(/\d+月\d+日$/, '度')];
     }
     case 'age':
@@ -121,4 +130,85 @@ export function formatValue(format: string, value: unknown, ctx: FormContext, bi
     default:
       return [String(value)];
   }
+}
+
+/** The latest 年度 a 所得・課税証明 can be issued for on `iso`: the new 年度 starts in June. */
+export function certificateFiscalYear(iso: string): number {
+  return Number(iso.slice(0, 4)) - (Number(iso.slice(5, 7)) < 6 ? 1 : 0);
+}
+
+const SPOUSE = /^(妻|夫|配偶者)$/;
+
+/** The applicant's spouse in the household: the 世帯主's 妻/夫, or the 世帯主 when the applicant is one. */
+export function spouseOf(ctx: FormContext): Resident | undefined {
+  const a = ctx.applicant;
+  if (a.head) return ctx.members.find((m) => m.id !== a.id && SPOUSE.test(m.relationship));
+  if (SPOUSE.test(a.relationship)) return ctx.members.find((m) => m.head);
+  return undefined;
+}
+
+interface VisitFactsLike {
+  events?: string[];
+  eventDate?: string;
+  members?: Array<{ insurance?: string; previousInsurance?: string }>;
+}
+
+function facts(ctx: FormContext): VisitFactsLike {
+  const f = ctx.visit?.facts;
+  return f && typeof f === 'object' ? (f as VisitFactsLike) : {};
+}
+
+const IDO_KIND: Array<[string, string]> = [
+  ['moving-in', '転入'],
+  ['moving-within', '転居'],
+  ['moving-out', '転出'],
+  ['household-change', '世帯変更'],
+];
+
+/**
+ * Values worked out from the visit's facts, in the words the forms print: 異動の種別, 前住所/新住所,
+ * 新旧世帯主, 転出予定日, 届出人, and the 国保 異動の事由 already known.
+ */
+export function derived(ctx: FormContext): Record<string, string | undefined> {
+  const f = facts(ctx);
+  const events = f.events ?? [];
+  const head = ctx.members.find((m) => m.head) ?? ctx.members[0]!;
+  const kind = IDO_KIND.find(([e]) => events.includes(e))?.[1];
+  const moving = kind === '転居' || kind === '転出';
+  // The 方書 follows on its own line through the `address` format.
+  const address = head.address;
+  const inHousehold = ctx.members.some((m) => m.id === ctx.applicant.id);
+  return {
+    idoKind: kind,
+    // On record is where the household lives now: the new address after a 転入 (or when the event is
+    // not known), the former one for a 転居 or 転出, whose new address the clerk writes in.
+    newAddress: moving ? undefined : address,
+    oldAddress: moving ? address : undefined,
+    newHead: kind === '世帯変更' ? undefined : head.name,
+    oldHead: kind === '世帯変更' || moving ? head.name : undefined,
+    moveOutDate: kind === '転出' ? f.eventDate : undefined,
+    filer: ctx.applicant.head ? '世帯主' : inHousehold ? '本人' : '代理人',
+    kokuhoReason: kokuhoReason(events, f.members ?? []),
+  };
+}
+
+const EMPLOYEE = new Set(['employee', 'employee-dependent']);
+
+function kokuhoReason(events: string[], members: Array<{ insurance?: string; previousInsurance?: string }>): string | undefined {
+  if (events.includes('moving-in')) return '転入';
+  if (events.includes('moving-out')) return '転出';
+  if (events.includes('birth')) return '出生';
+  if (events.includes('death')) return '死亡';
+  if (events.includes('insurance-change')) {
+    if (members.some((m) => m.insurance === 'nhi' && EMPLOYEE.has(m.previousInsurance ?? ''))) return '社保離脱';
+    if (members.some((m) => m.previousInsurance === 'nhi' && EMPLOYEE.has(m.insurance ?? ''))) return '社保加入';
+  }
+  if (events.includes('household-change')) return '世帯変更';
+  return undefined;
+}
+
+/** Which option of a choice the bound value picks (an array value picks an option naming any of its items). */
+export function chosenOption(options: Array<{ text: string; values?: string[] | undefined }>, value: unknown): number {
+  const vals = (Array.isArray(value) ? value : [value]).filter((v) => v !== undefined && v !== null && v !== '').map(String);
+  return options.findIndex((o) => (o.values ?? [o.text]).some((v) => vals.includes(v)));
 }

@@ -60,7 +60,7 @@ function run(cmd: string, args: string[], input: Buffer | null, timeoutMs: numbe
 }
 
 /** Sends one PDF job; the caller has already rendered it, so a failed send can be retried as is. */
-export async function printPdf(pdf: Buffer, spec: string, opts: { ref: string; title: string; now?: number; timeoutMs?: number }): Promise<PrintResult> {
+export async function printPdf(pdf: Buffer, spec: string, opts: { ref: string; title: string; now?: number; timeoutMs?: number; media?: string; exactSize?: boolean }): Promise<PrintResult> {
   const p = parseFormsPrinter(spec);
   const timeoutMs = opts.timeoutMs ?? 30_000;
   if (p.kind === 'file') {
@@ -77,7 +77,8 @@ export async function printPdf(pdf: Buffer, spec: string, opts: { ref: string; t
     }
   }
   if (p.kind === 'lp') {
-    const args = [...(p.queue ? ['-d', p.queue] : []), '-t', opts.title, '-o', 'media=A4', '-o', 'fit-to-page'];
+    // An overlay must land where the sheet's boxes are: its own paper size and no scaling.
+    const args = [...(p.queue ? ['-d', p.queue] : []), '-t', opts.title, '-o', `media=${opts.media ?? 'A4'}`, ...(opts.exactSize ? ['-o', 'print-scaling=none'] : ['-o', 'fit-to-page'])];
     let r;
     try {
       r = await run('lp', args, pdf, timeoutMs);

@@ -3,6 +3,7 @@ import { AppError } from '../../common/errors';
 import type { FormRef, Resident } from '../../common/contract/residents';
 import { formatValue, matches, resolveBinding, type FormContext } from './bindings';
 import { drawFitted, registerFonts, type PdfDoc } from './pdfText';
+import { drawChoice, drawDigits } from './items';
 import type { FormItem, FormTemplate } from './template';
 
 /** Millimetres to PDF points. */
@@ -61,6 +62,12 @@ function drawItem(doc: PDFKit.PDFDocument, it: FormItem, ctx: FormContext, membe
       collect(shown, value, member, it.bind, ctx);
       return;
     }
+    case 'choice':
+      drawChoice(doc, it, ctx, member);
+      return;
+    case 'digits':
+      drawDigits(doc, it);
+      return;
     case 'members': {
       const x0 = it.x * MM;
       let y = it.y * MM;

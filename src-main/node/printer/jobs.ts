@@ -156,7 +156,7 @@ export class PrintJobs {
   listFailed(): PrintJob[] {
     const rows = this.db
       .prepare(
-        `SELECT * FROM print_jobs j WHERE j.status = 'failed'
+        `SELECT * FROM print_jobs j WHERE j.status = 'failed' AND j.kind != 'form'
            AND NOT EXISTS (SELECT 1 FROM print_jobs r WHERE r.reprint_of = j.id AND r.status = 'printed')
          ORDER BY j.created_at, j.rowid`,
       )

@@ -26,7 +26,7 @@ export interface RasterTextOptions {
 }
 
 let registered = false;
-function registerFonts(): void {
+export function registerRasterFonts(): void {
   if (registered) return;
   for (const [file, family] of Object.entries(FONT_FAMILY)) {
     if (!GlobalFonts.registerFromPath(file, family)) throw new Error(`could not load font ${file}`);
@@ -85,7 +85,7 @@ export function wrapText(ctx: SKRSContext2D, text: string, px: number, maxWidth:
 
 /** Renders text (any script, `\n` starts a new line, long lines wrap) to a 1-bit bitmap `widthDots` wide. */
 export function renderTextBitmap(text: string, opts: RasterTextOptions): Bitmap {
-  registerFonts();
+  registerRasterFonts();
   const width = opts.widthDots;
   if (width % 8 !== 0 || width <= 0) throw new RangeError(`raster width must be a positive multiple of 8 dots, got ${width}`);
   const px = opts.fontPx ?? 28;

@@ -5,6 +5,7 @@ import type { VisitState } from '../../../src-main/common/visit/state';
 import { formatWareki } from '../../../src-main/common/wareki';
 import { ApiError, call } from '../../api/client';
 import { useCatalogText } from '../../guidance/useCatalogText';
+import { FormJobs } from './FormJobs';
 
 /**
  * 書かない窓口 at the counter: find the visitor in the resident data (kana, birth date or
@@ -251,6 +252,7 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
               {t('residents.print', { count: preview?.forms.length ?? forms?.length ?? 0 })}
             </button>
           </div>
+          <FormJobs visit={visit} />
         </div>
       ) : null}
 

@@ -3,6 +3,7 @@ import { AppError } from '../../../common/errors';
 import { intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
 import { parsePrinterSpec, formatPrinterSpec } from '../../printer/spec';
 import { decodeEscPos } from '../../printer/decode';
+import { decodeEscp, escpLines, looksLikeEscp } from '../../printer/escpDecode';
 import { openTransport } from '../../printer/transport';
 import { renderTestPage } from '../../printer/ticketLayout';
 
@@ -62,9 +63,9 @@ export const commands: CliCommand[] = [
   },
   {
     name: 'printer decode',
-    summary: 'Show what an ESC/POS job file (e.g. from a file: printer) would print',
-    usage: 'printer decode --file JOB.bin [--json]',
-    options: { file: { type: 'string' }, json: { type: 'boolean' } },
+    summary: 'Show what an ESC/POS (ticket) or ESC/P-K (dot-matrix form) job file would print: text, positions, images',
+    usage: 'printer decode --file JOB.bin [--json] [--escp|--escpos]',
+    options: { file: { type: 'string' }, json: { type: 'boolean' }, escp: { type: 'boolean' }, escpos: { type: 'boolean' } },
     async run(args, io) {
       const file = requiredFlag(args, 'file');
       let bytes: Buffer;
@@ -72,6 +73,27 @@ export const commands: CliCommand[] = [
         bytes = readFileSync(file);
       } catch (e) {
         throw new AppError('bad-input', `cannot read ${file}: ${(e as Error).message}`, { field: 'file' });
+      }
+      if (args.values.escp === true || (args.values.escpos !== true && looksLikeEscp(bytes))) {
+        let escp;
+        try {
+          escp = decodeEscp(bytes);
+        } catch (e) {
+          throw new AppError('bad-input', `${file} is not a complete ESC/P job: ${(e as Error).message}`, { field: 'file' });
+        }
+        if (args.values.json === true) {
+          io.out(JSON.stringify(escp));
+          return 0;
+        }
+        const head = escp.filter((i) => i.type === 'init' || i.type === 'kanji' || i.type === 'page-length');
+        io.out(`ESC/P-K job: ${escp.filter((i) => i.type === 'init').length} × ESC @, Kanji mode ${head.some((i) => i.type === 'kanji' && i.on) ? 'used' : 'not used'}, page length ${(escp.find((i) => i.type === 'page-length') as { mm?: number } | undefined)?.mm ?? '?'} mm, ${escp.filter((i) => i.type === 'form-feed').length} pages, ${escp.filter((i) => i.type === 'image').length} images`);
+        let page = 0;
+        for (const l of escpLines(escp)) {
+          if (l.page !== page) io.out(`--- page ${(page = l.page)} ---`);
+          io.out(`y ${l.y.toFixed(1).padStart(5)} mm  x ${l.x.toFixed(1).padStart(5)} mm  ${l.text}`);
+        }
+        for (const u of escp.filter((i) => i.type === 'unknown')) io.out(`[?${(u as { hex: string }).hex}]`);
+        return 0;
       }
       let items;
       try {
