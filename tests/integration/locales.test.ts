@@ -91,7 +91,6 @@ describe('locales', () => {
       it.each(OTHERS)('%s uses the same {{variables}} as Japanese', (lang) => {
         const path = join(LOCALES, lang, file);
         if (!existsSync(path)) return; // reported above
-        const t = read(lang, file);
         const raw = readRaw(lang, file);
         const forms = (k: string): string[] => [...(raw[k] !== undefined ? [k] : []), ...pluralForms(raw, k)];
         const differ = Object.keys(ja)
