@@ -5,7 +5,7 @@ import { AppError } from '../../../common/errors';
 import { businessDate } from '../../../common/dates/businessDay';
 import { fiscalYearOf, parseFiscalYear, parseReportDate } from '../../../common/reports/fiscalYear';
 import type { KpiReport } from '../../../common/reports/kpi';
-import { KIND_LABELS } from '../../../common/reports/tables';
+import { KIND_LABELS, kpiDetail } from '../../../common/reports/tables';
 import { defaultDataDir, openTerminal } from '../../terminal/dataFolder';
 import { exportDaily, parseFormat } from '../../reports/export';
 import { kpiReport } from '../../reports/source';
@@ -21,13 +21,11 @@ function fmt(v: number | null, digits = 2): string {
   return v === null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
 }
 
-const DETAIL_LABELS: Record<string, string> = { procedures: '受付手続数', qrHandovers: 'うちQR引継ぎ', respondents: '回答者数' };
-
 export function kpiText(k: KpiReport): string {
   const lines = [`${k.label} (FY${k.fiscalYear}) ${k.from} – ${k.asOf}, ${k.days} day(s) with records`];
   for (const x of k.kpis) {
     const progress = x.progress === null ? '' : `  ${(x.progress * 100).toFixed(0)}%${x.met ? ' 達成' : ''}`;
-    const detail = x.detail ? `  (${Object.entries(x.detail).map(([k, v]) => `${DETAIL_LABELS[k] ?? k} ${v}`).join(', ')})` : '';
+    const detail = x.detail ? `  (${kpiDetail(x.detail)})` : '';
     lines.push(`  ${x.name} [${KIND_LABELS[x.kind] ?? x.kind}]: ${fmt(x.value)} ${x.unit} / 目標 ${fmt(x.target)}${progress}${detail}`);
   }
   return lines.join('\n');
@@ -37,7 +35,7 @@ export function kpiCsv(k: KpiReport): string {
   const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const rows = [['id', '指標', '種別', '年度累計', '目標', '達成率', '単位', '分子', '分母', '年度', '集計期間', '内訳']];
   for (const x of k.kpis) {
-    const detail = x.detail ? Object.entries(x.detail).map(([key, v]) => `${DETAIL_LABELS[key] ?? key} ${v}`).join(' / ') : '';
+    const detail = kpiDetail(x.detail);
     rows.push([x.id, x.name, KIND_LABELS[x.kind] ?? x.kind, x.value === null ? '' : String(x.value), x.target === null ? '' : String(x.target), x.progress === null ? '' : String(x.progress), x.unit, String(x.basis.numerator), x.basis.denominator === null ? '' : String(x.basis.denominator), k.label, `${k.from}..${k.asOf}`, detail]);
   }
   return BOM + rows.map((r) => r.map(q).join(',')).join('\r\n') + '\r\n';
