@@ -32,7 +32,7 @@ export function GuidanceList({ items, lang, onRemove, showIds = true }: { items:
             )}
           </div>
           <div className="meta">
-            <Ruby text={t('list.where', { place: ct(`department.${it.place}`, it.departmentName), counter: it.counter, floor: it.floor ?? '' })} />
+            {it.external ? <Ruby text={`${ct(`department.${it.place}`, it.departmentName)} — ${ct('list.external')}`} /> : <Ruby text={t('list.where', { place: ct(`department.${it.place}`, it.departmentName), counter: it.counter, floor: it.floor ?? '' })} />}
             {due(it) && (
               <>
                 {' · '}

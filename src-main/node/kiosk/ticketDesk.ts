@@ -33,6 +33,7 @@ function seedOf(it: GuidanceItem): VisitItemSeed {
     need: it.status,
     members: it.members,
     ...(it.fee !== undefined ? { fee: it.fee } : {}),
+    ...(it.external ? { external: true } : {}),
   };
 }
 
