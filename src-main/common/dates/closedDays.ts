@@ -1,4 +1,15 @@
-import holidays from '@holiday-jp/holiday_jp/lib/holidays';
+import y2024 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2024';
+import y2025 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2025';
+import y2026 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2026';
+import y2027 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2027';
+import y2028 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2028';
+import y2029 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2029';
+import y2030 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2030';
+import y2031 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2031';
+import y2032 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2032';
+import y2033 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2033';
+import y2034 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2034';
+import y2035 from '@holiday-jp/holiday_jp/lib/holidays_every_year/2035';
 import { addDays, isIsoDate, parseIsoDate, toDayNumber, type IsoDate } from './isoDate';
 
 /**
@@ -14,7 +25,15 @@ export interface ClosedDays {
 
 export type ClosedReason = 'weekend' | 'holiday' | 'year-end' | 'city';
 
-const HOLIDAYS: Readonly<Record<string, unknown>> = holidays as unknown as Record<string, unknown>;
+/**
+ * The years whose national holidays the city's deadlines can touch (visits from 2024, claims up to
+ * 5 years later and beyond), each from the library's own per-year table: the whole 1970–2050 table would
+ * weigh on the online guide's download. A deadline outside these years still moves off weekends
+ * and 29 Dec – 3 Jan; `HOLIDAY_YEARS` says which years are covered.
+ */
+const TABLES: ReadonlyArray<Record<string, unknown>> = [y2024, y2025, y2026, y2027, y2028, y2029, y2030, y2031, y2032, y2033, y2034, y2035] as unknown as Array<Record<string, unknown>>;
+const HOLIDAYS: Readonly<Record<string, unknown>> = Object.assign({}, ...TABLES) as Record<string, unknown>;
+export const HOLIDAY_YEARS: readonly number[] = [2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035];
 
 /** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
 export function weekday(iso: IsoDate): number {
