@@ -65,3 +65,11 @@ describe('dates as people read them, never ISO', () => {
     for (const l of ['es', 'vi', 'tl']) expect(formatDisplayDate('2026-12-03', l, { visitYear: 2026 })).not.toMatch(/2026-12-03/);
   });
 });
+
+describe('和暦 on forms', () => {
+  it('an unknown event day prints as an empty box', async () => {
+    const { formatWareki } = await import('./wareki');
+    expect(formatWareki('unknown')).toBe('');
+    expect(formatWareki('2026-12-03')).toBe('令和8年12月3日');
+  });
+});
