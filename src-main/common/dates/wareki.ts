@@ -30,6 +30,6 @@ export function toWareki(iso: IsoDate): Wareki | null {
 export function formatWareki(iso: IsoDate): string {
   const w = toWareki(iso);
   // Not a date (an event day nobody knew: "unknown") prints as an empty box, never the word.
-  if (!w) return parseIsoDate(iso) ? iso : '';
+  if (!w) return iso === 'unknown' ? '' : iso;
   return `${w.era}${w.year === 1 ? '元' : w.year}年${w.month}月${w.day}日`;
 }
