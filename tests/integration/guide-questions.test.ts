@@ -113,6 +113,27 @@ describe('question flow', () => {
     expect(ids(qs)).toContain('disability-certificate');
   });
 
+  it('second edition: asks the day of a birth, death or move first, who gave birth, who receives 児童手当, the previous insurance, the prefecture', () => {
+    const birth = questionsFor({ events: ['birth'], answers: { members: [{ role: 'applicant', birthDate: '1990-01-01' }, { role: 'spouse', birthDate: '1991-01-01' }, { role: 'newborn' }], 'member.insurance': { 0: 'nhi', 1: 'employee' } }, date: DATE }, catalog);
+    expect(ids(birth)[0]).toBe('event-date');
+    expect(birth.find((q) => q.id === 'event-date')!.tier).toBe('core');
+    expect(birth.find((q) => q.id === 'gave-birth')!.members).toEqual([0, 1]); // the parents: never the newborn
+    const divorce = questionsFor({ events: ['divorce'], answers: { members: [{ role: 'applicant', birthDate: '1990-01-01' }, { role: 'child', birthDate: '2018-01-01' }] }, date: DATE }, catalog);
+    expect(divorce.find((q) => q.id === 'receives-child-allowance')!.members).toEqual([0]);
+    expect(ids(divorce)).not.toContain('event-date'); // not a core question for a divorce
+    const job = questionsFor({ events: ['insurance-change'], answers: { members: [{ role: 'applicant', birthDate: '1990-01-01' }] }, date: DATE }, catalog);
+    expect(ids(job)).toEqual(expect.arrayContaining(['previous-insurance', 'insurance']));
+    const move = questionsFor({ events: ['moving-in'], answers: { members: [{ role: 'applicant', birthDate: '1946-01-01' }] }, date: DATE }, catalog);
+    expect(move.find((q) => q.id === 'move-from')!.options!.map((o) => o.value)).toEqual(['same-prefecture', 'other-prefecture', 'other-municipality', 'abroad', 'unknown']);
+    // answered "another municipality" without the prefecture: 後期 stays to confirm, and it is not asked twice
+    const again = questionsFor({ events: ['moving-in'], answers: { members: [{ role: 'applicant', birthDate: '1946-01-01' }], moveFrom: 'other-municipality', eventDate: '2026-11-20' }, date: DATE }, catalog);
+    expect(ids(again)).not.toContain('move-from');
+    // not answering the day leaves the list without dates, counting from the event
+    const f = factsFromAnswers(['birth'], { members: [{ role: 'applicant', birthDate: '1990-01-01' }, { role: 'newborn' }] }, {}, DATE);
+    expect(f.eventDate).toBe('unknown');
+    expect(guideFacts(f, catalog).find((i) => i.id === 'shussei')).toMatchObject({ deadline: null, deadlineRule: { days: 14, count: 'koseki' } });
+  });
+
   it('question texts exist in every language', () => {
     for (const q of catalog.questions) for (const lang of catalog.languages) expect(catalog.texts[lang]![`question.${q.id}`], `${lang} ${q.id}`).toBeTruthy();
   });
