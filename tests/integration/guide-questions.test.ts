@@ -117,7 +117,8 @@ describe('question flow', () => {
     const birth = questionsFor({ events: ['birth'], answers: { members: [{ role: 'applicant', birthDate: '1990-01-01' }, { role: 'spouse', birthDate: '1991-01-01' }, { role: 'newborn' }], 'member.insurance': { 0: 'nhi', 1: 'employee' } }, date: DATE }, catalog);
     expect(ids(birth)[0]).toBe('event-date');
     expect(birth.find((q) => q.id === 'event-date')!.tier).toBe('core');
-    expect(birth.find((q) => q.id === 'gave-birth')!.members).toEqual([0, 1]); // the parents: never the newborn
+    // only the parent whose 国保 would pay 出産育児一時金 matters; never the newborn
+    expect(birth.find((q) => q.id === 'gave-birth')!.members).toEqual([0]);
     const divorce = questionsFor({ events: ['divorce'], answers: { members: [{ role: 'applicant', birthDate: '1990-01-01' }, { role: 'child', birthDate: '2018-01-01' }] }, date: DATE }, catalog);
     expect(divorce.find((q) => q.id === 'receives-child-allowance')!.members).toEqual([0]);
     expect(ids(divorce)).not.toContain('event-date'); // not a core question for a divorce
