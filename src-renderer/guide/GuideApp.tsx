@@ -108,7 +108,7 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
   };
 
   const save = () => {
-    const text = listAsText(items, catalog, { t: t as never, tl: tl as never, ct, date, ...(code ? { code } : {}) });
+    const text = listAsText(items, catalog, { t: t as never, tl: tl as never, ct, date, lang, ...(code ? { code } : {}) });
     download(text, `madoguchi-guide-${date}.txt`);
   };
 

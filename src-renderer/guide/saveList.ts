@@ -1,4 +1,6 @@
 import type { Catalog } from '../../src-main/common/catalog/types';
+import { formatDisplayDate } from '../../src-main/common/dates/format';
+import { deadlineText } from '../../src-main/common/guidance/deadlineText';
 import { visitBring, visitRoute, type GuidanceItem } from '../../src-main/common/guidance/guide';
 import { rubyToParens } from '../../src-main/common/i18n/ruby';
 
@@ -10,10 +12,10 @@ type CT = (key: string, fallback?: string) => string;
  * in brackets (a text file has no ruby), the hand-over code at the end so a saved file still
  * skips the questions at the hall.
  */
-export function listAsText(items: GuidanceItem[], catalog: Catalog, opts: { t: T; tl: T; ct: CT; date: string; code?: string }): string {
+export function listAsText(items: GuidanceItem[], catalog: Catalog, opts: { t: T; tl: T; ct: CT; date: string; code?: string; lang?: string }): string {
   const { t, tl, ct } = opts;
   const p = (s: string) => rubyToParens(s);
-  const lines: string[] = [`${t('title')} (${t('city')})`, t('madeOn', { date: opts.date }), ''];
+  const lines: string[] = [`${t('title')} (${t('city')})`, t('madeOn', { date: formatDisplayDate(opts.date, opts.lang ?? 'ja') }), ''];
   const route = visitRoute(items, catalog);
   if (route.length > 0) {
     lines.push(`${t('route')}:`);
@@ -24,7 +26,8 @@ export function listAsText(items: GuidanceItem[], catalog: Catalog, opts: { t: T
   items.forEach((it, i) => {
     lines.push(`${i + 1}. ${p(ct(`procedure.${it.id}`, it.name))} [${p(tl(`status.${it.status}`))}]`);
     lines.push(`   ${t('file.where')}: ${p(tl('list.where', { place: ct(`department.${it.place}`, it.departmentName), counter: it.counter, floor: it.floor ?? '' }).trim())}`);
-    if (it.deadline) lines.push(`   ${t('file.deadline')}: ${it.deadline}`);
+    const due = deadlineText(it, opts.lang ?? 'ja', (k) => ct(k), { visitYear: Number(opts.date.slice(0, 4)) });
+    if (due) lines.push(`   ${t('file.deadline')}: ${p(due)}`);
     if (it.bring.length > 0) lines.push(`   ${t('file.bring')}: ${it.bring.map((b) => p(ct(`bring.${b.id}`, b.name))).join(' / ')}`);
     for (const o of it.online) lines.push(`   ${t('file.online')}: ${p(ct(`online.${o.kind}`, o.label))} ${o.url}`);
     if (it.convenienceStore) lines.push(`   ${p(tl('list.convenienceStore'))}`);

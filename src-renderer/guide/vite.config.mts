@@ -88,7 +88,8 @@ function guideCatalog(): Plugin {
       const locales = Object.fromEntries(langs.map((lang) => [lang, read(join(localesRoot, parser.localeFile(lang)))]));
       const catalog = parser.parseCatalog({ ...(files as Record<keyof typeof parser.CATALOG_FILES, unknown>), locales });
       // The app's Japanese texts ship with i18n; a city's own ones ship here.
-      return `export default ${JSON.stringify({ ...catalog, texts: ownLocales ? { ja: catalog.texts.ja } : {}, languages: ['ja'] })};`;
+      // Editors' notes (`note`) are for the city's catalog staff, never shown to a resident: left out of the phone's download.
+      return `export default ${JSON.stringify({ ...catalog, texts: ownLocales ? { ja: catalog.texts.ja } : {}, languages: ['ja'] }, (k, v: unknown) => (k === 'note' ? undefined : v))};`;
     },
   };
 }

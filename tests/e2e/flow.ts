@@ -19,7 +19,8 @@ export async function issueFamilyTicket(page: Page): Promise<number> {
   for (const r of ['applicant', 'spouse', 'child', 'child', 'parent']) await page.click(`[data-add-role="${r}"]`);
   const bands = ['20-59', '20-59', 'preschool', 'school-age', '75+'];
   for (const [i, b] of bands.entries()) await page.locator(`[data-member="${i}"] select`).selectOption(b);
-  await page.locator('[data-question="move-from"] button').first().click();
+  // From another prefecture: the grandparent joins 後期高齢者医療 here (same prefecture would be a change).
+  await page.locator('[data-question="move-from"]').getByRole('button', { name: '群馬県外の市区町村', exact: true }).click();
   // The question may fold away as answers make it moot, so answer whichever member is still open.
   for (let guard = 0; guard < 6; guard++) {
     const open = page.locator('[data-question="insurance"] [role="group"]').filter({ hasNot: page.locator('button[aria-pressed="true"]') });

@@ -263,7 +263,7 @@ test('a wrong or foreign QR gets a clear message and changes nothing; the camera
   const cases: Array<[string, RegExp]> = [
     [encodeTicketQr({ visitId: '6f1c2b1e-0c7a-4a59-9d3e-0a1b2c3d4e5f', businessDate: '2026-11-26', number: 1001, procedures: ['juminhyo'] }), /番号札のQRコード/],
     ['https://www.city.isesaki.lg.jp/', /オンラインガイドのQRコードではありません/],
-    ['MDG-G2.ABCDEFGH', /新しい版のガイド/],
+    ['MDG-G3.ABCDEFGH', /新しい版のガイド/],
     [encodeHandover(loadFixture('certificate.json')).slice(0, -4), /欠けているか、壊れています/],
   ];
   for (const [text, message] of cases) {

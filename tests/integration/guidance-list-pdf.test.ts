@@ -3,6 +3,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp';
+import { formatDisplayDate } from '../../src-main/common/dates/format';
 import { catalogText } from '../../src-main/common/catalog/texts';
 import type { Catalog } from '../../src-main/common/catalog/types';
 import type { VisitState } from '../../src-main/common/visit/state';
@@ -81,6 +82,16 @@ describe('printed guidance list', () => {
     const png = join(dir, `list-${lang}-1.png`);
     expect(existsSync(png) && statSync(png).size > 5_000).toBe(true);
     if (process.env.MADOGUCHI_KEEP_RENDER) execFileSync('cp', [file, png, process.env.MADOGUCHI_KEEP_RENDER]);
+  });
+
+  it('prints deadlines as Japanese dates (12月3日(木)), never ISO', async () => {
+    const { text } = await render('ja');
+    const flat = squeeze(text);
+    const { items } = listForVisit(visit, catalog, 'ja');
+    const dated = items.filter((i) => i.deadline);
+    expect(dated.length).toBeGreaterThan(0);
+    for (const it of dated) expect(flat, it.id).toContain(squeeze(formatDisplayDate(it.deadline!, 'ja', { visitYear: Number(visit.businessDate.slice(0, 4)) })));
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
   it('has every heading in every shipped language', () => {

@@ -9,7 +9,7 @@ function listed(id: string, events: string[], member: Record<string, unknown>, m
   const facts = {
     date,
     events,
-    ...(events.includes('moving-in') ? { moveFrom: 'other-municipality' } : {}),
+    ...(events.includes('moving-in') ? { moveFrom: 'other-prefecture' } : {}),
     members: [{ role: 'applicant', birthDate: '1980-01-01', insurance: 'employee', pension: 'category2' }, member],
     ...more,
   };
@@ -85,5 +85,33 @@ describe('aged N+: the age reached on date', () => {
     expect(one('2006-11-28')).toBe(false); // 19
     expect(one('1966-11-28')).toBe(true); // 59
     expect(one('1966-11-27')).toBe(false); // reaches 60 today
+  });
+});
+
+describe("a deceased member's ages are those on the day of death (FACTS.md, second edition)", () => {
+  // Died on 20 Nov 2026 at 74 (75th birthday on 22 Nov), the family comes on 26 Nov.
+  const facts = (birthDate: string, insurance: string) => ({
+    date: '2026-11-26',
+    eventDate: '2026-11-20',
+    events: ['death'],
+    members: [{ role: 'spouse', birthDate: '1955-01-01', insurance: 'nhi' }, { role: 'deceased', birthDate, insurance }],
+  });
+  const ids = (f: unknown) => guide(f, catalog).procedures.map((p) => p.id);
+  it('died at 74 with 国保: one 葬祭費 (国保), no 後期高齢 loss, even though 75 on the visit day', () => {
+    const got = ids(facts('1951-11-22', 'nhi'));
+    expect(got).toContain('sousaihi-kokuho');
+    expect(got).not.toContain('sousaihi-kouki');
+    expect(got).not.toContain('kouki-leave');
+    expect(got).toContain('kokuho-leave');
+  });
+  it('died on the 75th birthday: 後期, one 葬祭費 (後期)', () => {
+    const got = ids(facts('1951-11-20', 'late-elderly'));
+    expect(got).toContain('sousaihi-kouki');
+    expect(got).toContain('kouki-leave');
+    expect(got).not.toContain('sousaihi-kokuho');
+  });
+  it('died at 64: not a 第1号 介護保険 insured (65 reached only after death)', () => {
+    expect(ids(facts('1961-11-22', 'nhi'))).not.toContain('kaigo-leave');
+    expect(ids(facts('1961-11-21', 'nhi'))).toContain('kaigo-leave'); // reached 65 on 20 Nov, the day of death
   });
 });

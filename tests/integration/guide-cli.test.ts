@@ -128,7 +128,7 @@ describe('madoguchi catalog check', () => {
   it('passes the shipped catalog with a one-line summary', async () => {
     const r = await cli(['catalog', 'check']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^OK: 52 procedures, 13 departments, .* 8 languages/);
+    expect(r.out).toMatch(/^OK: 59 procedures, 14 departments, .* 8 languages/);
     expect(r.out.split('\n')).toHaveLength(1);
   });
 

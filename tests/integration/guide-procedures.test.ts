@@ -22,8 +22,8 @@ const visit = (events: string[], members: M[], more: M = {}): M => ({
   date: D,
   eventDate: EV,
   events,
-  ...(events.includes('moving-in') ? { moveFrom: 'other-municipality' } : {}),
-  ...(events.includes('moving-out') ? { moveTo: 'other-municipality' } : {}),
+  ...(events.includes('moving-in') ? { moveFrom: 'other-prefecture' } : {}),
+  ...(events.includes('moving-out') ? { moveTo: 'other-prefecture' } : {}),
   members,
   ...more,
 });
@@ -46,7 +46,9 @@ const rows: Row[] = [
   { id: 'tenshutsu', listed: visit(['moving-out'], [applicant()]), notListed: visit(['moving-in'], [applicant()]), expect: { delivery: 'immediate' } },
   // 転出届の特例: everyone moving holds a My Number card → no 転出証明書.
   { id: 'tenshutsu', listed: visit(['moving-out'], [applicant({ myNumberCard: true }), spouse({ myNumberCard: true })]), notListed: visit(['certificate'], [applicant()], { certificates: ['juminhyo'] }), expect: { delivery: 'none' } },
-  { id: 'tenshutsu', listed: visit(['moving-out'], [applicant({ myNumberCard: true })], { moveTo: 'abroad' }), notListed: visit(['death'], [applicant(), deceased()]), expect: { delivery: 'immediate' } },
+  // Second edition: no 転出証明書 is ever issued for a move abroad.
+  { id: 'tenshutsu', listed: visit(['moving-out'], [applicant({ myNumberCard: false })], { moveTo: 'abroad' }), notListed: visit(['death'], [applicant(), deceased()]), expect: { delivery: 'none' } },
+  { id: 'tenshutsu', listed: visit(['moving-out'], [applicant({ myNumberCard: true })], { moveTo: 'same-prefecture' }), notListed: visit(['moving-in'], [applicant()]), expect: { delivery: 'none' } },
   { id: 'tenkyo', listed: visit(['moving-within'], [applicant()]), notListed: visit(['moving-in'], [applicant()]) },
   { id: 'setai-henko', listed: visit(['household-change'], [applicant()]), notListed: visit(['moving-within'], [applicant()]) },
   { id: 'shussei', listed: visit(['birth'], [applicant(), newborn()]), notListed: visit(['death'], [applicant(), deceased()]), expect: { members: [1] } },
@@ -76,17 +78,27 @@ const rows: Row[] = [
   { id: 'kokuho-change', listed: visit(['moving-within'], [applicant({ insurance: 'nhi' })]), notListed: visit(['moving-within'], [applicant()]) },
   { id: 'kokuho-change', listed: visit(['household-change'], [applicant({ insurance: 'nhi' })]), notListed: visit(['household-change'], [applicant()]) },
   { id: 'kokuho-change', listed: visit(['marriage'], [applicant(), spouse({ insurance: 'nhi', nameChanges: true })]), notListed: visit(['marriage'], [applicant(), spouse({ insurance: 'nhi', nameChanges: false })]) },
-  { id: 'shussan-ikuji', listed: visit(['birth'], [applicant(), spouse({ insurance: 'nhi' }), newborn()]), notListed: visit(['birth'], [applicant(), spouse(), newborn()]), expect: { route: 'refer' } },
-  { id: 'sousaihi-kokuho', listed: visit(['death'], [applicant(), deceased({ insurance: 'nhi' })]), notListed: visit(['death'], [applicant(), deceased()]), expect: { delivery: 'later' } },
+  // Second edition: the member who gave birth decides (the applicant's own insurance does not).
+  { id: 'shussan-ikuji', listed: visit(['birth'], [applicant(), spouse({ insurance: 'nhi', gaveBirth: true }), newborn()]), notListed: visit(['birth'], [applicant({ insurance: 'nhi' }), spouse({ gaveBirth: true }), newborn()]), expect: { route: 'refer', members: [1] } },
+  // Ages on the day of death: 75 at death (born 1951-11-15, died 2026-11-20) is 後期, not 国保.
+  { id: 'sousaihi-kokuho', listed: visit(['death'], [applicant(), deceased({ insurance: 'nhi', birthDate: '1951-11-21' })]), notListed: visit(['death'], [applicant(), deceased({ insurance: 'nhi', birthDate: '1951-11-15' })]), expect: { delivery: 'later' } },
   { id: 'kouki-join', listed: visit(['moving-in'], [applicant(), parent(AGED_80)]), notListed: visit(['moving-in'], [applicant(), parent(AGED_70, { insurance: 'nhi' })]), expect: { members: [1] } },
+  { id: 'kouki-join', listed: visit(['moving-in'], [parent(AGED_80)], { moveFrom: 'abroad' }), notListed: visit(['moving-in'], [parent(AGED_80)], { moveFrom: 'same-prefecture' }) },
   { id: 'kouki-leave', listed: visit(['moving-out'], [parent(AGED_80)]), notListed: visit(['moving-out'], [parent(AGED_70, { insurance: 'nhi' })]), expect: { delivery: 'immediate' } },
+  { id: 'kouki-leave', listed: visit(['moving-out'], [parent(AGED_80)], { moveTo: 'abroad' }), notListed: visit(['moving-out'], [parent(AGED_80)], { moveTo: 'same-prefecture' }) },
   { id: 'kouki-leave', listed: visit(['death'], [applicant(), deceased({ birthDate: AGED_70, insurance: 'late-elderly' })]), notListed: visit(['death'], [applicant(), deceased({ birthDate: AGED_70, insurance: 'nhi' })]), expect: { delivery: 'none' } },
   { id: 'kouki-change', listed: visit(['moving-within'], [parent(AGED_80)]), notListed: visit(['moving-within'], [parent(AGED_60, { insurance: 'nhi' })]) },
+  { id: 'kouki-change', listed: visit(['moving-in'], [parent(AGED_80)], { moveFrom: 'same-prefecture' }), notListed: visit(['moving-in'], [parent(AGED_80)], { moveFrom: 'other-prefecture' }), expect: { delivery: 'later' } },
+  { id: 'kouki-change', listed: visit(['moving-out'], [parent(AGED_80)], { moveTo: 'same-prefecture' }), notListed: visit(['moving-out'], [parent(AGED_80)], { moveTo: 'abroad' }) },
   { id: 'sousaihi-kouki', listed: visit(['death'], [applicant(), deceased({ birthDate: AGED_80, insurance: 'late-elderly' })]), notListed: visit(['death'], [applicant(), deceased({ birthDate: AGED_60 })]) },
   { id: 'kokumin-nenkin', listed: visit(['moving-in'], [applicant({ insurance: 'nhi', pension: 'unknown' })], { moveFrom: 'abroad' }), notListed: visit(['moving-in'], [applicant({ insurance: 'nhi' })]) },
   { id: 'kokumin-nenkin', listed: visit(['divorce'], [applicant({ pension: 'category3' })]), notListed: visit(['divorce'], [applicant({ birthDate: AGED_60, pension: 'category3' })]) },
   { id: 'nenkin-mishikyu', listed: visit(['death'], [applicant(), deceased({ receivesPension: true })]), notListed: visit(['death'], [applicant({ receivesPension: true }), deceased()]), expect: { route: 'refer' } },
   { id: 'shibou-ichijikin', listed: visit(['death'], [applicant(), deceased({ pension: 'category1', receivesPension: false })]), notListed: visit(['death'], [applicant(), deceased({ pension: 'category1', receivesPension: true })]) },
+  // Not with 遺族基礎年金 (a child remains).
+  { id: 'shibou-ichijikin', listed: visit(['death'], [spouse(), child('2000-01-01'), deceased({ pension: 'category1', receivesPension: false })]), notListed: visit(['death'], [spouse(), child(SCHOOL), deceased({ pension: 'category1', receivesPension: false })]) },
+  { id: 'izoku-kiso', listed: visit(['death'], [spouse(), child(SCHOOL), deceased({ pension: 'category1', receivesPension: false })]), notListed: visit(['death'], [spouse(), child('2000-01-01'), deceased({ pension: 'category1' })]), expect: { route: 'refer', delivery: 'none' } },
+  { id: 'izoku-kiso', listed: visit(['death'], [spouse(), child(PRESCHOOL), deceased({ pension: 'category2', receivesPension: true })]), notListed: visit(['death'], [spouse(), child(PRESCHOOL), deceased({ pension: 'category2', receivesPension: false })]) },
   { id: 'fukushi-iryo-end', listed: visit(['death'], [applicant(), deceased({ welfareMedical: true })]), notListed: visit(['death'], [applicant({ welfareMedical: true }), deceased()]) },
   { id: 'kodomo-iryo-register', listed: visit(['moving-in'], [applicant(), child(SCHOOL)]), notListed: visit(['moving-in'], [applicant(), spouse()]), expect: { members: [1] } },
   { id: 'kodomo-iryo-register', listed: visit(['birth'], [applicant(), newborn()]), notListed: visit(['moving-within'], [applicant(), child(SCHOOL)]) },
@@ -94,17 +106,37 @@ const rows: Row[] = [
   { id: 'kodomo-iryo-end', listed: visit(['moving-out'], [applicant(), child(PRESCHOOL)]), notListed: visit(['moving-out'], [applicant(), child('2000-01-01')]) },
   { id: 'hitorioya-iryo', listed: visit(['divorce'], [applicant(), child(SCHOOL)], { household: { singleParent: true } }), notListed: visit(['divorce'], [applicant(), child('2000-01-01')], { household: { singleParent: true } }) },
   { id: 'hitorioya-iryo', listed: visit(['birth'], [applicant(), newborn()], { household: { singleParent: true } }), notListed: visit(['birth'], [applicant(), newborn()]) },
+  { id: 'hitorioya-iryo', listed: visit(['death'], [spouse(), child(SCHOOL), deceased()], { household: { singleParent: true } }), notListed: visit(['death'], [spouse(), child(SCHOOL), deceased()]) },
   { id: 'kaigo-join', listed: visit(['moving-in'], [parent(AGED_70, { insurance: 'nhi' })]), notListed: visit(['moving-in'], [parent(AGED_60, { insurance: 'nhi' })]) },
   { id: 'kaigo-certified-transfer', listed: visit(['moving-in'], [parent(AGED_80, { careCertified: true })]), notListed: visit(['moving-in'], [parent(AGED_80)]), expect: { route: 'refer' } },
   { id: 'kaigo-leave', listed: visit(['moving-out'], [parent(AGED_70, { insurance: 'nhi' })]), notListed: visit(['moving-out'], [parent(AGED_60, { insurance: 'nhi' })]), expect: { delivery: 'none' } },
   { id: 'kaigo-leave', listed: visit(['moving-out'], [applicant({ careCertified: true })]), notListed: visit(['moving-out'], [applicant()]), expect: { delivery: 'immediate' } },
   { id: 'kaigo-leave', listed: visit(['death'], [applicant(), deceased({ birthDate: AGED_70 })]), notListed: visit(['death'], [applicant(), deceased({ birthDate: AGED_60 })]), expect: { delivery: 'none' } },
+  // Regression (fast-check seed 519615911): death + moving-out, the moving-out rule decides the delivery.
+  { id: 'kaigo-leave', listed: visit(['death', 'moving-out'], [applicant({ careCertified: true }), deceased({ birthDate: AGED_80 })]), notListed: visit(['death', 'moving-out'], [applicant(), deceased({ birthDate: AGED_60 })]), expect: { delivery: 'immediate' } },
+  { id: 'kaigo-change', listed: visit(['moving-within'], [parent(AGED_70, { insurance: 'nhi' })]), notListed: visit(['moving-within'], [parent(AGED_60, { insurance: 'nhi' })]), expect: { route: 'proxy', delivery: 'later' } },
+  { id: 'kaigo-change', listed: visit(['moving-within'], [applicant({ careCertified: true })]), notListed: visit(['moving-in'], [applicant({ careCertified: true })]) },
   { id: 'jidou-teate-claim', listed: visit(['birth'], [applicant(), newborn()]), notListed: visit(['birth'], [applicant(), child(PRESCHOOL), newborn()]), expect: { members: [1] } },
   { id: 'jidou-teate-claim', listed: visit(['moving-in'], [applicant(), child(SCHOOL)]), notListed: visit(['moving-in'], [applicant()]) },
+  // The recipient died: the surviving guardian claims.
+  { id: 'jidou-teate-claim', listed: visit(['death'], [spouse(), child(SCHOOL), deceased({ receivesChildAllowance: true })]), notListed: visit(['death'], [spouse(), child(SCHOOL), deceased({ receivesChildAllowance: false })]), expect: { members: [1] } },
+  { id: 'jidou-teate-claim', listed: visit(['divorce'], [applicant({ receivesChildAllowance: false }), child(SCHOOL)]), notListed: visit(['divorce'], [applicant({ receivesChildAllowance: true }), child(SCHOOL)]) },
   { id: 'jidou-teate-change', listed: visit(['birth'], [applicant(), child(PRESCHOOL), newborn()]), notListed: visit(['birth'], [applicant(), child('2000-01-01'), newborn()]), expect: { members: [2] } },
   { id: 'jidou-teate-change', listed: visit(['marriage'], [applicant(), spouse(), child(SCHOOL)]), notListed: visit(['marriage'], [applicant(), spouse()]) },
+  { id: 'jidou-teate-change', listed: visit(['divorce'], [applicant({ receivesChildAllowance: true }), child(SCHOOL)]), notListed: visit(['divorce'], [applicant({ receivesChildAllowance: false }), child(SCHOOL)]) },
   { id: 'jidou-teate-end', listed: visit(['moving-out'], [applicant(), child(SCHOOL)]), notListed: visit(['moving-out'], [applicant()]) },
+  { id: 'jidou-teate-end', listed: visit(['divorce'], [applicant({ receivesChildAllowance: false }), spouse({ receivesChildAllowance: true }), child(SCHOOL)]), notListed: visit(['divorce'], [applicant({ receivesChildAllowance: true }), spouse({ receivesChildAllowance: false }), child(SCHOOL)]), expect: { members: [1] } },
   { id: 'jidou-fuyou', listed: visit(['moving-in'], [applicant(), child(SCHOOL)], { household: { singleParent: true } }), notListed: visit(['moving-in'], [applicant(), child(SCHOOL)]), expect: { route: 'refer' } },
+  { id: 'jidou-fuyou', listed: visit(['death'], [spouse(), child(SCHOOL), deceased()], { household: { singleParent: true } }), notListed: visit(['death'], [spouse(), child('2000-01-01'), deceased()], { household: { singleParent: true } }) },
+  { id: 'kokuho-change', listed: visit(['death'], [spouse({ insurance: 'nhi' }), deceased({ head: true })]), notListed: visit(['death'], [spouse({ insurance: 'nhi' }), deceased({ head: false })]), expect: { members: [0] } },
+  { id: 'kokuho-join', listed: visit(['insurance-change'], [applicant({ previousInsurance: 'employee', insurance: 'nhi' })]), notListed: visit(['insurance-change'], [applicant({ previousInsurance: 'nhi', insurance: 'employee' })]), expect: { members: [0] } },
+  { id: 'kokuho-leave', listed: visit(['insurance-change'], [applicant({ previousInsurance: 'nhi', insurance: 'employee' })]), notListed: visit(['insurance-change'], [applicant({ previousInsurance: 'employee', insurance: 'nhi' })]) },
+  { id: 'kokumin-nenkin', listed: visit(['insurance-change'], [applicant({ previousInsurance: 'employee', insurance: 'nhi' })]), notListed: visit(['insurance-change'], [parent(AGED_60, { previousInsurance: 'employee', insurance: 'nhi' })]) },
+  { id: 'nenkin-abroad', listed: visit(['moving-out'], [applicant({ pension: 'category1' })], { moveTo: 'abroad' }), notListed: visit(['moving-out'], [applicant({ pension: 'category1' })]), expect: { route: 'proxy', delivery: 'none' } },
+  { id: 'mynumber-card-abroad', listed: visit(['moving-out'], [applicant({ myNumberCard: true })], { moveTo: 'abroad' }), notListed: visit(['moving-out'], [applicant({ myNumberCard: false })], { moveTo: 'abroad' }), expect: { route: 'accept', delivery: 'immediate' } },
+  { id: 'uji-zokusho', listed: visit(['divorce'], [applicant({ nameChanges: true })]), notListed: visit(['divorce'], [applicant({ nameChanges: false })]), expect: { status: 'optional', route: 'accept' } },
+  { id: 'shussei-juri', listed: visit(['birth'], [applicant({ nationality: 'BR' }), newborn()]), notListed: visit(['birth'], [applicant(), newborn()]), expect: { status: 'optional', delivery: 'immediate', members: [1] } },
+  { id: 'zairyu-shikaku', listed: visit(['birth'], [applicant({ nationality: 'VN' }), { role: 'newborn', nationality: 'VN' }]), notListed: visit(['birth'], [applicant({ nationality: 'VN' }), newborn()]), expect: { route: 'refer', department: 'external', place: 'external', external: true, counter: '' } as never },
   { id: 'hoiku-apply', listed: visit(['moving-in'], [applicant(), child(PRESCHOOL)]), notListed: visit(['moving-in'], [applicant(), child(SCHOOL)]), expect: { status: 'optional', route: 'refer-optional' } },
   { id: 'hoiku-apply', listed: visit(['birth'], [applicant(), newborn()], { household: { wantsChildcare: true } }), notListed: visit(['death'], [applicant(), deceased()]), expect: { wanted: true } },
   { id: 'boshi-kenshin', listed: visit(['moving-in'], [applicant(), child(PRESCHOOL)]), notListed: visit(['moving-in'], [applicant(), child(SCHOOL)]), expect: { status: 'optional' } },
@@ -159,20 +191,27 @@ describe('fees, convenience store, forms, deadlines', () => {
     const mi = guide(visit(['moving-in'], [applicant({ insurance: 'nhi', myNumberCard: true }), child(SCHOOL)]), catalog).procedures;
     const by = Object.fromEntries(mi.map((p) => [p.id, p]));
     expect(by.tennyu!.deadline).toBe('2026-12-04');
-    expect(by['jidou-teate-claim']!.deadline).toBe('2026-12-05');
-    expect(by['mynumber-card-continue']!.deadline).toBe('2027-02-24'); // 90 days from the visit
+    // 15 days from 20 Nov is Saturday 5 Dec: the deadline moves to Monday 7 Dec.
+    expect(by['jidou-teate-claim']!.deadline).toBe('2026-12-07');
+    expect(by['jidou-teate-claim']!.deadlineMovedFrom).toBe('2026-12-05');
+    expect(by['mynumber-card-continue']!.deadline).toBe('2026-12-04'); // second edition: with the 転入届, 14 days
     const out = guide({ ...visit(['moving-out'], [applicant()]), eventDate: '2026-12-10' }, catalog).procedures.find((p) => p.id === 'tenshutsu')!;
     expect(out.deadline).toBeNull();
     expect(out.availableFrom).toBe('2026-11-26');
-    const death = guide(visit(['death'], [applicant(), deceased({ insurance: 'nhi', receivesPension: true })]), catalog).procedures;
+    const death = guide(visit(['death'], [applicant(), deceased({ birthDate: AGED_70, insurance: 'nhi', receivesPension: true })]), catalog).procedures;
     expect(death.find((p) => p.id === 'sousaihi-kokuho')!.deadline).toBe('2028-11-20');
     expect(death.find((p) => p.id === 'nenkin-mishikyu')!.deadline).toBe('2031-11-20');
-    expect(death.find((p) => p.id === 'shibou')!.deadline).toBe('2026-11-27');
+    // 戸籍法: the day of death is day 1 → 7 days end on 26 Nov.
+    expect(death.find((p) => p.id === 'shibou')!.deadline).toBe('2026-11-26');
   });
 
   it('bring items follow their conditions and are named in the visitor language', () => {
     const abroad = guide(visit(['moving-in'], [applicant({ nationality: 'VN' })], { moveFrom: 'abroad' }), catalog, { lang: 'en' }).procedures.find((p) => p.id === 'tennyu')!;
     expect(abroad.bring.map((b) => b.id)).toEqual(['honnin-kakunin', 'passport', 'zairyu-card']);
+    const jpAbroad = guide(visit(['moving-in'], [applicant()], { moveFrom: 'abroad' }), catalog).procedures.find((p) => p.id === 'tennyu')!;
+    expect(jpAbroad.bring.map((b) => b.id)).toEqual(['honnin-kakunin', 'passport', 'koseki-fuhyo']);
+    const konin = guide(visit(['marriage'], [applicant(), spouse({ nationality: 'PH' })]), catalog).procedures.find((p) => p.id === 'konin')!;
+    expect(konin.bring.map((b) => b.id)).toEqual(['konin-todoke', 'honnin-kakunin', 'konin-yoken', 'passport', 'honyaku']);
     expect(abroad.bring[1]!.name).toBe('Passport');
     expect(abroad.name).toBe('Moving-in notification (転入届)');
     const domestic = guide(visit(['moving-in'], [applicant()]), catalog).procedures.find((p) => p.id === 'tennyu')!;
@@ -206,6 +245,22 @@ describe('unknown facts make a procedure to-confirm, never drop it', () => {
     expect(find(visit(['moving-in'], [applicant()], { household: { dogs: 'unknown' } }), 'inu-change')!.status).toBe('to-confirm');
     expect(find(visit(['death'], [applicant(), deceased()], { household: { ownsRealEstate: 'unknown' } }), 'sozokunin-daihyo')!.status).toBe('to-confirm');
     expect(find(visit(['moving-in'], [applicant({ insurance: 'nhi' })], { moveFrom: 'unknown' }), 'kokumin-nenkin')!.status).toBe('to-confirm');
+  });
+  it('another municipality whose prefecture nobody said: 後期 join, change and leave are to confirm', () => {
+    expect(find(visit(['moving-in'], [parent(AGED_80)], { moveFrom: 'other-municipality' }), 'kouki-join')!.status).toBe('to-confirm');
+    expect(find(visit(['moving-in'], [parent(AGED_80)], { moveFrom: 'other-municipality' }), 'kouki-join')!.toConfirm).toEqual(['moveFrom']);
+    expect(find(visit(['moving-out'], [parent(AGED_80)], { moveTo: 'other-municipality' }), 'kouki-leave')!.status).toBe('to-confirm');
+    // but the 転出届の特例 holds for any municipality in Japan
+    expect(find(visit(['moving-out'], [applicant({ myNumberCard: true })], { moveTo: 'other-municipality' }), 'tenshutsu')!.delivery).toBe('none');
+  });
+  it('who gave birth not marked: 出産育児一時金 to confirm; divorce without the recipient: both 児童手当 items to confirm', () => {
+    const b = find(visit(['birth'], [applicant(), spouse({ insurance: 'nhi' }), newborn()]), 'shussan-ikuji')!;
+    expect(b.status).toBe('to-confirm');
+    expect(b.toConfirm).toEqual(['members[1].gaveBirth']);
+    const d = guide(visit(['divorce'], [applicant(), child(SCHOOL)]), catalog).procedures;
+    expect(d.find((p) => p.id === 'jidou-teate-claim')!.status).toBe('to-confirm');
+    expect(d.find((p) => p.id === 'jidou-teate-change')!.status).toBe('to-confirm');
+    expect(find(visit(['death'], [spouse(), child(SCHOOL), deceased()]), 'kodomo-iryo-change')!.status).toBe('to-confirm');
   });
   it('a refer-optional procedure is optional even when a fact is known', () => {
     expect(find(visit(['birth'], [applicant(), newborn()]), 'shinseiji-houmon')!.status).toBe('optional');

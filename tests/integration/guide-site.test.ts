@@ -31,14 +31,16 @@ describe('online guide helpers', () => {
     const t = (k: string, o?: Record<string, unknown>) => interp(get(en, k), o);
     const tl = (k: string, o?: Record<string, unknown>) => interp(get(enGuidance, k), o);
     const ct = (k: string) => catalog.texts.en?.[k] ?? k;
-    const text = listAsText(items, catalog, { t, tl, ct, date: '2026-11-26', code: 'MDG-G1.TEST' });
+    const text = listAsText(items, catalog, { t, tl, ct, date: '2026-11-26', code: 'MDG-G2.TEST', lang: 'en' });
     expect(items.length).toBeGreaterThan(2);
+    // Deadlines in the reader's own date format, never ISO (転入届: 14 days from 20 Nov = Fri 4 Dec).
+    expect(text).toContain('Fri, December 4');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     for (const it of items) {
       expect(text).toContain(ct(`procedure.${it.id}`));
-      if (it.deadline) expect(text).toContain(it.deadline);
       for (const b of it.bring) expect(text).toContain(ct(`bring.${b.id}`));
     }
-    expect(text).toContain('MDG-G1.TEST');
+    expect(text).toContain('MDG-G2.TEST');
     expect(text).toContain(en.privacy);
     expect(text).not.toMatch(/\{\{/);
   });

@@ -14,7 +14,30 @@ const LOCALES = resolve(__dirname, '../../locales');
 const SHIPPED = ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl'];
 const OTHERS = SHIPPED.filter((l) => l !== 'ja');
 
-const read = (lang: string, file: string): Record<string, string> => flattenTexts(JSON.parse(readFileSync(join(LOCALES, lang, file), 'utf8')));
+const readRaw = (lang: string, file: string): Record<string, string> => flattenTexts(JSON.parse(readFileSync(join(LOCALES, lang, file), 'utf8')));
+/**
+ * A language may give a text as i18next plural forms (`hits_one`, `hits_other`) where Japanese,
+ * which has no plural, has one key (`hits`). Such forms count as that key; each must keep the
+ * Japanese text's variables, and the `_other` form must be there.
+ */
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+function pluralForms(t: Record<string, string>, base: string): string[] {
+  return Object.keys(t).filter((k) => k.replace(PLURAL, '') === base && PLURAL.test(k));
+}
+const read = (lang: string, file: string): Record<string, string> => {
+  const t = readRaw(lang, file);
+  if (lang === 'ja') return t;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(t)) {
+    const base = k.replace(PLURAL, '');
+    if (base !== k) {
+      // checked as the base key: its _other form, and every form's variables below
+      if (k.endsWith('_other')) out[base] = v;
+      out[`${base}\u0000${k}`] = v;
+    } else out[k] = v;
+  }
+  return out;
+};
 const jaFiles = readdirSync(join(LOCALES, 'ja')).filter((f) => f.endsWith('.json'));
 
 /** i18next variables of a text: `{{n}}`, `{{ n }}`, `{{date, datetime}}` → n, date. Ruby `{漢字|かんじ}` is not one. */
@@ -59,22 +82,34 @@ describe('locales', () => {
       it.each(OTHERS)('%s has no key Japanese lacks', (lang) => {
         const path = join(LOCALES, lang, file);
         if (!existsSync(path)) return; // reported above
-        const extra = Object.keys(read(lang, file)).filter((k) => !(k in ja));
+        const extra = Object.keys(read(lang, file))
+          .map((k) => k.split('\u0000')[0]!)
+          .filter((k) => !(k in ja));
         expect(extra, `${lang}/${file} has keys Japanese does not (renamed or stale)`).toEqual([]);
       });
 
       it.each(OTHERS)('%s uses the same {{variables}} as Japanese', (lang) => {
         const path = join(LOCALES, lang, file);
         if (!existsSync(path)) return; // reported above
-        const t = read(lang, file);
+        const raw = readRaw(lang, file);
+        const forms = (k: string): string[] => [...(raw[k] !== undefined ? [k] : []), ...pluralForms(raw, k)];
         const differ = Object.keys(ja)
-          .filter((k) => t[k] !== undefined)
-          .filter((k) => variablesOf(t[k]!).join(',') !== variablesOf(ja[k]!).join(','))
-          .map((k) => `${k}: ja {${variablesOf(ja[k]!).join(',')}} ${lang} {${variablesOf(t[k]!).join(',')}}`);
+          .flatMap((k) => forms(k).map((f) => [k, f] as const))
+          .filter(([k, f]) => variablesOf(raw[f]!).filter((x) => x !== 'count' || variablesOf(ja[k]!).includes('count')).join(',') !== variablesOf(ja[k]!).join(','))
+          .map(([k, f]) => `${f}: ja {${variablesOf(ja[k]!).join(',')}} ${lang} {${variablesOf(raw[f]!).join(',')}}`);
         expect(differ, `${lang}/${file} variables differ`).toEqual([]);
       });
     });
   }
+
+  it('English counts use i18next plural forms, never "(s)"', () => {
+    for (const file of readdirSync(join(LOCALES, 'en')).filter((f) => f.endsWith('.json'))) {
+      const en = readRaw('en', file);
+      const bad = Object.entries(en).filter(([k, v]) => !k.startsWith('_notes') && /\w\(s\)/.test(v)).map(([k]) => k);
+      expect(bad, `en/${file}`).toEqual([]);
+      for (const k of Object.keys(en).filter((x) => x.endsWith('_one'))) expect(en[k.replace(/_one$/, '_other')], `en/${file} ${k}`).toBeTruthy();
+    }
+  });
 
   it('every language ships catalog.json', () => {
     for (const lang of SHIPPED) expect(existsSync(join(LOCALES, lang, 'catalog.json')), lang).toBe(true);

@@ -52,7 +52,8 @@ describe('fiscal-year KPIs', () => {
   /** Every KPI from raw payloads, for visits and completions dated within [from, to]. */
   function recompute(log: StoredEvent[], from: string, to: string) {
     const inFy = new Set<string>();
-    const items = new Map<string, { route: string; cert: boolean }>();
+    const items = new Map<string, { route: string; cert: boolean; department: string }>();
+    const certOnly = new Set<string>();
     const accepted = new Set<string>();
     const cashlessVisit = new Set<string>();
     const guideQr = new Set<string>();
@@ -78,7 +79,8 @@ describe('fiscal-year KPIs', () => {
         if (p.businessDate < from || p.businessDate > to) continue;
         inFy.add(p.visitId);
         if (p.source === 'guide-qr') guideQr.add(p.visitId);
-        for (const it of p.items) items.set(`${p.visitId}/${it.id}`, { route: it.route, cert: CERTS.has(it.id) });
+        for (const it of p.items) items.set(`${p.visitId}/${it.id}`, { route: it.route, cert: CERTS.has(it.id), department: it.department });
+        if (p.items.length > 0 && p.items.every((it: { id: string }) => CERTS.has(it.id))) certOnly.add(p.visitId);
         visit.set(p.visitId, { issued: Date.parse(p.at), route: p.route, stop: 0, arrived: Date.parse(p.at) });
         continue;
       }
@@ -93,7 +95,8 @@ describe('fiscal-year KPIs', () => {
         v.stop++;
         v.arrived = Date.parse(p.at);
         v.first = undefined;
-        if (v.stop === v.route.length) stays.push((Date.parse(p.at) - v.issued) / 1000);
+        // The one-stop counter's average time leaves out certificate-only visits.
+        if (v.stop === v.route.length && !certOnly.has(e.visitId)) stays.push((Date.parse(p.at) - v.issued) / 1000);
       }
       if (e.type === 'visit.paymentTaken') {
         pays++;
@@ -106,20 +109,29 @@ describe('fiscal-year KPIs', () => {
         const four = ['ease', 'convenience', 'waiting', 'clarity'].map((q) => p.scores[q]).filter((x: unknown): x is number => typeof x === 'number');
         citizen.push(...four);
         if (cashlessVisit.has(e.visitId) && typeof p.scores.cashless === 'number') cashlessScores.push(p.scores.cashless);
-        if (guideQr.has(e.visitId) && four.length) guideScores.push(four.reduce((a: number, b: number) => a + b, 0) / four.length);
+        // The kiosk survey is neither the 市民アンケート KPI nor the guide's satisfaction (guide users' own ratings only).
       }
     }
-    const oneStop = [...accepted].filter((k) => {
+    const atOneStop = [...accepted].filter((k) => {
       const it = items.get(k);
       return it && !it.cert && (it.route === 'accept' || it.route === 'proxy');
-    }).length;
+    });
+    // KPI②: visits with a procedure accepted at the one-stop counter on behalf of another department.
+    const oneStopVisits = new Set(
+      atOneStop.filter((k) => {
+        const it = items.get(k)!;
+        return it.route === 'proxy' || it.department !== 'shimin';
+      }).map((k) => k.split('/')[0]),
+    ).size;
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
     return {
-      guideUses: guideUses + guideQr.size,
-      oneStopAccepted: oneStop,
+      // A guide use handed over at the kiosk was counted when the guide finished.
+      guideUses,
+      oneStopAccepted: oneStopVisits,
       cashlessRate: pays ? (100 * cashless) / pays : null,
       cashlessSatisfaction: mean(cashlessScores),
-      citizenSurvey: mean(citizen),
+      // The city's annual survey: none imported in this log.
+      citizenSurvey: null,
       guideSatisfaction: mean(guideScores),
       averageVisitMinutes: stays.length ? mean(stays)! / 60 : null,
       citizenWaitMinutes: shiminWaits.length ? mean(shiminWaits)! / 60 : null,

@@ -101,7 +101,16 @@ export function checkCatalog(bundle: CatalogBundle): { catalog?: Catalog; issues
       if (seen.has(d)) issues.push({ file: F.departments, path: `routeOrder[${i}]`, reason: `"${d}" is listed twice` });
       seen.add(d);
     });
-    for (const d of depIds) if (!seen.has(d)) issues.push({ file: F.departments, path: 'routeOrder', reason: `department "${d}" is missing from the route order` });
+    deps.departments.forEach((d, i) => {
+      if (d.external) {
+        // An external place is never routed and never a counter of the route.
+        if (seen.has(d.id)) issues.push({ file: F.departments, path: 'routeOrder', reason: `"${d.id}" is an external place: it cannot be on the route` });
+        if (d.id === deps.oneStop) issues.push({ file: F.departments, path: 'oneStop', reason: `"${d.id}" is an external place` });
+        return;
+      }
+      if (!seen.has(d.id)) issues.push({ file: F.departments, path: 'routeOrder', reason: `department "${d.id}" is missing from the route order` });
+      if (d.counter === undefined) issues.push({ file: F.departments, path: `departments[${i}].counter`, reason: 'a department in the city hall needs its counter number (窓口番号)' });
+    });
   }
   if (bring) dupes(bring.items, F.bring, 'items', issues);
   if (online) dupes(online.options, F.online, 'options', issues);
@@ -126,6 +135,9 @@ export function checkCatalog(bundle: CatalogBundle): { catalog?: Catalog; issues
         if (r.if !== undefined) checkCondition(r.if, `${rat}.if`, found);
         if (r.concerns !== undefined) checkCondition(r.concerns, `${rat}.concerns`, found);
         r.overrides?.forEach((o, k) => checkCondition(o.if, `${rat}.overrides[${k}].if`, found));
+        r.toConfirm?.forEach((f, k) => {
+          if (f === 'members' || f === 'eventDate' || !questionFactExists(f)) found.push({ path: `${rat}.toConfirm[${k}]`, reason: `no fact named "${f}" (FACTS.md)` });
+        });
         pushCond(F.procedures, issues, found);
       });
       p.bring.forEach((b, j) => {
@@ -161,6 +173,7 @@ export function checkCatalog(bundle: CatalogBundle): { catalog?: Catalog; issues
   if (questions && procs) {
     const askable = new Set(questions.questions.map((q) => q.fact));
     askable.add('member.role'); // given with the members answer
+    askable.add('member.nationality'); // given with the members answer too
     procs.procedures.forEach((p, i) => {
       p.appearsWhen.forEach((r, j) => {
         const read = new Set<string>();
@@ -209,7 +222,7 @@ export function checkCatalog(bundle: CatalogBundle): { catalog?: Catalog; issues
   const catalog: Catalog = {
     oneStop: deps.oneStop,
     routeOrder: deps.routeOrder,
-    departments: Object.fromEntries(deps.departments.map((d) => [d.id, d])),
+    departments: Object.fromEntries(deps.departments.map((d) => [d.id, { ...d, counter: d.counter ?? '' }])),
     procedures: procs.procedures.map((p) => ({
       ...p,
       appearsWhen: p.appearsWhen.map((r) => ({ ...r, events: r.events as LifeEvent[], if: r.if as Condition | undefined, concerns: r.concerns as Condition | undefined, overrides: r.overrides?.map((o) => ({ ...o, if: o.if as Condition })) })),

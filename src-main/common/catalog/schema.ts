@@ -27,8 +27,10 @@ export const departmentsFileSchema = z.strictObject({
   departments: z.array(
     z.strictObject({
       id,
-      /** 窓口番号 shown on tickets and lists. */
-      counter: z.string().min(1),
+      /** 窓口番号 shown on tickets and lists (none for an external place). */
+      counter: z.string().min(1).optional(),
+      /** A place outside the city hall (出入国在留管理局): named on the list with what to bring, never routed, never a counter. */
+      external: z.boolean().optional(),
       floor: z.string().min(1).optional(),
       note: z.string().optional(),
     }),
@@ -37,9 +39,15 @@ export const departmentsFileSchema = z.strictObject({
 
 const conditionData = z.unknown();
 
+/** civil: 民法140条 (the first day is not counted); koseki: 戸籍法43条 (the day of the event is day 1). */
+const countSchema = z.enum(['civil', 'koseki']);
+
 const deadlineSchema = z.union([
-  z.strictObject({ days: z.number().int().positive(), from: z.enum(['eventDate', 'date']).optional() }),
+  z.strictObject({ days: z.number().int().positive(), from: z.enum(['eventDate', 'date']).optional(), count: countSchema.optional() }),
+  z.strictObject({ months: z.number().int().positive(), count: countSchema.optional() }),
   z.strictObject({ years: z.number().int().positive() }),
+  /** Before the event (e.g. before leaving the country): the event day itself is the last day, never moved. */
+  z.strictObject({ beforeEvent: z.literal(true) }),
   /** Can be filed from N days before the event (転出届); no end date is computed. */
   z.strictObject({ daysBefore: z.number().int().positive() }),
   z.null(),
@@ -62,6 +70,11 @@ const ruleSchema = z.strictObject({
   delivery: z.enum(DELIVERIES).optional(),
   wanted: z.boolean().optional(),
   overrides: z.array(overrideSchema).optional(),
+  /**
+   * When this rule holds the item is listed *to confirm*, never as settled (e.g. 出産育児一時金 when
+   * nobody is marked as the one who gave birth); the facts named (`member.gaveBirth`) are what would settle it.
+   */
+  toConfirm: z.array(z.string()).optional(),
 });
 
 const bringRefSchema = z.union([id, z.strictObject({ id, if: conditionData })]);
@@ -81,6 +94,8 @@ export const proceduresFileSchema = z.strictObject({
       forms: z.array(id).default([]),
       fee: z.number().int().nonnegative().optional(),
       convenienceStore: z.boolean().optional(),
+      /** Only if the visitor wishes (任意): listed as optional whatever its route. */
+      optional: z.boolean().optional(),
       source: z.string().optional(),
       note: z.string().optional(),
     }),

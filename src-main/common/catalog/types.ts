@@ -6,12 +6,21 @@ export type { Route, Delivery, OnlineKind };
 
 export interface Department {
   id: string;
+  /** '' for an external place. */
   counter: string;
+  /** Outside the city hall: listed, never routed (CATALOG.md, second edition). */
+  external?: boolean;
   floor?: string;
   note?: string;
 }
 
-export type Deadline = { days: number; from?: 'eventDate' | 'date' } | { years: number } | { daysBefore: number } | null;
+export type Deadline =
+  | { days: number; from?: 'eventDate' | 'date'; count?: 'civil' | 'koseki' }
+  | { months: number; count?: 'civil' | 'koseki' }
+  | { years: number }
+  | { daysBefore: number }
+  | { beforeEvent: true }
+  | null;
 
 export interface RuleOverride {
   if: Condition;
@@ -28,6 +37,8 @@ export interface AppearsWhen {
   delivery?: Delivery;
   wanted?: boolean;
   overrides?: RuleOverride[];
+  /** When it holds: listed to confirm; these facts (`member.gaveBirth`) would settle it. */
+  toConfirm?: string[];
 }
 
 export interface BringRef {
@@ -47,6 +58,8 @@ export interface Procedure {
   forms: string[];
   fee?: number;
   convenienceStore?: boolean;
+  /** Only if the visitor wishes (任意). */
+  optional?: boolean;
   source?: string;
   note?: string;
 }

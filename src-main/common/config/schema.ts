@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, formatPath } from '../errors';
+import { isIsoDate } from '../dates/isoDate';
 import { LANGUAGES } from '../i18n/languages';
 
 export const ROLES = ['kiosk', 'counter', 'display', 'supervisor', 'admin'] as const;
@@ -102,6 +103,11 @@ export const configSchema = z.object({
   retention: z.object({ personalDetailsDays: z.number().int().min(1).max(3660) }).optional(),
   /** Calibration offsets per printer and form (forms calibrate --dx --dy, or the counter's dialog). */
   printCalibration: z.array(printCalibrationSchema).optional(),
+  /**
+   * Extra days the city hall is closed (ISO dates), besides weekends, national holidays and
+   * 29 Dec – 3 Jan: a deadline that falls on one moves to the next open day (FACTS.md).
+   */
+  closedDays: z.array(z.string().refine((s) => isIsoDate(s), 'must be a date that exists, as YYYY-MM-DD')).optional(),
   residentAccess: z
     .object({
       roles: z.array(z.enum(ROLES)).default(['counter', 'supervisor']),

@@ -29,6 +29,7 @@ export function toWareki(iso: IsoDate): Wareki | null {
 /** `令和8年11月26日`; the first year of an era is written 元年. */
 export function formatWareki(iso: IsoDate): string {
   const w = toWareki(iso);
-  if (!w) return iso;
+  // Not a date (an event day nobody knew: "unknown") prints as an empty box, never the word.
+  if (!w) return iso === 'unknown' ? '' : iso;
   return `${w.era}${w.year === 1 ? '元' : w.year}年${w.month}月${w.day}日`;
 }

@@ -24,7 +24,7 @@ const base = { department: 'shimin', route: 'accept', delivery: 'none', deadline
 describe('parseCatalog on imported JSON', () => {
   it('parses the shipped catalog', () => {
     const c = parseCatalog(bundle);
-    expect(c.procedures).toHaveLength(52);
+    expect(c.procedures).toHaveLength(59);
     expect(c.languages).toEqual(['ja', 'en']);
   });
   it('names the file and JSON path of a fault', () => {

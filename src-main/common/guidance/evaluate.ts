@@ -2,7 +2,7 @@ import { AGE_BANDS } from '../dates/ageBands';
 import { inAgeClass, legalAge } from '../dates/ages';
 import type { IsoDate } from '../dates/isoDate';
 import type { Condition, MemberCondition, MemberScope } from '../catalog/condition';
-import { effectiveBirthDate, type Facts, type Member } from './facts';
+import { ageDate, effectiveBirthDate, type Facts, type Member } from './facts';
 
 /**
  * Three-valued evaluation of catalog conditions: yes, no, or "cannot tell" (an "unknown" fact).
@@ -53,6 +53,21 @@ function compare(value: unknown, c: { eq?: unknown; in?: unknown[]; gt?: number;
   if (c.gte !== undefined) return typeof value === 'number' && value >= c.gte;
   if (c.includes !== undefined) return Array.isArray(value) && value.includes(c.includes);
   return false;
+}
+
+/** "other-municipality" is another Japanese municipality whose prefecture nobody said: the same prefecture or another one. */
+function places(v: string): string[] {
+  return v === 'other-municipality' ? ['same-prefecture', 'other-prefecture'] : [v];
+}
+
+/** A move place against eq/in: yes when every place the answer can mean matches, no when none does, else cannot tell. */
+function comparePlace(value: string, c: { eq?: unknown; in?: unknown[] }, fact: string): Outcome {
+  const want = new Set((c.eq !== undefined ? [c.eq] : (c.in ?? [])).flatMap((x) => places(String(x))));
+  const can = places(value);
+  const hits = can.filter((p) => want.has(p)).length;
+  if (hits === can.length) return yes;
+  if (hits === 0) return no;
+  return unsure(fact);
 }
 
 function inScope(m: Member, scope: MemberScope): boolean {
@@ -118,7 +133,8 @@ function evalMember(c: MemberCondition, i: number, ctx: EvalContext): { v: Truth
     return { v: compare(value, c) ? YES : NO, unknown: [] };
   }
   const birth = ctx.births[i];
-  const date = ctx.facts.date;
+  // A deceased member's ages are those on the day of death (FACTS.md).
+  const date = ageDate(m, ctx.facts);
   if ('ageClass' in c) {
     if (birth !== undefined) return { v: inAgeClass(c.ageClass, birth, date) ? YES : NO, unknown: [] };
     const settled = m.ageBand !== undefined ? AGE_BANDS[m.ageBand].classes[c.ageClass] : undefined;
@@ -191,6 +207,7 @@ export function evaluate(c: Condition, ctx: EvalContext): Outcome {
     const f = ctx.facts;
     const value = c.fact.startsWith('household.') ? (f.household as unknown as Record<string, unknown>)[c.fact.slice(10)] : (f as unknown as Record<string, unknown>)[c.fact];
     if (value === 'unknown') return unsure(c.fact);
+    if ((c.fact === 'moveFrom' || c.fact === 'moveTo') && typeof value === 'string') return comparePlace(value, c, c.fact);
     return compare(value, c) ? yes : no;
   }
   // members: how many members in scope match

@@ -8,7 +8,7 @@ import { isIsoDate, todayLocal, type IsoDate } from '../dates/isoDate';
  * know: it makes a procedure "to confirm", never drops it.
  */
 
-export const LIFE_EVENTS = ['moving-in', 'moving-out', 'moving-within', 'birth', 'death', 'marriage', 'divorce', 'household-change', 'certificate'] as const;
+export const LIFE_EVENTS = ['moving-in', 'moving-out', 'moving-within', 'birth', 'death', 'marriage', 'divorce', 'household-change', 'insurance-change', 'certificate'] as const;
 export type LifeEvent = (typeof LIFE_EVENTS)[number];
 
 export const ROLES = ['applicant', 'spouse', 'child', 'parent', 'other', 'deceased', 'newborn'] as const;
@@ -20,7 +20,8 @@ export type Insurance = (typeof INSURANCES)[number];
 export const PENSIONS = ['category1', 'category2', 'category3', 'none', 'unknown'] as const;
 export type Pension = (typeof PENSIONS)[number];
 
-export const MOVE_PLACES = ['other-municipality', 'abroad', 'unknown'] as const;
+/** Where from / to: the same prefecture (群馬県), another prefecture, abroad, or another municipality whose prefecture is not known. */
+export const MOVE_PLACES = ['same-prefecture', 'other-prefecture', 'other-municipality', 'abroad', 'unknown'] as const;
 export type MovePlace = (typeof MOVE_PLACES)[number];
 
 export const CERTIFICATES = ['juminhyo', 'inkan-shomei', 'koseki', 'zei-shomei', 'nozei-shomei'] as const;
@@ -47,6 +48,12 @@ export interface Member {
   myNumberCard: Tri;
   sealRegistered: Tri;
   nameChanges: Tri;
+  /** insurance-change: the insurance before the change (absent: not asked). */
+  previousInsurance?: Insurance;
+  /** The 児童手当 recipient (受給者) now. */
+  receivesChildAllowance: Tri;
+  /** Birth: the member who gave birth (出産した方). */
+  gaveBirth: Tri;
 }
 
 export interface Household {
@@ -61,7 +68,8 @@ export interface Household {
 
 export interface Facts {
   date: IsoDate;
-  eventDate: IsoDate;
+  /** The day of the event; "unknown" when nobody said (deadlines then count "from the event", with no date). */
+  eventDate: IsoDate | 'unknown';
   events: LifeEvent[];
   moveFrom?: MovePlace;
   moveTo?: MovePlace;
@@ -95,6 +103,9 @@ export const MEMBER_FIELDS: Readonly<Record<string, FieldSpec>> = {
   myNumberCard: { kind: 'tri' },
   sealRegistered: { kind: 'tri' },
   nameChanges: { kind: 'tri' },
+  previousInsurance: { kind: 'enum', values: INSURANCES },
+  receivesChildAllowance: { kind: 'tri' },
+  gaveBirth: { kind: 'tri' },
 };
 
 export const HOUSEHOLD_FIELDS: Readonly<Record<string, FieldSpec>> = {
@@ -127,7 +138,7 @@ export const DEFAULT_HOUSEHOLD: Household = {
   wantsSealRegistration: false,
 };
 
-/** Defaults for an omitted member field: yes/no facts default to "no" (FACTS.md), insurance and pension are "unknown" (nobody said). */
+/** Defaults for an omitted member field: yes/no facts default to "no" (FACTS.md), insurance, pension and the 児童手当 recipient are "unknown" (nobody said). */
 export function defaultMember(role: Role): Member {
   return {
     role,
@@ -143,6 +154,9 @@ export function defaultMember(role: Role): Member {
     myNumberCard: false,
     sealRegistered: false,
     nameChanges: false,
+    // Not given is not "no" (CATALOG.md second edition): who receives 児童手当 decides claim vs change.
+    receivesChildAllowance: 'unknown',
+    gaveBirth: false,
   };
 }
 
@@ -195,7 +209,7 @@ export function validateFacts(raw: unknown, opts: { today?: IsoDate } = {}): { f
   const date = raw.date === undefined ? (opts.today ?? todayLocal()) : raw.date;
   if (!isIsoDate(date)) bad('date', `is not a date (YYYY-MM-DD); got ${JSON.stringify(raw.date)}`);
   const eventDate = raw.eventDate === undefined ? date : raw.eventDate;
-  if (!isIsoDate(eventDate)) bad('eventDate', `is not a date (YYYY-MM-DD); got ${JSON.stringify(raw.eventDate)}`);
+  if (eventDate !== 'unknown' && !isIsoDate(eventDate)) bad('eventDate', `is not a date (YYYY-MM-DD) or "unknown"; got ${JSON.stringify(raw.eventDate)}`);
 
   if (!Array.isArray(raw.events) || raw.events.length === 0) bad('events', 'needs at least one life event');
   const events: LifeEvent[] = [];
@@ -242,6 +256,9 @@ export function validateFacts(raw: unknown, opts: { today?: IsoDate } = {}): { f
       (m as unknown as Record<string, unknown>)[k] = checkField(spec, v, `${at}.${k}`);
     }
     if (m.birthDate !== undefined && m.birthDate > date) bad(`${at}.birthDate`, `birth date ${m.birthDate} is after the visit date ${date}`);
+    if (m.birthDate !== undefined && role === 'deceased' && eventDate !== 'unknown' && m.birthDate > eventDate) bad(`${at}.birthDate`, `birth date ${m.birthDate} is after the day of death ${eventDate}`);
+    if (m.gaveBirth === true && !events.includes('birth')) bad(`${at}.gaveBirth`, 'gaveBirth needs the "birth" event');
+    if (m.gaveBirth === true && (role === 'newborn' || role === 'deceased')) bad(`${at}.gaveBirth`, `a ${role} member cannot be the one who gave birth`);
     if (role === 'deceased' && !events.includes('death')) bad(`${at}.role`, 'a deceased member needs the "death" event');
     if (role === 'newborn' && !events.includes('birth')) bad(`${at}.role`, 'a newborn member needs the "birth" event');
     facts.members.push(m);
@@ -249,9 +266,23 @@ export function validateFacts(raw: unknown, opts: { today?: IsoDate } = {}): { f
   return { facts, warnings };
 }
 
+/** The event day when known, else the visit day (ages, a newborn's birth): never used for a deadline. */
+export function eventDay(facts: Facts): IsoDate {
+  return facts.eventDate === 'unknown' ? facts.date : facts.eventDate;
+}
+
 /** Birth date used for age rules: a newborn without one was born on the event day. */
 export function effectiveBirthDate(m: Member, facts: Facts): IsoDate | undefined {
   if (m.birthDate !== undefined) return m.birthDate;
-  if (m.role === 'newborn') return facts.eventDate <= facts.date ? facts.eventDate : facts.date;
+  if (m.role === 'newborn') return eventDay(facts) <= facts.date ? eventDay(facts) : facts.date;
   return undefined;
+}
+
+/**
+ * The day a member's ages are taken on (FACTS.md): the visit day, except for a deceased member,
+ * whose ages are those on the day of death (someone who died at 74 was never in 後期高齢者医療 by age).
+ */
+export function ageDate(m: Member, facts: Facts): IsoDate {
+  if (m.role === 'deceased' && facts.eventDate !== 'unknown' && facts.eventDate <= facts.date) return facts.eventDate;
+  return facts.date;
 }

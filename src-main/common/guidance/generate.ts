@@ -48,6 +48,7 @@ function member(rng: Rng, role: Role, date: IsoDate, minYears: number, maxYears:
   m.pregnant = role === 'spouse' || role === 'applicant' ? tri(rng, 0.05) : false;
   m.myNumberCard = tri(rng, 0.7);
   m.sealRegistered = age >= 15 ? tri(rng, 0.5) : false;
+  m.receivesChildAllowance = age >= 18 ? tri(rng, 0.3, 0.1) : false;
   return m;
 }
 
@@ -83,6 +84,19 @@ export function generateHousehold(rng: Rng, date: IsoDate): Facts {
     d.head = tri(rng, 0.6);
     members.push(d);
   }
+  if (events.includes('birth')) {
+    // Usually the applicant or the spouse gave birth; sometimes nobody is marked.
+    const parents = members.filter((m) => m.role === 'applicant' || m.role === 'spouse');
+    const r = rng();
+    if (parents.length > 0 && r < 0.7) parents[Math.floor(rng() * parents.length)]!.gaveBirth = true;
+    else if (parents.length > 0 && r < 0.8) parents[0]!.gaveBirth = 'unknown';
+  }
+  if (events.includes('insurance-change')) {
+    for (const m of members) {
+      if (m.role === 'newborn' || m.role === 'deceased' || !chance(rng, 0.6)) continue;
+      m.previousInsurance = pick(rng, INSURANCES);
+    }
+  }
   if (events.includes('marriage') || events.includes('divorce')) {
     for (const m of members) if (m.role === 'applicant' || m.role === 'spouse') m.nameChanges = tri(rng, 0.5);
   }
@@ -102,7 +116,8 @@ export function generateHousehold(rng: Rng, date: IsoDate): Facts {
     },
     certificates: events.includes('certificate') ? CERTIFICATES.filter(() => chance(rng, 0.4)) : [],
   };
-  if (events.includes('moving-in')) facts.moveFrom = chance(rng, 0.05) ? 'unknown' : chance(rng, 0.15) ? 'abroad' : 'other-municipality';
-  if (events.includes('moving-out')) facts.moveTo = chance(rng, 0.05) ? 'unknown' : chance(rng, 0.1) ? 'abroad' : 'other-municipality';
+  if (events.includes('moving-in')) facts.moveFrom = chance(rng, 0.05) ? 'unknown' : chance(rng, 0.15) ? 'abroad' : pick(rng, ['same-prefecture', 'other-prefecture', 'other-municipality'] as const);
+  if (events.includes('moving-out')) facts.moveTo = chance(rng, 0.05) ? 'unknown' : chance(rng, 0.1) ? 'abroad' : pick(rng, ['same-prefecture', 'other-prefecture', 'other-municipality'] as const);
+  if (chance(rng, 0.05) && events.some((e) => e !== 'certificate')) facts.eventDate = 'unknown';
   return facts;
 }

@@ -1,6 +1,8 @@
 import { catalogText } from '../catalog/texts';
 import type { AppearsWhen, Catalog, Deadline, Delivery, OnlineKind, Procedure, Route } from '../catalog/types';
-import { addDays, addYears, type IsoDate } from '../dates/isoDate';
+import { closedDays, LEGAL_CLOSED_DAYS, type ClosedDays } from '../dates/closedDays';
+import { deadlineDay, type DeadlineCount } from '../dates/deadlines';
+import { addDays, type IsoDate } from '../dates/isoDate';
 import { evaluate, makeContext, membersInScope, NO, UNSURE, YES, type EvalContext, type Outcome } from './evaluate';
 import { validateFacts, type Facts, type LifeEvent } from './facts';
 
@@ -36,6 +38,32 @@ export interface GuidanceItem {
   wanted?: boolean;
   /** Facts that would settle a to-confirm item. */
   toConfirm?: string[];
+  /**
+   * How the deadline is counted: from the event (or the visit), N days / months / years, by the
+   * 戸籍法 or the 民法 count. Always given with a counted deadline; when the event day is unknown
+   * the list says "N days from the event" from it and shows no date (`deadline` is null).
+   */
+  deadlineRule?: DeadlineRule;
+  /** The law's last day when it fell on a closed day and `deadline` moved to the next open day. */
+  deadlineMovedFrom?: string;
+  /** Outside the city hall (出入国在留管理局): listed with what to bring, never routed. */
+  external?: boolean;
+}
+
+export interface DeadlineRule {
+  from: 'event' | 'visit';
+  days?: number;
+  months?: number;
+  years?: number;
+  count: DeadlineCount;
+  /** "before the event" (before leaving the country). */
+  before?: boolean;
+}
+
+export interface GuideOptions {
+  lang?: string;
+  /** Extra days the city hall is closed (the city's config `closedDays`), besides weekends, holidays and 29 Dec – 3 Jan. */
+  closedDays?: readonly IsoDate[] | ClosedDays;
 }
 
 export interface GuidanceResult {
@@ -70,6 +98,10 @@ function union(a: number[], b: number[]): number[] {
   return [...new Set([...a, ...b])].sort((x, y) => x - y);
 }
 
+function confirmPaths(facts: string[], members: number[]): string[] {
+  return facts.flatMap((f) => (f.startsWith('member.') ? members.map((i) => `members[${i}].${f.slice(7)}`) : [f]));
+}
+
 /** Evaluates every procedure of the catalog against the facts: listed ones (yes or to-confirm) in catalog order. */
 export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[] {
   const ctx = makeContext(facts);
@@ -82,10 +114,14 @@ export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[
     const events = new Set<LifeEvent>();
     const unsureEvents = new Set<LifeEvent>();
     let unknown: string[] = [];
+    // Facts of undecided rules met before the first rule that holds: settled either way, they can change which rule decides route and delivery.
+    let before: string[] = [];
     for (const rule of p.appearsWhen) {
       if (!rule.events.some((e) => facts.events.includes(e))) continue;
-      const res: Outcome = rule.if ? evaluate(rule.if, ctx) : { v: YES, members: [], unknown: [] };
+      let res: Outcome = rule.if ? evaluate(rule.if, ctx) : { v: YES, members: [], unknown: [] };
       if (res.v === NO) continue;
+      // A rule that lists its item to confirm: the facts it names, for the members it matched.
+      if (rule.toConfirm) res = { v: UNSURE, members: res.members, unknown: confirmPaths(rule.toConfirm, res.members) };
       let concerned = res.members;
       if (rule.concerns) concerned = evaluate(rule.concerns, ctx).members;
       if (concerned.length === 0) concerned = defaultConcerns(rule, ctx);
@@ -95,6 +131,7 @@ export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[
         members = union(members, concerned);
         evs.forEach((e) => events.add(e));
       } else {
+        if (!first) before = before.concat(res.unknown);
         firstUnsure ??= rule;
         unsureMembers = union(unsureMembers, concerned);
         evs.forEach((e) => unsureEvents.add(e));
@@ -105,7 +142,7 @@ export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[
       let route = first.rule.route ?? p.route;
       let delivery = first.rule.delivery ?? p.delivery;
       let wanted = first.rule.wanted ?? false;
-      const settle: string[] = [];
+      const settle: string[] = [...before];
       for (const o of first.rule.overrides ?? []) {
         const ov = evaluate(o.if, ctx);
         // An undecided override keeps the rule's route/delivery, but its facts are still worth asking.
@@ -117,7 +154,7 @@ export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[
         break;
       }
       if (route === 'none') continue;
-      out.push({ procedure: p, status: route === 'refer-optional' ? 'optional' : 'required', route, delivery, wanted, members, events: [...events], unknown: [...new Set(settle)] });
+      out.push({ procedure: p, status: route === 'refer-optional' || p.optional ? 'optional' : 'required', route, delivery, wanted, members, events: [...events], unknown: [...new Set(settle)] });
     } else if (firstUnsure) {
       const route = firstUnsure.route ?? p.route;
       if (route === 'none') continue;
@@ -127,20 +164,40 @@ export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[
   return out;
 }
 
-export function deadlineFor(d: Deadline, facts: Facts): { deadline: IsoDate | null; availableFrom?: IsoDate } {
+function calendarOf(c: GuideOptions['closedDays']): ClosedDays {
+  if (c === undefined) return LEGAL_CLOSED_DAYS;
+  return Array.isArray(c) ? closedDays(c as readonly IsoDate[]) : (c as ClosedDays);
+}
+
+/**
+ * A procedure's deadline for the facts (FACTS.md, "Deadlines, as the laws count them"): the law's
+ * last day moved to the next open day, or none (with the rule) when the event day is unknown.
+ */
+export function deadlineFor(d: Deadline, facts: Facts, cal: ClosedDays = LEGAL_CLOSED_DAYS): { deadline: IsoDate | null; availableFrom?: IsoDate; rule?: DeadlineRule; movedFrom?: IsoDate } {
   if (d === null || facts.events.every((e) => e === 'certificate')) return { deadline: null };
-  if ('days' in d) return { deadline: addDays(d.from === 'date' ? facts.date : facts.eventDate, d.days) };
-  if ('years' in d) return { deadline: addYears(facts.eventDate, d.years) };
-  return { deadline: null, availableFrom: addDays(facts.eventDate, -d.daysBefore) };
+  const event = facts.eventDate === 'unknown' ? null : facts.eventDate;
+  if ('daysBefore' in d) return event === null ? { deadline: null } : { deadline: null, availableFrom: addDays(event, -d.daysBefore) };
+  if ('beforeEvent' in d) return { deadline: event, rule: { from: 'event', count: 'civil', before: true } };
+  const rule: DeadlineRule =
+    'days' in d
+      ? { from: d.from === 'date' ? 'visit' : 'event', days: d.days, count: d.count ?? 'civil' }
+      : 'months' in d
+        ? { from: 'event', months: d.months, count: d.count ?? 'civil' }
+        : { from: 'event', years: d.years, count: 'civil' };
+  const from = rule.from === 'visit' ? facts.date : event;
+  if (from === null) return { deadline: null, rule };
+  const r = deadlineDay(from, rule, cal);
+  return r.moved ? { deadline: r.deadline, rule, movedFrom: r.lawful } : { deadline: r.deadline, rule };
 }
 
 const GROUP: Record<Route, number> = { accept: 0, proxy: 0, refer: 1, 'refer-optional': 2, none: 3 };
 
-function toItem(m: ProcedureMatch, facts: Facts, catalog: Catalog, ctx: EvalContext, lang: string): GuidanceItem {
+function toItem(m: ProcedureMatch, facts: Facts, catalog: Catalog, ctx: EvalContext, lang: string, cal: ClosedDays): GuidanceItem {
   const p = m.procedure;
-  const place = GROUP[m.route] === 0 ? catalog.oneStop : p.department;
+  const external = catalog.departments[p.department]?.external === true;
+  const place = GROUP[m.route] === 0 && !external ? catalog.oneStop : p.department;
   const dep = catalog.departments[place];
-  const { deadline, availableFrom } = deadlineFor(p.deadline, facts);
+  const { deadline, availableFrom, rule, movedFrom } = deadlineFor(p.deadline, facts, cal);
   const bring: GuidanceItem['bring'] = [];
   for (const b of p.bring) {
     if (b.if && evaluate(b.if, ctx).v === NO) continue;
@@ -176,6 +233,9 @@ function toItem(m: ProcedureMatch, facts: Facts, catalog: Catalog, ctx: EvalCont
   if (availableFrom !== undefined) item.availableFrom = availableFrom;
   if (m.wanted) item.wanted = true;
   if (m.status === 'to-confirm') item.toConfirm = m.unknown;
+  if (rule) item.deadlineRule = rule;
+  if (movedFrom !== undefined) item.deadlineMovedFrom = movedFrom;
+  if (external) item.external = true;
   return item;
 }
 
@@ -191,10 +251,11 @@ export function sortAlongRoute(items: GuidanceItem[], catalog: Catalog): Guidanc
 }
 
 /** Builds the guidance list from already-validated facts. */
-export function guideFacts(facts: Facts, catalog: Catalog, opts: { lang?: string } = {}): GuidanceItem[] {
+export function guideFacts(facts: Facts, catalog: Catalog, opts: GuideOptions = {}): GuidanceItem[] {
   const lang = opts.lang ?? 'ja';
   const ctx = makeContext(facts);
-  const items = matchProcedures(facts, catalog).map((m) => toItem(m, facts, catalog, ctx, lang));
+  const cal = calendarOf(opts.closedDays);
+  const items = matchProcedures(facts, catalog).map((m) => toItem(m, facts, catalog, ctx, lang, cal));
   return sortAlongRoute(items, catalog);
 }
 
@@ -202,7 +263,7 @@ export function guideFacts(facts: Facts, catalog: Catalog, opts: { lang?: string
  * The guidance engine: pure and deterministic. Same facts and catalog, same list. Throws
  * AppError('bad-facts') naming the field for facts that cannot be true.
  */
-export function guide(facts: unknown, catalog: Catalog, opts: { lang?: string; today?: IsoDate } = {}): GuidanceResult {
+export function guide(facts: unknown, catalog: Catalog, opts: GuideOptions & { today?: IsoDate } = {}): GuidanceResult {
   const v = validateFacts(facts, { today: opts.today });
   const warnings = [...v.warnings];
   if (v.facts.members.length === 0 && v.facts.events.some((e) => e !== 'certificate')) {
@@ -217,8 +278,10 @@ export function guide(facts: unknown, catalog: Catalog, opts: { lang?: string; t
  */
 export function visitRoute(items: ReadonlyArray<Pick<GuidanceItem, 'route' | 'department'>>, catalog: Catalog): string[] {
   const route: string[] = [];
-  if (items.some((i) => i.route === 'accept' || i.route === 'proxy')) route.push(catalog.oneStop);
-  const referred = new Set(items.filter((i) => i.route === 'refer').map((i) => i.department));
+  // An external place (出入国在留管理局) is never on the route: the ticket does not send anyone there.
+  const inHall = items.filter((i) => catalog.departments[i.department]?.external !== true);
+  if (inHall.some((i) => i.route === 'accept' || i.route === 'proxy')) route.push(catalog.oneStop);
+  const referred = new Set(inHall.filter((i) => i.route === 'refer').map((i) => i.department));
   for (const d of catalog.routeOrder) if (referred.has(d) && !route.includes(d)) route.push(d);
   for (const d of referred) if (!route.includes(d)) route.push(d);
   return route;

@@ -1,7 +1,10 @@
-export { guide, guideFacts, matchProcedures, sortAlongRoute, visitBring, visitRoute, deadlineFor, type GuidanceItem, type GuidanceResult, type ProcedureMatch } from './guide';
+export { guide, guideFacts, matchProcedures, sortAlongRoute, visitBring, visitRoute, deadlineFor, type GuidanceItem, type GuidanceResult, type ProcedureMatch, type DeadlineRule, type GuideOptions } from './guide';
+export { deadlineText, type TextOf } from './deadlineText';
 export {
   validateFacts,
   effectiveBirthDate,
+  eventDay,
+  ageDate,
   defaultMember,
   LIFE_EVENTS,
   ROLES,

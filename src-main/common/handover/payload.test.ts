@@ -8,7 +8,7 @@ import { encodeTicketQr } from '../visit/ticketQr';
 import { answersFromFacts } from './answers';
 import { crc16, fromBase32, toBase32 } from './bits';
 import { LANGUAGES } from '../config/schema';
-import { decodeHandover, encodeHandover, HANDOVER_PREFIX, HandoverError, readHandover, V1, V1_MEMBER_FIELDS, type HandoverProblem } from './payload';
+import { decodeHandover, encodeHandover, HANDOVER_PREFIX, HandoverError, readHandover, V1, V2, V2_MEMBER_FIELDS, type HandoverProblem } from './payload';
 
 // The repo's example cases, read the way a browser bundle reads them (common code has no fs).
 const FIXTURES = import.meta.glob<unknown>('../../../fixtures/facts/*.json', { eager: true, import: 'default' });
@@ -38,7 +38,7 @@ describe('hand-over code', () => {
     const facts = validateFacts(fixture(file)).facts;
     const code = encodeHandover(facts);
     expect(code.startsWith(HANDOVER_PREFIX)).toBe(true);
-    expect(code).toMatch(/^MDG-G1\.[A-Z2-7]+$/);
+    expect(code).toMatch(/^MDG-G2\.[A-Z2-7]+$/);
     expect(decodeHandover(code)).toEqual(facts);
   });
 
@@ -106,7 +106,7 @@ describe('hand-over code', () => {
     expect(problemOf(encodeTicketQr({ visitId: '6f1c2b1e-0c7a-4a59-9d3e-0a1b2c3d4e5f', businessDate: '2026-11-26', number: 1001, procedures: ['juminhyo'] }))).toBe('ticket');
     expect(problemOf('https://www.city.isesaki.lg.jp/')).toBe('foreign');
     expect(problemOf('4901234567894')).toBe('foreign');
-    expect(problemOf('MDG-G2.AAAA')).toBe('newer-version');
+    expect(problemOf('MDG-G3.AAAA')).toBe('newer-version');
     expect(problemOf('MDG-GX.AAAA')).toBe('damaged');
     expect(problemOf(HANDOVER_PREFIX)).toBe('damaged');
     expect(problemOf(good.slice(0, -3))).toBe('damaged');
@@ -145,17 +145,54 @@ describe('hand-over code', () => {
     }
   });
 
-  it('v1 lists are the facts of today: a new fact or value needs a v2 code', () => {
-    expect([...V1.events]).toEqual([...LIFE_EVENTS]);
-    expect([...V1.roles]).toEqual([...ROLES]);
-    expect([...V1.movePlaces]).toEqual([...MOVE_PLACES]);
-    expect([...V1.certificates]).toEqual([...CERTIFICATES]);
-    expect([...V1.insurances]).toEqual([...INSURANCES]);
-    expect([...V1.pensions]).toEqual([...PENSIONS]);
-    expect([...V1.ageBands]).toEqual([...AGE_BAND_IDS]);
-    expect([...V1.languages]).toEqual([...LANGUAGES]);
-    expect([...V1.householdTri, ...V1.householdCounts].sort()).toEqual(Object.keys(HOUSEHOLD_FIELDS).sort());
-    expect([...V1_MEMBER_FIELDS].sort()).toEqual(Object.keys(MEMBER_FIELDS).sort());
+  it('v2 lists are the facts of today: a new fact or value needs a v3 code', () => {
+    expect([...V2.events].sort()).toEqual([...LIFE_EVENTS].sort());
+    expect([...V2.roles]).toEqual([...ROLES]);
+    expect([...V2.movePlaces].sort()).toEqual([...MOVE_PLACES].sort());
+    expect([...V2.certificates]).toEqual([...CERTIFICATES]);
+    expect([...V2.insurances]).toEqual([...INSURANCES]);
+    expect([...V2.pensions]).toEqual([...PENSIONS]);
+    expect([...V2.ageBands]).toEqual([...AGE_BAND_IDS]);
+    expect([...V2.languages]).toEqual([...LANGUAGES]);
+    expect([...V2.householdTri, ...V2.householdCounts].sort()).toEqual(Object.keys(HOUSEHOLD_FIELDS).sort());
+    expect([...V2_MEMBER_FIELDS].sort()).toEqual(Object.keys(MEMBER_FIELDS).sort());
+  });
+
+  it('v1 wire order is frozen (codes already printed or saved must still read)', () => {
+    expect([...V1.events]).toEqual(['moving-in', 'moving-out', 'moving-within', 'birth', 'death', 'marriage', 'divorce', 'household-change', 'certificate']);
+    expect([...V1.movePlaces]).toEqual(['other-municipality', 'abroad', 'unknown']);
+    expect([...V1.memberTri]).toEqual(['head', 'receivesPension', 'careCertified', 'disabilityCertificate', 'welfareMedical', 'pregnant', 'myNumberCard', 'sealRegistered', 'nameChanges']);
+  });
+
+  // Codes made by the first-edition guide (MDG-G1) before this change, from the example cases.
+  it.each([
+    ['death-elderly.json', 'MDG-G1.D6VPIH5K6BEAAEAAAYI6THHAGEAACR6BIUBQAAALDZRQEG2VAAUFH7Y'],
+    ['moving-in-family.json', 'MDG-G1.D6VPIH5K5BAIAAAEFII7CFKAAQAEBR6GE4AAABIFD6DEMBAAAAKH44NACAAAA4PHRQQ3CQACQDS4C'],
+    ['birth-second-child.json', 'MDG-G1.D6VPIH5K4RDAAAIABAI7DW6AYQAABR6JUYCQAAAFD6MUUFAAAAYGQAAAKBXGO'],
+  ])('still reads a v1 code made by the first-edition guide: %s', (file, code) => {
+    const { facts, lang } = readHandover(code);
+    expect(lang).toBe('en');
+    const want = validateFacts(fixture(file)).facts;
+    // v1 carries no 児童手当 recipient: it reads back as not given ("unknown"), and no gaveBirth.
+    expect(facts).toEqual({ ...want, members: want.members.map((m) => ({ ...m, receivesChildAllowance: 'unknown', gaveBirth: false })) });
+    // and it goes out again as a v2 code with the same facts
+    expect(decodeHandover(encodeHandover(facts))).toEqual(facts);
+  });
+
+  it('v2 carries the second-edition facts: prefecture of a move, previous insurance, the 児童手当 recipient, who gave birth, an unknown event day', () => {
+    const facts = validateFacts({
+      date: '2026-11-26',
+      eventDate: 'unknown',
+      events: ['insurance-change', 'birth', 'moving-in'],
+      moveFrom: 'same-prefecture',
+      members: [
+        { role: 'applicant', birthDate: '1990-01-01', insurance: 'nhi', previousInsurance: 'employee', receivesChildAllowance: true },
+        { role: 'spouse', birthDate: '1991-01-01', gaveBirth: true, receivesChildAllowance: false },
+        { role: 'newborn' },
+      ],
+    }).facts;
+    const code = encodeHandover(facts);
+    expect(decodeHandover(code)).toEqual(facts);
   });
 
   it('carries no names: a visit facts object has nowhere to put one, and extra fields are dropped', () => {

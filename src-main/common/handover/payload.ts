@@ -19,8 +19,15 @@ import { BitReader, BitWriter, crc16, fromBase32, toBase32 } from './bits';
  *
  * The lists below are the v1 wire order. They are frozen: a new fact or value needs `MDG-G2`
  * (a test compares them with facts.ts so nobody extends them by accident).
+ *
+ * Version 2 (`MDG-G2.`, second edition of FACTS.md) is v1 with: eventDate as 2 bits (0 same as
+ * date, 1 a date follows, 2 unknown), the `insurance-change` event, moveFrom/moveTo as 3 bits with
+ * `same-prefecture` and `other-prefecture`, and per member a `previousInsurance` (1 bit present +
+ * 3 bits) and two more yes/no/unknown facts (receivesChildAllowance, gaveBirth). New codes are
+ * written as v2; v1 codes made by an older guide still decode (the new facts take their defaults).
  */
-export const HANDOVER_PREFIX = 'MDG-G1.';
+export const HANDOVER_PREFIX = 'MDG-G2.';
+export const HANDOVER_PREFIX_V1 = 'MDG-G1.';
 
 export const V1 = {
   events: ['moving-in', 'moving-out', 'moving-within', 'birth', 'death', 'marriage', 'divorce', 'household-change', 'certificate'],
@@ -36,6 +43,17 @@ export const V1 = {
   /** The language the resident read the guide in, so the ticket and list come out in it. */
   languages: ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl'],
 } as const;
+
+export const V2 = {
+  ...V1,
+  events: [...V1.events.slice(0, 8), 'insurance-change', 'certificate'],
+  movePlaces: [...V1.movePlaces, 'same-prefecture', 'other-prefecture'],
+  memberTri: [...V1.memberTri, 'receivesChildAllowance', 'gaveBirth'],
+} as const;
+
+type Layout = { version: 1 | 2; events: readonly string[]; movePlaces: readonly string[]; memberTri: readonly string[]; placeBits: number };
+const LAYOUT_V1: Layout = { version: 1, events: V1.events, movePlaces: V1.movePlaces, memberTri: V1.memberTri, placeBits: 2 };
+const LAYOUT_V2: Layout = { version: 2, events: V2.events, movePlaces: V2.movePlaces, memberTri: V2.memberTri, placeBits: 3 };
 
 export type HandoverLanguage = (typeof V1.languages)[number];
 
@@ -102,14 +120,15 @@ const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** Packs validated facts. Throws AppError('bad-facts') for facts validateFacts would refuse. */
 export function encodeHandover(input: Facts, opts: { lang?: string } = {}): string {
   const facts = validateFacts(input).facts;
+  const L = LAYOUT_V2;
   const w = new BitWriter();
   writeDate(w, facts.date);
-  w.write(facts.eventDate === facts.date ? 1 : 0, 1);
-  if (facts.eventDate !== facts.date) writeDate(w, facts.eventDate);
+  w.write(facts.eventDate === facts.date ? 0 : facts.eventDate === 'unknown' ? 2 : 1, 2);
+  if (facts.eventDate !== facts.date && facts.eventDate !== 'unknown') writeDate(w, facts.eventDate);
   w.writeUvar(facts.events.length);
-  for (const e of facts.events) w.write(index(V1.events, e, 'events'), 4);
-  w.write(facts.moveFrom === undefined ? 0 : index(V1.movePlaces, facts.moveFrom, 'moveFrom') + 1, 2);
-  w.write(facts.moveTo === undefined ? 0 : index(V1.movePlaces, facts.moveTo, 'moveTo') + 1, 2);
+  for (const e of facts.events) w.write(index(L.events, e, 'events'), 4);
+  w.write(facts.moveFrom === undefined ? 0 : index(L.movePlaces, facts.moveFrom, 'moveFrom') + 1, L.placeBits);
+  w.write(facts.moveTo === undefined ? 0 : index(L.movePlaces, facts.moveTo, 'moveTo') + 1, L.placeBits);
   if (facts.certificates === 'unknown') w.write(1, 1);
   else {
     w.write(0, 1);
@@ -142,7 +161,9 @@ export function encodeHandover(input: Facts, opts: { lang?: string } = {}): stri
     }
     w.write(index(V1.insurances, m.insurance, `members[${i}].insurance`), 3);
     w.write(index(V1.pensions, m.pension, `members[${i}].pension`), 3);
-    for (const k of V1.memberTri) writeTri(w, m[k]);
+    w.write(m.previousInsurance === undefined ? 0 : 1, 1);
+    if (m.previousInsurance !== undefined) w.write(index(V1.insurances, m.previousInsurance, `members[${i}].previousInsurance`), 3);
+    for (const k of L.memberTri) writeTri(w, m[k as (typeof V2.memberTri)[number]]);
   });
   // Optional trailer: the guide's language (absent = the kiosk keeps its own default).
   const lang = opts.lang === undefined ? -1 : (V1.languages as readonly string[]).indexOf(opts.lang);
@@ -157,16 +178,22 @@ export function encodeHandover(input: Facts, opts: { lang?: string } = {}): stri
   return HANDOVER_PREFIX + toBase32(all);
 }
 
-function unpack(body: Uint8Array): { raw: unknown; lang?: HandoverLanguage } {
+function unpack(body: Uint8Array, L: Layout): { raw: unknown; lang?: HandoverLanguage } {
   const r = new BitReader(body);
   const date = readDate(r);
-  const eventDate = r.read(1) === 1 ? date : readDate(r);
-  const events = Array.from({ length: r.readUvar() }, () => pickFrom(V1.events, r.read(4), 'an event'));
+  let eventDate: string;
+  if (L.version === 1) eventDate = r.read(1) === 1 ? date : readDate(r);
+  else {
+    const how = r.read(2);
+    if (how > 2) throw new RangeError('the event date has an impossible form');
+    eventDate = how === 0 ? date : how === 2 ? 'unknown' : readDate(r);
+  }
+  const events = Array.from({ length: r.readUvar() }, () => pickFrom(L.events, r.read(4), 'an event'));
   const raw: Record<string, unknown> = { date, eventDate, events };
-  const mf = r.read(2);
-  if (mf > 0) raw.moveFrom = pickFrom(V1.movePlaces, mf - 1, 'moveFrom');
-  const mt = r.read(2);
-  if (mt > 0) raw.moveTo = pickFrom(V1.movePlaces, mt - 1, 'moveTo');
+  const mf = r.read(L.placeBits);
+  if (mf > 0) raw.moveFrom = pickFrom(L.movePlaces, mf - 1, 'moveFrom');
+  const mt = r.read(L.placeBits);
+  if (mt > 0) raw.moveTo = pickFrom(L.movePlaces, mt - 1, 'moveTo');
   raw.certificates = r.read(1) === 1 ? 'unknown' : Array.from({ length: r.readUvar() }, () => pickFrom(V1.certificates, r.read(3), 'a certificate'));
   const household: Record<string, unknown> = {};
   for (const k of V1.householdTri) household[k] = readTri(r);
@@ -189,7 +216,8 @@ function unpack(body: Uint8Array): { raw: unknown; lang?: HandoverLanguage } {
     } else throw new RangeError('a nationality has an impossible form');
     m.insurance = pickFrom(V1.insurances, r.read(3), 'an insurance');
     m.pension = pickFrom(V1.pensions, r.read(3), 'a pension');
-    for (const k of V1.memberTri) m[k] = readTri(r);
+    if (L.version >= 2 && r.read(1) === 1) m.previousInsurance = pickFrom(V1.insurances, r.read(3), 'a previous insurance');
+    for (const k of L.memberTri) m[k] = readTri(r);
     members.push(m);
   }
   raw.members = members;
@@ -210,9 +238,10 @@ export function readHandover(text: string): Handover {
   const upper = s.toUpperCase();
   if (upper.startsWith('MDG-T')) throw new HandoverError('ticket', 'this is the QR code of a numbered ticket, not a hand-over code from the online guide');
   if (!upper.startsWith('MDG-G')) throw new HandoverError('foreign', 'this is not a hand-over code from the Madoguchi online guide');
-  if (!upper.startsWith(HANDOVER_PREFIX)) {
+  const layout = upper.startsWith(HANDOVER_PREFIX) ? LAYOUT_V2 : upper.startsWith(HANDOVER_PREFIX_V1) ? LAYOUT_V1 : undefined;
+  if (!layout) {
     const v = /^MDG-G(\d+)\./.exec(upper)?.[1];
-    throw new HandoverError(v && Number(v) > 1 ? 'newer-version' : 'damaged', v && Number(v) > 1 ? `this code was made by a newer guide (version ${v}); this kiosk reads version 1` : 'the start of the code is damaged');
+    throw new HandoverError(v && Number(v) > 2 ? 'newer-version' : 'damaged', v && Number(v) > 2 ? `this code was made by a newer guide (version ${v}); this kiosk reads versions 1 and 2` : 'the start of the code is damaged');
   }
   const bytes = fromBase32(s.slice(HANDOVER_PREFIX.length));
   if (!bytes || bytes.length < 3) throw new HandoverError('damaged', 'the code is damaged or incomplete (unexpected characters)');
@@ -221,7 +250,7 @@ export function readHandover(text: string): Handover {
   if (crc16(body) !== crc) throw new HandoverError('damaged', 'the code is damaged or incomplete (check digits do not match); scan it again');
   let unpacked: ReturnType<typeof unpack>;
   try {
-    unpacked = unpack(body);
+    unpacked = unpack(body, layout);
   } catch (e) {
     throw new HandoverError('damaged', `the code cannot be read: ${(e as Error).message}`);
   }
@@ -241,3 +270,5 @@ export function decodeHandover(text: string): Facts {
 
 /** The member fields v1 carries, for the completeness test. */
 export const V1_MEMBER_FIELDS: ReadonlyArray<keyof Member> = ['role', 'birthDate', 'ageBand', 'nationality', 'insurance', 'pension', ...V1.memberTri];
+/** The member fields v2 carries: every member fact of FACTS.md, second edition. */
+export const V2_MEMBER_FIELDS: ReadonlyArray<keyof Member> = [...V1_MEMBER_FIELDS, 'previousInsurance', 'receivesChildAllowance', 'gaveBirth'];

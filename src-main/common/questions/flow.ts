@@ -97,6 +97,9 @@ function parentSatisfied(q: QuestionDef, answers: Answers, catalog: Catalog): bo
   return true;
 }
 
+/** Events whose deadlines count from the day of the event: the interview asks that day as a core question. */
+export const EVENT_DATE_EVENTS: ReadonlySet<LifeEvent> = new Set<LifeEvent>(['birth', 'death', 'moving-in', 'moving-out', 'moving-within']);
+
 /** Facts the chosen events' procedures read at all (member facts as `member.<field>`). */
 export function factsReadFor(events: LifeEvent[], catalog: Catalog): Set<string> {
   const read = new Set<string>();
@@ -127,7 +130,10 @@ export function questionsFor(state: QuestionState, catalog: Catalog): Question[]
       continue;
     }
     if (q.fact === 'eventDate') {
-      if (state.detail && q.tier === 'detail' && answers.eventDate === undefined && known?.eventDate === undefined && events.some((e) => e !== 'certificate')) out.push(base);
+      if (answers.eventDate !== undefined || known?.eventDate !== undefined) continue;
+      // Core for births, deaths and moves (their deadlines count from it); asked for other events only under "more detail".
+      const core = q.tier === 'core' && events.some((e) => EVENT_DATE_EVENTS.has(e));
+      if (core || (state.detail && events.some((e) => e !== 'certificate'))) out.push(base);
       continue;
     }
     const field = memberField(q);
@@ -155,6 +161,9 @@ const TRI_MEMBER_FIELDS = Object.entries(MEMBER_FIELDS)
   .filter(([, spec]) => spec.kind === 'tri' || (spec.kind === 'enum' && spec.values.includes('unknown')))
   .map(([k]) => k);
 
+/** Member facts that stay absent when nobody gave them (the engine reads absent as "cannot tell" all the same). */
+const UNSET_WHEN_NOT_GIVEN = new Set(['previousInsurance']);
+
 /** Wishes: a visitor who was not asked about one does not have it (never "unknown"). */
 const WISHES = new Set(['wantsSealRegistration', 'wantsChildcare']);
 
@@ -174,7 +183,8 @@ function setMemberAge(m: Record<string, unknown>, v: unknown): void {
 export function factsFromAnswers(events: LifeEvent[], answers: Answers, known: Partial<Facts> = {}, date?: IsoDate): Facts {
   const visitDate = date ?? known.date ?? todayLocal();
   const given = (fact: string): unknown => (answers[fact] !== undefined ? answers[fact] : getVisitFact(known, fact));
-  const raw: Record<string, unknown> = { date: visitDate, eventDate: given('eventDate') ?? visitDate, events };
+  // Not given for a birth, death or move: unknown, so the list says "N days from the event" and shows no wrong date.
+  const raw: Record<string, unknown> = { date: visitDate, eventDate: given('eventDate') ?? (events.some((e) => EVENT_DATE_EVENTS.has(e)) ? 'unknown' : visitDate), events };
 
   const household: Record<string, unknown> = {};
   for (const k of Object.keys(HOUSEHOLD_FIELDS)) household[k] = given(`household.${k}`) ?? (WISHES.has(k) ? false : 'unknown');
@@ -198,7 +208,7 @@ export function factsFromAnswers(events: LifeEvent[], answers: Answers, known: P
       const a = answers[`member.${f}`];
       if (Array.isArray(a)) m[f] = a.includes(i);
       else if (typeof a === 'object' && a !== null && has(a, String(i))) m[f] = (a as Record<string, unknown>)[String(i)];
-      else if (m[f] === undefined) m[f] = 'unknown';
+      else if (m[f] === undefined && !UNSET_WHEN_NOT_GIVEN.has(f)) m[f] = 'unknown';
     }
     const age = answers['member.age'];
     if (typeof age === 'object' && age !== null && !Array.isArray(age) && has(age, String(i))) setMemberAge(m, (age as Record<string, unknown>)[String(i)]);

@@ -3,6 +3,7 @@ import { AppError, formatPath } from '../errors';
 import { fiscalYearLabel, fiscalYearRange } from './fiscalYear';
 import { addParts, meanOf, type MeanParts } from './stats';
 import type { KpiInputs } from './daily';
+import type { CitizenSurveyImport } from './citizenSurvey';
 
 /**
  * The plan's KPIs (第5章 3), fiscal-year-to-date, against the year's target. Values are folded from
@@ -75,6 +76,8 @@ export interface KpiValue {
   met: boolean | null;
   /** What the value is computed from, for the auditor. */
   basis: { numerator: number; denominator: number | null };
+  /** Figures shown beside the value (KPI②: the procedures those visits accepted; guide: QR hand-overs; the survey's respondents). */
+  detail?: Record<string, number>;
 }
 
 export interface KpiReport {
@@ -92,6 +95,7 @@ export function emptyKpiInputs(): KpiInputs {
     guideOnlineUses: 0,
     guideQrHandovers: 0,
     oneStopAccepted: 0,
+    oneStopVisits: 0,
     payments: 0,
     cashlessPayments: 0,
     cashlessSatisfaction: { sum: 0, n: 0 },
@@ -109,6 +113,8 @@ export function addKpiInputs(a: KpiInputs, b: KpiInputs): KpiInputs {
     guideOnlineUses: a.guideOnlineUses + b.guideOnlineUses,
     guideQrHandovers: a.guideQrHandovers + b.guideQrHandovers,
     oneStopAccepted: a.oneStopAccepted + b.oneStopAccepted,
+    // Days stored before KPI② counted visits carry no oneStopVisits.
+    oneStopVisits: (a.oneStopVisits ?? 0) + (b.oneStopVisits ?? 0),
     payments: a.payments + b.payments,
     cashlessPayments: a.cashlessPayments + b.cashlessPayments,
     cashlessSatisfaction: addParts(a.cashlessSatisfaction, b.cashlessSatisfaction),
@@ -119,15 +125,28 @@ export function addKpiInputs(a: KpiInputs, b: KpiInputs): KpiInputs {
   };
 }
 
-export function computeKpis(fy: number, asOf: string, days: number, sum: KpiInputs, targets: KpiTargets): KpiReport {
+/**
+ * The KPI values from the fiscal year's summed day inputs (pure: the node layer may sum the days
+ * incrementally or fold them at once). Definitions (docs/report-layout.md):
+ * - guideUses: uses of the online guide = its completions; a use later handed over at the kiosk was
+ *   already counted when the guide finished (the QR code appears only then), so hand-overs are a detail.
+ * - oneStopAccepted (KPI②): visits in which the one-stop counter accepted at least one procedure on
+ *   behalf of another department; the procedures they accepted are the detail.
+ * - citizenSurvey: the city's annual random-sample survey, imported (null until imported), never the kiosk survey.
+ * - guideSatisfaction: only the guide users' own ratings (sent with the guide's completion).
+ * - averageVisitMinutes: stays of completed visits, certificate-only visits left out.
+ */
+export function computeKpis(fy: number, asOf: string, days: number, sum: KpiInputs, targets: KpiTargets, opts: { citizenSurvey?: CitizenSurveyImport | null } = {}): KpiReport {
   const t = targets.years[String(fy)] ?? {};
   const wait = sum.departmentWait[targets.waitDepartment] ?? { sum: 0, n: 0 };
-  const raw: Record<KpiId, { value: number | null; numerator: number; denominator: number | null }> = {
-    guideUses: { value: sum.guideOnlineUses + sum.guideQrHandovers, numerator: sum.guideOnlineUses + sum.guideQrHandovers, denominator: null },
-    oneStopAccepted: { value: sum.oneStopAccepted, numerator: sum.oneStopAccepted, denominator: null },
+  const survey = opts.citizenSurvey?.all ?? { sum: 0, n: 0 };
+  const oneStopVisits = sum.oneStopVisits ?? 0;
+  const raw: Record<KpiId, { value: number | null; numerator: number; denominator: number | null; detail?: Record<string, number> }> = {
+    guideUses: { value: sum.guideOnlineUses, numerator: sum.guideOnlineUses, denominator: null, detail: { qrHandovers: sum.guideQrHandovers } },
+    oneStopAccepted: { value: oneStopVisits, numerator: oneStopVisits, denominator: null, detail: { procedures: sum.oneStopAccepted } },
     cashlessRate: { value: sum.payments ? (100 * sum.cashlessPayments) / sum.payments : null, numerator: sum.cashlessPayments, denominator: sum.payments },
     cashlessSatisfaction: { value: meanOf(sum.cashlessSatisfaction), numerator: sum.cashlessSatisfaction.sum, denominator: sum.cashlessSatisfaction.n },
-    citizenSurvey: { value: meanOf(sum.citizenSurvey), numerator: sum.citizenSurvey.sum, denominator: sum.citizenSurvey.n },
+    citizenSurvey: { value: meanOf(survey), numerator: survey.sum, denominator: survey.n, ...(opts.citizenSurvey ? { detail: { respondents: opts.citizenSurvey.responses } } : {}) },
     guideSatisfaction: { value: meanOf(sum.guideSatisfaction), numerator: sum.guideSatisfaction.sum, denominator: sum.guideSatisfaction.n },
     averageVisitMinutes: { value: sum.visitStay.n ? sum.visitStay.sum / sum.visitStay.n / 60 : null, numerator: sum.visitStay.sum / 60, denominator: sum.visitStay.n },
     citizenWaitMinutes: { value: wait.n ? wait.sum / wait.n / 60 : null, numerator: wait.sum / 60, denominator: wait.n },
@@ -151,6 +170,7 @@ export function computeKpis(fy: number, asOf: string, days: number, sum: KpiInpu
       progress,
       met: progress === null ? null : progress >= 1,
       basis: { numerator: r.numerator, denominator: r.denominator },
+      ...(r.detail ? { detail: r.detail } : {}),
     };
   });
   return { fiscalYear: fy, label: fiscalYearLabel(fy), from: fiscalYearRange(fy).from, asOf, days, kpis };

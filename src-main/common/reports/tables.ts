@@ -204,7 +204,8 @@ export function reportTables(r: DailyReport, opts: TableOptions = {}): ReportTab
     ],
     rows: [
       ['オンラインガイド完了', r.guide.onlineUses],
-      ['キオスクでのQR引継ぎ', r.guide.qrHandovers],
+      // A use handed over at the kiosk was counted when the guide finished: one of the completions.
+      ['キオスクでのQR引継ぎ (うち数)', r.guide.qrHandovers],
       ['計', r.guide.total],
     ],
   };
@@ -219,8 +220,9 @@ export function reportTables(r: DailyReport, opts: TableOptions = {}): ReportTab
       { key: 'target', label: '目標', kind: 'number' },
       { key: 'progress', label: '達成率', kind: 'percent' },
       { key: 'unit', label: '単位', kind: 'text' },
+      { key: 'detail', label: '内訳', kind: 'text' },
     ],
-    rows: (opts.kpi?.kpis ?? []).map((k) => [k.name, KIND_LABELS[k.kind] ?? k.kind, k.value === null ? null : round(k.value, 2), k.target, k.progress, k.unit]),
+    rows: (opts.kpi?.kpis ?? []).map((k) => [k.name, KIND_LABELS[k.kind] ?? k.kind, k.value === null ? null : round(k.value, 2), k.target, k.progress, k.unit, kpiDetail(k.detail)]),
   };
 
   const unfinished: ReportTable = {
@@ -239,6 +241,13 @@ export function reportTables(r: DailyReport, opts: TableOptions = {}): ReportTab
   };
 
   return [summary, byStation, byEvent, byHour, times, procedures, byDept, byRoute, payments, survey, guide, kpi, unfinished];
+}
+
+const DETAIL_LABELS: Readonly<Record<string, string>> = { procedures: '受付手続数', qrHandovers: 'うちQR引継ぎ', respondents: '回答者数' };
+
+/** KPI② shows its procedure count beside the visits; the guide its hand-overs; the survey its respondents. */
+export function kpiDetail(detail: Record<string, number> | undefined): string {
+  return detail ? Object.entries(detail).map(([k, v]) => `${DETAIL_LABELS[k] ?? k} ${v}`).join(' / ') : '';
 }
 
 export const KIND_LABELS: Readonly<Record<string, string>> = { output: 'アウトプット', outcome: 'アウトカム', measure: '計測' };

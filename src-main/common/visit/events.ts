@@ -31,6 +31,8 @@ export interface VisitItemSeed {
   need: 'required' | 'optional' | 'to-confirm';
   members?: number[];
   fee?: number;
+  /** At a place outside the city hall (出入国在留管理局): listed, never added to the route. */
+  external?: boolean;
 }
 
 export interface Actor {

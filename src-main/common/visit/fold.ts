@@ -211,6 +211,7 @@ function seedItem(it: VisitItemSeed, at: string, by: Actor): VisitItem {
     need: it.need,
     members: it.members ? [...it.members] : [],
     ...(it.fee !== undefined ? { fee: it.fee } : {}),
+    ...(it.external ? { external: true } : {}),
     status,
     steps: [{ status, at, by, department: it.department }],
   };
@@ -218,7 +219,7 @@ function seedItem(it: VisitItemSeed, at: string, by: Actor): VisitItem {
 
 /** A `refer` item added later sends the visitor to its department too, after where they are now. */
 function extendRoute(v: VisitState, item: VisitItem): void {
-  if (item.route !== 'refer' || v.route.includes(item.department)) return;
+  if (item.route !== 'refer' || item.external || v.route.includes(item.department)) return;
   if (v.status === 'done' || v.status === 'cancelled') return;
   v.route.push(item.department);
   v.stops.push({ department: item.department });

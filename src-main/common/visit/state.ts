@@ -18,6 +18,8 @@ export interface VisitItem {
   need: 'required' | 'optional' | 'to-confirm';
   members: number[];
   fee?: number;
+  /** At a place outside the city hall: never on the route. */
+  external?: boolean;
   status: ItemStatus;
   /** Who moved it and when, step by step (1線・2線・3線). */
   steps: ItemStep[];

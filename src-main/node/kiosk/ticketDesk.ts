@@ -33,6 +33,7 @@ function seedOf(it: GuidanceItem): VisitItemSeed {
     need: it.status,
     members: it.members,
     ...(it.fee !== undefined ? { fee: it.fee } : {}),
+    ...(it.external ? { external: true } : {}),
   };
 }
 
@@ -60,7 +61,7 @@ export class TicketDesk {
   listFor(rawFacts: Record<string, unknown>, adjustments: ListAdjustment[]): { facts: { events: string[] }; items: VisitItemSeed[]; guidance: GuidanceItem[]; warnings: string[] } {
     const date = this.terminal.visits.today();
     const { facts, warnings } = validateFacts({ date, ...rawFacts }, { today: date });
-    const guidance = guideFacts(facts, this.catalog, { lang: 'ja' });
+    const guidance = guideFacts(facts, this.catalog, { lang: 'ja', closedDays: this.terminal.config.closedDays ?? [] });
     let items = guidance.map(seedOf);
     for (const [i, adj] of adjustments.entries()) {
       const field = `adjustments[${i}].itemId`;

@@ -4,6 +4,7 @@ import type { TerminalConfig } from '../../common/config/schema';
 import type { VisitState } from '../../common/visit/state';
 import { computeDailyReport, type DailyReport } from '../../common/reports/daily';
 import { addKpiInputs, computeKpis, emptyKpiInputs, type KpiReport, type KpiTargets } from '../../common/reports/kpi';
+import { CITIZEN_SURVEY_EVENT, type CitizenSurveyImport } from '../../common/reports/citizenSurvey';
 import { fiscalYearRange } from '../../common/reports/fiscalYear';
 import type { Store } from '../store/store';
 import { migration as reportsMigration } from '../store/migrations/006-reports';
@@ -113,5 +114,13 @@ export function kpiReport(store: Store, config: TerminalConfig, fy: number, targ
   const dates = asOf < range.from ? [] : reportDates(store, range.from, asOf);
   let sum = emptyKpiInputs();
   for (const d of dates) sum = addKpiInputs(sum, dailyReport(store, config, d).kpiInputs);
-  return computeKpis(fy, asOf, dates.length, sum, targets);
+  return computeKpis(fy, asOf, dates.length, sum, targets, { citizenSurvey: latestCitizenSurvey(store, fy) });
+}
+
+/** The latest import of the city's annual 市民アンケート for a fiscal year (a re-import replaces it), or null. */
+export function latestCitizenSurvey(store: Store, fy: number): CitizenSurveyImport | null {
+  const row = store.db
+    .prepare(`SELECT payload FROM events WHERE type = ? AND json_extract(payload, '$.fiscalYear') = ? ORDER BY hlc DESC LIMIT 1`)
+    .get(CITIZEN_SURVEY_EVENT, fy) as { payload: string } | undefined;
+  return row ? (JSON.parse(row.payload) as CitizenSurveyImport) : null;
 }

@@ -31,7 +31,7 @@ export function attachMembers(
     const have = new Set(visit.items.map((i) => i.id));
     items = result.procedures
       .filter((p) => !have.has(p.id))
-      .map((p) => ({ id: p.id, department: p.department, route: p.route as VisitItemSeed['route'], delivery: p.delivery, need: p.status, members: p.members, ...(p.fee !== undefined ? { fee: p.fee } : {}) }));
+      .map((p) => ({ id: p.id, department: p.department, route: p.route as VisitItemSeed['route'], delivery: p.delivery, need: p.status, members: p.members, ...(p.fee !== undefined ? { fee: p.fee } : {}), ...(p.external ? { external: true } : {}) }));
   }
   const payload: MembersAttached = { visitId: visit.id, at: new Date(deps.visits.store.now()).toISOString(), by, residentIds: residents.map((r) => r.id), facts, items };
   deps.visits.store.append('visit.membersAttached', payload, { visitId: visit.id });

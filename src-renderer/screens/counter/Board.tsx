@@ -20,7 +20,7 @@ export function Board({ department, onOpen }: { department: string; onOpen: (vis
       <div className="row">
         <h2 id="board-title">{t('board.title', { department: ct(`department.${department}`) })}</h2>
         <span className="spacer" />
-        <span className="badge">{t('board.count', { n: rows.length })}</span>
+        <span className="badge">{t('board.count', { n: rows.length, count: rows.length })}</span>
         {toDeliver > 0 && <span className="badge warn-badge">{t('board.toDeliver', { n: toDeliver })}</span>}
       </div>
       {board.error && <p className="alert" role="alert">{board.error.message}</p>}

@@ -98,7 +98,7 @@ export function QueuePanel({ queue, actions, busy, numberRef, current }: { queue
               {queue.coming.map((c) => (
                 <li key={c.visitId} data-number={c.number}>
                   <span className="q-number">{c.number}</span>
-                  <span className="q-meta">{t('queue.now', { place: ct(`department.${c.at}`), n: c.stopsAway })}</span>
+                  <span className="q-meta">{t('queue.now', { place: ct(`department.${c.at}`), n: c.stopsAway, count: c.stopsAway })}</span>
                   <button type="button" className="link" onClick={() => actions.open(c.visitId)} aria-label={t('queue.openLabel', { number: c.number })}>
                     {t('action.open')}
                   </button>

@@ -258,7 +258,7 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
 
       {printed ? (
         <p role="status" className="counter-message" data-testid="forms-printed">
-          {t('residents.printed', { pages: printed.pages, printer: printed.destination })}
+          {t('residents.printed', { pages: printed.pages, count: printed.pages, printer: printed.destination })}
         </p>
       ) : null}
 

@@ -120,7 +120,7 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
               {t('action.recall')}
               <kbd>R</kbd>
             </button>
-            <button type="button" onClick={() => actions.noShow(v)} disabled={busy || !calledHere || recalls < recallsBeforeNoShow} data-testid="no-show" title={t('visit.noShowAfter', { n: recallsBeforeNoShow, done: recalls })}>
+            <button type="button" onClick={() => actions.noShow(v)} disabled={busy || !calledHere || recalls < recallsBeforeNoShow} data-testid="no-show" title={t('visit.noShowAfter', { n: recallsBeforeNoShow, count: recallsBeforeNoShow, done: recalls })}>
               {t('action.noShow')} ({recalls}/{recallsBeforeNoShow})<kbd>X</kbd>
             </button>
             <button type="button" onClick={() => actions.start(v)} disabled={busy || v.status !== 'called'} data-testid="start">

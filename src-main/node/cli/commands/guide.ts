@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { catalogText } from '../../../common/catalog/texts';
 import type { Catalog } from '../../../common/catalog/types';
 import { AppError } from '../../../common/errors';
+import { parseConfig } from '../../../common/config/schema';
+import { deadlineText } from '../../../common/guidance/deadlineText';
 import { guide, visitBring, visitRoute, type GuidanceResult } from '../../../common/guidance/guide';
 import { rubyToParens } from '../../../common/i18n/ruby';
 import { defaultCatalog, loadCatalog } from '../../catalog/load';
@@ -25,12 +27,29 @@ async function readFacts(src: string, io: CliIO): Promise<unknown> {
   }
 }
 
+/** The city's extra closed days from a terminal config file (validated: a bad date names `closedDays[i]`). */
+function readClosedDays(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch (e) {
+    throw new AppError('bad-input', `cannot read config file "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { field: 'config' });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new AppError('bad-config', `${file}: not valid JSON: ${(e as Error).message}`, { field: 'config' });
+  }
+  return parseConfig(raw, file).closedDays ?? [];
+}
+
 export function catalogFromFlag(dir: string | undefined): Catalog {
   return dir === undefined ? defaultCatalog() : loadCatalog(resolve(dir));
 }
 
 /** A readable list for a person, in the visitor's language (readings in brackets for やさしい日本語). */
-export function formatGuidanceText(result: GuidanceResult, catalog: Catalog, lang: string): string[] {
+export function formatGuidanceText(result: GuidanceResult, catalog: Catalog, lang: string, opts: { visitYear?: number } = {}): string[] {
   const t = (k: string): string => rubyToParens(catalogText(catalog, k, lang));
   const lines: string[] = [t('list.title')];
   if (result.procedures.length === 0) lines.push(`  ${t('list.none')}`);
@@ -46,8 +65,10 @@ export function formatGuidanceText(result: GuidanceResult, catalog: Catalog, lan
       lines.push(head);
       lines.push(`   ${t(`route.${p.route}`)} / ${t(`delivery.${p.delivery}`)} / ${rubyToParens(p.departmentName)} — ${t('list.counter')} ${p.counter}${p.floor ? ` (${p.floor})` : ''}`);
       if (p.members.length > 0) lines.push(`   ${t('list.members')}: ${p.members.map((m) => `#${m + 1}`).join(', ')}`);
-      if (p.deadline) lines.push(`   ${t('list.deadline')}: ${p.deadline}`);
-      if (p.availableFrom) lines.push(`   ${t('list.availableFrom')}: ${p.availableFrom}`);
+      const due = deadlineText(p, lang, t, opts);
+      if (due) lines.push(`   ${t('list.deadline')}: ${due}`);
+      if (p.availableFrom) lines.push(`   ${t('list.availableFrom')}: ${deadlineText({ deadline: p.availableFrom }, lang, t, opts)}`);
+      if (p.external) lines.push(`   ${t('list.external')}`);
       if (p.fee !== undefined) lines.push(`   ${t('list.fee')}: ${p.fee} ${t('list.yen')}`);
       if (p.convenienceStore) lines.push(`   ${t('list.convenienceStore')}`);
       if (p.bring.length > 0) lines.push(`   ${t('list.bring')}: ${p.bring.map((b) => rubyToParens(b.name)).join(' / ')}`);
@@ -72,8 +93,9 @@ export const commands: CliCommand[] = [
   {
     name: 'guide',
     summary: 'Print the guidance list (procedures, route, what to bring) for a visit facts file',
-    usage: 'guide --facts FILE|- [--lang ja|ja-easy|en|pt-BR|es|vi|zh-CN|tl] [--format json|text] [--catalog DIR]',
+    usage: 'guide --facts FILE|- [--lang ja|ja-easy|en|pt-BR|es|vi|zh-CN|tl] [--format json|text] [--catalog DIR] [--config FILE (the city\'s extra closed days)]',
     options: {
+      config: { type: 'string' },
       facts: { type: 'string' },
       lang: { type: 'string' },
       format: { type: 'string' },
@@ -86,10 +108,16 @@ export const commands: CliCommand[] = [
       const catalog = catalogFromFlag(stringFlag(args, 'catalog'));
       const lang = stringFlag(args, 'lang') ?? 'ja';
       if (!catalog.languages.includes(lang)) throw new AppError('bad-input', `unknown language "${lang}"; available: ${catalog.languages.join(', ')}`, { field: 'lang' });
+      const configFile = stringFlag(args, 'config');
+      const closedDays = configFile === undefined ? undefined : readClosedDays(configFile);
       const raw = await readFacts(src, io);
-      const result = guide(raw, catalog, { lang });
+      const result = guide(raw, catalog, { lang, ...(closedDays ? { closedDays } : {}) });
       if (format === 'json') io.out(JSON.stringify({ procedures: result.procedures, warnings: result.warnings }, null, 2));
-      else for (const l of formatGuidanceText(result, catalog, lang)) io.out(l);
+      else {
+        const date = (raw as { date?: unknown } | null)?.date;
+        const visitYear = typeof date === 'string' ? Number(date.slice(0, 4)) : new Date().getFullYear();
+        for (const l of formatGuidanceText(result, catalog, lang, { visitYear })) io.out(l);
+      }
       return 0;
     },
   },
