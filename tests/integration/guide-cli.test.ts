@@ -75,10 +75,19 @@ describe('madoguchi guide: the JSON contract', () => {
     expect(r.out).toMatch(/Where to go, in order: One-stop counter .*→ Property Tax Division/);
   });
 
-  it('warns about unknown extra fields', async () => {
+  it('refuses unknown and misspelled fields, naming the key (issue 12, item 10)', async () => {
     const r = await cli(['guide', '--facts', '-'], JSON.stringify({ date: '2026-11-26', events: ['certificate'], certificates: ['koseki'], colour: 'blue' }));
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.out).warnings).toEqual(['unknown field "colour" ignored']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('colour: unknown field');
+    const typo = await cli(['guide', '--facts', '-'], JSON.stringify({ date: '2026-11-26', events: ['moving-in'], members: [{ role: 'applicant', brithDate: '1990-01-01' }] }));
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('members[0].brithDate: unknown field; did you mean "birthDate"?');
+  });
+
+  it('accepts a facts file with a UTF-8 byte-order mark', async () => {
+    const r = await cli(['guide', '--facts', '-'], '\uFEFF' + JSON.stringify({ date: '2026-11-26', events: ['certificate'], certificates: ['koseki'] }));
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).procedures.length).toBeGreaterThan(0);
   });
 });
 

@@ -59,6 +59,8 @@ export class HandlerRegistry {
   staffResolver: (token: string) => StaffSession | undefined = () => undefined;
   /** Told about every session refused for being used away from its terminal/device (the staff feature audits it). */
   onSessionRefused: (r: SessionRefusal) => void = () => undefined;
+  /** Told about every answer that carries visits with resident data attached (the staff feature audits it). */
+  onResidentRead: (method: string, visits: Array<{ id: string; number: number; residentIds: string[] }>, ctx: CallContext) => void = () => undefined;
   /** Extra per-method checks that need the app (e.g. "a visit this kiosk issued today"). */
   kioskOwnVisit: (visitId: unknown, ctx: CallContext) => boolean = () => false;
 
@@ -105,10 +107,31 @@ export class HandlerRegistry {
         throw new AppError('bad-input', `${field || 'input'}: ${issue.message}`, { field });
       }
       const value = await handler(parsed.data as never, ctx);
+      const read = residentVisits(value);
+      if (read.length > 0) this.onResidentRead(name, read, ctx);
       return { ok: true, value };
     } catch (e) {
       if (!(e instanceof AppError)) process.stderr.write(`[api] ${name} failed: ${(e as Error)?.stack ?? String(e)}\n`);
       return { ok: false, error: toErrorData(e) };
     }
   }
+}
+
+type VisitLike = { id: string; number: number; residentIds: string[] };
+const isVisitLike = (v: unknown): v is VisitLike =>
+  typeof v === 'object' && v !== null && typeof (v as VisitLike).id === 'string' && typeof (v as VisitLike).number === 'number' && Array.isArray((v as VisitLike).residentIds);
+
+/** Visits with resident data in an answer (the answer itself, `visit`, `current`, or a list of them). */
+export function residentVisits(value: unknown): VisitLike[] {
+  const out: VisitLike[] = [];
+  const look = (v: unknown) => {
+    if (isVisitLike(v) && v.residentIds.length > 0) out.push(v);
+  };
+  if (Array.isArray(value)) value.forEach(look);
+  else if (typeof value === 'object' && value !== null) {
+    look(value);
+    look((value as { visit?: unknown }).visit);
+    look((value as { current?: unknown }).current);
+  }
+  return out;
 }

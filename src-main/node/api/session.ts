@@ -7,6 +7,9 @@ import { writeAudit } from '../residents/audit';
 import { DeviceRegistry } from '../http/devices';
 import { deviceOf, type CallContext } from './registry';
 
+/** Repeated reads of one visit by one person at one terminal within this many minutes are one audited read. */
+export const READ_AUDIT_MINUTES = 10;
+
 /** Who did it, for an audit line: the staff id, or the device when nobody is signed in. */
 const actorOf = (ctx: CallContext, staffId?: string) => staffId ?? ctx.staff?.id ?? `device:${deviceOf(ctx)}`;
 
@@ -55,6 +58,27 @@ export function registerSession(app: App): void {
     writeAudit(store, { actor: r.staffId, terminal: r.sessionTerminal }, [
       { action: 'session-refused', purpose: 'session used away from its terminal/device', detail: `${r.method}: claimed terminal ${r.claimedTerminal}, device ${r.device}${r.remote ? ` from ${r.remote}` : ''}; the session belongs to ${r.sessionTerminal}, device ${r.sessionDevice ?? '(none)'}` },
     ]);
+  };
+  // Every API answer that carries a visit with resident data attached is an audited read.
+  // A screen re-reads its visit on every event: one line per person, terminal and visit per
+  // READ_AUDIT_MINUTES is the read; the repeats within it are the same look at the same screen.
+  const lastRead = new Map<string, number>();
+  app.registry.onResidentRead = (method, visits, ctx) => {
+    const now = store.now();
+    const actor = actorOf(ctx);
+    const fresh = visits.filter((v) => {
+      const key = `${actor}|${ctx.terminal.id}|${v.id}|${v.residentIds.join(',')}`;
+      const seen = lastRead.get(key);
+      if (seen !== undefined && now - seen < READ_AUDIT_MINUTES * 60_000) return false;
+      lastRead.set(key, now);
+      return true;
+    });
+    if (lastRead.size > 50_000) lastRead.clear();
+    writeAudit(
+      store,
+      { actor, terminal: ctx.terminal.id },
+      fresh.map((v) => ({ action: 'read' as const, visitId: v.id, purpose: `API: ${method}`, detail: `#${v.number}: residents ${v.residentIds.join(' ')}` })),
+    );
   };
   app.registry.kioskOwnVisit = (visitId, ctx) => {
     if (typeof visitId !== 'string') return false;

@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } fro
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
 import { migrations } from '../store/migrations';
-import { dbPath, openTerminal } from '../terminal/dataFolder';
+import { dbPath } from '../terminal/dataFolder';
+import { Store } from '../store/store';
 import { writeAudit, type AuditAction } from '../residents/audit';
 import { claimedOperatorNote, osUser } from '../residents/cliReader';
 
@@ -163,12 +164,24 @@ function recordRestore(dataDir: string, from: string, kept: string | undefined):
       db.close();
     }
   }
-  let t: ReturnType<typeof openTerminal> | undefined;
+  // The restored database's own terminal (meta node_id / site): the data folder may have no config yet.
+  let store: Store;
   try {
-    t = openTerminal(dataDir);
+    const meta = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
+    let nodeId = 'unknown';
+    let site = 'unknown';
+    try {
+      const get = (k: string) => (meta.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
+      nodeId = get('node_id') ?? nodeId;
+      site = (meta.prepare('SELECT site FROM events WHERE origin = ? ORDER BY seq DESC LIMIT 1').get(nodeId) as { site: string } | undefined)?.site ?? site;
+    } finally {
+      meta.close();
+    }
+    store = Store.open({ file: dbPath(dataDir), nodeId, site });
   } catch (e) {
     throw new AppError('unavailable', `restored ${from}, but could not open it to record the restore in the audit log: ${(e as Error).message}`, { cause: e });
   }
+  const t = { store, config: { node: { id: store.nodeId } }, close: () => store.close() };
   try {
     const have = new Map<string, number>();
     for (const r of t.store.db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditRow[]) have.set(auditKey(r), (have.get(auditKey(r)) ?? 0) + 1);
@@ -183,7 +196,7 @@ function recordRestore(dataDir: string, from: string, kept: string | undefined):
     const note = claimedOperatorNote();
     const store = t.store;
     store.tx(() => {
-      writeAudit(store, { actor: `cli:${osUser()}`, terminal: t!.config.node.id }, [
+      writeAudit(store, { actor: `cli:${osUser()}`, terminal: t.config.node.id }, [
         { action: 'restore', purpose: 'CLI: restore', detail: [`restored from ${basename(from)}`, kept ? `replaced database kept as ${basename(kept)}` : 'no database was replaced', `${missing.length} audit lines carried over from the replaced database`, note].filter(Boolean).join('; ') },
       ]);
       for (const r of missing) {

@@ -5,6 +5,7 @@ import type { Catalog } from '../../../common/catalog/types';
 import { AppError } from '../../../common/errors';
 import { guide, visitBring, visitRoute, type GuidanceResult } from '../../../common/guidance/guide';
 import { rubyToParens } from '../../../common/i18n/ruby';
+import { parseFactsText, rejectUnknownFactKeys } from '../../../common/guidance/facts';
 import { defaultCatalog, loadCatalog } from '../../catalog/load';
 import { stringFlag, requiredFlag, type CliCommand, type CliIO } from '../command';
 
@@ -18,11 +19,10 @@ async function readFacts(src: string, io: CliIO): Promise<unknown> {
       throw new AppError('bad-input', `cannot read facts file "${src}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { field: 'facts' });
     }
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new AppError('bad-facts', `not valid JSON: ${(e as Error).message}`, { field: 'facts' });
-  }
+  // A byte-order mark is accepted; a key FACTS.md does not define is refused, naming it.
+  const raw = parseFactsText(text);
+  rejectUnknownFactKeys(raw);
+  return raw;
 }
 
 export function catalogFromFlag(dir: string | undefined): Catalog {
