@@ -85,7 +85,11 @@ describe('madoguchi guide: the JSON contract', () => {
   });
 
   it('accepts a facts file with a UTF-8 byte-order mark', async () => {
-    const r = await cli(['guide', '--facts', '-'], '\uFEFF' + JSON.stringify({ date: '2026-11-26', events: ['certificate'], certificates: ['koseki'] }));
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bom-'));
+    const file = join(dir, 'facts.json');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ date: '2026-11-26', events: ['certificate'], certificates: ['koseki'] }))]));
+    const r = await cli(['guide', '--facts', file]);
+    rmSync(dir, { recursive: true, force: true });
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out).procedures.length).toBeGreaterThan(0);
   });
