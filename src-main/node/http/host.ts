@@ -102,6 +102,11 @@ export interface HostOptions {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   /** Extra host names this host answers to (besides its bind address; see http/guard.ts). */
   names?: readonly string[];
+  /**
+   * Whether loopback browsers pair by themselves. Default: only when the host is bound to loopback
+   * alone. `false` makes a loopback host behave like a LAN host (every browser pairs), for tests.
+   */
+  pairLoopback?: boolean;
 }
 
 /**
@@ -132,9 +137,12 @@ export function createHost(app: App, opts: HostOptions): Server {
       const url = new URL(req.url ?? '/', 'http://local');
       if (opts.extraRoutes && (await opts.extraRoutes(req, res))) return;
       const remote = peerAddress(req);
-      const loopback = isLoopbackBind(bindAddr) && isLoopbackAddress(remote);
+      const loopback = (opts.pairLoopback ?? isLoopbackBind(bindAddr)) && isLoopbackAddress(remote);
       if (url.pathname === '/api/health') return send(res, 200, loopback ? { ok: true, node: app.terminal.config.node.id } : { ok: true });
-      if (!url.pathname.startsWith('/api/')) return serveStatic(opts.staticDir, url.pathname, res);
+      if (!url.pathname.startsWith('/api/')) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: { code: 'bad-input', message: 'pages are read with GET' } }, { allow: 'GET, HEAD' });
+        return serveStatic(opts.staticDir, url.pathname, res);
+      }
 
       const originRefusal = checkOrigin(req);
       if (originRefusal) return refuse(res, originRefusal);
@@ -199,7 +207,8 @@ export function createHost(app: App, opts: HostOptions): Server {
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
   server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    // A broken request line or body: answer 400 unless a response already went out on this socket.
+    if (socket.writable && !(socket as unknown as { _httpMessage?: unknown })._httpMessage) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();
   });
 
