@@ -123,4 +123,22 @@ describe('staff sign-in', () => {
     now += 2;
     expect(dir.resolve(s.token)).toBeUndefined();
   });
+
+  it('locks an id per device: wrong PINs from one device do not lock the clerk out at their own counter', async () => {
+    const { dir } = open();
+    dir.add({ id: 'a1', name: 'A', role: 'counter', department: 'shimin', pin: '4321' });
+    for (let i = 1; i < MAX_FAILURES; i++) expect(await codeAsync(() => dir.signIn('a1', '0000', counter, 'stranger'))).toBe('unauthenticated');
+    expect(await codeAsync(() => dir.signIn('a1', '0000', counter, 'stranger'))).toBe('locked-out');
+    expect(await codeAsync(() => dir.signIn('a1', '4321', counter, 'stranger'))).toBe('locked-out');
+    const s = await dir.signIn('a1', '4321', counter, 'counter-pc');
+    expect(dir.resolve(s.token)).toMatchObject({ terminal: 'counter-shimin-1', device: 'counter-pc' });
+  });
+
+  it('parallel wrong PINs on one device cannot slip past the lock-out (counted before the check)', async () => {
+    const { dir } = open();
+    dir.add({ id: 'a1', name: 'A', role: 'counter', department: 'shimin', pin: '4321' });
+    const codes = await Promise.all(Array.from({ length: 12 }, () => codeAsync(() => dir.signIn('a1', '0000', counter, 'd1'))));
+    expect(codes.filter((c) => c === 'unauthenticated')).toHaveLength(MAX_FAILURES - 1);
+    expect(codes.filter((c) => c === 'locked-out')).toHaveLength(12 - (MAX_FAILURES - 1));
+  });
 });
