@@ -80,7 +80,7 @@ describe('the audit log is a hash chain, append-only, verifiable and replicated'
     const t = openTerminal(dir);
     try {
       const evs = t.store.db.prepare('SELECT payload FROM events WHERE type = ? ORDER BY seq').pluck().all(AUDIT_EVENT) as string[];
-      const lines = t.store.db.prepare('SELECT * FROM audit_log ORDER BY id').all() as Array<{ id: number; hash: string; detail: string }>;
+      const lines = t.store.db.prepare('SELECT a.id, a.detail, c.hash FROM audit_log a JOIN audit_chain c ON c.id = a.id ORDER BY a.id').all() as Array<{ id: number; hash: string; detail: string }>;
       expect(evs).toHaveLength(lines.length);
       evs.forEach((p, i) => {
         const rec = auditRecordedSchema.parse(JSON.parse(p));

@@ -99,7 +99,7 @@ export class DeviceRegistry {
     if (!r) throw new AppError('not-found', `no device "${id}"`, { field: 'id' });
     this.db.prepare("UPDATE devices SET status = 'revoked', decided_at = ?, decided_by = ? WHERE id = ?").run(new Date(this.now()).toISOString(), by, id);
     // Its sessions end with it.
-    this.db.prepare('UPDATE staff_sessions SET ended_at = ? WHERE device = ? AND ended_at IS NULL').run(new Date(this.now()).toISOString(), id);
+    this.db.prepare('UPDATE staff_sessions SET ended_at = ? WHERE ended_at IS NULL AND token_hash IN (SELECT token_hash FROM staff_session_devices WHERE device = ?)').run(new Date(this.now()).toISOString(), id);
     return view({ ...r, status: 'revoked' });
   }
 

@@ -68,22 +68,25 @@ function recorded(r: Row, prevHash: string): AuditRecorded {
 }
 
 function lastHash(db: Database): string {
-  const r = db.prepare('SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+  const r = db.prepare('SELECT hash FROM audit_chain ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
   return r?.hash ?? GENESIS_HASH;
 }
+
+/** Audit lines with their chain links (`hash` NULL: written before the chain existed, not sealed yet). */
+const WITH_CHAIN = 'SELECT a.*, c.prev_hash, c.hash FROM audit_log a LEFT JOIN audit_chain c ON c.id = a.id';
 
 /**
  * Seals lines written before the chain existed (hash NULL), in id order; the update trigger allows
  * exactly this once per line. Each sealed line is also replicated as an event.
  */
 function sealPending(store: Store): void {
-  const rows = store.db.prepare('SELECT * FROM audit_log WHERE hash IS NULL ORDER BY id').all() as Row[];
+  const rows = store.db.prepare(`${WITH_CHAIN} WHERE c.id IS NULL ORDER BY a.id`).all() as Row[];
   if (rows.length === 0) return;
   let prev = lastHash(store.db);
-  const upd = store.db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?');
+  const link = store.db.prepare('INSERT INTO audit_chain (id, prev_hash, hash) VALUES (?, ?, ?)');
   for (const r of rows) {
     const rec = recorded(r, prev);
-    upd.run(rec.prevHash, rec.hash, r.id);
+    link.run(r.id, rec.prevHash, rec.hash);
     store.append(AUDIT_EVENT, rec);
     prev = rec.hash;
   }
@@ -99,14 +102,14 @@ export function writeAudit(store: Store, who: Pick<ResidentReader, 'actor' | 'te
   const at = opts.at ?? new Date(store.now()).toISOString();
   const ins = store.db.prepare('INSERT INTO audit_log (at, actor, terminal, action, resident_id, household_id, visit_id, purpose, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const get = store.db.prepare('SELECT * FROM audit_log WHERE id = ?');
-  const seal = store.db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?');
+  const seal = store.db.prepare('INSERT INTO audit_chain (id, prev_hash, hash) VALUES (?, ?, ?)');
   store.tx(() => {
     sealPending(store);
     let prev = lastHash(store.db);
     for (const e of entries) {
       const id = Number(ins.run(at, who.actor, who.terminal, e.action, e.residentId ?? null, e.householdId ?? null, e.visitId ?? null, e.purpose, e.detail ?? null).lastInsertRowid);
       const rec = recorded(get.get(id) as Row, prev);
-      seal.run(rec.prevHash, rec.hash, id);
+      seal.run(id, rec.prevHash, rec.hash);
       store.append(AUDIT_EVENT, rec);
       prev = rec.hash;
     }
@@ -125,11 +128,11 @@ export interface AuditVerification {
 export function verifyAudit(db: Database): AuditVerification {
   let prev = GENESIS_HASH;
   let n = 0;
-  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as IterableIterator<Row>) {
+  for (const r of db.prepare(`${WITH_CHAIN} ORDER BY a.id`).all() as Row[]) {
     n++;
     if (r.hash === null) {
       // Written by an older version and not sealed yet: sealed on the next write. Only the tail may be unsealed.
-      const later = db.prepare('SELECT id FROM audit_log WHERE id > ? AND hash IS NOT NULL LIMIT 1').get(r.id) as { id: number } | undefined;
+      const later = db.prepare('SELECT id FROM audit_chain WHERE id > ? LIMIT 1').get(r.id) as { id: number } | undefined;
       if (later) return { ok: false, rows: n, broken: { id: r.id, reason: `line ${r.id} has no hash but line ${later.id} after it has one` }, head: prev };
       continue;
     }

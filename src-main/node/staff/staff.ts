@@ -19,8 +19,7 @@ export function ensureStaffSchema(db: Database): void {
   const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'staff_sessions'").get();
   if (!has) db.exec(staffMigration.sql);
   // Per id+device lock-outs and session devices (migration 8) for a database set up by hand in tests.
-  const cols = db.prepare("SELECT name FROM pragma_table_info('staff_sessions')").pluck().all() as string[];
-  if (!cols.includes('device')) db.exec('ALTER TABLE staff_sessions ADD COLUMN device TEXT');
+  db.exec('CREATE TABLE IF NOT EXISTS staff_session_devices (token_hash TEXT PRIMARY KEY, device TEXT NOT NULL) WITHOUT ROWID');
   db.exec('CREATE TABLE IF NOT EXISTS staff_pin_failures (staff_id TEXT NOT NULL, device TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0, locked_until TEXT, PRIMARY KEY (staff_id, device)) WITHOUT ROWID');
 }
 
@@ -185,9 +184,8 @@ export class StaffDirectory {
     }
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now + SESSION_HOURS * 3_600_000).toISOString();
-    this.db
-      .prepare('INSERT INTO staff_sessions (token_hash, staff_id, terminal, device, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(digest(token), id, terminal.id, device, new Date(now).toISOString(), expiresAt);
+    this.db.prepare('INSERT INTO staff_sessions (token_hash, staff_id, terminal, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(digest(token), id, terminal.id, new Date(now).toISOString(), expiresAt);
+    this.db.prepare('INSERT INTO staff_session_devices (token_hash, device) VALUES (?, ?)').run(digest(token), device);
     return { token, staff: this.member(row, device), expiresAt };
   }
 
@@ -195,8 +193,8 @@ export class StaffDirectory {
   resolve(token: string): (StaffSession & { terminal: string; staffRole: StaffRole; device: string | null }) | undefined {
     const r = this.db
       .prepare(
-        `SELECT s.staff_id, s.terminal, s.device, s.expires_at, s.ended_at, f.name, f.role, f.department, f.active
-         FROM staff_sessions s JOIN staff f ON f.id = s.staff_id WHERE s.token_hash = ?`,
+        `SELECT s.staff_id, s.terminal, d.device, s.expires_at, s.ended_at, f.name, f.role, f.department, f.active
+         FROM staff_sessions s JOIN staff f ON f.id = s.staff_id LEFT JOIN staff_session_devices d ON d.token_hash = s.token_hash WHERE s.token_hash = ?`,
       )
       .get(digest(token)) as { staff_id: string; terminal: string; device: string | null; expires_at: string; ended_at: string | null; name: string; role: StaffRole; department: string; active: number } | undefined;
     if (!r || r.ended_at || !r.active || Date.parse(r.expires_at) <= this.now()) return undefined;
