@@ -231,28 +231,28 @@ describe('browser mode refuses what the issue found (regressions)', () => {
   });
 
   it('item 8: 30 parallel bogus sign-ins do not hold up other calls (PIN checks off the event loop)', async () => {
+    // Thirty browsers (paired devices), one bogus sign-in each: every one reaches a PIN check.
     const devices = new DeviceRegistry(app.terminal.store.db);
-    const dev = devices.request('attacker', '127.0.0.1', 'counter-shimin-2', true, 'test');
-    const h = { cookie: `${DEVICE_COOKIE}=${dev.token}`, 'x-madoguchi-terminal': 'counter-shimin-2' };
-    let pending = 30;
-    const signIns = Array.from({ length: 30 }, (_, i) =>
-      callApi('staff.signIn', { staffId: i % 2 ? 'shimin01' : `ghost${i}`, pin: '0000' }, h, lanPort).then((r) => {
+    const cookies = Array.from({ length: 30 }, (_, i) => `${DEVICE_COOKIE}=${devices.request(`attacker ${i}`, '127.0.0.1', 'counter-shimin-2', true, 'test').token}`);
+    let pending = cookies.length;
+    const signIns = cookies.map((cookie, i) =>
+      callApi('staff.signIn', { staffId: i % 2 ? 'shimin01' : `ghost${i}`, pin: '0000' }, { cookie, 'x-madoguchi-terminal': 'counter-shimin-2' }, lanPort).then((r) => {
         pending--;
         return r;
       }),
     );
-    // Another terminal's calls, sent after all thirty: each answers while most sign-ins still wait.
-    const stillWaiting: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    // Meanwhile another terminal keeps calling, one call after the other. With PIN checks on the
+    // event loop each call waits behind a scrypt (a dozen get through); off the loop, dozens do.
+    let served = 0;
+    while (pending > 0 && served < 200) {
       const r = await callApi('display.state', {}, { 'x-madoguchi-terminal': 'display-hall' });
       expect(r.json?.ok).toBe(true);
-      stillWaiting.push(pending);
+      if (pending > 0) served++;
     }
     const results = await Promise.all(signIns);
-    expect(stillWaiting[0]).toBeGreaterThanOrEqual(15);
-    for (const r of results) expect([401, 429]).toContain(r.status);
-    // Per id AND device: shimin01 is locked on the attacker's device only; at the counter's own device it signs in.
-    expect(results.some((r) => r.json?.error?.code === 'locked-out')).toBe(true);
+    for (const r of results) expect(r.status).toBe(401);
+    expect(served).toBeGreaterThanOrEqual(30);
+    // Per id AND device: the bogus tries from elsewhere do not keep shimin01 from their own counter.
     expect((await signIn('counter-shimin-1', 'shimin01', '1111')).length).toBeGreaterThan(20);
   });
 
