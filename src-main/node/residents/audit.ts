@@ -107,7 +107,8 @@ export function writeAudit(store: Store, who: Pick<ResidentReader, 'actor' | 'te
     sealPending(store);
     let prev = lastHash(store.db);
     for (const e of entries) {
-      const id = Number(ins.run(at, who.actor, who.terminal, e.action, e.residentId ?? null, e.householdId ?? null, e.visitId ?? null, e.purpose, e.detail ?? null).lastInsertRowid);
+      // Bounded so the replicated copy always fits its schema (common/audit/event.ts).
+      const id = Number(ins.run(at, who.actor.slice(0, 200), who.terminal.slice(0, 80), e.action, e.residentId ?? null, e.householdId ?? null, e.visitId ?? null, e.purpose.slice(0, 2000), e.detail ?? null).lastInsertRowid);
       const rec = recorded(get.get(id) as Row, prev);
       seal.run(id, rec.prevHash, rec.hash);
       store.append(AUDIT_EVENT, rec);
