@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -268,6 +269,23 @@ describe('browser mode refuses what the issue found (regressions)', () => {
     const chunks = Array.from({ length: 20 }, () => Buffer.alloc(64 * 1024, 0x20));
     const chunked = await send({ path: '/api/call/terminal.info', headers: JSON_HEADERS, body: chunks });
     expect(chunked.status).toBe(413);
+    expect((await send({ path: '/api/health', method: 'GET' })).status).toBe(200);
+  });
+
+  it('fuzz finds, pinned: pages answer only GET (405), and a broken chunked body gets exactly one response', async () => {
+    expect((await send({ path: '/../../etc/passwd', method: 'POST', headers: JSON_HEADERS, body: '{}' })).status).toBe(405);
+    expect((await send({ path: '/%2e%2e/%2e%2e/x', method: 'DELETE' })).status).toBe(405);
+    const raw = await new Promise<string>((ok) => {
+      const sock = connect(port, '127.0.0.1', () => {
+        sock.write(`DELETE /api/call/counter.finish HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ntransfer-encoding: chunked\r\ncontent-type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`);
+      });
+      let got = '';
+      sock.on('data', (c) => (got += c.toString('latin1')));
+      sock.on('close', () => ok(got));
+      sock.on('error', () => ok(got));
+      setTimeout(() => sock.destroy(), 3000);
+    });
+    expect(raw.match(/HTTP\/1\.1 \d{3}/g)?.length ?? 0).toBe(1);
     expect((await send({ path: '/api/health', method: 'GET' })).status).toBe(200);
   });
 
