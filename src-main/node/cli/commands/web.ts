@@ -37,7 +37,8 @@ export const commands: CliCommand[] = [
       if (!isLoopbackBind(hostAddr)) {
         io.out(`bound to ${hostAddr}, not only to loopback: every browser must be paired. A new browser shows a 6-digit code; approve it with`);
         io.out(`  madoguchi device approve CODE --terminal ID --data ${dataDir}`);
-        io.out(`The host answers only to ${hostAddr}${names.length ? `, ${names.join(', ')}` : ''}${hostAddr === '0.0.0.0' || hostAddr === '::' ? ' and this machine\'s own names and addresses' : ''} (add names with --name).`);
+        const wildcard = hostAddr === '0.0.0.0' || hostAddr === '::';
+        io.out(`The host answers only to ${[wildcard ? "this machine's own names and addresses" : hostAddr, ...names].join(', ')} (add names with --name).`);
       }
       return new Promise<number>((done) => {
         const stop = () => {
