@@ -4,6 +4,7 @@ import type { TerminalInfo } from '../../src-main/common/contract/session';
 import { ApiError, call, currentTerminalId } from '../api/client';
 import { screens } from '../screens/registry';
 import { i18n } from '../i18n';
+import { Pairing } from './Pairing';
 import { StatusBar } from './StatusBar';
 import { TerminalContext } from './TerminalContext';
 
@@ -11,6 +12,7 @@ export function App() {
   const { t } = useTranslation('common');
   const [info, setInfo] = useState<TerminalInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [unpaired, setUnpaired] = useState(false);
   useEffect(() => {
     let stop = false;
     const load = async () => {
@@ -23,6 +25,8 @@ export function App() {
         setError(null);
       } catch (e) {
         if (stop) return;
+        // Browser mode on a LAN host: this browser is not paired yet (see Pairing.tsx).
+        if (e instanceof ApiError && e.code === 'unauthenticated' && e.field === 'device') return setUnpaired(true);
         setError(e instanceof ApiError ? e.message : String(e));
         setTimeout(load, 2000);
       }
@@ -33,6 +37,7 @@ export function App() {
     };
   }, []);
 
+  if (unpaired) return <Pairing />;
   if (error) return <main className="fatal" role="alert">{t('app.cannotStart', { message: error })}</main>;
   if (!info) return <main className="loading" aria-busy="true">{t('app.loading')}</main>;
   if (!currentTerminalId() && info.terminals.length > 1) return <TerminalChooser info={info} />;

@@ -26,11 +26,49 @@ async function issueCertificateTicket(page: Page): Promise<number> {
   return Number(await page.getByTestId('ticket-number').textContent());
 }
 
+/** The supervisor screen asks for a sign-in (issue 14): a supervisor or administrator session. */
+async function signInSupervisor(page: Page): Promise<void> {
+  await expect(page.getByTestId('signin-id')).toBeVisible();
+  await expect(page.getByTestId('today-tiles')).toHaveCount(0);
+  await page.getByTestId('signin-id').fill(SUPERVISOR.id);
+  await page.getByTestId('signin-pin').fill(SUPERVISOR.pin);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('staff-name')).toContainText(SUPERVISOR.id);
+}
+
+const SUPERVISOR = { id: 'super01', pin: '9999' };
+
+test('asks for a sign-in, refuses a counter clerk and a wrong PIN, signs out', async ({ page }) => {
+  await page.goto('/?terminal=supervisor');
+  await expect(page.getByRole('heading', { level: 1, name: '監督者画面' })).toBeVisible();
+  await expect(page.getByTestId('signin-id')).toBeVisible();
+  await expect(page.getByTestId('live-table')).toHaveCount(0);
+  // A counter clerk may not sign in here.
+  await page.getByTestId('signin-id').fill(STAFF.shimin.id);
+  await page.getByTestId('signin-pin').fill(STAFF.shimin.pin);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('signin-error')).toBeVisible();
+  await expect(page.getByTestId('live-table')).toHaveCount(0);
+  await page.getByTestId('signin-id').fill(SUPERVISOR.id);
+  await page.getByTestId('signin-pin').fill('0000');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('signin-error')).toBeVisible();
+  await signInSupervisor(page);
+  await expect(page.getByTestId('live-table')).toBeVisible();
+  // The exports, too, are refused without the session (the API, not only the screen).
+  const noSession = await page.request.post('/api/call/report.export', { headers: { 'content-type': 'application/json', 'x-madoguchi-terminal': 'supervisor' }, data: { format: 'csv' } });
+  expect(noSession.status()).toBe(401);
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('signin-id')).toBeVisible();
+  await expect(page.getByTestId('live-table')).toHaveCount(0);
+});
+
 test('live queue, today, unfinished visits, the daily PDF and accessibility', async ({ page, context }) => {
   const info = page.waitForResponse((r) => r.url().endsWith('/api/call/terminal.info'));
   await page.goto('/?terminal=supervisor');
   const businessDate = ((await (await info).json()) as { value: { businessDate: string } }).value.businessDate;
   expect(businessDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  await signInSupervisor(page);
   await expect(page.getByRole('heading', { level: 1, name: '監督者画面' })).toBeVisible();
   await expect(page.getByTestId('today-tiles')).toBeVisible();
   // Other specs share this host's data folder: compare with what was there before.
@@ -103,6 +141,7 @@ test('in English when the terminal is set up in English: texts, catalog departme
     await route.fulfill({ json: body });
   });
   await page.goto('/?terminal=supervisor');
+  await signInSupervisor(page);
   await expect(page.getByRole('heading', { level: 1, name: 'Supervisor' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('heading', { level: 2, name: 'Right now' })).toBeVisible();

@@ -75,10 +75,23 @@ describe('madoguchi guide: the JSON contract', () => {
     expect(r.out).toMatch(/Where to go, in order: One-stop counter .*→ Property Tax Division/);
   });
 
-  it('warns about unknown extra fields', async () => {
+  it('refuses unknown and misspelled fields, naming the key (issue 12, item 10)', async () => {
     const r = await cli(['guide', '--facts', '-'], JSON.stringify({ date: '2026-11-26', events: ['certificate'], certificates: ['koseki'], colour: 'blue' }));
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.out).warnings).toEqual(['unknown field "colour" ignored']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('colour: unknown field');
+    const typo = await cli(['guide', '--facts', '-'], JSON.stringify({ date: '2026-11-26', events: ['moving-in'], members: [{ role: 'applicant', brithDate: '1990-01-01' }] }));
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('members[0].brithDate: unknown field; did you mean "birthDate"?');
+  });
+
+  it('accepts a facts file with a UTF-8 byte-order mark', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bom-'));
+    const file = join(dir, 'facts.json');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ date: '2026-11-26', events: ['certificate'], certificates: ['koseki'] }))]));
+    const r = await cli(['guide', '--facts', file]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).procedures.length).toBeGreaterThan(0);
   });
 });
 

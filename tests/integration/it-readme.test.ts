@@ -76,14 +76,15 @@ describe("the README's IT section, followed step by step on a fresh data folder"
     const r = run(steps[6]!);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`restored ${join(DATA, 'madoguchi.sqlite')} from ${join(DATA, 'backups', 'first.sqlite')} (3 events)`);
-    expect(events()).toBe(3);
+    // The three tickets, and the restore's own audit record (audit.recorded).
+    expect(events()).toBe(4);
     const kept = readdirSync(DATA).find((f) => /^madoguchi\.replaced-.*\.sqlite$/.test(f));
     expect(kept).toBeDefined();
   });
 
-  it('7. doctor again: intact database with 3 events, exit 0', () => {
+  it('7. doctor again: intact database with 4 events (3 tickets and the restore audit record), exit 0', () => {
     const r = run(steps[7]!);
     expect(r.code, r.out + r.err).toBe(0);
-    expect(r.out).toMatch(/OK {4}database: .*integrity ok, 3 events, migrations up to date/);
+    expect(r.out).toMatch(/OK {4}database: .*integrity ok, 4 events, migrations up to date/);
   });
 });

@@ -14,6 +14,7 @@ import { SimClock, localInstant } from '../../src-main/node/simulate/clock';
 import { simulateDay } from '../../src-main/node/simulate/day';
 import { defaultCatalog } from '../../src-main/node/catalog/load';
 import { ensureDemoSetup } from '../../src-main/node/terminal/dataFolder';
+import { seedDemoStaff } from '../../src-main/node/staff/demo';
 import type { KpiReport } from '../../src-main/common/reports/kpi';
 
 describe('report CLI', () => {
@@ -83,21 +84,26 @@ describe('supervisor API', () => {
   let app: App;
   let clock: SimClock;
   const DATE = '2026-06-01';
+  let token: string | undefined;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = tempDir('madoguchi-report-api-');
     ensureDemoSetup(tmp.dir);
     clock = new SimClock(localInstant(DATE, '07:00', 'Asia/Tokyo'));
     app = createApp(tmp.dir, { clock: clock.read });
     // Stop the day at 11:00, mid-morning: queues are live.
     simulateDay(app.terminal, defaultCatalog(), clock, { date: DATE, visitors: 60, seed: 4, closes: '11:00' });
+    // The supervisor screen and its exports need a supervisor (or admin) session.
+    seedDemoStaff(app.terminal);
+    const s = await app.registry.call('staff.signIn', { staffId: 'super01', pin: '9999' }, app.context('supervisor', 'test'));
+    token = (s as { value: { token: string } }).value.token;
   });
   afterAll(() => {
     app?.close();
     tmp?.cleanup();
   });
 
-  const call = (name: string, input: unknown, terminal = 'supervisor') => app.registry.call(name, input, app.context(terminal, 'test'));
+  const call = (name: string, input: unknown, terminal = 'supervisor') => app.registry.call(name, input, app.context(terminal, 'test', token));
 
   it('serves live queues, today, KPIs, unfinished visits and exports to a supervisor', async () => {
     const live = await call('supervisor.live', {});
@@ -132,6 +138,13 @@ describe('supervisor API', () => {
     const bytes = Buffer.from(file.base64, 'base64');
     expect(bytes.length).toBe(file.size);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('refuses a report, the live board and an export without a supervisor session', async () => {
+    for (const m of ['supervisor.live', 'report.daily', 'report.kpi', 'report.unfinished'] as const) {
+      expect(await app.registry.call(m, {}, app.context('supervisor', 'test'))).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    }
+    expect(await app.registry.call('report.export', { format: 'csv' }, app.context('supervisor', 'test'))).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
   });
 
   it('refuses other terminals and bad input', async () => {

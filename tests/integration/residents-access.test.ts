@@ -104,9 +104,17 @@ describe('counter: find, attach, preview, print — every read and print audited
     expect(att.visit.residentIds).toEqual(['1000000001', '1000000004', '1000000002', '1000000003']);
     const facts = att.visit.facts as { members: Array<Record<string, unknown>> };
     expect(facts.members).toHaveLength(4);
-    expect(facts.members[0]).toMatchObject({ role: 'applicant', birthDate: '1972-06-15', head: true, myNumberCard: true });
-    expect(facts.members[1]).toMatchObject({ role: 'spouse', birthDate: '1975-09-03' });
-    expect(facts.members.find((m) => m.birthDate === '1949-01-20')).toMatchObject({ role: 'other', insurance: 'late-elderly' });
+    // Minimised on the wire: age bands on the visit's date instead of birth dates (issue 12, item 6).
+    expect(facts.members[0]).toMatchObject({ role: 'applicant', ageBand: '20-59', head: true, myNumberCard: true });
+    expect(facts.members[1]).toMatchObject({ role: 'spouse', ageBand: '20-59' });
+    expect(facts.members.find((m) => m.ageBand === '75+')).toMatchObject({ role: 'other', insurance: 'late-elderly' });
+    for (const m of facts.members) expect(m.birthDate).toBeUndefined();
+    const wire = app.terminal.store.db.prepare("SELECT payload FROM events WHERE type = 'visit.membersAttached'").pluck().all() as string[];
+    expect(wire.length).toBeGreaterThan(0);
+    for (const p of wire) {
+      expect(p).not.toMatch(/birthDate|1972-06-15|1975-09-03|1949-01-20|高崎|タカサキ|伊勢崎市/);
+      for (const m of (JSON.parse(p) as { facts: { members: Array<{ nationality?: string }> } }).facts.members) expect(['JP', 'XX', undefined]).toContain(m.nationality);
+    }
     // The concierge heard "no My Number card"; the register says there is one.
     expect(att.checks).toContainEqual({ member: 0, field: 'myNumberCard', answered: false, data: true });
     // The list is the engine's list for the merged facts: nothing it lists is missing.

@@ -16,6 +16,23 @@ export interface TerminalInfo {
   version: string;
 }
 
+/** A browser that asked to be paired with this host (browser mode), as an administrator sees it. */
+export interface PairingRequest {
+  id: string;
+  /** The short code the browser shows, for the administrator to compare. */
+  code: string;
+  label: string;
+  terminal: string | null;
+  status: 'pending' | 'approved' | 'revoked';
+  requestedAt: string;
+  requestedFrom: string;
+}
+
+const ADMIN = { roles: ['supervisor', 'admin'] as const, staff: true };
+
 export const sessionMethods = {
   'terminal.info': method<TerminalInfo>()(z.object({})),
+  'device.pending': method<PairingRequest[]>()(z.object({}), ADMIN),
+  'device.approve': method<PairingRequest>()(z.object({ code: z.string().trim().regex(/^\d{6}$/, 'the 6-digit code the browser shows'), terminal: z.string().trim().min(1).max(80) }).strict(), ADMIN),
+  'device.revoke': method<PairingRequest>()(z.object({ id: z.string().trim().min(1).max(80) }).strict(), ADMIN),
 };

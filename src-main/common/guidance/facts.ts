@@ -286,3 +286,48 @@ export function ageDate(m: Member, facts: Facts): IsoDate {
   if (m.role === 'deceased' && facts.eventDate !== 'unknown' && facts.eventDate <= facts.date) return facts.eventDate;
   return facts.date;
 }
+
+/** A facts file's text as JSON: a UTF-8 byte-order mark (Windows Notepad writes one) is dropped first. */
+export function parseFactsText(text: string): unknown {
+  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(s) as unknown;
+  } catch (e) {
+    bad('facts', `not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Strict facts (a file an operator wrote): a key FACTS.md does not define is refused, naming it and
+ * the nearest known key, instead of being ignored with a warning (`membres` is a typo, not a fact).
+ */
+export function rejectUnknownFactKeys(raw: unknown): void {
+  if (!isObj(raw)) return;
+  const check = (obj: Record<string, unknown>, known: readonly string[], at: string) => {
+    for (const k of Object.keys(obj)) {
+      if (known.includes(k)) continue;
+      const near = known.find((n) => editDistance(n.toLowerCase(), k.toLowerCase()) <= 2);
+      bad(at ? `${at}.${k}` : k, `unknown field${near ? `; did you mean "${near}"?` : ''} (see FACTS.md)`);
+    }
+  };
+  check(raw, [...TOP_KEYS], '');
+  if (isObj(raw.household)) check(raw.household, Object.keys(HOUSEHOLD_FIELDS), 'household');
+  if (Array.isArray(raw.members)) raw.members.forEach((m, i) => isObj(m) && check(m, [...Object.keys(MEMBER_FIELDS), ...EXTRA_MEMBER_KEYS], `members[${i}]`));
+}
+
+/** Member keys read outside MEMBER_FIELDS (FACTS.md). */
+const EXTRA_MEMBER_KEYS = ['previousInsurance', 'receivesChildAllowance', 'gaveBirth'];
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length]!;
+}

@@ -94,11 +94,7 @@ export function registerCounter(app: App): void {
     return p;
   };
 
-  app.registry.register('staff.signIn', (input, ctx) => staff.signIn(input.staffId, input.pin, ctx.terminal));
-  app.registry.register('staff.signOut', (_input, ctx) => {
-    if (ctx.staff) staff.signOut(ctx.staff.token);
-    return { ok: true as const };
-  });
+  // staff.signIn / staff.signOut: api/session.ts (bound to terminal and device, audited).
 
   app.registry.register('counter.queue', (_input, ctx): CounterQueue => {
     actor(ctx);

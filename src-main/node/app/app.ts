@@ -8,6 +8,7 @@ import { HandlerRegistry, type CallContext } from '../api/registry';
 import { registerFeatures } from '../api/features';
 import { openTerminal, type Terminal } from '../terminal/dataFolder';
 import { PushHub } from './push';
+import { AUDIT_EVENT } from '../../common/audit/event';
 
 /**
  * Everything main needs to serve renderers: the terminal's store and services, the handler
@@ -32,7 +33,11 @@ export function createApp(dataDir: string, opts: { configFile?: string; clock?: 
   const push = new PushHub();
   const closers: Array<() => void> = [];
 
-  terminal.store.on('events', (evs: Array<{ type: string; visitId: string | null }>) => {
+  terminal.store.on('events', (all: Array<{ type: string; visitId: string | null }>) => {
+    // Audit lines (audit.recorded) change no screen; pushing them would make a screen that re-reads
+    // an audited visit write another audit line, forever.
+    const evs = all.filter((e) => e.type !== AUDIT_EVENT);
+    if (evs.length === 0) return;
     push.publish('events', { types: [...new Set(evs.map((e) => e.type))], visitIds: [...new Set(evs.map((e) => e.visitId).filter((x): x is string => !!x))] });
   });
   // Another process on the same data folder (a CLI, a second window) wrote: tell the screens.

@@ -4,6 +4,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
 import { migrations } from '../store/migrations';
 import { dbPath } from '../terminal/dataFolder';
+import { Store } from '../store/store';
+import { writeAudit, type AuditAction } from '../residents/audit';
+import { claimedOperatorNote, osUser } from '../residents/cliReader';
 
 export interface DatabaseCheck {
   file: string;
@@ -87,6 +90,8 @@ export interface RestoreResult {
   /** Where the database that was replaced was kept (absent when there was none). */
   kept?: string;
   events: number;
+  /** Audit lines of the replaced database that the backup lacked, appended again after the restore line. */
+  audit?: { carriedOver: number };
 }
 
 /**
@@ -135,5 +140,71 @@ export function restoreDatabase(dataDir: string, from: string, opts: { now?: num
     for (const ext of ['-wal', '-shm']) rmSync(live + ext, { force: true });
   }
   renameSync(staged, live);
-  return { restored: live, from: source, ...(kept ? { kept } : {}), events: check.events };
+  const audit = recordRestore(dataDir, source, kept);
+  return { restored: live, from: source, ...(kept ? { kept } : {}), events: check.events, audit };
+}
+
+type AuditRow = { id: number; at: string; actor: string; terminal: string; action: string; resident_id: string | null; household_id: string | null; visit_id: string | null; purpose: string; detail: string | null };
+const auditKey = (r: AuditRow) => JSON.stringify([r.at, r.actor, r.terminal, r.action, r.resident_id, r.household_id, r.visit_id, r.purpose, r.detail]);
+
+/**
+ * A restore is itself audited, and loses no audit line: the lines the replaced database held that
+ * the backup lacks (everything audited since the backup was made) are appended again, with their
+ * original time, actor and terminal, right after a `restore` line that says how many follow.
+ */
+function recordRestore(dataDir: string, from: string, kept: string | undefined): { carriedOver: number } {
+  let older: AuditRow[] = [];
+  if (kept) {
+    const db = new Database(kept, { readonly: true, fileMustExist: true });
+    try {
+      older = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditRow[];
+    } catch {
+      older = []; // a database from before the residents module: no audit log to keep
+    } finally {
+      db.close();
+    }
+  }
+  // The restored database's own terminal (meta node_id / site): the data folder may have no config yet.
+  let store: Store;
+  try {
+    const meta = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
+    let nodeId = 'unknown';
+    let site = 'unknown';
+    try {
+      const get = (k: string) => (meta.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
+      nodeId = get('node_id') ?? nodeId;
+      site = (meta.prepare('SELECT site FROM events WHERE origin = ? ORDER BY seq DESC LIMIT 1').get(nodeId) as { site: string } | undefined)?.site ?? site;
+    } finally {
+      meta.close();
+    }
+    store = Store.open({ file: dbPath(dataDir), nodeId, site });
+  } catch (e) {
+    throw new AppError('unavailable', `restored ${from}, but could not open it to record the restore in the audit log: ${(e as Error).message}`, { cause: e });
+  }
+  const t = { store, config: { node: { id: store.nodeId } }, close: () => store.close() };
+  try {
+    const have = new Map<string, number>();
+    for (const r of t.store.db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditRow[]) have.set(auditKey(r), (have.get(auditKey(r)) ?? 0) + 1);
+    const missing = older.filter((r) => {
+      const n = have.get(auditKey(r)) ?? 0;
+      if (n > 0) {
+        have.set(auditKey(r), n - 1);
+        return false;
+      }
+      return true;
+    });
+    const note = claimedOperatorNote();
+    const store = t.store;
+    store.tx(() => {
+      writeAudit(store, { actor: `cli:${osUser()}`, terminal: t.config.node.id }, [
+        { action: 'restore', purpose: 'CLI: restore', detail: [`restored from ${basename(from)}`, kept ? `replaced database kept as ${basename(kept)}` : 'no database was replaced', `${missing.length} audit lines carried over from the replaced database`, note].filter(Boolean).join('; ') },
+      ]);
+      for (const r of missing) {
+        writeAudit(store, { actor: r.actor, terminal: r.terminal }, [{ action: r.action as AuditAction, residentId: r.resident_id, householdId: r.household_id, visitId: r.visit_id, purpose: r.purpose, detail: r.detail }], { at: r.at });
+      }
+    });
+    return { carriedOver: missing.length };
+  } finally {
+    t.close();
+  }
 }

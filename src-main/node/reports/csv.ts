@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from 'fflate';
 import type { Cell, Column, ReportTable } from '../../common/reports/tables';
 import { formatDuration } from '../../common/reports/tables';
+import { csvCell } from '../../common/csv/write';
 
 /** Excel opens UTF-8 CSV as Japanese only with a byte-order mark. */
 export const BOM = '\uFEFF';
@@ -31,8 +32,9 @@ function text(cell: Cell, col: Column, timeZone: string): string {
   }
 }
 
+/** Through the one shared writer: quoting, and formulas (`=…`) neutralised. */
 function quote(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return csvCell(s);
 }
 
 /** One table as CSV: BOM, header row, CRLF line ends (what Excel writes and reads). */

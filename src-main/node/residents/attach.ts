@@ -6,6 +6,8 @@ import type { Actor, MembersAttached, VisitItemSeed } from '../../common/visit/e
 import type { VisitService } from '../visits/service';
 import type { ResidentReader } from './access';
 import { mergeResidentFacts } from './linkageFacts';
+import type { AgeBand } from '../../common/dates/ageBands';
+import { isChild, isKaigo65, isKouki75, isPreschool, isSchoolAge, legalAge } from '../../common/dates/ages';
 import type { Residents } from './residents';
 
 /**
@@ -33,7 +35,42 @@ export function attachMembers(
       .filter((p) => !have.has(p.id))
       .map((p) => ({ id: p.id, department: p.department, route: p.route as VisitItemSeed['route'], delivery: p.delivery, need: p.status, members: p.members, ...(p.fee !== undefined ? { fee: p.fee } : {}), ...(p.external ? { external: true } : {}) }));
   }
-  const payload: MembersAttached = { visitId: visit.id, at: new Date(deps.visits.store.now()).toISOString(), by, residentIds: residents.map((r) => r.id), facts, items };
+  // The replicated log gets only what changes the list: resident ids and minimised facts.
+  const payload: MembersAttached = { visitId: visit.id, at: new Date(deps.visits.store.now()).toISOString(), by, residentIds: residents.map((r) => r.id), facts: wireFacts(facts, String(facts.date)), items };
   deps.visits.store.append('visit.membersAttached', payload, { visitId: visit.id });
   return { visit: deps.visits.get(visit.id), checks, added: items.map((i) => i.id) };
+}
+
+/** The age band a birth date falls in on `date` (the bands are cut where catalog rules change). */
+export function ageBandOn(birthDate: string, date: string): AgeBand {
+  if (isPreschool(birthDate, date)) return 'preschool';
+  if (isSchoolAge(birthDate, date)) return 'school-age';
+  if (isChild(birthDate, date)) return 'child-15-18';
+  if (isKouki75(birthDate, date)) return '75+';
+  if (isKaigo65(birthDate, date)) return '65-74';
+  const age = legalAge(birthDate, date);
+  return age < 20 ? 'adult-18-19' : age < 60 ? '20-59' : '60-64';
+}
+
+/**
+ * Personal data minimised on the wire (ARCHITECTURE.md, Data): the facts a `visit.membersAttached`
+ * event carries into the replicated log. A birth date becomes the age band it falls in on the
+ * visit's date; a nationality only says whether it is Japanese (`JP`) or not (`XX`, ISO 3166's
+ * "unknown" code); names, addresses and birth dates never enter facts at all. Flags that change
+ * the list (insurance, pension, care, disability, welfare card, My Number card, seal) stay.
+ */
+export function wireFacts(facts: Record<string, unknown>, date: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...facts };
+  if (Array.isArray(facts.members)) {
+    out.members = (facts.members as Array<Record<string, unknown>>).map((m) => {
+      const w: Record<string, unknown> = { ...m };
+      if (typeof m.birthDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(m.birthDate) && /^\d{4}-\d{2}-\d{2}$/.test(date)) {
+        w.ageBand = m.birthDate > date ? 'preschool' : ageBandOn(m.birthDate, date);
+      }
+      delete w.birthDate;
+      if (typeof m.nationality === 'string') w.nationality = m.nationality.toUpperCase() === 'JP' ? 'JP' : 'XX';
+      return w;
+    });
+  }
+  return out;
 }

@@ -71,11 +71,5 @@ export class CsvError extends Error {
   }
 }
 
-export function csvCell(v: string | number | boolean | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null | undefined>>): string {
-  return [header.map(csvCell).join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\r\n') + '\r\n';
-}
+/** Writing goes through the one shared writer, which also neutralises spreadsheet formulas. */
+export { csvCell, toCsv } from '../../common/csv/write';

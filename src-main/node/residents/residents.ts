@@ -130,9 +130,14 @@ export class Residents {
   }
 
   /** All or nothing: a file with any bad row changes nothing and names every row and field at fault. */
-  import(text: string, source: string, who: ResidentReader): ImportReport {
+  import(text: string, source: string, who: ResidentReader, opts: { allowEmptyFull?: boolean } = {}): ImportReport {
     checkResidentAccess(this.config, who);
     const { kind, rows } = rowsFromText(text, source);
+    // A "full" export with no rows (a header only: a failed export job) would retire everyone.
+    if (kind === 'full' && rows.length === 0 && !opts.allowEmptyFull) {
+      const current = (this.store.db.prepare('SELECT COUNT(*) AS n FROM residents WHERE retired_at IS NULL').get() as { n: number }).n;
+      throw new AppError('bad-input', `${source}: a full export with no residents would retire all ${current} residents on this terminal; nothing was changed (if the register really is empty, import it with --allow-empty-full)`, { field: 'rows' });
+    }
     const today = this.today();
     const errors: RowError[] = [];
     const parsed: Array<{ row: number; p: ParsedRow }> = [];

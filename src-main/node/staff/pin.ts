@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../common/errors';
 
 /**
@@ -32,4 +32,39 @@ export function hashPin(pin: string): { salt: Buffer; hash: Buffer; kdf: string 
 export function verifyPin(pin: string, salt: Buffer, hash: Buffer, kdf: string): boolean {
   const got = derive(pin, salt, kdf);
   return got.length === hash.length && timingSafeEqual(got, hash);
+}
+
+/**
+ * PIN checks off the event loop: node's async scrypt runs in libuv's thread pool. At most
+ * `MAX_PARALLEL` run at once (the pool has four threads, which file reads share); the others wait
+ * in line here, so thirty bogus sign-ins queue behind each other instead of freezing the host.
+ */
+const MAX_PARALLEL = 2;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function slot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= MAX_PARALLEL) await new Promise<void>((go) => waiting.push(go));
+  running++;
+  try {
+    return await fn();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function deriveAsync(pin: string, salt: Buffer, label: string): Promise<Buffer> {
+  const k = parseLabel(label);
+  return new Promise((ok, fail) => scrypt(pin.normalize('NFKC'), salt, k.keyLen, { N: k.N, r: k.r, p: k.p, maxmem: 256 * k.N * k.r }, (e, key) => (e ? fail(e) : ok(key))));
+}
+
+export async function verifyPinAsync(pin: string, salt: Buffer, hash: Buffer, kdf: string): Promise<boolean> {
+  const got = await slot(() => deriveAsync(pin, salt, kdf));
+  return got.length === hash.length && timingSafeEqual(got, hash);
+}
+
+/** PIN checks waiting for a slot (for tests and diagnostics). */
+export function pinChecksWaiting(): number {
+  return waiting.length;
 }

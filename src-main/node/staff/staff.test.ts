@@ -30,6 +30,15 @@ function code(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+async function codeAsync(fn: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await fn();
+  } catch (e) {
+    return e instanceof AppError ? e.code : 'not-app-error';
+  }
+  return undefined;
+}
+
 describe('staff sign-in', () => {
   it('migration 003 is version 3 named staff', () => {
     expect(migration).toMatchObject({ version: 3, slug: 'staff' });
@@ -66,10 +75,10 @@ describe('staff sign-in', () => {
     expect(code(() => dir.add(ok))).toBe('conflict');
   });
 
-  it('signs in, resolves the token (stored only as a digest), signs out', () => {
+  it('signs in, resolves the token (stored only as a digest), signs out', async () => {
     const { db, dir } = open();
     dir.add({ id: 'a1', name: '市民 花子', role: 'counter', department: 'shimin', pin: '4321' });
-    const s = dir.signIn('a1', '4321', counter);
+    const s = await dir.signIn('a1', '4321', counter);
     expect(s.staff).toMatchObject({ id: 'a1', role: 'counter', department: 'shimin' });
     expect(dir.resolve(s.token)).toMatchObject({ id: 'a1', name: '市民 花子', role: 'counter', department: 'shimin', terminal: 'counter-shimin-1' });
     const stored = db.prepare('SELECT token_hash FROM staff_sessions').pluck().all() as string[];
@@ -80,38 +89,56 @@ describe('staff sign-in', () => {
     expect(dir.resolve(s.token)).toBeUndefined();
   });
 
-  it(`locks the id after ${MAX_FAILURES} wrong PINs for ${LOCK_MINUTES} minutes, even for the right PIN; then opens again`, () => {
+  it(`locks the id after ${MAX_FAILURES} wrong PINs for ${LOCK_MINUTES} minutes, even for the right PIN; then opens again`, async () => {
     let now = Date.parse('2026-04-01T00:00:00Z');
     const { dir } = open(() => now);
     dir.add({ id: 'a1', name: 'A', role: 'counter', department: 'shimin', pin: '4321' });
-    for (let i = 1; i < MAX_FAILURES; i++) expect(code(() => dir.signIn('a1', '0000', counter))).toBe('unauthenticated');
-    expect(code(() => dir.signIn('a1', '0000', counter))).toBe('locked-out');
-    expect(code(() => dir.signIn('a1', '4321', counter))).toBe('locked-out');
+    for (let i = 1; i < MAX_FAILURES; i++) expect(await codeAsync(() => dir.signIn('a1', '0000', counter))).toBe('unauthenticated');
+    expect(await codeAsync(() => dir.signIn('a1', '0000', counter))).toBe('locked-out');
+    expect(await codeAsync(() => dir.signIn('a1', '4321', counter))).toBe('locked-out');
     expect(dir.get('a1')?.lockedUntil).toBe('2026-04-01T00:15:00.000Z');
     now += LOCK_MINUTES * 60_000 - 1000;
-    expect(code(() => dir.signIn('a1', '4321', counter))).toBe('locked-out');
+    expect(await codeAsync(() => dir.signIn('a1', '4321', counter))).toBe('locked-out');
     now += 2000;
-    expect(dir.signIn('a1', '4321', counter).staff.id).toBe('a1');
+    expect((await dir.signIn('a1', '4321', counter)).staff.id).toBe('a1');
     // A success resets the count: four more failures do not lock.
-    for (let i = 1; i < MAX_FAILURES; i++) expect(code(() => dir.signIn('a1', '9999', counter))).toBe('unauthenticated');
-    expect(dir.signIn('a1', '4321', counter).staff.id).toBe('a1');
+    for (let i = 1; i < MAX_FAILURES; i++) expect(await codeAsync(() => dir.signIn('a1', '9999', counter))).toBe('unauthenticated');
+    expect((await dir.signIn('a1', '4321', counter)).staff.id).toBe('a1');
   });
 
-  it('an unknown id fails like a wrong PIN; sessions expire after 12 hours; roles and departments gate the terminal', () => {
+  it('an unknown id fails like a wrong PIN; sessions expire after 12 hours; roles and departments gate the terminal', async () => {
     let now = Date.parse('2026-04-01T00:00:00Z');
     const { dir } = open(() => now);
-    expect(code(() => dir.signIn('ghost', '1234', counter))).toBe('unauthenticated');
+    expect(await codeAsync(() => dir.signIn('ghost', '1234', counter))).toBe('unauthenticated');
     dir.add({ id: 'k1', name: 'K', role: 'counter', department: 'kaigo', pin: '1111' });
     dir.add({ id: 'c1', name: 'C', role: 'concierge', department: 'shimin', pin: '1111' });
     dir.add({ id: 's1', name: 'S', role: 'supervisor', department: 'shimin', pin: '1111' });
-    expect(code(() => dir.signIn('k1', '1111', counter))).toBe('forbidden');
-    expect(code(() => dir.signIn('c1', '1111', counter))).toBe('forbidden');
+    expect(await codeAsync(() => dir.signIn('k1', '1111', counter))).toBe('forbidden');
+    expect(await codeAsync(() => dir.signIn('c1', '1111', counter))).toBe('forbidden');
     const kiosk: TerminalProfile = { id: 'kiosk-east', role: 'kiosk', station: 'east', printers: {}, kioskMode: false };
-    expect(dir.resolve(dir.signIn('c1', '1111', kiosk).token)?.role).toBe('kiosk');
-    const s = dir.signIn('s1', '1111', counter);
+    expect(dir.resolve((await dir.signIn('c1', '1111', kiosk)).token)?.role).toBe('kiosk');
+    const s = await dir.signIn('s1', '1111', counter);
     now += 12 * 3_600_000 - 1;
     expect(dir.resolve(s.token)).toBeDefined();
     now += 2;
     expect(dir.resolve(s.token)).toBeUndefined();
+  });
+
+  it('locks an id per device: wrong PINs from one device do not lock the clerk out at their own counter', async () => {
+    const { dir } = open();
+    dir.add({ id: 'a1', name: 'A', role: 'counter', department: 'shimin', pin: '4321' });
+    for (let i = 1; i < MAX_FAILURES; i++) expect(await codeAsync(() => dir.signIn('a1', '0000', counter, 'stranger'))).toBe('unauthenticated');
+    expect(await codeAsync(() => dir.signIn('a1', '0000', counter, 'stranger'))).toBe('locked-out');
+    expect(await codeAsync(() => dir.signIn('a1', '4321', counter, 'stranger'))).toBe('locked-out');
+    const s = await dir.signIn('a1', '4321', counter, 'counter-pc');
+    expect(dir.resolve(s.token)).toMatchObject({ terminal: 'counter-shimin-1', device: 'counter-pc' });
+  });
+
+  it('parallel wrong PINs on one device cannot slip past the lock-out (counted before the check)', async () => {
+    const { dir } = open();
+    dir.add({ id: 'a1', name: 'A', role: 'counter', department: 'shimin', pin: '4321' });
+    const codes = await Promise.all(Array.from({ length: 12 }, () => codeAsync(() => dir.signIn('a1', '0000', counter, 'd1'))));
+    expect(codes.filter((c) => c === 'unauthenticated')).toHaveLength(MAX_FAILURES - 1);
+    expect(codes.filter((c) => c === 'locked-out')).toHaveLength(12 - (MAX_FAILURES - 1));
   });
 });

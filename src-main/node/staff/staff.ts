@@ -5,16 +5,22 @@ import type { Role, TerminalProfile } from '../../common/config/schema';
 import { STAFF_ROLES, type StaffMember, type StaffRole } from '../../common/contract/counter';
 import type { StaffSession } from '../api/registry';
 import { migration as staffMigration } from '../store/migrations/003-staff';
-import { checkPin, hashPin, verifyPin } from './pin';
+import { checkPin, hashPin, KDF_LABEL, verifyPinAsync } from './pin';
 
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;
 export const SESSION_HOURS = 12;
+/** Sign-in attempts one device may make (any staff ids) per window. */
+export const DEVICE_ATTEMPTS = 20;
+export const DEVICE_WINDOW_MINUTES = 15;
 
 /** Lays the staff tables when the migration list has not reached version 3 yet (idempotent). */
 export function ensureStaffSchema(db: Database): void {
   const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'staff_sessions'").get();
   if (!has) db.exec(staffMigration.sql);
+  // Per id+device lock-outs and session devices (migration 8) for a database set up by hand in tests.
+  db.exec('CREATE TABLE IF NOT EXISTS staff_session_devices (token_hash TEXT PRIMARY KEY, device TEXT NOT NULL) WITHOUT ROWID');
+  db.exec('CREATE TABLE IF NOT EXISTS staff_pin_failures (staff_id TEXT NOT NULL, device TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0, locked_until TEXT, PRIMARY KEY (staff_id, device)) WITHOUT ROWID');
 }
 
 /** The terminal role a staff member acts as: a concierge works the kiosk (総合案内). */
@@ -86,6 +92,7 @@ export class StaffDirectory {
       .prepare('UPDATE staff SET pin_salt = ?, pin_hash = ?, kdf = ?, failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?')
       .run(salt, hash, kdf, new Date(this.now()).toISOString(), id);
     if (r.changes === 0) throw new AppError('not-found', `no staff "${id}"`, { field: 'id' });
+    this.db.prepare('DELETE FROM staff_pin_failures WHERE staff_id = ?').run(id);
   }
 
   get(id: string): StaffMember | undefined {
@@ -101,57 +108,97 @@ export class StaffDirectory {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM staff').get() as { n: number }).n;
   }
 
-  private member(r: StaffRow): StaffMember {
-    return { id: r.id, name: r.name, role: r.role, department: r.department, active: r.active === 1, ...(r.locked_until && Date.parse(r.locked_until) > this.now() ? { lockedUntil: r.locked_until } : {}) };
+  /** A member as others see them; `lockedUntil` is the latest lock on any device (or on `device` when given). */
+  private member(r: StaffRow, device?: string): StaffMember {
+    const lock = (
+      device === undefined
+        ? this.db.prepare('SELECT MAX(locked_until) AS u FROM staff_pin_failures WHERE staff_id = ?').get(r.id)
+        : this.db.prepare('SELECT locked_until AS u FROM staff_pin_failures WHERE staff_id = ? AND device = ?').get(r.id, device)
+    ) as { u: string | null } | undefined;
+    const until = lock?.u ?? null;
+    return { id: r.id, name: r.name, role: r.role, department: r.department, active: r.active === 1, ...(until && Date.parse(until) > this.now() ? { lockedUntil: until } : {}) };
+  }
+
+  /** Sign-in attempts per device in the current window (in memory: a restart forgives, the per-id+device lock does not). */
+  private readonly deviceAttempts = new Map<string, { n: number; since: number }>();
+
+  private lockRow(id: string, device: string): { failed: number; locked_until: string | null } {
+    return (this.db.prepare('SELECT failed, locked_until FROM staff_pin_failures WHERE staff_id = ? AND device = ?').get(id, device) as { failed: number; locked_until: string | null } | undefined) ?? { failed: 0, locked_until: null };
+  }
+
+  private setLock(id: string, device: string, failed: number, lockedUntil: string | null): void {
+    this.db
+      .prepare('INSERT INTO staff_pin_failures (staff_id, device, failed, locked_until) VALUES (?, ?, ?, ?) ON CONFLICT(staff_id, device) DO UPDATE SET failed = excluded.failed, locked_until = excluded.locked_until')
+      .run(id, device, failed, lockedUntil);
   }
 
   /**
-   * Checks the PIN and opens a session for this terminal. Every failure says the same thing
-   * whether the id exists or not, except a lock-out, which says until when.
+   * Checks the PIN and opens a session for this terminal and device. Every failure says the same
+   * thing whether the id exists or not, except a lock-out, which says until when.
+   *
+   * The PIN is checked off the event loop (async scrypt, at most two at a time). Wrong PINs are
+   * counted per staff id AND device: five on one device lock that id on that device for fifteen
+   * minutes, so a stranger's browser cannot lock a clerk out of their own counter. A device may
+   * try at most DEVICE_ATTEMPTS sign-ins (any ids) per DEVICE_WINDOW_MINUTES. An attempt is
+   * counted before its PIN is checked, so parallel tries cannot slip past either limit.
    */
-  signIn(id: string, pin: string, terminal: TerminalProfile): { token: string; staff: StaffMember; expiresAt: string } {
+  async signIn(id: string, pin: string, terminal: TerminalProfile, device = 'local'): Promise<{ token: string; staff: StaffMember; expiresAt: string }> {
     const wrong = () => new AppError('unauthenticated', 'staff id or PIN is wrong', { field: 'pin' });
+    const now = this.now();
+    const d = this.deviceAttempts.get(device);
+    const windowOpen = d && now - d.since < DEVICE_WINDOW_MINUTES * 60_000;
+    if (windowOpen && d.n >= DEVICE_ATTEMPTS) {
+      throw new AppError('locked-out', `too many sign-in attempts from this device: wait ${DEVICE_WINDOW_MINUTES} minutes`, { field: 'device', details: { retryAfter: new Date(d.since + DEVICE_WINDOW_MINUTES * 60_000).toISOString() } });
+    }
+    const attempts = windowOpen ? d : { n: 0, since: now };
+    attempts.n++;
+    this.deviceAttempts.set(device, attempts);
+    if (this.deviceAttempts.size > 10_000) this.deviceAttempts.delete(this.deviceAttempts.keys().next().value!);
+
     const row = this.db.prepare('SELECT * FROM staff WHERE id = ?').get(id) as StaffRow | undefined;
     if (!row || !row.active) {
       // Same cost as a real check, so timing does not reveal which ids exist.
-      verifyPin(pin, Buffer.alloc(16), Buffer.alloc(32), 'scrypt:N=32768,r=8,p=1,len=32');
+      await verifyPinAsync(pin, Buffer.alloc(16), Buffer.alloc(32), KDF_LABEL);
       throw wrong();
     }
-    const now = this.now();
-    if (row.locked_until && Date.parse(row.locked_until) > now) {
-      throw new AppError('locked-out', `too many wrong PINs: "${id}" is locked until ${row.locked_until}`, { field: 'staffId', details: { lockedUntil: row.locked_until } });
+    const lock = this.lockRow(id, device);
+    if (lock.locked_until && Date.parse(lock.locked_until) > now) {
+      throw new AppError('locked-out', `too many wrong PINs: "${id}" is locked on this device until ${lock.locked_until}`, { field: 'staffId', details: { lockedUntil: lock.locked_until } });
     }
-    const failedBefore = row.locked_until ? 0 : row.failed_attempts; // a served lock-out starts a fresh count
-    if (!verifyPin(pin, row.pin_salt, row.pin_hash, row.kdf)) {
-      const failed = failedBefore + 1;
-      const lockedUntil = failed >= MAX_FAILURES ? new Date(now + LOCK_MINUTES * 60_000).toISOString() : null;
-      this.db.prepare('UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE id = ?').run(lockedUntil ? 0 : failed, lockedUntil, id);
-      if (lockedUntil) throw new AppError('locked-out', `${MAX_FAILURES} wrong PINs: "${id}" is locked for ${LOCK_MINUTES} minutes (until ${lockedUntil})`, { field: 'staffId', details: { lockedUntil } });
+    const failed = (lock.locked_until ? 0 : lock.failed) + 1; // a served lock-out starts a fresh count
+    const lockedUntil = failed >= MAX_FAILURES ? new Date(now + LOCK_MINUTES * 60_000).toISOString() : null;
+    // Counted as wrong until proven right (parallel attempts see it at once).
+    this.setLock(id, device, failed, lockedUntil);
+    if (!(await verifyPinAsync(pin, row.pin_salt, row.pin_hash, row.kdf))) {
+      if (lockedUntil) throw new AppError('locked-out', `${MAX_FAILURES} wrong PINs: "${id}" is locked on this device for ${LOCK_MINUTES} minutes (until ${lockedUntil})`, { field: 'staffId', details: { lockedUntil } });
       throw wrong();
     }
+    // Right PIN: this attempt did not count, and the device's count forgives it.
+    this.setLock(id, device, 0, null);
+    attempts.n = Math.max(0, attempts.n - 1);
     if (!MAY_SIGN_IN[terminal.role].includes(row.role)) {
       throw new AppError('forbidden', `a ${row.role} may not sign in at a ${terminal.role} terminal`, { field: 'staffId' });
     }
     if (row.role === 'counter' && terminal.department && row.department !== terminal.department) {
       throw new AppError('forbidden', `"${id}" belongs to ${row.department}; this counter serves ${terminal.department}`, { field: 'staffId' });
     }
-    this.db.prepare('UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now + SESSION_HOURS * 3_600_000).toISOString();
     this.db.prepare('INSERT INTO staff_sessions (token_hash, staff_id, terminal, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(digest(token), id, terminal.id, new Date(now).toISOString(), expiresAt);
-    return { token, staff: this.member({ ...row, failed_attempts: 0, locked_until: null }), expiresAt };
+    this.db.prepare('INSERT INTO staff_session_devices (token_hash, device) VALUES (?, ?)').run(digest(token), device);
+    return { token, staff: this.member(row, device), expiresAt };
   }
 
   /** The session behind a token, or undefined when it is unknown, ended or expired. */
-  resolve(token: string): (StaffSession & { terminal: string; staffRole: StaffRole }) | undefined {
+  resolve(token: string): (StaffSession & { terminal: string; staffRole: StaffRole; device: string | null }) | undefined {
     const r = this.db
       .prepare(
-        `SELECT s.staff_id, s.terminal, s.expires_at, s.ended_at, f.name, f.role, f.department, f.active
-         FROM staff_sessions s JOIN staff f ON f.id = s.staff_id WHERE s.token_hash = ?`,
+        `SELECT s.staff_id, s.terminal, d.device, s.expires_at, s.ended_at, f.name, f.role, f.department, f.active
+         FROM staff_sessions s JOIN staff f ON f.id = s.staff_id LEFT JOIN staff_session_devices d ON d.token_hash = s.token_hash WHERE s.token_hash = ?`,
       )
-      .get(digest(token)) as { staff_id: string; terminal: string; expires_at: string; ended_at: string | null; name: string; role: StaffRole; department: string; active: number } | undefined;
+      .get(digest(token)) as { staff_id: string; terminal: string; device: string | null; expires_at: string; ended_at: string | null; name: string; role: StaffRole; department: string; active: number } | undefined;
     if (!r || r.ended_at || !r.active || Date.parse(r.expires_at) <= this.now()) return undefined;
-    return { id: r.staff_id, name: r.name, role: terminalRoleOf(r.role), staffRole: r.role, department: r.department, token, terminal: r.terminal };
+    return { id: r.staff_id, name: r.name, role: terminalRoleOf(r.role), staffRole: r.role, department: r.department, token, terminal: r.terminal, device: r.device };
   }
 
   signOut(token: string): void {

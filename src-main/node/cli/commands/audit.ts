@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { AppError } from '../../../common/errors';
 import { isIsoDate } from '../../../common/dates/isoDate';
-import { auditBetween, auditCsv, writeAudit } from '../../residents/audit';
-import { cliReader } from '../../residents/cliReader';
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { auditBetween, auditCsv, verifyAudit, writeAudit } from '../../residents/audit';
+import { claimedOperatorNote, cliReader } from '../../residents/cliReader';
+import { dbPath, defaultDataDir } from '../../terminal/dataFolder';
 import { requiredFlag, stringFlag, type CliCommand } from '../command';
 import { formatFlag, withResidents } from './residents';
 
@@ -23,13 +26,36 @@ export const commands: CliCommand[] = [
         const records = auditBetween(t.store, from, to, t.config.timeZone);
         const text = format === 'json' ? JSON.stringify(records) + '\n' : auditCsv(records);
         // Exporting the log is itself a use of it.
-        writeAudit(t.store, cliReader(t.config), [{ action: 'audit-export', purpose: 'CLI: audit export', detail: `${from}..${to}, ${records.length} records` }]);
+        writeAudit(t.store, cliReader(t.config), [{ action: 'audit-export', purpose: 'CLI: audit export', detail: [`${from}..${to}, ${records.length} records`, claimedOperatorNote()].filter(Boolean).join('; ') }]);
         if (out) {
           writeFileSync(out, text);
           io.err(`wrote ${records.length} audit records to ${out}`);
         } else process.stdout.write(text);
         return 0;
       });
+    },
+  },
+  {
+    name: 'audit verify',
+    summary: 'Check the audit log hash chain from its first line; exits 1 naming the first broken line',
+    usage: 'audit verify [--data DIR] [--file DB]',
+    options: { data: { type: 'string' }, file: { type: 'string' } },
+    async run(args, io) {
+      const file = stringFlag(args, 'file') ?? dbPath(stringFlag(args, 'data') ?? defaultDataDir());
+      if (!existsSync(file)) throw new AppError('not-found', `no database at ${file}`, { field: 'data' });
+      // Read-only: verifying never seals or writes anything.
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const v = verifyAudit(db);
+        if (!v.ok) {
+          io.err(`audit log BROKEN at line ${v.broken!.id}: ${v.broken!.reason} (${v.rows} lines read)`);
+          return 1;
+        }
+        io.out(`audit log ok: ${v.rows} lines, chain head ${v.head}`);
+        return 0;
+      } finally {
+        db.close();
+      }
     },
   },
 ];

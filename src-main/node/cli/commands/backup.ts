@@ -27,6 +27,7 @@ export const commands: CliCommand[] = [
       const r = restoreDatabase(dataDir, requiredFlag(args, 'from'));
       io.out(`restored ${r.restored} from ${r.from} (${r.events} events)`);
       if (r.kept) io.out(`the database it replaced is kept as ${r.kept}`);
+      io.out(`audit: the restore is recorded; ${r.audit?.carriedOver ?? 0} audit lines of the replaced database carried over`);
       return 0;
     },
   },

@@ -7,6 +7,7 @@ import { parseConfig } from '../../../common/config/schema';
 import { deadlineText } from '../../../common/guidance/deadlineText';
 import { guide, visitBring, visitRoute, type GuidanceResult } from '../../../common/guidance/guide';
 import { rubyToParens } from '../../../common/i18n/ruby';
+import { parseFactsText, rejectUnknownFactKeys } from '../../../common/guidance/facts';
 import { defaultCatalog, loadCatalog } from '../../catalog/load';
 import { stringFlag, requiredFlag, type CliCommand, type CliIO } from '../command';
 
@@ -20,11 +21,10 @@ async function readFacts(src: string, io: CliIO): Promise<unknown> {
       throw new AppError('bad-input', `cannot read facts file "${src}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { field: 'facts' });
     }
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new AppError('bad-facts', `not valid JSON: ${(e as Error).message}`, { field: 'facts' });
-  }
+  // A byte-order mark is accepted; a key FACTS.md does not define is refused, naming it.
+  const raw = parseFactsText(text);
+  rejectUnknownFactKeys(raw);
+  return raw;
 }
 
 /** The city's extra closed days from a terminal config file (validated: a bad date names `closedDays[i]`). */

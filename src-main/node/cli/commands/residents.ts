@@ -32,8 +32,8 @@ export const commands: CliCommand[] = [
   {
     name: 'residents import',
     summary: 'Import linkage data (CSV or JSON, full or delta) in one transaction; a bad row imports nothing',
-    usage: 'residents import FILE [--data DIR] [--format text|json]',
-    options: { data, format: { type: 'string' } },
+    usage: 'residents import FILE [--data DIR] [--format text|json] [--allow-empty-full]',
+    options: { data, format: { type: 'string' }, 'allow-empty-full': { type: 'boolean' } },
     allowPositionals: true,
     async run(args, io) {
       const file = args.positionals[0];
@@ -46,7 +46,7 @@ export const commands: CliCommand[] = [
         throw new AppError('bad-input', `cannot read ${file}: ${(e as Error).message}`, { field: 'file' });
       }
       return withResidents(args, io, (r, t) => {
-        const report = r.import(decodeLinkage(buf), basename(file), cliReader(t.config));
+        const report = r.import(decodeLinkage(buf), basename(file), cliReader(t.config), { allowEmptyFull: args.values['allow-empty-full'] === true });
         io.out(format === 'json' ? JSON.stringify(report) : `imported ${basename(file)} (${report.kind}): ${report.rows} rows, ${report.inserted} new, ${report.updated} updated, ${report.retired} retired; ${report.households} households on this terminal`);
         return 0;
       });

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { AppError } from '../../../common/errors';
 import { defaultDataDir, openTerminal } from '../../terminal/dataFolder';
 import { stringFlag, type CliCommand } from '../command';
+import { writeAudit } from '../../residents/audit';
+import { claimedOperatorNote, cliReader } from '../../residents/cliReader';
 
 export const commands: CliCommand[] = [
   {
@@ -18,6 +20,16 @@ export const commands: CliCommand[] = [
       try {
         const day = date ?? t.visits.today();
         const visits = t.visits.visitsOn(day).sort((a, b) => a.number - b.number || (a.id < b.id ? -1 : 1));
+        // Visits with resident data attached (ids, facts from the register) are an audited read.
+        const withResidents = visits.filter((v) => v.residentIds.length > 0);
+        if (withResidents.length > 0) {
+          const note = claimedOperatorNote();
+          writeAudit(
+            t.store,
+            cliReader(t.config),
+            withResidents.map((v) => ({ action: 'list' as const, visitId: v.id, purpose: 'CLI: visits list', detail: [`${day} #${v.number}: residents ${v.residentIds.join(' ')}`, note].filter(Boolean).join('; ') })),
+          );
+        }
         if (format === 'json') {
           io.out(JSON.stringify(visits));
           return 0;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createApp } from '../../app/app';
 import { guideCompletionRoute } from '../../guide/completions';
 import { createHost } from '../../http/host';
+import { isLoopbackBind } from '../../http/guard';
 import { startTerminalServices } from '../../app/startServices';
 import { APP_ROOT, defaultDataDir, ensureDemoSetup } from '../../terminal/dataFolder';
 import { intFlag, stringFlag, type CliCommand } from '../command';
@@ -13,8 +14,8 @@ export const commands: CliCommand[] = [
   {
     name: 'web',
     summary: 'Serve the screens in browser mode (kiosk, counter, display, supervisor)',
-    usage: 'web [--port N] [--host ADDR] [--data DIR] [--config FILE]',
-    options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, config: { type: 'string' } },
+    usage: 'web [--port N] [--host ADDR] [--name HOSTNAME,...] [--data DIR] [--config FILE]',
+    options: { port: { type: 'string' }, host: { type: 'string' }, name: { type: 'string' }, data: { type: 'string' }, config: { type: 'string' } },
     async run(args, io) {
       const dataDir = stringFlag(args, 'data') ?? defaultDataDir();
       const configFile = stringFlag(args, 'config');
@@ -24,7 +25,8 @@ export const commands: CliCommand[] = [
       if (!existsSync(join(RENDERER_DIR, 'index.html'))) io.err('warning: dist-renderer/ is missing; run "npm run build:renderer" (npm run web builds it).');
       const app = createApp(dataDir, configFile ? { configFile } : {});
       startTerminalServices(app, io.out, io.err);
-      const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app) });
+      const names = (stringFlag(args, 'name') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+      const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app), names });
       await new Promise<void>((ok, fail) => {
         server.once('error', fail);
         server.listen(port, hostAddr, () => ok());
@@ -32,6 +34,12 @@ export const commands: CliCommand[] = [
       const addr = server.address();
       const actual = typeof addr === 'object' && addr ? addr.port : port;
       io.out(`Madoguchi browser mode: http://${hostAddr}:${actual}/  (data: ${dataDir})`);
+      if (!isLoopbackBind(hostAddr)) {
+        io.out(`bound to ${hostAddr}, not only to loopback: every browser must be paired. A new browser shows a 6-digit code; approve it with`);
+        io.out(`  madoguchi device approve CODE --terminal ID --data ${dataDir}`);
+        const wildcard = hostAddr === '0.0.0.0' || hostAddr === '::';
+        io.out(`The host answers only to ${[wildcard ? "this machine's own names and addresses" : hostAddr, ...names].join(', ')} (add names with --name).`);
+      }
       return new Promise<number>((done) => {
         const stop = () => {
           server.close();

@@ -7,6 +7,7 @@ import { migration as sync } from './005-sync';
 import { migration as reports } from './006-reports';
 import { migration as awaitingDelivery } from './007-awaiting-delivery';
 import { migration as syncQuarantine } from './008-sync';
+import { migration as host } from './009-host';
 
 /** The explicit, ordered list of schema steps (checked at start: 1..N, no gaps). */
-export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine];
+export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine, host];
