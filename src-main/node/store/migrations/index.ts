@@ -6,6 +6,7 @@ import { migration as residents } from './004-residents';
 import { migration as sync } from './005-sync';
 import { migration as reports } from './006-reports';
 import { migration as awaitingDelivery } from './007-awaiting-delivery';
+import { migration as perf } from './008-perf';
 
 /** The explicit, ordered list of schema steps (checked at start: 1..N, no gaps). */
-export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery];
+export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, perf];
