@@ -14,6 +14,12 @@ export interface SyncClientOptions {
   serverLabel?: string;
   pushBatch?: number;
   pageSize?: number;
+  /**
+   * Pulled events are folded in one transaction once this many have arrived (or the pull ends):
+   * a catch-up then writes each visit and index page once per batch rather than once per page,
+   * while holding at most this many events in memory.
+   */
+  ingestBatch?: number;
   /** Periodic sync even without a trigger (another process may write to the same data folder). */
   intervalMs?: number;
   backoffMinMs?: number;
@@ -52,6 +58,7 @@ export class SyncClient extends EventEmitter {
   private readonly stations: StationClaim[];
   private readonly pushBatch: number;
   private readonly pageSize: number;
+  private readonly ingestBatch: number;
   private readonly intervalMs: number;
   private readonly backoffMinMs: number;
   private readonly backoffMaxMs: number;
@@ -79,6 +86,7 @@ export class SyncClient extends EventEmitter {
     this.stations = opts.stations ?? [];
     this.pushBatch = Math.min(opts.pushBatch ?? 500, LIMITS.maxEventsPerPush);
     this.pageSize = Math.min(opts.pageSize ?? 1000, LIMITS.maxEventsPerPull);
+    this.ingestBatch = Math.max(1, opts.ingestBatch ?? 20_000);
     this.intervalMs = opts.intervalMs ?? 5000;
     this.backoffMinMs = opts.backoffMinMs ?? 500;
     this.backoffMaxMs = opts.backoffMaxMs ?? 60_000;
@@ -180,25 +188,43 @@ export class SyncClient extends EventEmitter {
 
       let pulled = 0;
       const vv: VersionVector = store.versionVector();
-      for (;;) {
-        const page = checked(pullResponseSchema, await this.transport.pull(vv, this.pageSize), 'pull');
-        let advanced = false;
-        if (page.protocol !== PROTOCOL_VERSION) throw new SyncRemoteError(426, 'protocol', `the server answered in protocol ${page.protocol}; this terminal speaks ${PROTOCOL_VERSION}`);
-        if (page.events.length) {
-          const r = store.ingest(page.events as StoredEvent[]);
-          pulled += r.inserted.length;
-          duplicates += r.duplicates;
-          // Advance only over contiguous runs: a page that arrived with holes is asked for again.
-          const bySeq = [...page.events].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
-          for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
-              vv[e.origin] = e.seq;
-              advanced = true;
-            }
+      let pending: StoredEvent[] = [];
+      const ingestPending = () => {
+        if (!pending.length) return;
+        const r = store.ingest(pending);
+        pending = [];
+        pulled += r.inserted.length;
+        duplicates += r.duplicates;
+      };
+      try {
+        for (;;) {
+          const page = checked(pullResponseSchema, await this.transport.pull(vv, this.pageSize), 'pull');
+          let advanced = false;
+          if (page.protocol !== PROTOCOL_VERSION) throw new SyncRemoteError(426, 'protocol', `the server answered in protocol ${page.protocol}; this terminal speaks ${PROTOCOL_VERSION}`);
+          if (page.events.length) {
+            for (const e of page.events) pending.push(e as StoredEvent);
+            if (pending.length >= this.ingestBatch || !page.more) ingestPending();
+            // Advance only over contiguous runs: a page that arrived with holes is asked for again.
+            const bySeq = [...page.events].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
+            for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
+                vv[e.origin] = e.seq;
+                advanced = true;
+              }
+          }
+          if (!page.more || page.events.length === 0) break;
+          // No progress (a page with only holes): stop here; the next exchange asks again.
+          if (!advanced) break;
         }
-        if (!page.more || page.events.length === 0) break;
-        // No progress (a page with only holes): stop here; the next exchange asks again.
-        if (!advanced) break;
+      } catch (e) {
+        // The pages that did arrive are kept: a flaky link still makes progress.
+        try {
+          ingestPending();
+        } catch {
+          /* the first error is the one to report */
+        }
+        throw e;
       }
+      ingestPending();
 
       const at = new Date(store.now()).toISOString();
       // Persisted now and then, not on every exchange: each write is an fsync on a terminal.
