@@ -10,6 +10,7 @@ import { Residents } from '../../src-main/node/residents/residents';
 import { DEMO_CSV } from '../integration/residents-support';
 import { ensureDemoSetup, openTerminal } from '../../src-main/node/terminal/dataFolder';
 import { tempDir } from '../support/tmp';
+import { benchFormsPeer } from './formsPeer';
 import { summarize } from './stats';
 
 /**
@@ -44,6 +45,11 @@ export async function benchForms(): Promise<Record<string, number | string>> {
     }
     const forms = summarize(samples);
 
+    // The peer: pdfme on the same 40-field form, with this household's values.
+    const household = res.household(who, '200000001', { purpose: 'bench' }, 'read');
+    const applicant = household.members.find((m) => m.head) ?? household.members[0]!;
+    const peer = await benchFormsPeer({ today: '2026-11-26', cityName: t.config.cityName, householdId: '200000001', members: household.members, applicant });
+
     const catalog = loadCatalog();
     const facts = { events: ['moving-in'], moveFrom: 'other-municipality', members: [{ role: 'applicant', birthDate: '1986-04-01', insurance: 'nhi' }, { role: 'child', birthDate: '2020-05-05' }, { role: 'parent', birthDate: '1948-02-02', insurance: 'late-elderly' }] };
     const listSamples: Record<string, number[]> = { ja: [], vi: [], 'zh-CN': [] };
@@ -68,6 +74,9 @@ export async function benchForms(): Promise<Record<string, number | string>> {
       '8-form set, p95 (ms)': forms.p95,
       '8-form set pages': first.pages,
       '8-form set PDF size (bytes)': size,
+      '40-field form, Madoguchi p50 (ms)': peer.madoguchiP50,
+      '40-field form, pdfme p50 (ms)': peer.pdfmeP50,
+      'ratio pdfme time / Madoguchi time (40 fields)': peer.ratio,
       'guidance list ja, p50 (ms)': ja.p50,
       'guidance list vi, p50 (ms)': vi.p50,
       'guidance list zh-CN, p50 (ms)': zh.p50,

@@ -22,6 +22,51 @@ import { summarize } from './stats';
 const EVENTS = 50_000;
 const ORIGINS = 4;
 const CALLS = 200;
+/** The 500,000-event run: the 50,000 events ten times over, under ten times the origins. */
+const BIG_COPIES = 10;
+
+/**
+ * A server holding `copies` × the events of `sourceFile`, each copy under other origins and visit
+ * ids (the same visits, issued at other halls), and a fresh terminal's catch-up of all of it over
+ * HTTP. Building the server is setup (bulk SQL), not timed.
+ */
+export async function catchUpAtScale(scratch: string, disk: string, sourceFile: string, copies: number): Promise<{ events: number; ms: number }> {
+  const big = createSyncServer({ file: join(scratch, 'server-big.sqlite'), log: () => undefined });
+  try {
+    const db = big.store.db;
+    db.prepare('ATTACH DATABASE ? AS src').run(sourceFile);
+    db.transaction(() => {
+      for (let k = 0; k < copies; k++) {
+        // hlc = wall(15).logical(6).origin; a copy's origin is q<k>-<origin>, its visit ids start q<k>.
+        db.prepare(
+          `INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at)
+           SELECT @tag || '-' || origin, seq, substr(hlc, 1, 22) || '.' || @tag || '-' || origin, type, site,
+                  CASE WHEN visit_id IS NULL THEN NULL ELSE @tag || substr(visit_id, 3) END,
+                  CASE WHEN visit_id IS NULL THEN payload ELSE replace(payload, visit_id, @tag || substr(visit_id, 3)) END,
+                  received_at
+           FROM src.events`,
+        ).run({ tag: `q${k}` });
+        db.prepare(`INSERT INTO origins (origin, site, max_seq) SELECT @tag || '-' || origin, site, max_seq FROM src.origins`).run({ tag: `q${k}` });
+      }
+    })();
+    db.prepare('DETACH DATABASE src').run();
+    const events = big.store.eventCount();
+    const { url } = await big.listen(0);
+    const { token } = big.store.enroll('fresh-big', 'display', 'honcho');
+    const store = Store.open({ file: join(disk, 'fresh-big.sqlite'), nodeId: 'fresh-big', site: 'honcho' });
+    const client = new SyncClient({ store, transport: new HttpTransport({ server: url, token }), pageSize: 2000 });
+    const t0 = performance.now();
+    const r = await client.syncOnce();
+    const ms = performance.now() - t0;
+    await client.stop();
+    const visits = (store.db.prepare('SELECT COUNT(*) AS n FROM visits').get() as { n: number }).n;
+    store.close();
+    if (r.pulled !== events || visits !== events / 4) throw new Error(`500k catch-up pulled ${r.pulled} of ${events} events, ${visits} visits`);
+    return { events, ms };
+  } finally {
+    await big.close();
+  }
+}
 
 function config(id: string, station: { id: string; from: number; to: number }, role: 'kiosk' | 'counter' | 'display'): TerminalConfig {
   return parseConfig({
@@ -97,12 +142,21 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     await fc.stop();
     const visitsHeld = (fresh.db.prepare('SELECT COUNT(*) AS n FROM visits').get() as { n: number }).n;
     if (r.pulled !== EVENTS || visitsHeld !== EVENTS / 4) throw new Error(`catch-up pulled ${r.pulled} events, ${visitsHeld} visits`);
+    const visitWrites = fresh.work.visitWrites;
     fresh.close();
     out['catch-up: events'] = EVENTS;
     out['catch-up: visits folded'] = visitsHeld;
     out['catch-up: time (s)'] = catchUpMs / 1000;
     out['catch-up: events/s'] = Math.round(EVENTS / (catchUpMs / 1000));
     out['catch-up: wire only, no folding (s)'] = wireMs / 1000;
+    out['catch-up: visit rows written (batched fold)'] = visitWrites;
+
+    // ---- 500,000 events (a busy quarter): does the catch-up scale linearly? ------------------
+    const big = await catchUpAtScale(scratch, disk, srv.store.file, BIG_COPIES);
+    out['catch-up 500k: events'] = big.events;
+    out['catch-up 500k: time (s)'] = big.ms / 1000;
+    out['catch-up 500k: events/s'] = Math.round(big.events / (big.ms / 1000));
+    out['ratio per-event time 500k / 50k (1 = linear)'] = big.ms / big.events / (catchUpMs / EVENTS);
 
     // ---- call → display latency on loopback ------------------------------------------------
     const lat = createSyncServer({ file: join(scratch, 'latency.sqlite'), log: () => undefined });

@@ -1,7 +1,18 @@
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per zone: building one costs far more than formatting (every visit operation asks for today). */
+function dateFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, f);
+  }
+  return f;
+}
+
 /** The local business date (YYYY-MM-DD) of an instant in the city's time zone. */
 export function businessDate(at: Date | string | number, timeZone: string): string {
   const d = at instanceof Date ? at : new Date(at);
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const parts = dateFormat(timeZone).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

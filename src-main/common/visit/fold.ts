@@ -8,6 +8,15 @@ import type { Conflict, VisitItem, VisitState } from './state';
  * changes nothing but is recorded as a conflict, so the losing side sees what happened.
  */
 export function applyVisitEvent(state: VisitState | undefined, ev: VisitEvent): VisitState | undefined {
+  return applyVisitEventTo(state, ev, false);
+}
+
+/**
+ * The same fold; with `owned` the caller hands over `state` (a copy nobody else holds) and it is
+ * changed in place instead of cloned, so a batch of events on one visit costs one copy, not one
+ * per event. The result is equal either way.
+ */
+export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent, owned: boolean): VisitState | undefined {
   if (ev.type === 'visit.issued') {
     if (state) return state; // a visit is issued once; a replayed issue changes nothing
     const p = ev.payload;
@@ -38,7 +47,7 @@ export function applyVisitEvent(state: VisitState | undefined, ev: VisitEvent): 
     };
   }
   if (!state) return undefined; // events of a visit whose issue has not arrived yet wait in the log
-  const v = structuredClone(state);
+  const v = owned ? state : structuredClone(state);
   const p = ev.payload;
   const closed = v.status === 'done' || v.status === 'cancelled';
   const here = v.route[v.stop];

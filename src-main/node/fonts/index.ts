@@ -40,22 +40,44 @@ export interface FontChoiceOptions {
   lang?: string;
 }
 
-const coverageCache = new Map<string, Set<number>>();
+const bytesCache = new Map<string, Buffer>();
+/** A font file's bytes, read once per process (the cmap reader and the PDF layer share them). */
+export function fontBytes(file: string): Buffer {
+  let b = bytesCache.get(file);
+  if (!b) {
+    b = readFileSync(file);
+    bytesCache.set(file, b);
+  }
+  return b;
+}
+
+/** One bit per Unicode code point (0..0x10FFFF): 136 KiB a font, and a lookup is one shift. */
+type Coverage = Uint8Array;
+const coverageCache = new Map<string, Coverage>();
+
+function coverageBits(file: string): Coverage {
+  let bits = coverageCache.get(file);
+  if (!bits) {
+    bits = new Uint8Array(0x110000 >> 3);
+    readCmap(fontBytes(file), bits);
+    coverageCache.set(file, bits);
+  }
+  return bits;
+}
 
 /** Code points a TrueType/OpenType font maps to glyphs (cmap formats 4 and 12). */
 export function fontCoverage(file: string): Set<number> {
-  const hit = coverageCache.get(file);
-  if (hit) return hit;
-  const cps = readCmap(readFileSync(file));
-  coverageCache.set(file, cps);
-  return cps;
+  const bits = coverageBits(file);
+  const out = new Set<number>();
+  for (let i = 0; i < bits.length; i++) if (bits[i]) for (let b = 0; b < 8; b++) if (bits[i]! & (1 << b)) out.add((i << 3) | b);
+  return out;
 }
 
 export function fontHas(file: string, cp: number): boolean {
-  return fontCoverage(file).has(cp);
+  return cp >= 0 && cp < 0x110000 && (coverageBits(file)[cp >> 3]! & (1 << (cp & 7))) !== 0;
 }
 
-function readCmap(buf: Buffer): Set<number> {
+function readCmap(buf: Buffer, out: Coverage): void {
   const numTables = buf.readUInt16BE(4);
   let cmapOff = -1;
   for (let i = 0; i < numTables; i++) {
@@ -80,7 +102,9 @@ function readCmap(buf: Buffer): Set<number> {
     }
   }
   if (best < 0) throw new Error('font has no Unicode cmap subtable');
-  const out = new Set<number>();
+  const add = (c: number) => {
+    if (c < 0x110000) out[c >> 3]! |= 1 << (c & 7);
+  };
   const format = buf.readUInt16BE(best);
   if (format === 12) {
     const groups = buf.readUInt32BE(best + 12);
@@ -89,7 +113,7 @@ function readCmap(buf: Buffer): Set<number> {
       const start = buf.readUInt32BE(p);
       const end = buf.readUInt32BE(p + 4);
       const glyph = buf.readUInt32BE(p + 8);
-      for (let c = start; c <= end; c++) if (glyph + (c - start) !== 0) out.add(c);
+      for (let c = start; c <= end; c++) if (glyph + (c - start) !== 0) add(c);
     }
   } else {
     const segX2 = buf.readUInt16BE(best + 6);
@@ -111,11 +135,10 @@ function readCmap(buf: Buffer): Set<number> {
           glyph = buf.readUInt16BE(gp);
           if (glyph !== 0) glyph = (glyph + delta) & 0xffff;
         }
-        if (glyph !== 0) out.add(c);
+        if (glyph !== 0) add(c);
       }
     }
   }
-  return out;
 }
 
 /** Han, kana, CJK punctuation and full-width forms: the characters a CJK font should draw. */

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { FONT_JA, FONT_LATIN, FONT_SC, fontHas } from '../fonts';
+import { FONT_JA, FONT_LATIN, FONT_SC, fontBytes, fontHas } from '../fonts';
 
 /**
  * Text on a PDF page in several fonts: each run of characters gets the first font that really has
@@ -14,15 +14,66 @@ export const FONT_JA_EXTENDED = join(dirname(require.resolve('@expo-google-fonts
 const NAMES: Record<string, string> = { [FONT_JA]: 'ja', [FONT_JA_EXTENDED]: 'ja-ext', [FONT_LATIN]: 'latin', [FONT_SC]: 'sc' };
 
 export interface PdfDoc {
-  registerFont(name: string, src: string): unknown;
+  registerFont(name: string, src: string | ParsedFont): unknown;
   font(name: string): unknown;
   fontSize(size: number): unknown;
   widthOfString(text: string, opts?: object): number;
   text(text: string, x: number, y: number, opts?: object): unknown;
 }
 
+/** A parsed font (fontkit): what pdfkit lays text out with and subsets into each document. */
+interface ParsedFont {
+  layout(text: string, features?: object): unknown;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fontkit = require('fontkit') as { create(buf: Uint8Array): ParsedFont };
+
+/** The shaped glyph run fontkit returns (what pdfkit reads of it). */
+interface GlyphRun {
+  glyphs: unknown[];
+  positions: Array<Record<string, number>>;
+}
+
+const parsed = new Map<string, ParsedFont>();
+const MAX_RUNS = 20_000;
+/**
+ * Each font file is read and parsed once per process and shared by every document: a document
+ * still embeds its own subset of the glyphs it uses, but no longer re-reads and re-parses
+ * megabytes of CJK font tables per print. Its shaping is remembered per text and features, and
+ * each caller gets its own copy of the positions (pdfkit scales them in place).
+ */
+function parsedFont(file: string): ParsedFont {
+  let f = parsed.get(file);
+  if (!f) {
+    const font = fontkit.create(fontBytes(file));
+    const shape = font.layout.bind(font) as (text: string, features?: object) => GlyphRun;
+    const runs = new Map<string, GlyphRun>();
+    font.layout = (text: string, features?: object): GlyphRun => {
+      if (!caching.enabled) return shape(text, features);
+      const key = `${features === FEATURES ? '' : JSON.stringify(features ?? null)}\u0000${text}`;
+      let run = runs.get(key);
+      if (!run) {
+        run = shape(text, features);
+        run.positions = run.positions.map((p) => ({ ...p }));
+        if (runs.size >= MAX_RUNS) runs.clear();
+        runs.set(key, run);
+      }
+      const copy = Object.create(Object.getPrototypeOf(run) as object) as GlyphRun;
+      Object.assign(copy, run);
+      copy.positions = run.positions.map((p) => ({ ...p }));
+      return copy;
+    };
+    f = font;
+    parsed.set(file, f);
+  }
+  return f;
+}
+
+/** Tests switch the per-process caches off to compare against pdfkit's own path. */
+export const caching = { enabled: true };
+
 export function registerFonts(doc: PdfDoc): void {
-  for (const [file, name] of Object.entries(NAMES)) doc.registerFont(name, file);
+  for (const [file, name] of Object.entries(NAMES)) doc.registerFont(name, caching.enabled ? parsedFont(file) : file);
 }
 
 /** Font order by text language: Japanese forms use the Japanese font even for ASCII, so a line reads evenly. */
@@ -59,13 +110,45 @@ export function textRuns(text: string, lang = 'ja'): Run[] {
   return runs.map((r) => ({ text: r.text, font: NAMES[r.font] ?? 'ja' }));
 }
 
+/** pdfkit's font of the document after `doc.font(name)` (the object that lays text out). */
+interface PdfFontInternals {
+  _font: { layout(text: string, features: object, onlyWidth: boolean): { advanceWidth: number } };
+}
+
+const advances = new Map<string, number>();
+const MAX_ADVANCES = 100_000;
+/**
+ * A run's advance in 1/1000 em, laid out by pdfkit (fontkit shaping) once per process for each
+ * font and text: fitting a line measures the same strings again and again, and shaping is the
+ * costly part of a form.
+ */
+function advanceOf(doc: PdfDoc, font: string, text: string): number {
+  const key = `${font}\u0000${text}`;
+  let a = advances.get(key);
+  if (a === undefined) {
+    doc.font(font);
+    a = (doc as unknown as PdfFontInternals)._font.layout(text, FEATURES, true).advanceWidth;
+    if (advances.size >= MAX_ADVANCES) advances.clear();
+    advances.set(key, a);
+  }
+  return a;
+}
+
+/**
+ * The width of the runs at `size`: the same arithmetic as pdfkit's widthOfString (advance ×
+ * size/1000, no character spacing, 100 % horizontal scaling), from the cached advances.
+ */
 export function measure(doc: PdfDoc, runs: Run[], size: number): number {
   let w = 0;
-  for (const r of runs) {
-    doc.font(r.font);
-    doc.fontSize(size);
-    w += doc.widthOfString(r.text, { features: FEATURES });
+  if (!caching.enabled) {
+    for (const r of runs) {
+      doc.font(r.font);
+      doc.fontSize(size);
+      w += doc.widthOfString(r.text, { features: FEATURES });
+    }
+    return w;
   }
+  for (const r of runs) w += ((advanceOf(doc, r.font, r.text) * (size / 1000) + 0 * (r.text.length - 1)) * 100) / 100;
   return w;
 }
 
@@ -80,7 +163,7 @@ export function drawLine(doc: PdfDoc, runs: Run[], x: number, y: number, size: n
     doc.font(r.font);
     doc.fontSize(size);
     doc.text(r.text, cx, baseline, { lineBreak: false, baseline: 'alphabetic', features: FEATURES });
-    cx += doc.widthOfString(r.text, { features: FEATURES });
+    cx += measure(doc, [r], size);
   }
   return cx - x;
 }

@@ -1,7 +1,8 @@
-import { applyVisitEvent, foldVisit } from '../../common/visit/fold';
+import { applyVisitEventTo } from '../../common/visit/fold';
 import { isVisitEventType, type VisitEvent } from '../../common/visit/events';
 import { currentDepartment, type VisitState } from '../../common/visit/state';
 import type { StoredEvent } from '../../common/sync/event';
+import { markReportDaysStale } from './reportDaysProjection';
 import type { Projector, Store } from './store';
 
 function asVisitEvent(ev: StoredEvent): VisitEvent | null {
@@ -9,33 +10,81 @@ function asVisitEvent(ev: StoredEvent): VisitEvent | null {
 }
 
 /**
- * Keeps `visits` equal to the fold of each visit's events in log order. An event that arrives in
- * order is applied on top; one that arrives late (sync) makes the visit fold again from its log,
- * so the result never depends on arrival order.
+ * Keeps `visits` equal to the fold of each visit's events in log order. Events that arrive in
+ * order are applied on top of the stored state; one that arrives late (sync) makes the visit fold
+ * again from its log, so the result never depends on arrival order.
+ *
+ * An ingest folds in batches: its events are grouped by visit, each visit is read once, folded
+ * once over all its new events and written once, whatever the number of events.
  */
 export const visitProjector: Projector = {
   name: 'visits',
   tables: ['visits'],
   apply(store: Store, ev: StoredEvent) {
-    const ve = asVisitEvent(ev);
-    if (!ve || !ev.visitId) return;
-    const row = store.stmt('SELECT state, last_hlc FROM visits WHERE id = ?').get(ev.visitId) as { state: string; last_hlc: string } | undefined;
-    let state: VisitState | undefined;
-    let lastHlc = ev.hlc;
-    if (row && ev.hlc > row.last_hlc) {
-      state = applyVisitEvent(JSON.parse(row.state) as VisitState, ve);
-    } else {
-      const all = store.visitEvents(ev.visitId);
-      state = foldVisit(all.map(asVisitEvent).filter((x): x is VisitEvent => x !== null));
-      lastHlc = all.length ? all[all.length - 1]!.hlc : ev.hlc;
-      if (row && row.last_hlc > lastHlc) lastHlc = row.last_hlc;
+    if (!ev.visitId || !isVisitEventType(ev.type)) return;
+    const day = foldVisitEvents(store, ev.visitId, [ev]);
+    if (day) markReportDaysStale(store, [day]);
+  },
+  applyBatch(store: Store, events: readonly StoredEvent[]) {
+    const byVisit = new Map<string, StoredEvent[]>();
+    for (const ev of events) {
+      if (!ev.visitId || !isVisitEventType(ev.type)) continue;
+      const list = byVisit.get(ev.visitId);
+      if (list) list.push(ev);
+      else byVisit.set(ev.visitId, [ev]);
     }
-    if (!state) return;
-    writeVisit(store, state, lastHlc);
+    const days = new Set<string>();
+    for (const [id, evs] of byVisit) {
+      const day = foldVisitEvents(store, id, evs);
+      if (day) days.add(day);
+    }
+    markReportDaysStale(store, days);
   },
 };
 
+/**
+ * Folds a visit's new events (already in the log, in log order) into its stored state: on top of
+ * it when they all come after what it holds, otherwise again from the visit's whole log. Returns
+ * the visit's business day (its stored report is now stale), or null when the visit has no state
+ * yet (its issue has not arrived).
+ */
+function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEvent[]): string | null {
+  const work = store.work;
+  const row = store.stmt('SELECT state, last_hlc FROM visits WHERE id = ?').get(visitId) as { state: string; last_hlc: string } | undefined;
+  let state: VisitState | undefined;
+  let lastHlc = evs[evs.length - 1]!.hlc;
+  let fromLog = true;
+  if (row && evs[0]!.hlc > row.last_hlc) {
+    // In order: the parsed row is ours to change in place.
+    state = JSON.parse(row.state) as VisitState;
+    fromLog = false;
+  } else if (!row) {
+    // A visit new to this database: when the log holds nothing of it but these events, they are its log.
+    const n = (store.stmt('SELECT COUNT(*) AS n FROM events WHERE visit_id = ?').get(visitId) as { n: number }).n;
+    fromLog = n !== evs.length;
+  }
+  let list: readonly StoredEvent[] = evs;
+  if (fromLog) {
+    list = store.visitEvents(visitId);
+    state = undefined;
+    work.logFolds++;
+    lastHlc = list.length ? list[list.length - 1]!.hlc : lastHlc;
+    if (row && row.last_hlc > lastHlc) lastHlc = row.last_hlc;
+  }
+  for (const ev of list) {
+    const ve = asVisitEvent(ev);
+    if (!ve) continue;
+    // A state this fold created (or parsed) is owned; the first issue builds a fresh one.
+    state = applyVisitEventTo(state, ve, true);
+    work.eventsFolded++;
+  }
+  if (!state) return null;
+  writeVisit(store, state, lastHlc);
+  return state.businessDate;
+}
+
 export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
+  store.work.visitWrites++;
   store
     .stmt(
       `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery)

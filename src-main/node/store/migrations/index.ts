@@ -8,6 +8,7 @@ import { migration as reports } from './006-reports';
 import { migration as awaitingDelivery } from './007-awaiting-delivery';
 import { migration as syncQuarantine } from './008-sync';
 import { migration as host } from './009-host';
+import { migration as perf } from './010-perf';
 
 /** The explicit, ordered list of schema steps (checked at start: 1..N, no gaps). */
-export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine, host];
+export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine, host, perf];
