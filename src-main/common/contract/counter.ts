@@ -150,7 +150,8 @@ export const counterMethods = {
   /** Add a procedure the list missed (from the catalog), with why. */
   'counter.addItem': method<VisitState>()(z.object({ visitId: z.string().uuid(), procedureId: z.string().min(1).max(80), reason: z.string().trim().min(1, 'a reason is needed').max(500) }), COUNTER),
   'counter.note': method<VisitState>()(z.object({ visitId: z.string().uuid(), text: z.string().trim().min(1, 'the note is empty').max(2000) }), COUNTER),
-  'counter.finish': method<VisitState>()(visitId, COUNTER),
+  /** Finish here (move on or complete); refused with code `conflict`, details.key `open-items` while items are 未着手・受付, unless `leftOpenReason` confirms them. */
+  'counter.finish': method<VisitState>()(z.object({ visitId: z.string().uuid(), leftOpenReason: z.string().trim().min(1, 'a reason is needed').max(500).optional() }), COUNTER),
   'counter.cancel': method<VisitState>()(z.object({ visitId: z.string().uuid(), reason: z.string().trim().min(1, 'a reason is needed').max(500) }), COUNTER),
   /** Fee lines: the visit's fee-bearing procedures first, then every certificate in the catalog. */
   'counter.fees': method<FeeLine[]>()(visitId, COUNTER),

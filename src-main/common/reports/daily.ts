@@ -94,6 +94,12 @@ export interface DailyReport {
   guide: { onlineUses: number; qrHandovers: number; total: number };
   unfinishedVisits: UnfinishedVisit[];
   kpiInputs: KpiInputs;
+  /**
+   * Counter finishes that left procedures 未着手・受付 (workflow integrity): `confirmed` with the
+   * clerk's reason, `unconfirmed` when folded from a terminal that did not confirm them; `items`
+   * counts the procedures left. Absent in reports stored before it was added.
+   */
+  leftOpen?: { confirmed: number; unconfirmed: number; items: number };
 }
 
 export interface DailyInput {
@@ -170,6 +176,7 @@ export function computeDailyReport(input: DailyInput): DailyReport {
   const pay = new Map<PaymentMethod, { count: number; amount: number }>(PAYMENT_METHODS.map((m) => [m, { count: 0, amount: 0 }]));
   const survey = new Map<SurveyQuestion, number[]>(SURVEY_QUESTIONS.map((q) => [q, []]));
   let responses = 0;
+  const leftOpen = { confirmed: 0, unconfirmed: 0, items: 0 };
   const unfinished: UnfinishedVisit[] = [];
   const kpi: KpiInputs = { ...emptyKpiInputs(), guideOnlineUses: input.guideOnlineUses ?? 0 };
   for (const r of input.guideRatings ?? []) {
@@ -235,6 +242,12 @@ export function computeDailyReport(input: DailyInput): DailyReport {
       const key = `${it.department}\u0000${it.route}\u0000${itemOutcome(it)}`;
       proc.set(key, (proc.get(key) ?? 0) + 1);
       if (acceptedAtOneStop(it)) kpi.oneStopAccepted++;
+    }
+
+    for (const r of v.leftOpen ?? []) {
+      if (r.confirmed) leftOpen.confirmed++;
+      else leftOpen.unconfirmed++;
+      leftOpen.items += r.items.length;
     }
 
     let paidCashless = false;
@@ -353,5 +366,6 @@ export function computeDailyReport(input: DailyInput): DailyReport {
     guide: { onlineUses: kpi.guideOnlineUses, qrHandovers: kpi.guideQrHandovers, total: kpi.guideOnlineUses + kpi.guideQrHandovers },
     unfinishedVisits: unfinished,
     kpiInputs: kpi,
+    leftOpen,
   };
 }

@@ -229,7 +229,8 @@ export function registerCounter(app: App): void {
     const { department, counter } = place(ctx);
     const v = visits.get(input.visitId);
     if (currentDepartment(v) !== department) throw new AppError('conflict', `#${v.number} is not at this department (it is ${v.status === 'done' || v.status === 'cancelled' ? v.status : `at ${currentDepartment(v)}`})`, { field: 'visitId' });
-    return visits.finishHere(input.visitId, counter, by);
+    const catalog = app.catalog();
+    return visits.finishHere(input.visitId, counter, by, { ...(input.leftOpenReason !== undefined ? { leftOpenReason: input.leftOpenReason } : {}), itemName: (id) => catalogText(catalog, `procedure.${id}`, 'ja') });
   });
 
   app.registry.register('counter.cancel', (input, ctx) => visits.cancel(input.visitId, input.reason, actor(ctx)));
