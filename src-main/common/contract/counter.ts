@@ -64,7 +64,7 @@ export interface CounterQueue {
   /** The visit this counter called or is serving, in full. */
   current: VisitState | null;
   /** Recent actions of this terminal that the conflict rule did not apply (sync), newest first. */
-  conflicts: Array<{ visitId: string; number: number; at: string; kind: string; message: string }>;
+  conflicts: Array<{ visitId: string; number: number; at: string; kind: string; message: string; items?: string[] }>;
 }
 
 /** 進捗の可視化: one visit that touches a department, and how far its items there have got. */

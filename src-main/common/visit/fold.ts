@@ -163,6 +163,7 @@ export function applyVisitEvent(state: VisitState | undefined, ev: VisitEvent): 
           v.leftOpen.push({ at: p.at, department, counter, by: p.by, items: unconfirmed, confirmed: false });
           log('left-open', { department, counter, detail: unconfirmed.join(', ') });
           conflict({ kind: 'left-open', message: `#${v.number} was finished at ${department} with ${unconfirmed.length} item(s) still open: ${unconfirmed.join(', ')}`, counter });
+          v.conflicts[v.conflicts.length - 1]!.items = unconfirmed;
         }
       }
       const stop = v.stops[v.stop]!;

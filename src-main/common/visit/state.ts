@@ -59,6 +59,8 @@ export interface Conflict {
   message: string;
   loser: Actor & { counter?: string };
   winner?: { counter?: string; terminal?: string };
+  /** The procedures concerned (left-open). */
+  items?: string[];
 }
 
 export interface Payment {

@@ -117,7 +117,7 @@ export function registerCounter(app: App): void {
     const since = new Date(store.now() - 30 * 60_000).toISOString();
     const conflicts: CounterQueue['conflicts'] = [];
     for (const v of today) {
-      for (const c of v.conflicts) if (c.loser.terminal === ctx.terminal.id && c.at >= since) conflicts.push({ visitId: v.id, number: v.number, at: c.at, kind: c.kind, message: c.message });
+      for (const c of v.conflicts) if (c.loser.terminal === ctx.terminal.id && c.at >= since) conflicts.push({ visitId: v.id, number: v.number, at: c.at, kind: c.kind, message: c.message, ...(c.items ? { items: c.items } : {}) });
     }
     conflicts.sort((a, b) => (a.at < b.at ? 1 : -1));
     return {

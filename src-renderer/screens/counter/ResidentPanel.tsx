@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { AttachResult, FactCheck, FormRef, FormsPrintOutcome, Household, PdfDocument, ResidentHit } from '../../../src-main/common/contract/residents';
 import type { VisitState } from '../../../src-main/common/visit/state';
 import { formatWareki } from '../../../src-main/common/wareki';
-import { ApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { useCatalogText } from '../../guidance/useCatalogText';
+import { useErrorText } from '../../app/errorText';
 
 /**
  * 書かない窓口 at the counter: find the visitor in the resident data (kana, birth date or
@@ -14,6 +15,7 @@ import { useCatalogText } from '../../guidance/useCatalogText';
  */
 export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?: () => void }) {
   const { t } = useTranslation('counter');
+  const errText = useErrorText();
   const ct = useCatalogText();
   const [kana, setKana] = useState('');
   const [birthDate, setBirthDate] = useState('');
@@ -39,7 +41,7 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
     try {
       return await fn();
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.field ? `${e.field}: ` : ''}${e.message}` : String(e));
+      setError(errText(e));
       return undefined;
     } finally {
       setBusy(false);

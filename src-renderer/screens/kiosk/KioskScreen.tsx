@@ -4,7 +4,8 @@ import type { IssuedTicket, PrintOutcome } from '../../../src-main/common/contra
 import { LIFE_EVENTS, type LifeEvent } from '../../../src-main/common/guidance/facts';
 import type { Answers, MemberAnswer } from '../../../src-main/common/questions';
 import { LANGUAGES } from '../../../src-main/common/config/schema';
-import { ApiError, call } from '../../api/client';
+import { call } from '../../api/client';
+import { useErrorText } from '../../app/errorText';
 import { useTerminal } from '../../app/TerminalContext';
 import { GuidanceList } from '../../guidance/GuidanceList';
 import { Ruby } from '../../guidance/Ruby';
@@ -33,6 +34,7 @@ export default function KioskScreen() {
   const info = useTerminal();
   const { catalog, error: catalogError } = useTerminalCatalog();
   const ct = useCatalogText();
+  const errText = useErrorText();
   const [events, setEvents] = useState<LifeEvent[]>([]);
   const [answers, setAnswers] = useState<Answers>({});
   const [visitorLang, setVisitorLang] = useState<string>(info.defaultLanguage);
@@ -80,7 +82,7 @@ export default function KioskScreen() {
       setIssued(r);
       setPrint(r.print);
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.field ? `${e.field}: ` : ''}${e.message}` : String(e));
+      setError(errText(e));
     } finally {
       setIssuing(false);
     }
@@ -92,7 +94,7 @@ export default function KioskScreen() {
     try {
       setPrint(await call('ticket.reprint', { visitId: issued.visit.id }));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errText(e));
     }
   };
 

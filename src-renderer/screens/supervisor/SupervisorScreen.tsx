@@ -2,12 +2,13 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DailyReport } from '../../../src-main/common/reports/daily';
 import type { KpiReport, KpiValue } from '../../../src-main/common/reports/kpi';
-import { ApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { useLive } from '../../api/hooks';
 import { useTerminal } from '../../app/TerminalContext';
 import { HourChart, RouteChart, WaitChart } from './charts';
 import { useDepartmentName, useSupervisorFormat, type SupervisorFormat } from './format';
 import './supervisor.css';
+import { useErrorText } from '../../app/errorText';
 
 /**
  * 監督者画面: live queues per department, today's figures with charts, the fiscal-year KPIs, the
@@ -17,6 +18,7 @@ import './supervisor.css';
  */
 export default function SupervisorScreen() {
   const { t } = useTranslation('supervisor');
+  const errText = useErrorText();
   const info = useTerminal();
   const fmt = useSupervisorFormat(info.timeZone);
   const live = useLive('supervisor.live', {});
@@ -39,7 +41,7 @@ export default function SupervisorScreen() {
       </header>
       {(live.error || today.error) && (
         <p className="alert" role="alert">
-          {(live.error ?? today.error)!.message}
+          {errText(live.error ?? today.error)}
         </p>
       )}
       <LiveSection names={names} data={live.data} fmt={fmt} />
@@ -162,6 +164,7 @@ function TodaySection({ report, names, stationNames, fmt }: { report: DailyRepor
 
 function ExportSection({ defaultDate, fmt }: { defaultDate: string; fmt: SupervisorFormat }) {
   const { t } = useTranslation('supervisor');
+  const errText = useErrorText();
   const [date, setDate] = useState(defaultDate);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -184,7 +187,7 @@ function ExportSection({ defaultDate, fmt }: { defaultDate: string; fmt: Supervi
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setMessage({ kind: 'ok', text: t('export.saved', { filename: f.filename, size: fmt.count(Math.max(1, Math.round(f.size / 1024))) }) });
     } catch (e) {
-      setMessage({ kind: 'error', text: e instanceof ApiError ? `${e.field ? `${e.field}: ` : ''}${e.message}` : String(e) });
+      setMessage({ kind: 'error', text: errText(e) });
     } finally {
       setBusy(null);
     }
