@@ -35,9 +35,11 @@ export function FinishCheck({ visit: v, actions, busy, onClose }: { visit: Visit
                   <span className={`badge item-${it.status}`}>{t(`itemStatus.${it.status}`)}</span>
                   <span className="muted">{ct(`department.${it.department}`)}</span>
                   <span className="spacer" />
-                  <button type="button" onClick={() => actions.itemStatus(v, it.id, 'referred')} disabled={busy} data-testid="open-referred">
-                    {t('finishCheck.referred', { place: ct(`department.${it.department}`) })}
-                  </button>
+                  {it.department !== v.route[v.stop] && (
+                    <button type="button" onClick={() => actions.itemStatus(v, it.id, 'referred')} disabled={busy} data-testid="open-referred">
+                      {t('finishCheck.referred', { place: ct(`department.${it.department}`) })}
+                    </button>
+                  )}
                   <button type="button" onClick={() => actions.itemStatus(v, it.id, 'awaiting-delivery')} disabled={busy} data-testid="open-later">
                     {t('finishCheck.later')}
                   </button>
@@ -79,7 +81,7 @@ export function FinishCheck({ visit: v, actions, busy, onClose }: { visit: Visit
         {open.length > 0 && (
           <>
             <label htmlFor="finish-reason">{t('finishCheck.confirmReason')}</label>
-            <input id="finish-reason" value={reason} onChange={(e) => setReason(e.target.value)} data-testid="finish-reason" />
+            <input id="finish-reason" autoFocus value={reason} onChange={(e) => setReason(e.target.value)} data-testid="finish-reason" />
           </>
         )}
         <button type="submit" className="primary" disabled={busy || (open.length > 0 && !reason.trim())} data-testid="finish-confirm">
