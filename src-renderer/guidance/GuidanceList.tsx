@@ -7,7 +7,7 @@ import { useCatalogText } from './useCatalogText';
  * The visitor's list: every procedure, where it is handled, what to bring, by when, and what can be
  * done online. The kiosk, the counter and the online guide all show this same component.
  */
-export function GuidanceList({ items, lang, onRemove, showIds = true }: { items: GuidanceItem[]; lang: string; onRemove?: (id: string) => void; showIds?: boolean }) {
+export function GuidanceList({ items, lang, onRemove, showIds = false }: { items: GuidanceItem[]; lang: string; onRemove?: (id: string) => void; showIds?: boolean }) {
   const { t } = useTranslation('guidance', { lng: lang });
   const ct = useCatalogText(lang);
   if (items.length === 0) return <p className="muted">{t('list.empty')}</p>;
@@ -20,7 +20,7 @@ export function GuidanceList({ items, lang, onRemove, showIds = true }: { items:
             <h3>
               <Ruby text={ct(`procedure.${it.id}`, it.name)} />
             </h3>
-            {showIds && <code className="muted">{it.id}</code>}
+            {showIds && <code className="muted form-code">{it.id}</code>}
             <span className="spacer" />
             {onRemove && (
               <button type="button" className="danger" onClick={() => onRemove(it.id)} aria-label={t('list.removeLabel', { name: ct.plain(`procedure.${it.id}`, it.name) })}>

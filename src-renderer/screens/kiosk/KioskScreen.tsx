@@ -9,7 +9,7 @@ import { useErrorText } from '../../app/errorText';
 import { useTerminal } from '../../app/TerminalContext';
 import { GuidanceList } from '../../guidance/GuidanceList';
 import { Ruby } from '../../guidance/Ruby';
-import { QuestionForm } from '../../guidance/QuestionForm';
+import { Interview } from '../../guidance/Interview';
 import { useTerminalCatalog } from '../../guidance/useCatalog';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { useGuidance } from '../../guidance/useGuidance';
@@ -47,6 +47,8 @@ export default function KioskScreen() {
   const [issued, setIssued] = useState<IssuedTicket | null>(null);
   const [print, setPrint] = useState<PrintOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** A fresh interview (its open questions and summary) for each visitor. */
+  const [visitKey, setVisitKey] = useState(0);
 
   const g = useGuidance(catalog, events, answers, { date: info.businessDate, detail, lang: i18n.language });
   const removed = new Set(adjustments.filter((a) => a.action === 'removed').map((r) => r.itemId));
@@ -55,6 +57,7 @@ export default function KioskScreen() {
   const listed = new Set([...items.map((i) => i.id), ...added.map((a) => a.itemId)]);
 
   const reset = () => {
+    setVisitKey((k) => k + 1);
     setEvents([]);
     setAnswers({});
     setPriority(false);
@@ -167,7 +170,7 @@ export default function KioskScreen() {
             ))}
           </select>
         </div>
-        <HandoverInput onHandover={(ev, a, _f, lang) => (setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
+        <HandoverInput onHandover={(ev, a, _f, lang) => (setVisitKey((k) => k + 1), setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
 
         <fieldset>
           <legend>{t('purpose')}</legend>
@@ -208,16 +211,16 @@ export default function KioskScreen() {
 
         {events.length > 0 && (
           <>
-            {g.asksMembers && (
-              <QuestionForm
-                questions={[{ id: 'members', tier: 'core', type: 'members', fact: 'members', textKey: 'question.members' }]}
-                answers={answers}
-                onChange={setAnswers}
-                lang={i18n.language}
-                members={(answers.members as MemberAnswer[] | undefined) ?? []}
-              />
-            )}
-            <QuestionForm questions={g.questions} answers={answers} onChange={setAnswers} lang={i18n.language} members={(answers.members as MemberAnswer[] | undefined) ?? []} />
+            <Interview
+              key={visitKey}
+              questions={g.questions}
+              answers={answers}
+              onChange={setAnswers}
+              lang={i18n.language}
+              members={(answers.members as MemberAnswer[] | undefined) ?? []}
+              events={events}
+              asksMembers={g.asksMembers}
+            />
             <button type="button" aria-pressed={detail} onClick={() => setDetail((d) => !d)}>
               {t('moreDetail')}
             </button>
