@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { GuidanceItem } from '../../src-main/common/guidance/guide';
+import { formatDate } from '../app/dates';
 import { Ruby } from './Ruby';
 import { useCatalogText } from './useCatalogText';
 
@@ -33,7 +34,7 @@ export function GuidanceList({ items, lang, onRemove, showIds = false }: { items
             {it.deadline && (
               <>
                 {' · '}
-                <Ruby text={t('list.deadline', { date: it.deadline })} />
+                <Ruby text={t('list.deadline', { date: formatDate(it.deadline, lang) })} />
               </>
             )}
             {it.fee !== undefined && ` · ${t('list.fee', { fee: it.fee })}`}

@@ -75,6 +75,9 @@ test('counter with the resident panel, display, supervisor', async ({ page, cont
   await save(counter, testInfo, 'counter-residents');
 
   await expect(display.getByTestId('display-latest')).toHaveText(String(number));
+  // The second line is the visitor's own language (the ticket's), not always English.
+  await expect(display.getByTestId('display-latest-second')).toHaveAttribute('lang', 'vi');
+  await expect(display.getByTestId('display-latest-second')).toContainText('Xin mời đến quầy số');
   await save(display, testInfo, 'display');
 
   const supervisor = await context.newPage();
