@@ -110,6 +110,7 @@ test('counter: find a household by kana, attach it, preview the forms on screen,
   expect(printedFiles).toHaveLength(1);
   const pdf = join(FORMS_DIR, printedFiles[0]!);
   await expect(counter.getByTestId('forms-printed')).toContainText(printedFiles[0]!);
+  await expect(counter.getByTestId('forms-printed')).not.toContainText(DATA);
   expect(cspViolations).toEqual([]);
 
   // Each member's name, furigana and 和暦 birth date in the printed forms, as `residents show` has them.

@@ -258,7 +258,8 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
 
       {printed ? (
         <p role="status" className="counter-message" data-testid="forms-printed">
-          {t('residents.printed', { pages: printed.pages, printer: printed.destination })}
+          {/* The job's name, never the host's file path (a file printer's destination is a path). */}
+          {t('residents.printed', { pages: printed.pages, printer: printed.destination.split(/[\\/]/).pop() })}
         </p>
       ) : null}
 
