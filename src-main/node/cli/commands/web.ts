@@ -5,6 +5,7 @@ import { guideCompletionRoute } from '../../guide/completions';
 import { createHost } from '../../http/host';
 import { startTerminalServices } from '../../app/startServices';
 import { APP_ROOT, defaultDataDir, ensureDemoSetup } from '../../terminal/dataFolder';
+import { loggedIO } from '../../logs/appLog';
 import { intFlag, stringFlag, type CliCommand } from '../command';
 
 export const RENDERER_DIR = join(APP_ROOT, 'dist-renderer');
@@ -17,13 +18,15 @@ export const commands: CliCommand[] = [
     options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, config: { type: 'string' } },
     async run(args, io) {
       const dataDir = stringFlag(args, 'data') ?? defaultDataDir();
+      // Browser mode writes <data>/logs/app.log like the Electron app (README: Logs).
+      const lio = loggedIO(io, dataDir, 'web');
       const configFile = stringFlag(args, 'config');
-      if (!configFile && ensureDemoSetup(dataDir).created) io.out(`set up the demo terminal in ${dataDir} (config.json from fixtures/config/demo.json)`);
+      if (!configFile && ensureDemoSetup(dataDir).created) lio.out(`set up the demo terminal in ${dataDir} (config.json from fixtures/config/demo.json)`);
       const port = intFlag(args, 'port', 8080, 0);
       const hostAddr = stringFlag(args, 'host') ?? '127.0.0.1';
-      if (!existsSync(join(RENDERER_DIR, 'index.html'))) io.err('warning: dist-renderer/ is missing; run "npm run build:renderer" (npm run web builds it).');
+      if (!existsSync(join(RENDERER_DIR, 'index.html'))) lio.err('warning: dist-renderer/ is missing; run "npm run build:renderer" (npm run web builds it).');
       const app = createApp(dataDir, configFile ? { configFile } : {});
-      startTerminalServices(app, io.out, io.err);
+      startTerminalServices(app, lio.out, lio.err);
       const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app) });
       await new Promise<void>((ok, fail) => {
         server.once('error', fail);
@@ -31,12 +34,13 @@ export const commands: CliCommand[] = [
       });
       const addr = server.address();
       const actual = typeof addr === 'object' && addr ? addr.port : port;
-      io.out(`Madoguchi browser mode: http://${hostAddr}:${actual}/  (data: ${dataDir})`);
+      lio.out(`Madoguchi browser mode: http://${hostAddr}:${actual}/  (data: ${dataDir})`);
       return new Promise<number>((done) => {
         const stop = () => {
           server.close();
           server.closeAllConnections();
           app.close();
+          lio.stop(0);
           done(0);
         };
         process.once('SIGINT', stop);
