@@ -211,7 +211,7 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
                 <time dateTime={e.at}>{time(e.at)}</time> <strong>{t(`timeline.${e.type}`, { defaultValue: e.type })}</strong>
                 {e.department && ` · ${ct(`department.${e.department}`)}`}
                 {e.counter && ` · ${t('queue.atCounter', { counter: e.counter })}`}
-                {e.detail && e.type !== 'item' && ` · ${e.type === 'left-open' || e.type === 'item-added' ? namedDetail(e.detail, ct) : e.detail}`}
+                {e.detail && e.type !== 'item' && ` · ${e.type === 'left-open' || e.type === 'item-added' ? namedDetail(e.detail, ct) : e.type === 'issued' ? `${info.stations.find((s) => s.id === v.station)?.name ?? v.station} #${v.number}` : e.detail}`}
                 {e.type === 'item' && e.detail && ` · ${itemDetail(e.detail, ct, t)}`}
                 <span className="muted"> — {who(e.by)}</span>
               </li>
