@@ -39,6 +39,8 @@ async function callApi(page: Page, method: string, body: unknown, headers: Recor
 }
 
 test('counter: find a household by kana, attach it, preview the forms on screen, print them all to the file printer (audited); a kiosk is refused', async ({ page, context }, testInfo) => {
+  // A long walk through real PDFs and the audit log: give it room on a loaded 2-core machine.
+  test.setTimeout(150_000);
   const number = await issueFamilyTicket(page);
 
   const counter = await context.newPage();

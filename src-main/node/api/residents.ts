@@ -134,7 +134,7 @@ export function registerResidents(app: App): void {
     const lang = input.lang ?? visit.lang ?? ctx.terminal.language ?? config.defaultLanguage;
     const { items, bring } = listForVisit(visit, cat, lang);
     const station = config.stations.find((s) => s.id === visit.station)?.name ?? visit.station;
-    const { pdf, pages } = await renderGuidanceList({ lang, cityName: config.cityName, stationName: station, number: visit.number, date: visit.businessDate, items, bring, statusName: (s) => catalogText(cat, `status.${s}`, lang) });
+    const { pdf, pages } = await renderGuidanceList({ lang, cityName: config.cityName, stationName: station, number: visit.number, date: visit.businessDate, items, bring, statusName: (s) => catalogText(cat, `status.${s}`, lang), placeName: (d) => catalogText(cat, `department.${d}`, lang) });
     return { pdfBase64: pdf.toString('base64'), pages, bytes: pdf.length, forms: [] };
   });
 

@@ -20,6 +20,8 @@ export interface GuidanceListInput {
   bring: Array<{ id: string; name: string }>;
   /** Fixed words from the catalog's locale (status names). */
   statusName: (s: GuidanceItem['status']) => string;
+  /** The name of the place the visitor goes for an item (`place`: the one-stop counter for accept/proxy), as the screens name it. */
+  placeName?: (departmentId: string) => string;
 }
 
 /**
@@ -126,7 +128,7 @@ export async function renderGuidanceList(input: GuidanceListInput): Promise<{ pd
       y = newPage();
       header();
     }
-    const where = [it.counter ? L.counter(it.counter) : '', [it.floor ? L.floor(it.floor) : '', it.departmentName].filter(Boolean).join(' ')].filter(Boolean);
+    const where = [it.counter ? L.counter(it.counter) : '', [it.floor ? L.floor(it.floor) : '', input.placeName ? input.placeName(it.place) : it.departmentName].filter(Boolean).join(' ')].filter(Boolean);
     const cells: string[][] = [[String(i + 1)], wrapTwo(pd, it.name, cols[1]!.w, 11, lang), where, [input.statusName(it.status)], [it.deadline ? dateText(it.deadline, lang === 'ja' || lang === 'ja-easy' ? 'en' : lang) : '']];
     let x = left;
     cells.forEach((lines, ci) => {
