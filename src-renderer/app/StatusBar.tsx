@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PushMap } from '../../src-main/common/contract';
 import { call, onPush } from '../api/client';
 import { useLink } from '../api/hooks';
+import { formatDate } from './dates';
 import { useTerminal } from './TerminalContext';
 
 /**
@@ -10,7 +11,7 @@ import { useTerminal } from './TerminalContext';
  * operator never has to guess whether a ticket printed or the LAN is down.
  */
 export function StatusBar() {
-  const { t } = useTranslation('common');
+  const { t, i18n } = useTranslation('common');
   const info = useTerminal();
   const link = useLink();
   const [sync, setSync] = useState<PushMap['sync'] | null>(null);
@@ -33,7 +34,9 @@ export function StatusBar() {
   return (
     <footer className="status-bar" role="status" aria-live="polite">
       <span className="status-item">
-        {info.cityName} · {t(`role.${info.terminal.role}`)} · {info.terminal.id}
+        {info.cityName} · {t(`role.${info.terminal.role}`)}
+        {/* The terminal id helps IT at staff screens; visitors (kiosk, display) never see ids. */}
+        {info.terminal.role !== 'kiosk' && info.terminal.role !== 'display' && <span className="muted-inverse"> · {info.terminal.id}</span>}
         {info.terminal.counter ? ` · ${t('status.counter', { counter: info.terminal.counter })}` : ''}
       </span>
       <span className={`status-item ${link ? 'ok' : 'bad'}`} data-testid="status-link">
@@ -55,7 +58,7 @@ export function StatusBar() {
         </span>
       )}
       <span className="status-item">
-        {info.businessDate} {time}
+        <time dateTime={info.businessDate}>{formatDate(info.businessDate, i18n.language, { weekday: true })}</time> {time}
       </span>
     </footer>
   );

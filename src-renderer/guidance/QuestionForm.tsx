@@ -5,6 +5,17 @@ import { Ruby } from './Ruby';
 import { useCatalogText } from './useCatalogText';
 
 const MEMBER_ROLES = ['applicant', 'spouse', 'child', 'parent', 'other', 'deceased', 'newborn'] as const;
+/** Roles only some life events can use: a 転入 has no deceased, a 死亡 no newborn. */
+const ROLE_EVENTS: Partial<Record<(typeof MEMBER_ROLES)[number], readonly string[]>> = { deceased: ['death'], newborn: ['birth'] };
+
+/** The roles worth offering for these events (every role when no events are given). */
+export function rolesFor(events?: readonly string[]): Array<(typeof MEMBER_ROLES)[number]> {
+  if (!events) return [...MEMBER_ROLES];
+  return MEMBER_ROLES.filter((r) => !ROLE_EVENTS[r] || ROLE_EVENTS[r]!.some((e) => events.includes(e)));
+}
+
+/** Question types whose answer covers several members or values: they stay open until "done". */
+export const MULTI_ANSWER_TYPES: ReadonlySet<string> = new Set(['member-pick', 'member-choice', 'multi-choice']);
 const AGE_BANDS = ['preschool', 'school-age', 'child-15-18', 'adult-18-19', '20-59', '60-64', '65-74', '75+'] as const;
 
 function fromOption(v: string): unknown {
@@ -15,8 +26,30 @@ function fromOption(v: string): unknown {
  * The interview, as the question flow hands it out: only questions that change the list. Shared
  * by the kiosk (concierge) and the online guide (resident).
  */
-export function QuestionForm({ questions, answers, onChange, lang, members }: { questions: Question[]; answers: Answers; onChange: (a: Answers) => void; lang: string; members: MemberAnswer[] }) {
+export function QuestionForm({
+  questions,
+  answers,
+  onChange,
+  lang,
+  members,
+  events,
+  needsAge,
+  onDone,
+}: {
+  questions: Question[];
+  answers: Answers;
+  onChange: (a: Answers) => void;
+  lang: string;
+  members: MemberAnswer[];
+  /** The chosen life events: the members editor offers only the roles they can use. */
+  events?: readonly string[];
+  /** Members whose age the list still needs: asked in the members editor, not a second time. */
+  needsAge?: readonly number[];
+  /** Given: questions that take several answers show a "done" button that closes them. */
+  onDone?: (questionId: string) => void;
+}) {
   const ct = useCatalogText(lang);
+  const { t: tg } = useTranslation('guidance', { lng: lang });
   const set = (fact: string, v: unknown) => onChange({ ...answers, [fact]: v });
   const memberLabel = (i: number) => `${i + 1}. ${ct.plain(`value.role.${members[i]?.role ?? 'other'}`)}`;
   return (
@@ -27,7 +60,7 @@ export function QuestionForm({ questions, answers, onChange, lang, members }: { 
             <Ruby text={ct(q.textKey)} />
           </legend>
           {q.type === 'members' ? (
-            <MembersEditor value={(answers.members as MemberAnswer[] | undefined) ?? []} onChange={(v) => set('members', v)} lang={lang} />
+            <MembersEditor value={(answers.members as MemberAnswer[] | undefined) ?? []} onChange={(v) => set('members', v)} lang={lang} roles={rolesFor(events)} needsAge={needsAge ?? []} />
           ) : q.type === 'member-pick' ? (
             <div className="choices" role="group">
               {(q.members ?? []).map((i) => {
@@ -48,7 +81,7 @@ export function QuestionForm({ questions, answers, onChange, lang, members }: { 
                   </button>
                 );
               })}
-              <button type="button" aria-pressed={Array.isArray(answers[q.fact]) && (answers[q.fact] as number[]).length === 0} onClick={() => set(q.fact, [])}>
+              <button type="button" data-answer="none" aria-pressed={Array.isArray(answers[q.fact]) && (answers[q.fact] as number[]).length === 0} onClick={() => set(q.fact, [])}>
                 <Ruby text={ct('answer.none', ct('answer.no'))} />
               </button>
             </div>
@@ -91,6 +124,11 @@ export function QuestionForm({ questions, answers, onChange, lang, members }: { 
               ))}
             </div>
           )}
+          {onDone && MULTI_ANSWER_TYPES.has(q.type) && (
+            <button type="button" className="primary done" onClick={() => onDone(q.id)} data-testid="question-done">
+              {tg('interview.done')}
+            </button>
+          )}
         </fieldset>
       ))}
     </div>
@@ -114,7 +152,7 @@ function CountInput({ value, onChange, lang }: { value: unknown; onChange: (v: u
 }
 
 /** Who the visit concerns: a role and a birth date or an age band each. No names. */
-function MembersEditor({ value, onChange, lang }: { value: MemberAnswer[]; onChange: (v: MemberAnswer[]) => void; lang: string }) {
+function MembersEditor({ value, onChange, lang, roles = MEMBER_ROLES, needsAge = [] }: { value: MemberAnswer[]; onChange: (v: MemberAnswer[]) => void; lang: string; roles?: readonly (typeof MEMBER_ROLES)[number][]; needsAge?: readonly number[] }) {
   const ct = useCatalogText(lang);
   const { t } = useTranslation('guidance', { lng: lang });
   const id = useId();
@@ -122,7 +160,7 @@ function MembersEditor({ value, onChange, lang }: { value: MemberAnswer[]; onCha
   return (
     <div className="members">
       <div className="choices" role="group" aria-label={t('members.add')}>
-        {MEMBER_ROLES.map((r) => (
+        {roles.map((r) => (
           <button type="button" key={r} onClick={() => onChange([...value, { role: r }])} data-add-role={r}>
             + <Ruby text={ct(`value.role.${r}`)} />
           </button>
@@ -130,7 +168,7 @@ function MembersEditor({ value, onChange, lang }: { value: MemberAnswer[]; onCha
       </div>
       <ol>
         {value.map((m, i) => (
-          <li key={i} className="row" data-member={i}>
+          <li key={i} className={needsAge.includes(i) ? 'row needs-age' : 'row'} data-member={i} data-needs-age={needsAge.includes(i) || undefined}>
             <strong>
               <Ruby text={ct(`value.role.${m.role}`)} />
             </strong>
@@ -148,6 +186,11 @@ function MembersEditor({ value, onChange, lang }: { value: MemberAnswer[]; onCha
             <button type="button" className="danger" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={t('members.remove', { n: i + 1 })}>
               ×
             </button>
+            {needsAge.includes(i) && (
+              <span className="needs-age-note">
+                <Ruby text={t('members.needsAge')} />
+              </span>
+            )}
           </li>
         ))}
       </ol>

@@ -40,7 +40,7 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
     store.tx(() => {
       for (let i = 0; i < 1000; i++) {
         const v = visits.callNext('shimin', '2', by);
-        if (v) visits.finishHere(v.id, '2', by);
+        if (v) visits.finishHere(v.id, '2', by, { leftOpenReason: 'bench' });
       }
     });
     const signed = await app.registry.call('staff.signIn', { staffId: 'bench', pin: '1234' }, app.context('counter-shimin-1', 'test'));
@@ -53,13 +53,13 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
       const a = performance.now();
       const v = visits.callNext('shimin', '1', { terminal: 'counter-shimin-1' });
       service.push(performance.now() - a);
-      if (v) visits.finishHere(v.id, '1', { terminal: 'counter-shimin-1' });
+      if (v) visits.finishHere(v.id, '1', { terminal: 'counter-shimin-1' }, { leftOpenReason: 'bench' });
       const b = performance.now();
       const r = await app.registry.call('counter.callNext', {}, ctx);
       api.push(performance.now() - b);
       if (!r.ok) throw new Error(r.error.message);
       const called = (r.value as { visit: { id: string } | null }).visit;
-      if (called) visits.finishHere(called.id, '1', { terminal: 'counter-shimin-1' });
+      if (called) visits.finishHere(called.id, '1', { terminal: 'counter-shimin-1' }, { leftOpenReason: 'bench' });
     }
     service.sort((x, y) => x - y);
     api.sort((x, y) => x - y);

@@ -105,7 +105,7 @@ export async function benchSync(): Promise<Record<string, number | string>> {
             const v = issue(visits, st.id, id);
             visits.callNumber(v.number, 'shimin', '1', counter);
             visits.start(v.id, '1', counter);
-            visits.finishHere(v.id, '1', counter);
+            visits.finishHere(v.id, '1', counter, { leftOpenReason: 'bench' });
             done += 4;
           }
         });
@@ -200,7 +200,7 @@ export async function benchSync(): Promise<Record<string, number | string>> {
       if (!v) throw new Error('nothing left to call');
       const timeout = new Promise<number>((_, fail) => setTimeout(() => fail(new Error(`call ${i} did not reach the display within 10 s`)), 10_000).unref());
       samples.push((await Promise.race([arrived, timeout])) - start);
-      aVisits.finishHere(v.id, '1', { terminal: 'counter-1' });
+      aVisits.finishHere(v.id, '1', { terminal: 'counter-1' }, { leftOpenReason: 'bench' });
       await new Promise((ok) => setTimeout(ok, 5));
     }
     const s = summarize(samples);

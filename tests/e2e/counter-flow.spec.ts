@@ -38,7 +38,17 @@ test('one visit: kiosk → 市民課 (call, accept two items, note, finish) → 
   await shimin.getByTestId('note-text').fill(note);
   await shimin.getByTestId('note-save').click();
   await expect(shimin.getByTestId('notes')).toContainText(note);
+  // Workflow integrity: procedures still 未着手 or only 受付 hold the hand-over, named, not by id.
   await shimin.getByTestId('finish').click();
+  const check = shimin.getByTestId('finish-check');
+  await expect(check).toBeVisible();
+  await expect(check.locator('[data-open-item="tennyu"]')).toContainText('転入届');
+  await expect(check.locator('[data-open-item="tennyu"]')).toContainText('受付済');
+  await expect(check).not.toContainText('tennyu');
+  await expect(shimin.getByTestId('current-number')).toHaveText(String(number));
+  await expect(shimin.getByTestId('finish-confirm')).toBeDisabled();
+  await shimin.getByTestId('finish-reason').fill('入力は2線で午後にまとめて行う');
+  await shimin.getByTestId('finish-confirm').click();
   await expect(shimin.getByTestId('counter-message')).toContainText('介護保険課');
   await expect(shimin.getByTestId('current-number')).toHaveCount(0);
 
@@ -50,6 +60,11 @@ test('one visit: kiosk → 市民課 (call, accept two items, note, finish) → 
   await expect(item(kaigo, 'tennyu')).toHaveAttribute('data-status', 'accepted');
   await expect(item(kaigo, 'kouki-join')).toHaveAttribute('data-status', 'proxy-accepted');
   await expect(item(kaigo, 'kaigo-certified-transfer')).toHaveAttribute('data-status', 'listed');
+  // The 市民課's confirmed reason is in the timeline every counter sees, with names, not ids.
+  const leftOpen = kaigo.locator('[data-testid="timeline"] li[data-type="left-open"]');
+  await expect(leftOpen).toContainText('転入届');
+  await expect(leftOpen).toContainText('入力は2線で午後にまとめて行う');
+  await expect(leftOpen).not.toContainText('tennyu');
   await expect(kaigo.locator('[data-testid="route"] li[data-route-dept="shimin"]')).toHaveAttribute('data-state', 'done');
   await expect(display.getByTestId('display-latest-counter')).toContainText('12番窓口');
 
@@ -81,8 +96,18 @@ test('one visit: kiosk → 市民課 (call, accept two items, note, finish) → 
 
   await item(kaigo, 'kaigo-certified-transfer').getByTestId('item-advance').click();
   await expect(item(kaigo, 'kaigo-certified-transfer')).toHaveAttribute('data-status', 'accepted');
+  // The last stop: 受付 only still holds the finish; the check moves it on to 事後交付.
   await kaigo.getByTestId('finish').click();
+  const last = kaigo.locator('[data-testid="finish-check"] [data-open-item="kaigo-certified-transfer"]');
+  await expect(last).toContainText('介護保険');
+  await last.getByTestId('open-later').click();
+  await expect(item(kaigo, 'kaigo-certified-transfer')).toHaveAttribute('data-status', 'awaiting-delivery');
+  await expect(last).toHaveCount(0);
+  // Whatever else is still open here is left with a reason.
+  if ((await kaigo.locator('[data-testid="finish-check"] [data-open-item]').count()) > 0) await kaigo.getByTestId('finish-reason').fill('残りは後日');
+  await kaigo.getByTestId('finish-confirm').click();
   await expect(kaigo.getByTestId('counter-message')).toContainText('完了');
+
   await kaigo.getByTestId('tab-board').click();
   const row = kaigo.locator(`[data-testid="board"] tr[data-number="${number}"]`);
   await expect(row).toContainText('完了');
@@ -116,6 +141,9 @@ test('the same counter flow with the keyboard only', async ({ page, context }) =
   await expect(shimin.getByTestId('notes')).toContainText('キーボードだけで受付。');
   await k.press('Escape');
   await k.press('f');
+  await expect(shimin.getByTestId('finish-reason')).toBeFocused();
+  await k.type('残りは後日、本人が来庁');
+  await k.press('Enter');
   await expect(shimin.getByTestId('counter-message')).toContainText('介護保険課');
 
   const kaigo = await context.newPage();
@@ -150,6 +178,9 @@ test('the same counter flow with the keyboard only', async ({ page, context }) =
   await kk.press('Enter');
   await expect(item(kaigo, 'kaigo-certified-transfer')).toHaveAttribute('data-status', 'accepted');
   await kk.press('f');
+  await expect(kaigo.getByTestId('finish-reason')).toBeFocused();
+  await kk.type('審査は明日');
+  await kk.press('Enter');
   await expect(kaigo.getByTestId('counter-message')).toContainText('完了');
   await kk.press('b');
   await expect(kaigo.locator(`[data-testid="board"] tr[data-number="${number}"]`)).toContainText('完了');
@@ -184,5 +215,7 @@ test('the survey appears on the visitor-facing screen in the visitor’s languag
   await counter.getByTestId('survey-offer').click();
   await expect(page.getByTestId('survey-idle')).toBeVisible();
   await counter.getByTestId('finish').click();
+  await counter.getByTestId('finish-reason').fill('アンケートの確認のみ');
+  await counter.getByTestId('finish-confirm').click();
   await expect(counter.getByTestId('current-number')).toHaveCount(0);
 });

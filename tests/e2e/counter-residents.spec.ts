@@ -39,6 +39,8 @@ async function callApi(page: Page, method: string, body: unknown, headers: Recor
 }
 
 test('counter: find a household by kana, attach it, preview the forms on screen, print them all to the file printer (audited); a kiosk is refused', async ({ page, context }, testInfo) => {
+  // A long walk through real PDFs and the audit log: give it room on a loaded 2-core machine.
+  test.setTimeout(150_000);
   const number = await issueFamilyTicket(page);
 
   const counter = await context.newPage();
@@ -96,6 +98,22 @@ test('counter: find a household by kana, attach it, preview the forms on screen,
   await expect(counter.getByTestId('members')).not.toContainText('1981-12-06');
   await expect(counter.getByTestId('forms-needed')).toContainText('住民異動届');
 
+  // The differences between the interview and the data, side by side: confirmed one, then all; recorded.
+  const diffs = counter.getByTestId('fact-diffs');
+  await expect(diffs.locator('tbody tr')).toHaveCount(attached.checks.length);
+  expect(attached.checks.length).toBeGreaterThan(1);
+  await expect(diffs.locator('thead')).toContainText('聞取り');
+  await expect(diffs.locator('thead')).toContainText('住民データ');
+  await diffs.locator('tbody tr').first().getByTestId('diff-accept').click();
+  await expect(diffs.locator('tbody tr').first()).toHaveAttribute('data-accepted', 'true');
+  await expect(diffs.locator('tbody tr[data-accepted]')).toHaveCount(1);
+  await diffs.getByTestId('diff-accept-all').click();
+  await expect(diffs.locator('tbody tr[data-accepted]')).toHaveCount(attached.checks.length);
+  await expect(diffs.getByTestId('diff-accept-all')).toBeDisabled();
+  const noted = counter.getByTestId('notes');
+  await expect(noted).toContainText('住民データを採用');
+  await expect(counter.locator('[data-testid="timeline"] li[data-type="note"]')).toHaveCount(2);
+
   // Printing waits for the preview; the preview is the PDF itself, on screen, from a blob: URL.
   await expect(counter.getByTestId('forms-print')).toBeDisabled();
   await counter.getByTestId('forms-preview').click();
@@ -105,14 +123,24 @@ test('counter: find a household by kana, attach it, preview the forms on screen,
   expect((await frame.boundingBox())!.height).toBeGreaterThan(400);
   await expect.poll(() => counter.frames().some((f) => f.url().startsWith('blob:'))).toBe(true);
 
+  // The count shown is the count printed; each form left out says why.
+  const plan = counter.getByTestId('forms-plan');
+  await expect(plan).toBeVisible();
+  const planned = Number(/(\d+)種類/.exec((await plan.textContent())!)![1]);
+  await expect(counter.getByTestId('forms-print')).toContainText(`${planned}種類`);
+  for (const li of await counter.locator('[data-testid="forms-skipped"] li').all()) await expect(li).toContainText('この世帯に対象の方がいません');
+  const printAnswer = counter.waitForResponse((r) => r.url().endsWith('/api/call/forms.print'));
   const before = new Set(readdirSyncSafe(FORMS_DIR));
   await expect(counter.getByTestId('forms-print')).toBeEnabled();
   await counter.getByTestId('forms-print').click();
   await expect(counter.getByTestId('forms-printed')).toBeVisible();
+  const printedOut = ((await (await printAnswer).json()) as { value: { forms: unknown[] } }).value;
+  expect(printedOut.forms).toHaveLength(planned);
   const printedFiles = readdirSyncSafe(FORMS_DIR).filter((f) => !before.has(f) && f.endsWith(`-${number}.pdf`));
   expect(printedFiles).toHaveLength(1);
   const pdf = join(FORMS_DIR, printedFiles[0]!);
   await expect(counter.getByTestId('forms-printed')).toContainText(printedFiles[0]!);
+  await expect(counter.getByTestId('forms-printed')).not.toContainText(DATA);
   expect(cspViolations).toEqual([]);
 
   // Each member's name, furigana and 和暦 birth date in the printed forms, as `residents show` has them.

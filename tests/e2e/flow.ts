@@ -29,7 +29,7 @@ export async function issueFamilyTicket(page: Page): Promise<number> {
     const label = (await g.getAttribute('aria-label')) ?? '';
     await g.getByRole('button', { name: label.includes('親') ? '後期高齢者医療' : '国民健康保険', exact: true }).click();
   }
-  for (const q of ['my-number-card', 'pregnant', 'disability-certificate']) await page.locator(`[data-question="${q}"] button`).last().click();
+  for (const q of ['my-number-card', 'pregnant', 'disability-certificate']) await page.locator(`[data-question="${q}"] [data-answer="none"]`).click();
   await page.locator('[data-question="care-certified"]').getByRole('button', { name: '5. 親' }).click();
   await page.locator('[data-question="single-parent"] button').nth(1).click();
   for (const q of ['dogs', 'mopeds']) await page.locator(`[data-question="${q}"] button`).first().click();

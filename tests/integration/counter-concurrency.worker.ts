@@ -22,7 +22,7 @@ async function main() {
     const v = (r.value as { visit: { id: string; number: number } | null }).visit;
     process.stdout.write(JSON.stringify({ round, number: v?.number ?? null, at: Date.now() }) + '\n');
     if (v) {
-      const f = await app.registry.call('counter.finish', { visitId: v.id }, ctx);
+      const f = await app.registry.call('counter.finish', { visitId: v.id, leftOpenReason: 'load test' }, ctx);
       if (!f.ok) throw new Error(`finish ${v.number}: ${f.error.message}`);
     }
   }

@@ -58,11 +58,11 @@ describe('counter workstation through the handler registry (real SQLite, real ca
     const again = await c.raw('counter.callNext', {});
     expect(again.ok).toBe(false);
     if (!again.ok) expect(again.error.message).toMatch(new RegExp(`#${p.number}`));
-    await c.call('counter.finish', { visitId: p.id });
+    await c.call('counter.finish', { visitId: p.id, leftOpenReason: '順番の確認のみ' });
     expect((await c.call('counter.callNext', {})).visit?.number).toBe(a.number);
-    await c.call('counter.finish', { visitId: a.id });
+    await c.call('counter.finish', { visitId: a.id, leftOpenReason: '順番の確認のみ' });
     expect((await c.call('counter.callNext', {})).visit?.number).toBe(b.number);
-    await c.call('counter.finish', { visitId: b.id });
+    await c.call('counter.finish', { visitId: b.id, leftOpenReason: '順番の確認のみ' });
     expect((await c.call('counter.callNext', {})).visit).toBeNull();
   });
 
@@ -95,7 +95,19 @@ describe('counter workstation through the handler registry (real SQLite, real ca
     expect(declined.ok).toBe(false);
     if (!declined.ok) expect(declined.error.field).toBe('reason');
     await shimin.call('counter.note', { visitId: v.id, text: '転入届受付済み。介護の受給資格証明書あり。' });
-    const moved = await shimin.call('counter.finish', { visitId: v.id });
+    // 受付 only is not finished: the finish is refused and names the item (the catalog's name).
+    const refused = await shimin.raw('counter.finish', { visitId: v.id });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('conflict');
+      expect(refused.error.message).toContain('転入届');
+      expect(refused.error.details).toMatchObject({ key: 'open-items', items: [{ id: 'tennyu', status: 'accepted' }] });
+    }
+    const blank = await shimin.raw('counter.finish', { visitId: v.id, leftOpenReason: '  ' });
+    expect(blank.ok).toBe(false);
+    const moved = await shimin.call('counter.finish', { visitId: v.id, leftOpenReason: '入力は午後にまとめて行う' });
+    expect(moved.leftOpen).toEqual([expect.objectContaining({ department: 'shimin', items: ['tennyu'], reason: '入力は午後にまとめて行う', confirmed: true })]);
+    expect(moved.timeline.some((e) => e.type === 'left-open' && e.detail?.includes('入力は午後にまとめて行う'))).toBe(true);
     expect(moved.status).toBe('waiting');
     expect(moved.route[moved.stop]).toBe('kaigo');
     expect(moved.number).toBe(v.number);

@@ -64,7 +64,7 @@ export interface CounterQueue {
   /** The visit this counter called or is serving, in full. */
   current: VisitState | null;
   /** Recent actions of this terminal that the conflict rule did not apply (sync), newest first. */
-  conflicts: Array<{ visitId: string; number: number; at: string; kind: string; message: string }>;
+  conflicts: Array<{ visitId: string; number: number; at: string; kind: string; message: string; items?: string[] }>;
 }
 
 /** 進捗の可視化: one visit that touches a department, and how far its items there have got. */
@@ -150,7 +150,8 @@ export const counterMethods = {
   /** Add a procedure the list missed (from the catalog), with why. */
   'counter.addItem': method<VisitState>()(z.object({ visitId: z.string().uuid(), procedureId: z.string().min(1).max(80), reason: z.string().trim().min(1, 'a reason is needed').max(500) }), COUNTER),
   'counter.note': method<VisitState>()(z.object({ visitId: z.string().uuid(), text: z.string().trim().min(1, 'the note is empty').max(2000) }), COUNTER),
-  'counter.finish': method<VisitState>()(visitId, COUNTER),
+  /** Finish here (move on or complete); refused with code `conflict`, details.key `open-items` while items are 未着手・受付, unless `leftOpenReason` confirms them. */
+  'counter.finish': method<VisitState>()(z.object({ visitId: z.string().uuid(), leftOpenReason: z.string().trim().min(1, 'a reason is needed').max(500).optional() }), COUNTER),
   'counter.cancel': method<VisitState>()(z.object({ visitId: z.string().uuid(), reason: z.string().trim().min(1, 'a reason is needed').max(500) }), COUNTER),
   /** Fee lines: the visit's fee-bearing procedures first, then every certificate in the catalog. */
   'counter.fees': method<FeeLine[]>()(visitId, COUNTER),

@@ -107,6 +107,14 @@ export interface PdfDocument {
   pages: number;
   bytes: number;
   forms: FormRef[];
+  /** Forms asked for but left out, each with why (code `no-member`: nobody in the household it applies to). */
+  skipped?: SkippedForm[];
+}
+
+export interface SkippedForm {
+  id: string;
+  name: string;
+  reason: string;
 }
 
 export interface FormsPrintOutcome {
@@ -116,6 +124,7 @@ export interface FormsPrintOutcome {
   bytes: number;
   /** Where the job went: a file path (file printer) or the spooler's job id. */
   destination: string;
+  skipped?: SkippedForm[];
 }
 
 export interface AuditRecord {

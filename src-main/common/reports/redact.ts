@@ -33,6 +33,10 @@ export function redactPayload(type: string, payload: unknown): Obj | null {
       if (p.reason === undefined) return null;
       p.reason = REDACTED_TEXT;
       break;
+    case 'visit.finishedHere':
+      if (!isObj(p.leftOpen)) return null;
+      p.leftOpen = { ...p.leftOpen, reason: REDACTED_TEXT };
+      break;
     case 'visit.itemAdded':
     case 'visit.cancelled':
       p.reason = REDACTED_TEXT;

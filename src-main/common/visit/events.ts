@@ -79,7 +79,12 @@ export interface VisitStarted extends VisitRef { department: string; counter: st
 export interface ItemStatusSet extends VisitRef { itemId: string; status: ItemStatus; department: string; reason?: string }
 export interface ItemAdded extends VisitRef { item: VisitItemSeed; reason: string }
 export interface HandoffNoteAdded extends VisitRef { noteId: string; department: string; counter?: string; text: string }
-export interface VisitFinishedHere extends VisitRef { department: string; counter: string }
+export interface VisitFinishedHere extends VisitRef {
+  department: string;
+  counter: string;
+  /** Open items (未着手・受付) the clerk confirmed leaving, with why (see integrity.ts). */
+  leftOpen?: { items: string[]; reason: string };
+}
 export interface VisitCancelled extends VisitRef { reason: string }
 /** One line of a receipt: a procedure's fee times how many copies. */
 export interface PaymentLine {

@@ -1,4 +1,5 @@
 import type { Actor, VisitEvent, VisitItemSeed } from './events';
+import { itemsLeftOpen } from './integrity';
 import type { Conflict, VisitItem, VisitState } from './state';
 
 /**
@@ -153,6 +154,27 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
     case 'visit.finishedHere': {
       const { department, counter } = ev.payload;
       if (closed || department !== here) return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number}: finish at ${department} ignored (visit is ${closed ? v.status : `at ${here}`})`, counter });
+      // Never silently drop items: a finish that leaves items open is applied (the visitor has
+      // left the counter) but recorded. Items the finishing clerk confirmed carry their reason;
+      // items they could not have seen (added on another terminal meanwhile, or a terminal that
+      // did not ask) are recorded unconfirmed and shown to that terminal as a conflict.
+      const open = itemsLeftOpen(v).map((i) => i.id);
+      if (open.length > 0) {
+        const said = new Set(ev.payload.leftOpen?.items ?? []);
+        const confirmed = open.filter((id) => said.has(id));
+        const unconfirmed = open.filter((id) => !said.has(id));
+        v.leftOpen ??= [];
+        if (confirmed.length > 0) {
+          v.leftOpen.push({ at: p.at, department, counter, by: p.by, items: confirmed, reason: ev.payload.leftOpen!.reason, confirmed: true });
+          log('left-open', { department, counter, detail: `${confirmed.join(', ')}: ${ev.payload.leftOpen!.reason}` });
+        }
+        if (unconfirmed.length > 0) {
+          v.leftOpen.push({ at: p.at, department, counter, by: p.by, items: unconfirmed, confirmed: false });
+          log('left-open', { department, counter, detail: unconfirmed.join(', ') });
+          conflict({ kind: 'left-open', message: `#${v.number} was finished at ${department} with ${unconfirmed.length} item(s) still open: ${unconfirmed.join(', ')}`, counter });
+          v.conflicts[v.conflicts.length - 1]!.items = unconfirmed;
+        }
+      }
       const stop = v.stops[v.stop]!;
       stop.finishedAt = ev.payload.at;
       stop.counter ??= counter;

@@ -57,10 +57,12 @@ export interface TimelineEntry {
 /** A decision the deterministic rule made against a terminal: the losing side sees it. */
 export interface Conflict {
   at: string;
-  kind: 'double-call' | 'not-here' | 'closed' | 'unknown-item';
+  kind: 'double-call' | 'not-here' | 'closed' | 'unknown-item' | 'left-open';
   message: string;
   loser: Actor & { counter?: string };
   winner?: { counter?: string; terminal?: string };
+  /** The procedures concerned (left-open). */
+  items?: string[];
 }
 
 export interface Payment {
@@ -70,6 +72,18 @@ export interface Payment {
   amount: number;
   lines: PaymentLine[];
   by: Actor;
+}
+
+/** A finish that left items open (未着手・受付): confirmed with a reason, or folded from a terminal that did not confirm them. */
+export interface LeftOpenRecord {
+  at: string;
+  department: string;
+  counter: string;
+  by: Actor;
+  items: string[];
+  /** The clerk's reason; absent when the finish did not confirm these items. */
+  reason?: string;
+  confirmed: boolean;
 }
 
 export interface VisitState {
@@ -99,6 +113,8 @@ export interface VisitState {
   survey?: { at: string; scores: Record<string, number> };
   residentIds: string[];
   conflicts: Conflict[];
+  /** Finishes that left items open (absent in states folded before this field existed). */
+  leftOpen?: LeftOpenRecord[];
   cancelled?: { at: string; reason: string; by: Actor };
   completedAt?: string;
 }

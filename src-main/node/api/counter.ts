@@ -113,7 +113,7 @@ export function registerCounter(app: App): void {
     const since = new Date(store.now() - 30 * 60_000).toISOString();
     const conflicts: CounterQueue['conflicts'] = [];
     for (const v of today) {
-      for (const c of v.conflicts) if (c.loser.terminal === ctx.terminal.id && c.at >= since) conflicts.push({ visitId: v.id, number: v.number, at: c.at, kind: c.kind, message: c.message });
+      for (const c of v.conflicts) if (c.loser.terminal === ctx.terminal.id && c.at >= since) conflicts.push({ visitId: v.id, number: v.number, at: c.at, kind: c.kind, message: c.message, ...(c.items ? { items: c.items } : {}) });
     }
     conflicts.sort((a, b) => (a.at < b.at ? 1 : -1));
     return {
@@ -225,7 +225,8 @@ export function registerCounter(app: App): void {
     const { department, counter } = place(ctx);
     const v = visits.get(input.visitId);
     if (currentDepartment(v) !== department) throw new AppError('conflict', `#${v.number} is not at this department (it is ${v.status === 'done' || v.status === 'cancelled' ? v.status : `at ${currentDepartment(v)}`})`, { field: 'visitId' });
-    return visits.finishHere(input.visitId, counter, by);
+    const catalog = app.catalog();
+    return visits.finishHere(input.visitId, counter, by, { ...(input.leftOpenReason !== undefined ? { leftOpenReason: input.leftOpenReason } : {}), itemName: (id) => catalogText(catalog, `procedure.${id}`, 'ja') });
   });
 
   app.registry.register('counter.cancel', (input, ctx) => visits.cancel(input.visitId, input.reason, actor(ctx)));

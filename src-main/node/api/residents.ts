@@ -1,3 +1,4 @@
+import type { SkippedForm } from '../../common/contract/residents';
 import { AppError } from '../../common/errors';
 import type { Catalog } from '../../common/catalog/types';
 import { catalogText } from '../../common/catalog/texts';
@@ -18,6 +19,14 @@ export function apiReader(ctx: CallContext): ResidentReader {
   if (!ctx.staff) throw new AppError('unauthenticated', 'sign in first (staff id and PIN)');
   const department = ctx.staff.department || ctx.terminal.department;
   return { actor: ctx.staff.id, terminal: ctx.terminal.id, role: ctx.terminal.role, ...(department ? { department } : {}), via: 'api' };
+}
+
+/**
+ * Forms asked for but not rendered, with names and a reason code the screens translate: `no-member`
+ * (nobody in the household the form applies to); another reason from the forms module passes as is.
+ */
+export function skippedForms(skipped: ReadonlyArray<{ id: string; reason: string }>, templates: ReadonlyMap<string, { name: string }>): SkippedForm[] {
+  return skipped.map((s) => ({ id: s.id, name: templates.get(s.id)?.name ?? s.id, reason: /^nobody/.test(s.reason) ? 'no-member' : s.reason }));
 }
 
 /** Forms the visit's list needs, in template order (catalog: procedure → forms). */
@@ -100,22 +109,22 @@ export function registerResidents(app: App): void {
       purpose: action === 'print' ? '届出書の印刷（書かない窓口）' : '届出書のプレビュー（書かない窓口）',
       action,
     }, formTemplates(app.terminal.dataDir));
-    return { res, visit };
+    return { res, visit, skipped: skippedForms(res.skipped, formTemplates(app.terminal.dataDir)) };
   };
 
   app.registry.register('forms.preview', async (input, ctx) => {
-    const { res } = await renderFor(input, ctx, 'preview');
-    return { pdfBase64: res.pdf.toString('base64'), pages: res.pages, bytes: res.pdf.length, forms: res.forms };
+    const { res, skipped } = await renderFor(input, ctx, 'preview');
+    return { pdfBase64: res.pdf.toString('base64'), pages: res.pages, bytes: res.pdf.length, forms: res.forms, skipped };
   });
 
   app.registry.register('forms.print', async (input, ctx) => {
     const spec = ctx.terminal.printers.forms;
     if (!spec) throw new AppError('bad-config', `terminal "${ctx.terminal.id}" has no forms printer (terminals[].printers.forms)`, { field: 'printers.forms' });
-    const { res, visit } = await renderFor(input, ctx, 'print');
+    const { res, visit, skipped } = await renderFor(input, ctx, 'print');
     const printer = resolvePrinterSpec(spec, app.terminal.dataDir);
     // Form PDFs are not kept in print_jobs: they hold resident data, which must not outlive its ttl.
     const out = await printPdf(res.pdf, printer, { ref: `forms-${visit.businessDate}-${visit.number}`, title: `#${visit.number} ${res.forms.map((f) => f.name).join('・')}`, now: store.now() });
-    return { printer: out.printer, forms: res.forms, pages: res.pages, bytes: res.pdf.length, destination: out.destination };
+    return { printer: out.printer, forms: res.forms, pages: res.pages, bytes: res.pdf.length, destination: out.destination, skipped };
   });
 
   app.registry.register('guidance.listPdf', async (input, ctx) => {
@@ -123,9 +132,9 @@ export function registerResidents(app: App): void {
     if (!cat) throw new AppError('unavailable', 'the procedure catalog could not be loaded', { field: 'catalog' });
     const visit = visits.get(input.visitId);
     const lang = input.lang ?? visit.lang ?? ctx.terminal.language ?? config.defaultLanguage;
-    const { items, bring } = listForVisit(visit, cat, lang, { closedDays: config.closedDays ?? [] });
+    const { items, bring } = listForVisit(visit, cat, lang);
     const station = config.stations.find((s) => s.id === visit.station)?.name ?? visit.station;
-    const { pdf, pages } = await renderGuidanceList({ lang, cityName: config.cityName, stationName: station, number: visit.number, date: visit.businessDate, items, bring, statusName: (s) => catalogText(cat, `status.${s}`, lang), text: (k) => catalogText(cat, k, lang) });
+    const { pdf, pages } = await renderGuidanceList({ lang, cityName: config.cityName, stationName: station, number: visit.number, date: visit.businessDate, items, bring, statusName: (s) => catalogText(cat, `status.${s}`, lang), placeName: (d) => catalogText(cat, `department.${d}`, lang) });
     return { pdfBase64: pdf.toString('base64'), pages, bytes: pdf.length, forms: [] };
   });
 

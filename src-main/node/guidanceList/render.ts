@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { Catalog } from '../../common/catalog/types';
 import { catalogText } from '../../common/catalog/texts';
-import { deadlineText, guide, visitBring, type GuidanceItem } from '../../common/guidance';
+import { guide, visitBring, type GuidanceItem } from '../../common/guidance';
 import type { VisitState } from '../../common/visit/state';
 import { formatWareki } from '../../common/wareki';
 import { drawFitted, registerFonts, textRuns, measure, type PdfDoc } from '../forms/pdfText';
@@ -20,18 +20,18 @@ export interface GuidanceListInput {
   bring: Array<{ id: string; name: string }>;
   /** Fixed words from the catalog's locale (status names). */
   statusName: (s: GuidanceItem['status']) => string;
-  /** Catalog texts (`list.deadlineDays` …) for deadlines in words; without it a deadline prints as a date only. */
-  text?: (key: string) => string;
+  /** The name of the place the visitor goes for an item (`place`: the one-stop counter for accept/proxy), as the screens name it. */
+  placeName?: (departmentId: string) => string;
 }
 
 /**
  * The visit's list in the visitor's language, as a GuidanceItem per visit item: the engine's
  * wording for the items it lists, the catalog's for those the concierge or the data added.
  */
-export function listForVisit(visit: VisitState, catalog: Catalog, lang: string, opts: { closedDays?: readonly string[] } = {}): { items: GuidanceItem[]; bring: Array<{ id: string; name: string }> } {
+export function listForVisit(visit: VisitState, catalog: Catalog, lang: string): { items: GuidanceItem[]; bring: Array<{ id: string; name: string }> } {
   let engine: GuidanceItem[] = [];
   try {
-    engine = guide(visit.facts, catalog, { lang, today: visit.businessDate, ...(opts.closedDays ? { closedDays: opts.closedDays } : {}) }).procedures;
+    engine = guide(visit.facts, catalog, { lang, today: visit.businessDate }).procedures;
   } catch {
     // Facts that the engine now refuses (an older visit): the visit's own items still print.
   }
@@ -128,8 +128,8 @@ export async function renderGuidanceList(input: GuidanceListInput): Promise<{ pd
       y = newPage();
       header();
     }
-    const where = [it.counter ? L.counter(it.counter) : '', [it.floor ? L.floor(it.floor) : '', it.departmentName].filter(Boolean).join(' ')].filter(Boolean);
-    const cells: string[][] = [[String(i + 1)], wrapTwo(pd, it.name, cols[1]!.w, 11, lang), where, [input.statusName(it.status)], [deadlineText(it, lang, input.text ?? ((k) => k), { visitYear: Number(input.date.slice(0, 4)) }) ?? '']];
+    const where = [it.counter ? L.counter(it.counter) : '', [it.floor ? L.floor(it.floor) : '', input.placeName ? input.placeName(it.place) : it.departmentName].filter(Boolean).join(' ')].filter(Boolean);
+    const cells: string[][] = [[String(i + 1)], wrapTwo(pd, it.name, cols[1]!.w, 11, lang), where, [input.statusName(it.status)], [it.deadline ? dateText(it.deadline, lang === 'ja' || lang === 'ja-easy' ? 'en' : lang) : '']];
     let x = left;
     cells.forEach((lines, ci) => {
       const c = cols[ci]!;

@@ -70,6 +70,48 @@ const STATUSES: Array<{ status: string; period: string; years: number }> = [
 /** Birth dates on and around each era boundary: the wareki code must get every one right. */
 const ERA_EDGE_BIRTHS = ['1989-01-07', '1989-01-08', '2019-04-30', '2019-05-01', '1926-12-25'];
 
+/** Whole years between a birth date and the reference date. */
+function ageAt(b: string): number {
+  const [y, m, d] = b.split('-').map(Number) as [number, number, number];
+  const [ry, rm, rd] = REFERENCE_DATE.split('-').map(Number) as [number, number, number];
+  return ry - y - (rm < m || (rm === m && rd < d) ? 1 : 0);
+}
+
+/** The household rules the demo data keeps (checked by generate.test.ts on many seeds). */
+export const PLAUSIBLE = { minHeadAge: 18, maxSpouseGap: 10, minParentGap: 16 } as const;
+const SPOUSES = new Set(['妻', '夫']);
+const PARENTS = new Set(['父', '母']);
+
+/**
+ * Ages that make sense together, without drawing (so a seed's sequence of draws is unchanged): a
+ * 妻 or 夫 within ten years of the 世帯主, children at least 16 years younger than each parent in
+ * the household, the 世帯主's 父・母 at least 16 years older. Dates move by whole years, keeping
+ * the day of the year.
+ */
+export function makePlausible(people: Array<{ rel: string; birthDate: string }>): void {
+  const setAge = (p: { birthDate: string }, age: number) => {
+    p.birthDate = addYears(p.birthDate, ageAt(p.birthDate) - age);
+  };
+  const head = people[0];
+  if (!head) return;
+  if (ageAt(head.birthDate) < PLAUSIBLE.minHeadAge) setAge(head, PLAUSIBLE.minHeadAge + (ageAt(head.birthDate) % 10));
+  const ha = ageAt(head.birthDate);
+  const spouse = people.find((p) => SPOUSES.has(p.rel));
+  if (spouse) {
+    const gap = ageAt(spouse.birthDate) - ha;
+    if (Math.abs(gap) > PLAUSIBLE.maxSpouseGap) setAge(spouse, Math.max(PLAUSIBLE.minHeadAge, ha + (gap % 6)));
+  }
+  const youngestParent = Math.min(ha, spouse ? ageAt(spouse.birthDate) : ha);
+  for (const c of people.filter((p) => p.rel === '子')) {
+    const max = youngestParent - PLAUSIBLE.minParentGap;
+    if (ageAt(c.birthDate) > max) setAge(c, Math.max(0, ageAt(c.birthDate) % (max + 1)));
+  }
+  for (const g of people.filter((p) => PARENTS.has(p.rel))) {
+    const a = ageAt(g.birthDate);
+    if (a < ha + PLAUSIBLE.minParentGap) setAge(g, Math.min(105, ha + PLAUSIBLE.minParentGap + 4 + (a % 10)));
+  }
+}
+
 export interface GeneratedLinkage {
   residents: Resident[];
   /** A delta file's rows: moves, a marriage's new name, and retirements (転出・死亡). */
@@ -85,15 +127,26 @@ export function generateLinkage(opts: { households?: number; seed?: number } = {
   const residents: Resident[] = [];
   let nextId = 1;
   let edge = 0;
-  const birth = (ageLo: number, ageHi: number): string => {
-    if (edge < ERA_EDGE_BIRTHS.length && chance(0.02)) return ERA_EDGE_BIRTHS[edge++]!;
-    const age = int(ageLo, ageHi);
-    return addDays(addYears(REFERENCE_DATE, -age - 1), int(1, 364));
-  };
   const ageOf = (b: string) => {
     const [y, m, d] = b.split('-').map(Number) as [number, number, number];
     const [ry, rm, rd] = REFERENCE_DATE.split('-').map(Number) as [number, number, number];
     return ry - y - (rm < m || (rm === m && rd < d) ? 1 : 0);
+  };
+  /**
+   * A birth date for an age range. `drawBirth` is the date the generator drew before plausibility
+   * (an era-edge date may not fit the range); draws that depend on age keep using it, so every seed
+   * still draws the same sequence and the demo's households, ids and names stay as they were.
+   */
+  const born = (ageLo: number, ageHi: number): { birthDate: string; drawBirth: string } => {
+    if (edge < ERA_EDGE_BIRTHS.length && chance(0.02)) {
+      const e = ERA_EDGE_BIRTHS[edge++]!;
+      const a = ageOf(e);
+      // An era-edge birth date only where it fits (a 7-year-old is no 世帯主): else the range's middle.
+      return { birthDate: a >= ageLo && a <= ageHi ? e : addDays(addYears(REFERENCE_DATE, -Math.round((ageLo + ageHi) / 2) - 1), 183), drawBirth: e };
+    }
+    const age = int(ageLo, ageHi);
+    const b = addDays(addYears(REFERENCE_DATE, -age - 1), int(1, 364));
+    return { birthDate: b, drawBirth: b };
   };
 
   for (let h = 0; h < households; h++) {
@@ -103,7 +156,7 @@ export function generateLinkage(opts: { households?: number; seed?: number } = {
     const address = `群馬県伊勢崎市${town}${chome}${int(1, 3999)}番地${chance(0.5) ? int(1, 30) : ''}`;
     const addressExtra = long ? `${h === 0 ? BUILDINGS[3] : pick(BUILDINGS)}${int(1, 15)}${String(int(1, 12)).padStart(2, '0')}号室` : undefined;
     const foreignOrigin = h === 1 ? FOREIGN[0]! : h !== 0 && chance(0.14) ? pick(FOREIGN) : undefined;
-    type Person = { rel: string; sex: 'male' | 'female'; birthDate: string; surname?: [string, string]; given?: [string, string] };
+    type Person = { rel: string; sex: 'male' | 'female'; birthDate: string; drawBirth?: string; surname?: [string, string]; given?: [string, string] };
     const people: Person[] = [];
     const kind = h === 0 ? 'family-with-grandmother' : pick(['single-elderly', 'couple-elderly', 'couple-kids', 'couple-kids', 'single-parent', 'single', 'three-gen', 'couple']);
     const headSex: 'male' | 'female' = kind === 'single-parent' ? 'female' : chance(0.85) ? 'male' : 'female';
@@ -117,33 +170,34 @@ export function generateLinkage(opts: { households?: number; seed?: number } = {
         people.push({ rel: '妻の母', sex: 'female', birthDate: '1949-01-20', surname: ['𠮷田', 'ヨシダ'], given: ['ハル', 'ハル'] });
         break;
       case 'single-elderly':
-        people.push({ rel: '世帯主', sex: headSex, birthDate: birth(66, 98) });
+        people.push({ rel: '世帯主', sex: headSex, ...born(66, 98) });
         break;
       case 'couple-elderly':
-        people.push({ rel: '世帯主', sex: headSex, birthDate: birth(65, 92) }, { rel: spouse, sex: other(headSex), birthDate: birth(63, 90) });
+        people.push({ rel: '世帯主', sex: headSex, ...born(65, 92) }, { rel: spouse, sex: other(headSex), ...born(63, 90) });
         break;
       case 'couple':
-        people.push({ rel: '世帯主', sex: headSex, birthDate: birth(22, 64) }, { rel: spouse, sex: other(headSex), birthDate: birth(21, 62) });
+        people.push({ rel: '世帯主', sex: headSex, ...born(22, 64) }, { rel: spouse, sex: other(headSex), ...born(21, 62) });
         break;
       case 'single':
-        people.push({ rel: '世帯主', sex: headSex, birthDate: birth(18, 64) });
+        people.push({ rel: '世帯主', sex: headSex, ...born(18, 64) });
         break;
       case 'couple-kids':
       case 'single-parent': {
         const a = int(26, 50);
-        people.push({ rel: '世帯主', sex: headSex, birthDate: birth(a, a) });
-        if (kind === 'couple-kids') people.push({ rel: spouse, sex: other(headSex), birthDate: birth(a - 3, a + 2) });
-        for (let k = int(1, 3); k > 0; k--) people.push({ rel: '子', sex: chance(0.5) ? 'male' : 'female', birthDate: birth(0, Math.min(17, a - 20)) });
+        people.push({ rel: '世帯主', sex: headSex, ...born(a, a) });
+        if (kind === 'couple-kids') people.push({ rel: spouse, sex: other(headSex), ...born(a - 3, a + 2) });
+        for (let k = int(1, 3); k > 0; k--) people.push({ rel: '子', sex: chance(0.5) ? 'male' : 'female', ...born(0, Math.min(17, a - 20)) });
         break;
       }
       case 'three-gen': {
-        people.push({ rel: '世帯主', sex: 'male', birthDate: birth(40, 55) }, { rel: '妻', sex: 'female', birthDate: birth(38, 52) });
-        people.push({ rel: '子', sex: chance(0.5) ? 'male' : 'female', birthDate: birth(3, 15) });
-        people.push({ rel: '母', sex: 'female', birthDate: birth(70, 95) });
-        if (chance(0.5)) people.push({ rel: '父', sex: 'male', birthDate: birth(72, 96) });
+        people.push({ rel: '世帯主', sex: 'male', ...born(40, 55) }, { rel: '妻', sex: 'female', ...born(38, 52) });
+        people.push({ rel: '子', sex: chance(0.5) ? 'male' : 'female', ...born(3, 15) });
+        people.push({ rel: '母', sex: 'female', ...born(70, 95) });
+        if (chance(0.5)) people.push({ rel: '父', sex: 'male', ...born(72, 96) });
         break;
       }
     }
+    makePlausible(people);
     const surname = foreignOrigin ? pick(foreignOrigin.surnames) : pick(SURNAMES);
     const headName = people[0]!.surname ?? surname;
     const headGiven = people[0]!.given ?? (foreignOrigin ? pick(foreignOrigin.given) : pick(headSex === 'male' ? MALE : FEMALE));
@@ -156,13 +210,26 @@ export function generateLinkage(opts: { households?: number; seed?: number } = {
       const sn = p.surname ?? (p.rel === '母' || p.rel === '父' ? headName : headName);
       const gn = p.given ?? (foreignOrigin ? pick(foreignOrigin.given) : pick(p.sex === 'male' ? MALE : FEMALE));
       const age = ageOf(p.birthDate);
+      // Draws keep the age they were made with (see `born`); values follow the plausible age.
+      const da = ageOf(p.drawBirth ?? p.birthDate);
       const id = String(1000000000 + nextId++);
       const foreign = !!foreignOrigin;
       const name = foreign && !/^[\u3400-\u9fff]/.test(sn[0]) ? `${sn[0]} ${gn[0]}` : `${sn[0]}　${gn[0]}`;
-      const employed = age >= 20 && age < 65 && chance(0.55);
+      const employedDraw = da >= 20 && da < 65 && chance(0.55);
+      const employed = employedDraw && age >= 20 && age < 65;
       const koki = age >= 75;
-      const kokuho = !koki && (age >= 65 || (!employed && age >= 20 && chance(0.6)) || (age < 20 && chance(0.25)));
-      const pension: Resident['pension'] = age >= 20 && age < 60 ? (employed ? 'category2' : p.rel === '妻' && chance(0.6) ? 'category3' : 'category1') : 'none';
+      let kokuhoAdult = false;
+      let kokuhoChild = false;
+      if (da < 65) {
+        if (!employedDraw && da >= 20) kokuhoAdult = chance(0.6);
+        if (!kokuhoAdult && da < 20) kokuhoChild = chance(0.25);
+      }
+      const kokuho = !koki && (age >= 65 || (!employed && age >= 20 && kokuhoAdult) || (age < 20 && kokuhoChild));
+      const category3 = da >= 20 && da < 60 && !employedDraw && p.rel === '妻' && chance(0.6);
+      const pension: Resident['pension'] = age >= 20 && age < 60 ? (employed ? 'category2' : category3 ? 'category3' : 'category1') : 'none';
+      const certified = da >= 65 && chance(da >= 80 ? 0.45 : 0.12);
+      const pensionEarly = da < 65 && da >= 20 && chance(0.02);
+      const judo = da >= 18 && chance(0.02);
       const r: Resident = {
         id,
         householdId,
@@ -177,12 +244,12 @@ export function generateLinkage(opts: { households?: number; seed?: number } = {
         nationality: foreignOrigin?.code ?? 'JP',
         kokuho,
         koki,
-        kaigo: age >= 65 ? (chance(age >= 80 ? 0.45 : 0.12) ? 'certified' : 'insured') : 'none',
+        kaigo: age >= 65 ? (certified ? 'certified' : 'insured') : 'none',
         pension,
-        receivesPension: age >= 65 || (age >= 20 && chance(0.02)),
-        welfareMedical: single && age < 18 ? 'hitorioya' : age < 18 ? 'kodomo' : chance(0.02) ? 'judo' : 'none',
+        receivesPension: age >= 65 || (age >= 20 && pensionEarly),
+        welfareMedical: single && age < 18 ? 'hitorioya' : age < 18 ? 'kodomo' : judo ? 'judo' : 'none',
         techo: chance(0.05) ? [pick(['shintai', 'ryoiku', 'seishin'] as const)] : [],
-        sealRegistered: age >= 15 && chance(0.6),
+        sealRegistered: da >= 15 && chance(0.6) && age >= 15,
         myNumberCard: chance(0.75),
       };
       if (addressExtra) r.addressExtra = addressExtra;

@@ -180,7 +180,7 @@ export class StaffDirectory {
       throw new AppError('forbidden', `a ${row.role} may not sign in at a ${terminal.role} terminal`, { field: 'staffId' });
     }
     if (row.role === 'counter' && terminal.department && row.department !== terminal.department) {
-      throw new AppError('forbidden', `"${id}" belongs to ${row.department}; this counter serves ${terminal.department}`, { field: 'staffId' });
+      throw new AppError('forbidden', `"${id}" belongs to ${row.department}; this counter serves ${terminal.department}`, { field: 'staffId', details: { key: 'wrong-department', staff: id, department: row.department, counterDepartment: terminal.department } });
     }
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now + SESSION_HOURS * 3_600_000).toISOString();

@@ -73,7 +73,7 @@ describe('store', () => {
     svc.start(first.id, '1', c);
     svc.setItemStatus(first.id, 'tennyu', 'accepted', 'shimin', c);
     svc.addNote(first.id, '転出証明書あり', 'shimin', '1', c);
-    svc.finishHere(first.id, '1', c);
+    svc.finishHere(first.id, '1', c, { leftOpenReason: '入力は後で' });
     svc.cancel(issued[4]!.id, '気分不良のため帰宅', c);
     const live = snapshot(store);
     store.rebuildProjections();

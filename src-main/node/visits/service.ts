@@ -3,6 +3,7 @@ import { AppError } from '../../common/errors';
 import { businessDate } from '../../common/dates/businessDay';
 import type { Station, TerminalConfig } from '../../common/config/schema';
 import type { Actor, ItemStatus, ListAdjustment, PaymentLine, PaymentMethod, VisitEventMap, VisitEventType, VisitItemSeed } from '../../common/visit/events';
+import { itemsLeftOpen } from '../../common/visit/integrity';
 import type { VisitState } from '../../common/visit/state';
 import type { Store } from '../store/store';
 import { readVisit } from '../store/visitProjection';
@@ -170,10 +171,27 @@ export class VisitService {
     });
   }
 
-  finishHere(visitId: string, counter: string, by: Actor): VisitState {
+  /**
+   * Finish the visit's current stop: it moves on with the same number, or is complete. Refused
+   * while items this stop is the last to see are 未着手 or 受付 (integrity.ts), naming them, unless
+   * the clerk confirms leaving them with a reason (recorded in the event, the timeline and the
+   * daily report). `itemName` names items for the message (the catalog's Japanese names).
+   */
+  finishHere(visitId: string, counter: string, by: Actor, opts: { leftOpenReason?: string; itemName?: (id: string) => string } = {}): VisitState {
+    const reason = opts.leftOpenReason?.trim();
+    if (opts.leftOpenReason !== undefined && !reason) throw new AppError('bad-input', 'leaving procedures open needs a reason', { field: 'leftOpenReason' });
     return this.store.tx(() => {
       const v = this.requireAtCounter(visitId, counter);
-      return this.emit('visit.finishedHere', { visitId, department: v.route[v.stop]!, counter, at: this.at(), by });
+      const open = itemsLeftOpen(v);
+      if (open.length > 0 && !reason) {
+        const name = opts.itemName ?? ((id: string) => id);
+        throw new AppError('conflict', `#${v.number}: ${open.length} procedure(s) not finished here: ${open.map((i) => `${name(i.id)} (${i.status === 'listed' ? '未着手' : '受付'})`).join('、')}. Move each on (referred, awaiting delivery, declined with a reason) or confirm with a reason.`, {
+          field: 'leftOpenReason',
+          details: { key: 'open-items', number: v.number, items: open.map((i) => ({ id: i.id, status: i.status, department: i.department })) },
+        });
+      }
+      const leftOpen = open.length > 0 && reason ? { leftOpen: { items: open.map((i) => i.id), reason } } : {};
+      return this.emit('visit.finishedHere', { visitId, department: v.route[v.stop]!, counter, at: this.at(), by, ...leftOpen });
     });
   }
 

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useLive } from '../../api/hooks';
 import { useTerminal } from '../../app/TerminalContext';
 import { useCatalogText } from '../../guidance/useCatalogText';
+import { useErrorText } from '../../app/errorText';
 
 /**
  * 進捗の可視化: today's visits that touch this department — here now, on their way, already
@@ -10,6 +11,7 @@ import { useCatalogText } from '../../guidance/useCatalogText';
  */
 export function Board({ department, onOpen }: { department: string; onOpen: (visitId: string) => void }) {
   const { t } = useTranslation('counter');
+  const errText = useErrorText();
   const info = useTerminal();
   const ct = useCatalogText();
   const board = useLive('counter.board', {});
@@ -23,7 +25,7 @@ export function Board({ department, onOpen }: { department: string; onOpen: (vis
         <span className="badge">{t('board.count', { n: rows.length, count: rows.length })}</span>
         {toDeliver > 0 && <span className="badge warn-badge">{t('board.toDeliver', { n: toDeliver })}</span>}
       </div>
-      {board.error && <p className="alert" role="alert">{board.error.message}</p>}
+      {board.error && <p className="alert" role="alert">{errText(board.error)}</p>}
       {rows.length === 0 ? (
         <p className="muted">{t('board.empty')}</p>
       ) : (

@@ -37,7 +37,11 @@ export function PaymentPanel({ visit, actions, busy, onClose }: { visit: VisitSt
         e.preventDefault();
         if (!lines.length) return;
         const r = await actions.pay(visit, method, lines);
-        if (r) setReceipt(r);
+        if (r) {
+          setReceipt(r);
+          // Paid: the panel empties, so nothing invites a second payment of the same fees.
+          setQty({});
+        }
       }}
     >
       <h3 id="pay-title">{t('pay.title', { number: visit.number })}</h3>

@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { AttachResult, FactCheck, FormRef, FormsPrintOutcome, Household, PdfDocument, ResidentHit } from '../../../src-main/common/contract/residents';
 import type { VisitState } from '../../../src-main/common/visit/state';
 import { formatWareki } from '../../../src-main/common/wareki';
-import { ApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { useCatalogText } from '../../guidance/useCatalogText';
-import { FormJobs } from './FormJobs';
+import { useErrorText } from '../../app/errorText';
 
 /**
  * 書かない窓口 at the counter: find the visitor in the resident data (kana, birth date or
@@ -15,6 +15,7 @@ import { FormJobs } from './FormJobs';
  */
 export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?: () => void }) {
   const { t } = useTranslation('counter');
+  const errText = useErrorText();
   const ct = useCatalogText();
   const [kana, setKana] = useState('');
   const [birthDate, setBirthDate] = useState('');
@@ -40,7 +41,7 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
     try {
       return await fn();
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.field ? `${e.field}: ` : ''}${e.message}` : String(e));
+      setError(errText(e));
       return undefined;
     } finally {
       setBusy(false);
@@ -227,13 +228,28 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
           <p role="status">{t('residents.attached', { count: attached.visit.residentIds.length })}</p>
           {attached.added.length ? <p data-testid="resident-added">{t('residents.added', { list: attached.added.map((id) => ct.plain(`procedure.${id}`, id)).join('、') })}</p> : null}
           {attached.checks.length ? (
-            <ul className="fact-checks" aria-label={t('residents.checks')} data-testid="resident-checks">
+            <ul className="fact-checks sr-only" aria-label={t('residents.checks')} data-testid="resident-checks">
               {attached.checks.map((c) => (
                 <li key={`${c.member}-${c.field}`}>{checkText(c)}</li>
               ))}
             </ul>
           ) : null}
+          {attached.checks.length ? <FactDifferences visit={visit} checks={attached.checks} value={value} /> : null}
           {forms ? <p data-testid="forms-needed">{forms.length ? t('residents.formsNeeded', { list: forms.map((f) => f.name).join('・') }) : t('residents.noForms')}</p> : null}
+          {preview ? (
+            <div data-testid="forms-plan">
+              <p>{t('residents.formsPlanned', { count: preview.forms.length, list: preview.forms.map((f) => f.name).join('・') })}</p>
+              {(preview.skipped ?? []).length ? (
+                <ul data-testid="forms-skipped">
+                  {preview.skipped!.map((s) => (
+                    <li key={s.id} data-skipped-form={s.id}>
+                      {t('residents.formSkipped', { name: s.name, reason: t(`residents.skipReason.${s.reason}`, { defaultValue: s.reason }) })}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          ) : null}
           <div className="row">
             <button type="button" disabled={busy || forms?.length === 0} onClick={async () => setPreview((await run(() => call('forms.preview', { visitId: visit.id }))) ?? null)} data-testid="forms-preview">
               {t('residents.preview')}
@@ -249,16 +265,16 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
               }}
               data-testid="forms-print"
             >
-              {t('residents.print', { count: preview?.forms.length ?? forms?.length ?? 0 })}
+              {preview ? t('residents.print', { count: preview.forms.length }) : t('residents.printAfterPreview')}
             </button>
           </div>
-          <FormJobs visit={visit} />
         </div>
       ) : null}
 
       {printed ? (
         <p role="status" className="counter-message" data-testid="forms-printed">
-          {t('residents.printed', { pages: printed.pages, count: printed.pages, printer: printed.destination })}
+          {/* The job's name, never the host's file path (a file printer's destination is a path). */}
+          {t('residents.printed', { pages: printed.pages, printer: printed.destination.split(/[\\/]/).pop() })}
         </p>
       ) : null}
 
@@ -288,4 +304,81 @@ function usePdfUrl(doc: PdfDocument | null): string | null {
     if (url) URL.revokeObjectURL(url);
   }, [url]);
   return url;
+}
+
+/**
+ * データ連携判定: where the visitor's answers and the resident data differ, side by side. The data
+ * is what the list now follows; the clerk confirms each difference with the visitor (one by one or
+ * all at once), and the confirmation is recorded on the visit as a handoff note (an event, in the
+ * timeline every counter sees). Differences not confirmed stay marked.
+ */
+function FactDifferences({ visit, checks, value }: { visit: VisitState; checks: FactCheck[]; value: (field: string, v: unknown) => string }) {
+  const { t } = useTranslation('counter');
+  const [accepted, setAccepted] = useState<ReadonlySet<string>>(new Set());
+  const [error, setError] = useState<string | null>(null);
+  const errText = useErrorText();
+  const key = (c: FactCheck) => `${c.member}-${c.field}`;
+  const field = (c: FactCheck) => t(`residents.field.${c.field}`, { defaultValue: c.field });
+  const accept = async (list: FactCheck[]) => {
+    const fresh = list.filter((c) => !accepted.has(key(c)));
+    if (fresh.length === 0) return;
+    const text = t('residents.diffNote', {
+      list: fresh.map((c) => t('residents.diffNoteItem', { member: c.member + 1, field: field(c), answered: value(c.field, c.answered), data: value(c.field, c.data) })).join('、'),
+    });
+    try {
+      await call('counter.note', { visitId: visit.id, text });
+      setAccepted(new Set([...accepted, ...fresh.map(key)]));
+      setError(null);
+    } catch (e) {
+      setError(errText(e));
+    }
+  };
+  return (
+    <section aria-labelledby="diff-title" data-testid="fact-diffs">
+      <div className="row">
+        <h4 id="diff-title">{t('residents.diffTitle', { n: checks.length })}</h4>
+        <span className="spacer" />
+        <button type="button" className="primary" onClick={() => void accept(checks)} disabled={accepted.size === checks.length} data-testid="diff-accept-all">
+          {t('residents.diffAcceptAll')}
+        </button>
+      </div>
+      <table className="fact-diffs">
+        <thead>
+          <tr>
+            <th scope="col">{t('residents.diffMember')}</th>
+            <th scope="col">{t('residents.diffField')}</th>
+            <th scope="col">{t('residents.diffAnswered')}</th>
+            <th scope="col">{t('residents.diffData')}</th>
+            <th scope="col">{t('residents.diffChoice')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {checks.map((c) => (
+            <tr key={key(c)} data-diff={key(c)} data-accepted={accepted.has(key(c)) || undefined}>
+              <td className="num">{t('residents.diffMemberN', { n: c.member + 1 })}</td>
+              <th scope="row">{field(c)}</th>
+              <td>{value(c.field, c.answered)}</td>
+              <td>
+                <strong>{value(c.field, c.data)}</strong>
+              </td>
+              <td>
+                {accepted.has(key(c)) ? (
+                  <span className="badge">{t('residents.diffAccepted')}</span>
+                ) : (
+                  <button type="button" onClick={() => void accept([c])} data-testid="diff-accept">
+                    {t('residents.diffAccept')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {error && (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
 }

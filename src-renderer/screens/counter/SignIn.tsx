@@ -2,10 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignedIn } from '../../../src-main/common/contract/counter';
 import { ApiError, call, setStaffSession } from '../../api/client';
+import { useErrorText } from '../../app/errorText';
 
 /** Staff id and PIN. Five wrong PINs lock the id for fifteen minutes (the server says until when). */
 export function SignIn({ title, onSignedIn }: { title: string; onSignedIn: (s: SignedIn) => void }) {
   const { t } = useTranslation('counter');
+  const errText = useErrorText();
   const [staffId, setStaffId] = useState('');
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +28,7 @@ export function SignIn({ title, onSignedIn }: { title: string; onSignedIn: (s: S
             onSignedIn(s);
           } catch (err) {
             setPin('');
-            setError(err instanceof ApiError ? (err.code === 'locked-out' ? t('signIn.locked', { message: err.message }) : err.code === 'unauthenticated' ? t('signIn.wrong') : err.message) : String(err));
+            setError(err instanceof ApiError ? (err.code === 'locked-out' ? t('signIn.locked', { message: err.message }) : err.code === 'unauthenticated' ? t('signIn.wrong') : errText(err)) : String(err));
           } finally {
             setBusy(false);
           }

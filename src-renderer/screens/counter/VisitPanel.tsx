@@ -7,11 +7,12 @@ import { useTerminalCatalog } from '../../guidance/useCatalog';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { LANGUAGE_NAMES } from '../../i18n';
 import { nextStatus, SETTABLE, timeOf } from './items';
+import { FinishCheck } from './FinishCheck';
 import { PaymentPanel } from './PaymentPanel';
 import { ResidentPanel } from './ResidentPanel';
 import type { Actions } from './Workstation';
 
-export type Panel = 'none' | 'add' | 'cancel' | 'pay' | 'residents';
+export type Panel = 'none' | 'add' | 'cancel' | 'pay' | 'residents' | 'finish';
 
 interface Member {
   role?: string;
@@ -87,7 +88,7 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
             <ul>
               {mineConflicts.map((c, i) => (
                 <li key={i}>
-                  {time(c.at)} {c.message}
+                  {time(c.at)} {t(`conflict.${c.kind}`, { number: v.number, items: (c.items ?? []).map((id) => ct.plain(`procedure.${id}`, id)).join('、'), defaultValue: c.message })}
                 </li>
               ))}
             </ul>
@@ -163,6 +164,7 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
             onSubmit={(id, reason) => actions.addItem(v, id, reason)}
           />
         )}
+        {panel === 'finish' && mine && <FinishCheck visit={v} actions={actions} busy={busy} onClose={() => setPanel('none')} />}
         {panel === 'pay' && mine && <PaymentPanel visit={v} actions={actions} busy={busy} onClose={() => setPanel('none')} />}
         {panel === 'residents' && mine && <ResidentPanel visit={v} onClose={() => setPanel('none')} />}
 
@@ -209,7 +211,7 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
                 <time dateTime={e.at}>{time(e.at)}</time> <strong>{t(`timeline.${e.type}`, { defaultValue: e.type })}</strong>
                 {e.department && ` · ${ct(`department.${e.department}`)}`}
                 {e.counter && ` · ${t('queue.atCounter', { counter: e.counter })}`}
-                {e.detail && e.type !== 'item' && ` · ${e.detail}`}
+                {e.detail && e.type !== 'item' && ` · ${e.type === 'left-open' || e.type === 'item-added' ? namedDetail(e.detail, ct) : e.type === 'issued' ? `${info.stations.find((s) => s.id === v.station)?.name ?? v.station} #${v.number}` : e.detail}`}
                 {e.type === 'item' && e.detail && ` · ${itemDetail(e.detail, ct, t)}`}
                 <span className="muted"> — {who(e.by)}</span>
               </li>
@@ -219,6 +221,13 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
       </aside>
     </div>
   );
+}
+
+/** `id, id: reason` (left-open, item-added) with procedure names for ids. */
+function namedDetail(detail: string, ct: (k: string, f?: string) => string): string {
+  const m = /^([a-z0-9-]+(?:, [a-z0-9-]+)*)(: .*)?$/s.exec(detail);
+  if (!m) return detail;
+  return `${m[1]!.split(', ').map((id) => ct(`procedure.${id}`, id)).join('、')}${m[2] ?? ''}`;
 }
 
 function itemDetail(detail: string, ct: (k: string, f?: string) => string, t: (k: string) => string): string {

@@ -6,6 +6,8 @@ import { ApiError, call, onPush, setStaffSession } from '../../api/client';
 import { useLive } from '../../api/hooks';
 import { useTerminal } from '../../app/TerminalContext';
 import { useCatalogText } from '../../guidance/useCatalogText';
+import { itemsLeftOpen } from '../../../src-main/common/visit/integrity';
+import { errorText } from '../../app/errorText';
 import { Board } from './Board';
 import { isTyping } from './items';
 import { QueuePanel } from './QueuePanel';
@@ -26,7 +28,8 @@ export interface Actions {
   noShow(v: VisitState): void;
   reactivate(visitId: string): void;
   start(v: VisitState): void;
-  finish(v: VisitState): void;
+  /** Finish here; with open items (未着手・受付) it opens the check instead, unless `leftOpenReason` confirms them. */
+  finish(v: VisitState, leftOpenReason?: string): void;
   cancel(v: VisitState, reason: string): void;
   itemStatus(v: VisitState, itemId: string, status: ItemStatus, reason?: string): void;
   addItem(v: VisitState, procedureId: string, reason: string): void;
@@ -54,6 +57,8 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const numberRef = useRef<HTMLInputElement>(null);
+  const latestError = useRef<string | null>(null);
+  const { t: tc } = useTranslation('common');
 
   const signOut = useCallback(async () => {
     await call('staff.signOut', {}).catch(() => undefined);
@@ -72,19 +77,21 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
     async <T,>(fn: () => Promise<T>, done?: (r: T) => string): Promise<T | undefined> => {
       setBusy(true);
       setError(null);
+      latestError.current = null;
       try {
         const r = await fn();
         if (done) setMessage(done(r));
         await q.reload();
         return r;
       } catch (e) {
-        setError(e instanceof ApiError ? `${e.message}` : String(e));
+        latestError.current = e instanceof ApiError ? ((e.data.details as { key?: string } | undefined)?.key ?? e.code) : null;
+        setError(errorText(e, tc, ct));
         return undefined;
       } finally {
         setBusy(false);
       }
     },
-    [q],
+    [q, tc, ct],
   );
 
   const actions: Actions = {
@@ -98,16 +105,21 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
     noShow: (v) => void run(() => call('counter.noShow', { visitId: v.id }), (r) => t('msg.noShow', { number: r.number })),
     reactivate: (id) => void run(() => call('counter.reactivate', { visitId: id }), (r) => t('msg.reactivated', { number: r.number })),
     start: (v) => void run(() => call('counter.start', { visitId: v.id }), (r) => t('msg.started', { number: r.number })),
-    finish: (v) =>
+    finish: (v, leftOpenReason) => {
+      if (leftOpenReason === undefined && itemsLeftOpen(v).length > 0) {
+        setPanel('finish');
+        return;
+      }
       void run(
-        () => call('counter.finish', { visitId: v.id }),
+        () => call('counter.finish', { visitId: v.id, ...(leftOpenReason ? { leftOpenReason } : {}) }),
         (r) => (r.status === 'done' ? t('msg.completed', { number: r.number }) : t('msg.movedOn', { number: r.number, place: ct(`department.${r.route[r.stop] ?? ''}`) })),
       ).then((r) => {
         if (r) {
           setPanel('none');
           setOpened(null);
-        }
-      }),
+        } else setPanel((p) => (p === 'finish' || latestError.current === 'open-items' ? 'finish' : p));
+      });
+    },
     cancel: (v, reason) => void run(() => call('counter.cancel', { visitId: v.id, reason }), (r) => t('msg.cancelled', { number: r.number })).then((r) => r && setPanel('none')),
     itemStatus: (v, itemId, status, reason) =>
       void run(() => call('counter.itemStatus', { visitId: v.id, itemId, status, ...(reason ? { reason } : {}) }), () => t('msg.itemSet', { status: t(`itemStatus.${status}`) })),
@@ -210,7 +222,7 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
           <ul>
             {q.data!.conflicts.map((c) => (
               <li key={`${c.visitId}-${c.at}`}>
-                {c.message}{' '}
+                {t(`conflict.${c.kind}`, { number: c.number, items: (c.items ?? []).map((id) => ct.plain(`procedure.${id}`, id)).join(tc('errors.listSeparator')), defaultValue: c.message })}{' '}
                 <button type="button" className="link" onClick={() => actions.open(c.visitId)} aria-label={t('queue.openLabel', { number: c.number })}>
                   {t('action.open')}
                 </button>

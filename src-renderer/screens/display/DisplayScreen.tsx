@@ -1,3 +1,4 @@
+import { stripRuby } from '../../../src-main/common/i18n/ruby';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PushMap } from '../../../src-main/common/contract';
@@ -17,7 +18,6 @@ export default function DisplayScreen() {
   const { t } = useTranslation('display');
   const en = fixedT('en', 'display');
   const ct = useCatalogText();
-  const cten = useCatalogText('en');
   const state = useLive('display.state', { limit: 9 });
   const link = useLink();
   const [flash, setFlash] = useState<PushMap['call'] | null>(null);
@@ -60,6 +60,10 @@ export default function DisplayScreen() {
 
   const d = state.data;
   const latest = d?.recent[0];
+  // The second line speaks to the visitor just called: their ticket's language (English for a
+  // Japanese ticket, and where a language has no display texts).
+  const second = latest && latest.lang !== 'ja' && i18n.exists('goTo', { ns: 'display', lng: latest.lang }) ? latest.lang : 'en';
+  const sec = fixedT(second, 'display');
   const rest = d?.recent.slice(1, 9) ?? [];
   return (
     <main className="display" data-testid="display" data-last-call={flash ? `${flash.number}@${flash.counter}` : ''} data-chimes={chimes} data-spoken={spoken}>
@@ -92,8 +96,8 @@ export default function DisplayScreen() {
                 {t('counter', { counter: latest.counter })}
                 <span className="display-dept">{ct(`department.${latest.department}`)}</span>
               </p>
-              <p className="display-en display-counter-en" lang="en">
-                {en('goTo', { counter: latest.counter })} · {cten(`department.${latest.department}`)}
+              <p className="display-en display-counter-en" lang={second} data-testid="display-latest-second">
+                {sec('goTo', { counter: latest.counter })} · {stripRuby(i18n.t(`department.${latest.department}`, { ns: 'catalog', lng: second, defaultValue: ct.plain(`department.${latest.department}`) }))}
               </p>
             </>
           ) : (

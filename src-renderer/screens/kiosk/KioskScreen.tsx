@@ -4,11 +4,12 @@ import type { IssuedTicket, PrintOutcome } from '../../../src-main/common/contra
 import { LIFE_EVENTS, type LifeEvent } from '../../../src-main/common/guidance/facts';
 import type { Answers, MemberAnswer } from '../../../src-main/common/questions';
 import { LANGUAGES } from '../../../src-main/common/config/schema';
-import { ApiError, call } from '../../api/client';
+import { call } from '../../api/client';
+import { useErrorText } from '../../app/errorText';
 import { useTerminal } from '../../app/TerminalContext';
 import { GuidanceList } from '../../guidance/GuidanceList';
 import { Ruby } from '../../guidance/Ruby';
-import { QuestionForm } from '../../guidance/QuestionForm';
+import { Interview } from '../../guidance/Interview';
 import { useTerminalCatalog } from '../../guidance/useCatalog';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { useGuidance } from '../../guidance/useGuidance';
@@ -33,6 +34,7 @@ export default function KioskScreen() {
   const info = useTerminal();
   const { catalog, error: catalogError } = useTerminalCatalog();
   const ct = useCatalogText();
+  const errText = useErrorText();
   const [events, setEvents] = useState<LifeEvent[]>([]);
   const [answers, setAnswers] = useState<Answers>({});
   const [visitorLang, setVisitorLang] = useState<string>(info.defaultLanguage);
@@ -45,6 +47,8 @@ export default function KioskScreen() {
   const [issued, setIssued] = useState<IssuedTicket | null>(null);
   const [print, setPrint] = useState<PrintOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** A fresh interview (its open questions and summary) for each visitor. */
+  const [visitKey, setVisitKey] = useState(0);
 
   const g = useGuidance(catalog, events, answers, { date: info.businessDate, detail, lang: i18n.language });
   const removed = new Set(adjustments.filter((a) => a.action === 'removed').map((r) => r.itemId));
@@ -53,6 +57,7 @@ export default function KioskScreen() {
   const listed = new Set([...items.map((i) => i.id), ...added.map((a) => a.itemId)]);
 
   const reset = () => {
+    setVisitKey((k) => k + 1);
     setEvents([]);
     setAnswers({});
     setPriority(false);
@@ -80,7 +85,7 @@ export default function KioskScreen() {
       setIssued(r);
       setPrint(r.print);
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.field ? `${e.field}: ` : ''}${e.message}` : String(e));
+      setError(errText(e));
     } finally {
       setIssuing(false);
     }
@@ -92,7 +97,7 @@ export default function KioskScreen() {
     try {
       setPrint(await call('ticket.reprint', { visitId: issued.visit.id }));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errText(e));
     }
   };
 
@@ -165,7 +170,7 @@ export default function KioskScreen() {
             ))}
           </select>
         </div>
-        <HandoverInput onHandover={(ev, a, _f, lang) => (setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
+        <HandoverInput onHandover={(ev, a, _f, lang) => (setVisitKey((k) => k + 1), setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
 
         <fieldset>
           <legend>{t('purpose')}</legend>
@@ -206,16 +211,16 @@ export default function KioskScreen() {
 
         {events.length > 0 && (
           <>
-            {g.asksMembers && (
-              <QuestionForm
-                questions={[{ id: 'members', tier: 'core', type: 'members', fact: 'members', textKey: 'question.members' }]}
-                answers={answers}
-                onChange={setAnswers}
-                lang={i18n.language}
-                members={(answers.members as MemberAnswer[] | undefined) ?? []}
-              />
-            )}
-            <QuestionForm questions={g.questions} answers={answers} onChange={setAnswers} lang={i18n.language} members={(answers.members as MemberAnswer[] | undefined) ?? []} />
+            <Interview
+              key={visitKey}
+              questions={g.questions}
+              answers={answers}
+              onChange={setAnswers}
+              lang={i18n.language}
+              members={(answers.members as MemberAnswer[] | undefined) ?? []}
+              events={events}
+              asksMembers={g.asksMembers}
+            />
             <button type="button" aria-pressed={detail} onClick={() => setDetail((d) => !d)}>
               {t('moreDetail')}
             </button>

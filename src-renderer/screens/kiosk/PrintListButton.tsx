@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { LANGUAGE_NAMES } from '../../i18n';
+import { useErrorText } from '../../app/errorText';
 
 /** The visitor's printed list (A4 PDF, in their language): handed over with the ticket. */
 export function PrintListButton({ visitId, number, lang }: { visitId: string; number: number; lang: string }) {
   const { t } = useTranslation('kiosk');
+  const errText = useErrorText();
   const [state, setState] = useState<'idle' | 'working' | 'done' | 'failed'>('idle');
   const [message, setMessage] = useState('');
   const run = async () => {
@@ -25,7 +27,7 @@ export function PrintListButton({ visitId, number, lang }: { visitId: string; nu
       setMessage(t('list.done', { pages: doc.pages }));
     } catch (e) {
       setState('failed');
-      setMessage(e instanceof ApiError ? e.message : String(e));
+      setMessage(errText(e));
     }
   };
   return (

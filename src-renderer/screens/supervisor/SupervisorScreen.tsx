@@ -2,13 +2,13 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DailyReport } from '../../../src-main/common/reports/daily';
 import type { KpiReport, KpiValue } from '../../../src-main/common/reports/kpi';
-import { ApiError, call, setStaffSession } from '../../api/client';
-import { SignIn } from '../counter/SignIn';
+import { call } from '../../api/client';
 import { useLive } from '../../api/hooks';
 import { useTerminal } from '../../app/TerminalContext';
 import { HourChart, RouteChart, WaitChart } from './charts';
 import { useDepartmentName, useSupervisorFormat, type SupervisorFormat } from './format';
 import './supervisor.css';
+import { useErrorText } from '../../app/errorText';
 
 /**
  * 監督者画面: live queues per department, today's figures with charts, the fiscal-year KPIs, the
@@ -18,18 +18,7 @@ import './supervisor.css';
  */
 export default function SupervisorScreen() {
   const { t } = useTranslation('supervisor');
-  const info = useTerminal();
-  const [staff, setStaff] = useState<SignedInStaff | null>(info.staff ?? null);
-  // The screen and its exports need a supervisor or administrator session (sign-in is audited).
-  if (!staff) return <SignIn title={t('title')} onSignedIn={(s) => setStaff(s.staff)} />;
-  return <SupervisorBoard staff={staff} onSignedOut={() => setStaff(null)} />;
-}
-
-type SignedInStaff = { id: string; name: string };
-
-function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSignedOut: () => void }) {
-  const { t } = useTranslation('supervisor');
-  const tc = useTranslation('counter').t;
+  const errText = useErrorText();
   const info = useTerminal();
   const fmt = useSupervisorFormat(info.timeZone);
   const live = useLive('supervisor.live', {});
@@ -39,19 +28,6 @@ function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSigne
     const timer = setInterval(() => void live.reload(), 30_000);
     return () => clearInterval(timer);
   }, [live]);
-  const signOut = async () => {
-    await call('staff.signOut', {}).catch(() => undefined);
-    setStaffSession(undefined);
-    onSignedOut();
-  };
-  // A session that ended (expired, signed out elsewhere, device unpaired) returns to the sign-in.
-  const ended = [live.error, today.error, kpi.error].some((e) => e?.code === 'unauthenticated');
-  useEffect(() => {
-    if (ended) {
-      setStaffSession(undefined);
-      onSignedOut();
-    }
-  }, [ended, onSignedOut]);
   const names = today.data?.departmentNames ?? live.data?.departmentNames ?? {};
   const report = today.data?.report;
   const stationNames = today.data?.stationNames ?? {};
@@ -62,14 +38,10 @@ function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSigne
         <span className="muted" data-testid="updated">
           {live.data ? t('updated', { date: fmt.date(live.data.businessDate), time: fmt.clock(live.data.at) }) : t('loading')}
         </span>
-        <span data-testid="staff-name">{tc('signIn.signedInAs', { name: staff.name, id: staff.id })}</span>
-        <button type="button" onClick={() => void signOut()} data-testid="sign-out">
-          {tc('signIn.signOut')}
-        </button>
       </header>
       {(live.error || today.error) && (
         <p className="alert" role="alert">
-          {(live.error ?? today.error)!.message}
+          {errText(live.error ?? today.error)}
         </p>
       )}
       <LiveSection names={names} data={live.data} fmt={fmt} />
@@ -192,6 +164,7 @@ function TodaySection({ report, names, stationNames, fmt }: { report: DailyRepor
 
 function ExportSection({ defaultDate, fmt }: { defaultDate: string; fmt: SupervisorFormat }) {
   const { t } = useTranslation('supervisor');
+  const errText = useErrorText();
   const [date, setDate] = useState(defaultDate);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -214,7 +187,7 @@ function ExportSection({ defaultDate, fmt }: { defaultDate: string; fmt: Supervi
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setMessage({ kind: 'ok', text: t('export.saved', { filename: f.filename, size: fmt.count(Math.max(1, Math.round(f.size / 1024))) }) });
     } catch (e) {
-      setMessage({ kind: 'error', text: e instanceof ApiError ? `${e.field ? `${e.field}: ` : ''}${e.message}` : String(e) });
+      setMessage({ kind: 'error', text: errText(e) });
     } finally {
       setBusy(null);
     }

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { SURVEY_QUESTIONS, type SurveyQuestion } from '../../../src-main/common/contract/counter';
-import { ApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { useLive } from '../../api/hooks';
 import { fixedT, i18n } from '../../i18n';
 import './survey.css';
+import { useErrorText } from '../../app/errorText';
 
 /**
  * The visitor-facing satisfaction survey of a counter (a second screen turned to the visitor), in
@@ -11,6 +12,7 @@ import './survey.css';
  */
 export default function SurveyScreen() {
   const live = useLive('survey.current', {});
+  const errText = useErrorText();
   const offer = live.data?.offer ?? null;
   const lang = offer && i18n.exists('title', { ns: 'survey', lng: offer.lang }) ? offer.lang : 'ja';
   const t = fixedT(lang, 'survey');
@@ -42,7 +44,7 @@ export default function SurveyScreen() {
             await call('survey.answer', { visitId: offer.visitId, scores });
             setSent(offer.visitId);
           } catch (err) {
-            setError(err instanceof ApiError ? err.message : String(err));
+            setError(errText(err));
           }
         }}
       >

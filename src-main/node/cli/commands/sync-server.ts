@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../../common/errors';
 import { createSyncServer } from '../../sync/httpServer';
 import { SyncServerStore } from '../../sync/serverStore';
+import { loggedIO, type LoggedIO } from '../../logs/appLog';
 import { intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
 
 export const SERVER_DB_FILE = 'sync-server.sqlite';
@@ -56,11 +57,13 @@ export const commands: CliCommand[] = [
         io.out(`     Copy it to each terminal and set "sync": { "ca": "<that file>" } in its config.json (terminal init --ca FILE).`);
       }
       const srv = createSyncServer({ file, ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l), version: appVersion() });
+      io = loggedIO(io, dataDir, 'sync-server');
+      const srv = createSyncServer({ file: serverFile(dataDir, true), ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l) });
       const { url } = await srv.listen(port, host);
       io.out(`Madoguchi sync server: ${url}  (data: ${resolve(dataDir)}, events: ${srv.store.eventCount()})`);
       return new Promise<number>((done) => {
         const stop = () => {
-          void srv.close().then(() => done(0));
+          void srv.close().then(() => ((io as LoggedIO).stop(0), done(0)));
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

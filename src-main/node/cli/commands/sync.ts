@@ -5,6 +5,7 @@ import { SyncClient, stationClaimsOf } from '../../sync/client';
 import { dropQuarantine, listQuarantine } from '../../sync/quarantine';
 import { HttpTransport } from '../../sync/transport';
 import { defaultDataDir, openTerminal, type Terminal } from '../../terminal/dataFolder';
+import { loggedIO } from '../../logs/appLog';
 import { intFlag, stringFlag, type CliCommand, type CommandArgs } from '../command';
 
 const options = {
@@ -68,6 +69,8 @@ export const commands: CliCommand[] = [
     options,
     async run(args, io) {
       const { terminal, client } = clientFor(args);
+      const lio = loggedIO(io, terminal.dataDir, 'sync run');
+      io = lio;
       let last = '';
       client.on('state', (s: SyncStatus) => {
         const line = describe({ ...s, lastSyncAt: undefined } as SyncStatus);
@@ -81,7 +84,9 @@ export const commands: CliCommand[] = [
         const stop = () => {
           void client.stop().then(() => {
             terminal.close();
-            done(client.status().state === 'error' ? 1 : 0);
+            const code = client.status().state === 'error' ? 1 : 0;
+            lio.stop(code);
+            done(code);
           });
         };
         process.once('SIGINT', stop);

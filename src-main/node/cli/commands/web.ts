@@ -6,6 +6,7 @@ import { createHost } from '../../http/host';
 import { isLoopbackBind } from '../../http/guard';
 import { startTerminalServices } from '../../app/startServices';
 import { APP_ROOT, defaultDataDir, ensureDemoSetup } from '../../terminal/dataFolder';
+import { loggedIO } from '../../logs/appLog';
 import { intFlag, stringFlag, type CliCommand } from '../command';
 
 export const RENDERER_DIR = join(APP_ROOT, 'dist-renderer');
@@ -18,15 +19,19 @@ export const commands: CliCommand[] = [
     options: { port: { type: 'string' }, host: { type: 'string' }, name: { type: 'string' }, data: { type: 'string' }, config: { type: 'string' } },
     async run(args, io) {
       const dataDir = stringFlag(args, 'data') ?? defaultDataDir();
+      // Browser mode writes <data>/logs/app.log like the Electron app (README: Logs).
+      const lio = loggedIO(io, dataDir, 'web');
       const configFile = stringFlag(args, 'config');
-      if (!configFile && ensureDemoSetup(dataDir).created) io.out(`set up the demo terminal in ${dataDir} (config.json from fixtures/config/demo.json)`);
+      if (!configFile && ensureDemoSetup(dataDir).created) lio.out(`set up the demo terminal in ${dataDir} (config.json from fixtures/config/demo.json)`);
       const port = intFlag(args, 'port', 8080, 0);
       const hostAddr = stringFlag(args, 'host') ?? '127.0.0.1';
-      if (!existsSync(join(RENDERER_DIR, 'index.html'))) io.err('warning: dist-renderer/ is missing; run "npm run build:renderer" (npm run web builds it).');
+      if (!existsSync(join(RENDERER_DIR, 'index.html'))) lio.err('warning: dist-renderer/ is missing; run "npm run build:renderer" (npm run web builds it).');
       const app = createApp(dataDir, configFile ? { configFile } : {});
       startTerminalServices(app, io.out, io.err);
       const names = (stringFlag(args, 'name') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
       const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app), names });
+      startTerminalServices(app, lio.out, lio.err);
+      const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app) });
       await new Promise<void>((ok, fail) => {
         server.once('error', fail);
         server.listen(port, hostAddr, () => ok());
@@ -40,11 +45,13 @@ export const commands: CliCommand[] = [
         const wildcard = hostAddr === '0.0.0.0' || hostAddr === '::';
         io.out(`The host answers only to ${[wildcard ? "this machine's own names and addresses" : hostAddr, ...names].join(', ')} (add names with --name).`);
       }
+      lio.out(`Madoguchi browser mode: http://${hostAddr}:${actual}/  (data: ${dataDir})`);
       return new Promise<number>((done) => {
         const stop = () => {
           server.close();
           server.closeAllConnections();
           app.close();
+          lio.stop(0);
           done(0);
         };
         process.once('SIGINT', stop);
