@@ -2,6 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../../common/errors';
 import { createSyncServer } from '../../sync/httpServer';
+import { StatusPublisher, checkPublishUrl } from '../../sync/publish';
+import { checkPublishKey } from '../../statusRelay/signature';
 import { SyncServerStore } from '../../sync/serverStore';
 import { intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
 
@@ -18,8 +20,8 @@ export const commands: CliCommand[] = [
   {
     name: 'sync-server',
     summary: 'Run the central sync service (push/pull/stream, /health, /metrics)',
-    usage: 'sync-server --port N --data DIR [--host ADDR] [--tls-cert FILE --tls-key FILE]',
-    options: { port: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' } },
+    usage: 'sync-server --port N --data DIR [--host ADDR] [--tls-cert FILE --tls-key FILE] [--publish URL --publish-key K [--publish-interval S]]',
+    options: { port: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, publish: { type: 'string' }, 'publish-key': { type: 'string' }, 'publish-interval': { type: 'string' } },
     async run(args, io) {
       const dataDir = requiredFlag(args, 'data');
       const port = intFlag(args, 'port', 7400, 0);
@@ -30,12 +32,24 @@ export const commands: CliCommand[] = [
       for (const [flag, f] of [['tls-cert', cert], ['tls-key', key]] as const) {
         if (f && !existsSync(f)) throw new AppError('bad-input', `no such file: ${f}`, { field: flag });
       }
+      // The public wait board (issue 18): one-way, outbound, signed snapshots.
+      const publishUrl = stringFlag(args, 'publish');
+      const publishKey = stringFlag(args, 'publish-key');
+      if (!!publishUrl !== !!publishKey) throw new AppError('bad-input', 'publishing needs both --publish URL and --publish-key K', { field: publishUrl ? 'publish-key' : 'publish' });
+      if (publishUrl) checkPublishUrl(publishUrl);
+      if (publishKey) checkPublishKey(publishKey, 'publish-key');
+      const publishEvery = intFlag(args, 'publish-interval', 5, 1);
       const srv = createSyncServer({ file: serverFile(dataDir, true), ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l) });
       const { url } = await srv.listen(port, host);
       io.out(`Madoguchi sync server: ${url}  (data: ${resolve(dataDir)}, events: ${srv.store.eventCount()})`);
+      const publisher = publishUrl && publishKey ? new StatusPublisher({ db: srv.store.db, url: publishUrl, key: publishKey, intervalMs: publishEvery * 1000, log: (l) => io.err(l) }) : undefined;
+      if (publisher) {
+        publisher.start();
+        io.out(`publishing the wait board to ${publishUrl} every ${publishEvery} s`);
+      }
       return new Promise<number>((done) => {
         const stop = () => {
-          void srv.close().then(() => done(0));
+          void (publisher?.stop() ?? Promise.resolve()).then(() => srv.close()).then(() => done(0));
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

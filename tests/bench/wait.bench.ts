@@ -1,0 +1,143 @@
+/**
+ * 待ち時間の見込み, backtested on simulated weeks: for every ticket issued on an evaluated day, the
+ * estimate at issue time (from the events up to that moment only, and the same weekday of the
+ * weeks before) against the wait the simulation then produced (issue → first call at the first
+ * stop). Compared with the naive estimate "people ahead × average service time ÷ open counters".
+ *
+ * A full year takes long to simulate on a busy machine, so this simulates WAIT_BENCH_WEEKS weeks
+ * (default 6; the first 2 only seed the prior) and says so. The simulation is cached in a temp
+ * folder (MADOGUCHI_BENCH_WAIT_DIR) and reused.
+ */
+import Database from 'better-sqlite3';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addDays } from '../../src-main/common/dates/isoDate';
+import { applyVisitEvent } from '../../src-main/common/visit/fold';
+import { isVisitEventType, type VisitEvent } from '../../src-main/common/visit/events';
+import { queueRank, type VisitState } from '../../src-main/common/visit/state';
+import { WaitEstimator } from '../../src-main/common/wait/estimate';
+import { buildWaitPrior } from '../../src-main/common/wait/prior';
+import { generateYear, YEAR_CACHE_VERSION } from '../../src-main/node/simulate/year';
+import { percentile } from './stats';
+
+const FROM = '2025-05-12'; // a Monday after Golden Week
+const WEEKS = Math.max(3, Number(process.env.WAIT_BENCH_WEEKS ?? 6));
+const WARMUP_WEEKS = 2;
+const TZ = 'Asia/Tokyo';
+const YEAR_VISITORS = 252_000;
+
+export const WAIT_BENCH_DIR = process.env.MADOGUCHI_BENCH_WAIT_DIR ?? join(tmpdir(), `madoguchi-bench-wait-${YEAR_CACHE_VERSION}-${WEEKS}w`);
+
+interface Sample {
+  estimate: number;
+  naive: number;
+  actual: number;
+  route?: { estimate: number; actual: number };
+}
+
+export async function benchWait(): Promise<Record<string, number | string>> {
+  const to = addDays(FROM, WEEKS * 7 - 3);
+  const t0 = performance.now();
+  const g = generateYear(WAIT_BENCH_DIR, { from: FROM, to, visitors: Math.round((YEAR_VISITORS * WEEKS) / 52), seed: 18, log: (s) => console.log(s) });
+  const simSeconds = (performance.now() - t0) / 1000;
+
+  const db = new Database(join(WAIT_BENCH_DIR, 'madoguchi.sqlite'), { readonly: true });
+  try {
+    const finalByDay = new Map<string, VisitState[]>();
+    for (const r of db.prepare('SELECT business_date AS d, state FROM visits').iterate() as Iterable<{ d: string; state: string }>) {
+      const v = JSON.parse(r.state) as VisitState;
+      const l = finalByDay.get(r.d);
+      if (l) l.push(v);
+      else finalByDay.set(r.d, [v]);
+    }
+    const finalById = new Map<string, VisitState>();
+    for (const l of finalByDay.values()) for (const v of l) finalById.set(v.id, v);
+    const evalFrom = addDays(FROM, WARMUP_WEEKS * 7);
+
+    const samples: Sample[] = [];
+    let day = '';
+    let today = new Map<string, VisitState>();
+    let prior = buildWaitPrior([], TZ);
+    let estimateMs = 0;
+    let estimates = 0;
+    const t1 = performance.now();
+    for (const row of db.prepare('SELECT type, payload FROM events ORDER BY hlc, origin, seq').iterate() as Iterable<{ type: string; payload: string }>) {
+      if (!isVisitEventType(row.type)) continue;
+      const ev = { type: row.type, payload: JSON.parse(row.payload) } as VisitEvent;
+      if (ev.type === 'visit.issued' && ev.payload.businessDate !== day) {
+        day = ev.payload.businessDate;
+        today = new Map();
+        const past = [1, 2, 3, 4].flatMap((w) => finalByDay.get(addDays(day, -7 * w)) ?? []);
+        prior = buildWaitPrior(past, TZ);
+      }
+      const id = ev.payload.visitId;
+      const next = applyVisitEvent(today.get(id), ev);
+      if (next) today.set(id, next);
+      if (ev.type !== 'visit.issued' || day < evalFrom || !next) continue;
+      const fin = finalById.get(id);
+      const calledAt = fin?.stops[0]?.firstCalledAt;
+      if (!fin || !calledAt || !next.route[0]) continue;
+      const now = Date.parse(ev.payload.at);
+      const s0 = performance.now();
+      const est = new WaitEstimator(today.values(), { now, timeZone: TZ, prior });
+      const w = est.forVisit(next);
+      estimateMs += performance.now() - s0;
+      estimates++;
+      if (!w) continue;
+      const actual = (Date.parse(calledAt) - now) / 60_000;
+      const sample: Sample = { estimate: w.minutes, naive: naive(today, next, prior.overall[next.route[0]]?.seconds ?? 600), actual };
+      if (fin.status === 'done' && fin.completedAt) sample.route = { estimate: w.routeMinutes, actual: (Date.parse(fin.completedAt) - now) / 60_000 };
+      samples.push(sample);
+    }
+    const replaySeconds = (performance.now() - t1) / 1000;
+    const err = (f: (s: Sample) => number) => samples.map((s) => Math.abs(f(s) - s.actual)).sort((a, b) => a - b);
+    const model = err((s) => s.estimate);
+    const nv = err((s) => s.naive);
+    const routed = samples.filter((s) => s.route);
+    const routeErr = routed.map((s) => Math.abs(s.route!.estimate - s.route!.actual)).sort((a, b) => a - b);
+    const actuals = samples.map((s) => s.actual).sort((a, b) => a - b);
+    const medModel = percentile(model, 50);
+    const medNaive = percentile(nv, 50);
+    const meanAbs = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    return {
+      'simulated (not a full year)': `${WEEKS} weeks from ${FROM}, ${g.days} open days, ${g.visits.toLocaleString('en-US')} visits; evaluated from ${evalFrom} (earlier weeks seed the prior)`,
+      'simulation s (cached when 0)': g.seconds ? Math.round(simSeconds) : 0,
+      'tickets evaluated': samples.length,
+      'actual wait to first call, median min': percentile(actuals, 50),
+      'actual wait to first call, p90 min': percentile(actuals, 90),
+      'model: median abs error min': medModel,
+      'model: p90 abs error min': percentile(model, 90),
+      'model: mean abs error min': meanAbs(model),
+      'naive (ahead × avg ÷ counters): median abs error min': medNaive,
+      'naive: p90 abs error min': percentile(nv, 90),
+      'model ÷ naive (median abs error)': medNaive > 0 ? medModel / medNaive : NaN,
+      'model better than naive by %': medNaive > 0 ? Math.round((1 - medModel / medNaive) * 100) : NaN,
+      'route (issue → visit complete): median abs error min': percentile(routeErr, 50),
+      'route evaluated visits': routed.length,
+      'aim: median < 5 min and ≥ 30% better than naive': medModel < 5 && medNaive > 0 && medModel / medNaive <= 0.7 ? 'met' : 'NOT met',
+      'estimate per ticket, mean ms': estimates ? estimateMs / estimates : 0,
+      'replay s': replaySeconds,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The naive estimate: people waiting ahead in the first department's line × the department's
+ * average service time (past weeks) ÷ the counters with a visitor at the counter now (at least 1).
+ */
+function naive(today: Map<string, VisitState>, v: VisitState, avgServiceSeconds: number): number {
+  const d = v.route[0]!;
+  let ahead = 0;
+  const counters = new Set<string>();
+  const rank = queueRank(v);
+  for (const x of today.values()) {
+    if (x.route[x.stop] !== d || x.id === v.id) continue;
+    if ((x.status === 'called' || x.status === 'serving') && x.call) counters.add(x.call.counter);
+    if (x.status !== 'waiting') continue;
+    const r = queueRank(x);
+    if (r > rank || (r === rank && x.issuedAt < v.issuedAt)) ahead++;
+  }
+  return (ahead * avgServiceSeconds) / 60 / Math.max(1, counters.size);
+}
