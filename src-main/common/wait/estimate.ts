@@ -154,15 +154,23 @@ export class WaitEstimator {
     const key = priorKey(d, weekday, hour);
     const ps = prior.service[key];
     const seed = ps && ps.n >= 3 ? ps.seconds : (prior.overall[d]?.seconds ?? this.opts.defaultServiceSeconds);
-    let wsum = this.opts.priorWeight;
-    let xsum = this.opts.priorWeight * seed;
+    // Busy counter-time over completions, both weighted by how recent they are: stops still at
+    // the counter count with their time so far, so long services are not missed while they last
+    // (a plain mean of finished stops would favour the short ones that finish first).
     const halfLife = this.opts.halfLifeMinutes * MIN;
+    const lambda = Math.LN2 / halfLife;
+    const weight = (t: number) => Math.exp(-lambda * Math.max(0, this.now - t));
+    let busy = 0;
+    let done = 0;
     for (const s of this.served.get(d) ?? []) {
-      const w = Math.pow(2, -(this.now - s.finishedAt) / halfLife);
-      wsum += w;
-      xsum += w * ((s.finishedAt - s.calledAt) / 1000);
+      busy += (weight(s.finishedAt) - weight(s.calledAt)) / lambda;
+      done += weight(s.finishedAt);
     }
-    const service = Math.max(30, xsum / wsum);
+    for (const h of this.holders.get(d) ?? []) busy += (1 - weight(h.since)) / lambda;
+    const k = this.opts.priorWeight;
+    const xsum = k * seed * 1000 + busy;
+    const wsum = k + done;
+    const service = Math.max(30, xsum / wsum / 1000);
     const holding = this.holders.get(d)?.length ?? 0;
     const active = this.activeCounters.get(d)?.size ?? 0;
     const pc = prior.counters[key];
@@ -197,8 +205,7 @@ export class WaitEstimator {
   private callTime(department: string, target: { id: string; rank: number; key: string; number: number; arrivalMs: number }): { atMs: number; ahead: number } {
     const S = this.serviceSeconds(department) * 1000;
     const c = this.openCounters(department);
-    const free: number[] = (this.holders.get(department) ?? []).map((h) => Math.max(0.15 * S, S - (this.now - h.since)));
-    while (free.length < c) free.push(0);
+    const idle = Math.max(0, c - (this.holders.get(department)?.length ?? 0));
     const ahead: Array<{ arrival: number; rank: number; key: string; number: number }> = [];
     for (const e of this.lines.get(department) ?? []) {
       if (e.v.id === target.id) continue;
@@ -214,23 +221,25 @@ export class WaitEstimator {
       ahead.push({ ...o, arrival });
     }
     ahead.sort((a, b) => (before(a, b) ? -1 : 1));
+    // The counters as one flow: idle ones call at once, then a counter frees up every S / c on
+    // average. Each moment goes to the first one present in queue order; when nobody is there
+    // yet, to whoever arrives first.
+    const gap = S / c;
     let calledBefore = 0;
-    // Counters hand out the line in order: at each free moment, the first one present is called.
-    for (let guard = 0; guard < 100_000; guard++) {
-      let i = 0;
-      for (let j = 1; j < free.length; j++) if (free[j]! < free[i]!) i = j;
-      const t = free[i]!;
-      const idx = ahead.findIndex((p) => p.arrival <= t);
+    for (let j = 0; j < 100_000; j++) {
+      const at = j < idle ? 0 : (j - idle + 1) * gap;
+      const idx = ahead.findIndex((p) => p.arrival <= at);
       if (idx >= 0) {
         ahead.splice(idx, 1);
         calledBefore++;
-        free[i] = t + S;
         continue;
       }
-      if (target.arrivalMs <= t) return { atMs: t, ahead: calledBefore };
-      let next = target.arrivalMs;
-      for (const p of ahead) if (p.arrival < next) next = p.arrival;
-      free[i] = Math.max(t, next);
+      if (target.arrivalMs <= at) return { atMs: at, ahead: calledBefore };
+      let first = -1;
+      for (let i = 0; i < ahead.length; i++) if (first < 0 || ahead[i]!.arrival < ahead[first]!.arrival) first = i;
+      if (first < 0 || ahead[first]!.arrival >= target.arrivalMs) return { atMs: target.arrivalMs, ahead: calledBefore };
+      ahead.splice(first, 1);
+      calledBefore++;
     }
     return { atMs: Number.POSITIVE_INFINITY, ahead: calledBefore };
   }
