@@ -16,6 +16,8 @@ export interface IssuedTicket {
   number: number;
   station: string;
   waitingAhead: number;
+  /** Minutes until the first call, estimated at issue (待ち時間の見込み). */
+  estimatedWaitMinutes?: number;
   print: PrintOutcome | null;
 }
 

@@ -17,6 +17,7 @@ import { AddProcedure } from './AddProcedure';
 import { PrintListButton } from './PrintListButton';
 import { HandoverInput } from './HandoverInput';
 import { RemoveDialog } from './RemoveDialog';
+import { WaitEstimate } from '../wait/WaitEstimate';
 
 interface Adjustment {
   itemId: string;
@@ -124,6 +125,9 @@ export default function KioskScreen() {
             </p>
           )}
           <p>{t('issued.waiting', { n: issued.waitingAhead })}</p>
+          <p>
+            <WaitEstimate minutes={issued.estimatedWaitMinutes} variant="issued" />
+          </p>
           <div role="status" data-testid="print-status" className={print?.state === 'failed' ? 'alert' : 'notice'}>
             {print === null ? t('print.none') : print.state === 'printed' ? t('print.printed') : t('print.failed', { message: print.message ?? '' })}
           </div>
