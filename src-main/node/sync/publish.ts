@@ -84,17 +84,19 @@ export class StatusPublisher {
   /** One round: read new events, fold, build and send each site's snapshot. */
   tick(): Promise<void> {
     if (this.running) return this.running;
-    this.running = (async () => {
+    const round = async () => {
       try {
-        const snaps = this.snapshots();
-        for (const s of snaps) await this.send(s);
+        for (const s of this.snapshots()) await this.send(s);
       } catch (e) {
         this.report(`[publish] ${(e as Error).message}`);
-      } finally {
-        this.running = undefined;
       }
-    })();
-    return this.running;
+    };
+    // Cleared only after it is set: a round with nothing to send finishes synchronously.
+    const p = round().finally(() => {
+      if (this.running === p) this.running = undefined;
+    });
+    this.running = p;
+    return p;
   }
 
   /** Today's snapshot per site, from the events in the database now. */
