@@ -50,8 +50,13 @@ describe('不在 → back: a reactivated visitor is called next', () => {
     await c.call('counter.recall', { visitId: away.id });
     await c.call('counter.noShow', { visitId: away.id });
     tick();
-    // They come back: the concierge reactivates the number (the visit service, as the kiosk does).
-    app.terminal.visits.reactivate(away.id, { terminal: 'kiosk-east' });
+    // They come back: the concierge reactivates the number at the kiosk.
+    const kiosk = client(app, 'kiosk-east');
+    const wrong = await kiosk.raw('ticket.reactivate', { number: a.number });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect(wrong.error.message).toMatch(/not a no-show/);
+    const back = await kiosk.call('ticket.reactivate', { number: away.number });
+    expect(back).toMatchObject({ number: away.number, status: 'waiting', department: 'shimin', estimatedWaitMinutes: expect.any(Number) });
     const q = await c.call('counter.queue', {});
     expect(q.waiting.map((x) => x.number)).toEqual([away.number, p.number, a.number]);
     expect(app.terminal.visits.waitingAhead('shimin', app.terminal.visits.get(p.id))).toBe(1);
