@@ -18,6 +18,7 @@ import { PrintListButton } from './PrintListButton';
 import { HandoverInput } from './HandoverInput';
 import { RemoveDialog } from './RemoveDialog';
 import { WaitEstimate } from '../wait/WaitEstimate';
+import { ReturnedVisitor } from './ReturnedVisitor';
 
 interface Adjustment {
   itemId: string;
@@ -170,6 +171,7 @@ export default function KioskScreen() {
           </select>
         </div>
         <HandoverInput onHandover={(ev, a, _f, lang) => (setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
+        <ReturnedVisitor />
 
         <fieldset>
           <legend>{t('purpose')}</legend>
