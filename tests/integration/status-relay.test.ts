@@ -12,13 +12,14 @@ afterEach(async () => {
   for (const r of relays.splice(0)) await r.close();
 });
 
-async function start(opts: { burst?: number; perSecond?: number; maxBodyBytes?: number } = {}) {
+async function start(opts: { burst?: number; perSecond?: number; maxBodyBytes?: number; trustProxy?: boolean } = {}) {
   let now = Date.parse('2026-04-01T01:00:00Z');
   const relay = createStatusRelay({
     key: KEY,
     clock: () => now,
     rateLimit: { burst: opts.burst ?? 1000, perSecond: opts.perSecond ?? 1000 },
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+    ...(opts.trustProxy ? { trustProxy: true } : {}),
   });
   relays.push(relay);
   const { url } = await relay.listen(0);
@@ -188,6 +189,14 @@ describe('status-relay', () => {
     advance(5000);
     expect((await publish(url, snapshot(now()))).status).toBe(200);
     expect((await status(url, 'honcho', 1003)).body.state).toBe('waiting');
+  });
+
+  it('behind a proxy (--trust-proxy), limits each phone by the address the proxy forwards', async () => {
+    const { url } = await start({ burst: 3, perSecond: 0.001, trustProxy: true });
+    const get = (ip: string) => fetch(`${url}/status/honcho/1.json`, { headers: { 'x-forwarded-for': `203.0.113.9, ${ip}` } }).then((r) => r.status);
+    for (let i = 0; i < 3; i++) expect(await get('198.51.100.1')).toBe(200);
+    expect(await get('198.51.100.1')).toBe(429);
+    expect(await get('198.51.100.2')).toBe(200);
   });
 
   it('serves the phone page: small, with the eight languages, a strict CSP and no inline data of any visitor', async () => {

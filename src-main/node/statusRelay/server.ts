@@ -21,6 +21,11 @@ export interface StatusRelayOptions {
   /** Requests per client: a bucket of `burst`, refilled at `perSecond`. */
   rateLimit?: { burst: number; perSecond: number };
   maxSites?: number;
+  /**
+   * Behind a reverse proxy every phone arrives from the proxy's address: take the client from the
+   * last X-Forwarded-For entry (the one the proxy itself added) instead. Only behind a proxy.
+   */
+  trustProxy?: boolean;
   log?: (line: string) => void;
 }
 
@@ -133,7 +138,8 @@ export function createStatusRelay(opts: StatusRelayOptions): StatusRelay {
   const page = (): string => (html ??= statusPage());
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const client = req.socket.remoteAddress ?? 'unknown';
+    const forwarded = opts.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
+    const client = (forwarded || req.socket.remoteAddress || 'unknown').slice(0, 64);
     if (!allow(client)) {
       counters.limited++;
       return send(res, 429, { ok: false, error: { code: 'rate-limited', message: 'too many requests; try again in a few seconds' } }, { 'retry-after': String(Math.ceil(1 / perSecond)) });

@@ -7,8 +7,8 @@ export const commands: CliCommand[] = [
   {
     name: 'status-relay',
     summary: "Serve the public wait board: accepts the sync service's signed snapshots, answers visitors' phones",
-    usage: 'status-relay --port N --key K [--host ADDR] [--stale-seconds S] [--rate BURST/PER_SECOND]',
-    options: { port: { type: 'string' }, key: { type: 'string' }, host: { type: 'string' }, 'stale-seconds': { type: 'string' }, rate: { type: 'string' } },
+    usage: 'status-relay --port N --key K [--host ADDR] [--stale-seconds S] [--rate BURST/PER_SECOND] [--trust-proxy]',
+    options: { port: { type: 'string' }, key: { type: 'string' }, host: { type: 'string' }, 'stale-seconds': { type: 'string' }, rate: { type: 'string' }, 'trust-proxy': { type: 'boolean' } },
     async run(args, io) {
       const key = checkPublishKey(stringFlag(args, 'key') ?? process.env.MADOGUCHI_PUBLISH_KEY, 'key');
       const port = intFlag(args, 'port', 8790, 0);
@@ -21,7 +21,7 @@ export const commands: CliCommand[] = [
         if (!m || Number(m[1]) < 1 || Number(m[2]) <= 0) throw new AppError('bad-input', `--rate: "${rate}" must be BURST/PER_SECOND, e.g. 60/2`, { field: 'rate' });
         rateLimit = { burst: Number(m[1]), perSecond: Number(m[2]) };
       }
-      const relay = createStatusRelay({ key, staleSeconds, ...(rateLimit ? { rateLimit } : {}), log: (l) => io.err(l) });
+      const relay = createStatusRelay({ key, staleSeconds, ...(rateLimit ? { rateLimit } : {}), trustProxy: args.values['trust-proxy'] === true, log: (l) => io.err(l) });
       const { url } = await relay.listen(port, host);
       io.out(`Madoguchi status relay: ${url}  (snapshots to ${url}/publish; phones open ${url}/s/<site>/<number>)`);
       return new Promise<number>((done) => {
