@@ -95,7 +95,8 @@ export async function benchWait(): Promise<Record<string, number | string>> {
       const n = naive(today, next);
       const d0 = next.route[0];
       const sample: Sample = {
-        estimate: w.minutes,
+        // Unrounded, like the naive estimates it is compared with (the ticket shows it rounded).
+        estimate: w.exactMinutes,
         naive: n.ahead * (perPerson.get(d0) ?? 1),
         naiveCounters: (n.ahead * (prior.overall[d0]?.seconds ?? 600)) / 60 / Math.max(1, n.serving),
         ahead: n.ahead,
@@ -126,6 +127,7 @@ export async function benchWait(): Promise<Record<string, number | string>> {
       'people ahead: actual wait median min': med(queued.map((s) => s.actual).sort((a, b) => a - b)),
       'people ahead: model median abs error min': mQ,
       'people ahead: model p90 abs error min': percentile(err(queued, (s) => s.estimate), 90),
+      'people ahead: model, rounded as shown, median abs error min': med(err(queued, (s) => Math.round(s.estimate))),
       'people ahead: naive (ahead × avg) median abs error min': nQ,
       'people ahead: naive+counters median abs error min': cQ,
       'model ÷ naive (median abs error, people ahead)': ratio(mQ, nQ),

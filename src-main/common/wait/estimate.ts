@@ -54,8 +54,10 @@ export interface VisitWait {
   department: string | null;
   /** Visitors who will be called here before this one (the line and those joining it ahead). */
   ahead: number;
-  /** Minutes until called at the current stop (0 when called or served). */
+  /** Minutes until called at the current stop (0 when called or served), rounded as shown. */
   minutes: number;
+  /** The same, unrounded (for measuring the model). */
+  exactMinutes: number;
   /** Minutes until the last stop of the route is done. */
   routeMinutes: number;
   stops: StopWait[];
@@ -264,6 +266,7 @@ export class WaitEstimator {
   forVisit(v: VisitState): VisitWait | null {
     if (v.status === 'done' || v.status === 'cancelled') return null;
     const stops: StopWait[] = [];
+    let firstCallMs = 0;
     let t = 0;
     let ahead = 0;
     for (let k = v.stop; k < v.route.length; k++) {
@@ -279,6 +282,7 @@ export class WaitEstimator {
         calledAt = r.atMs;
         t = r.atMs + S;
       }
+      if (k === v.stop) firstCallMs = Number.isFinite(calledAt) ? calledAt : 999 * MIN;
       const arrived = k === v.stop ? 0 : (stops.length ? stops[stops.length - 1]!.calledInMinutes * MIN + this.serviceSeconds(v.route[k - 1]!) * 1000 : 0);
       stops.push({ department: d, calledInMinutes: toMinutes(calledAt), waitMinutes: toMinutes(Math.max(0, calledAt - arrived)) });
     }
@@ -286,6 +290,7 @@ export class WaitEstimator {
       department: v.route[v.stop] ?? null,
       ahead,
       minutes: stops[0]?.calledInMinutes ?? 0,
+      exactMinutes: firstCallMs / MIN,
       routeMinutes: toMinutes(t),
       stops,
     };
