@@ -172,7 +172,9 @@ export class WaitEstimator {
     const k = this.opts.priorWeight;
     const xsum = k * seed * 1000 + busy;
     const wsum = k + done;
-    const service = Math.max(30, xsum / wsum / 1000);
+    // A counter's cycle is its service plus the moment between one visitor leaving and its calling
+    // the next: the median of today's short gaps (finish → the same counter's next call).
+    const service = Math.max(30, xsum / wsum / 1000) + this.turnoverSeconds(d);
     const holding = this.holders.get(d)?.length ?? 0;
     const active = this.activeCounters.get(d)?.size ?? 0;
     const pc = prior.counters[key];
@@ -183,6 +185,22 @@ export class WaitEstimator {
     const m = { service, counters };
     this.memo.set(d, m);
     return m;
+  }
+
+  private turnoverSeconds(d: string): number {
+    const byCounter = new Map<string, ServedStop[]>();
+    for (const s of this.served.get(d) ?? []) if (s.counter) this.push(byCounter, s.counter, s);
+    const gaps: number[] = [];
+    for (const list of byCounter.values()) {
+      list.sort((a, b) => a.calledAt - b.calledAt);
+      for (let i = 1; i < list.length; i++) {
+        const gap = list[i]!.calledAt - list[i - 1]!.finishedAt;
+        if (gap >= 0 && gap <= 60_000) gaps.push(gap);
+      }
+    }
+    if (gaps.length < 5) return 0;
+    gaps.sort((a, b) => a - b);
+    return gaps[Math.floor(gaps.length / 2)]! / 1000;
   }
 
   /** Minutes-from-now a visitor already in a line (or serving) is expected to leave its current stop. */
