@@ -13,8 +13,9 @@ import { EMPTY_PRIOR, localWeekdayHour, priorKey, servedStops, type ServedStop, 
  * - The line: who is ahead in queue order (returned 不在 visitors, priority, original issue time),
  *   plus visitors still at an earlier stop of their own route who will join this line ahead of
  *   the visitor (they keep their original issue time), each at the time they are expected there.
- * - A small event simulation hands the line to the counters: busy counters free up after the rest
- *   of their current service, idle ones at once.
+ * - The counters take the line as one flow: idle counters call at once, then one frees up every
+ *   service time ÷ open counters; a visitor not yet in the line is called no earlier than they
+ *   arrive. Each stop of the visitor's route is estimated the same way, from when they get there.
  */
 
 export interface WaitOptions {

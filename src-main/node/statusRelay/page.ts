@@ -1,5 +1,4 @@
-import { LANGUAGES } from '../../common/i18n/languages';
-import { LANGUAGE_NAMES } from '../../common/i18n/languages';
+import { LANGUAGES, LANGUAGE_NAMES } from '../../common/i18n/languages';
 import { localeFile } from '../i18n/texts';
 
 /**
