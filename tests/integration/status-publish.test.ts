@@ -4,6 +4,7 @@ import { createStatusRelay } from '../../src-main/node/statusRelay/server';
 import { SyncServerStore } from '../../src-main/node/sync/serverStore';
 import { StatusPublisher, checkPublishUrl } from '../../src-main/node/sync/publish';
 import { tempDir } from '../support/tmp';
+import { runCliProcess } from './sync-support';
 
 /** The sync service's publisher against a real server database and a real relay on loopback. */
 const KEY = 'publisher-test-key-0123456789';
@@ -64,4 +65,18 @@ describe('status publisher', () => {
     cleanups.push(() => store.close());
     expect(() => new StatusPublisher({ db: store.db, url: 'http://127.0.0.1:1/publish', key: 'short' })).toThrow(/--publish-key: the publish key must be at least 16/);
   });
+
+  it('sync-server and status-relay refuse half or bad publishing flags, naming the flag (exit 2)', async () => {
+    const { dir, cleanup } = tempDir('madoguchi-publish-');
+    cleanups.push(cleanup);
+    const half = await runCliProcess(['sync-server', '--port', '0', '--data', dir, '--publish', 'http://127.0.0.1:1/publish']);
+    expect(half.code).toBe(2);
+    expect(half.err).toMatch(/--publish URL and --publish-key K/);
+    const ftp = await runCliProcess(['sync-server', '--port', '0', '--data', dir, '--publish', 'ftp://x/publish', '--publish-key', KEY]);
+    expect(ftp.code).toBe(2);
+    expect(ftp.err).toMatch(/--publish: use an http/);
+    const relay = await runCliProcess(['status-relay', '--port', '0', '--key', 'short']);
+    expect(relay.code).toBe(2);
+    expect(relay.err).toMatch(/--key: the publish key must be at least 16/);
+  }, 60_000);
 });
