@@ -15,6 +15,7 @@ const suites: Array<{ name: string; file: string; fn: string }> = [
   { name: 'sync', file: 'sync.bench.ts', fn: 'benchSync' },
   { name: 'reports', file: 'reports.bench.ts', fn: 'benchReports' },
   { name: 'guide-site', file: 'guideSite.bench.ts', fn: 'benchGuideSite' },
+  { name: 'wait', file: 'wait.bench.ts', fn: 'benchWait' },
 ];
 
 async function main() {

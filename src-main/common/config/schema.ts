@@ -99,6 +99,18 @@ export const configSchema = z.object({
       checkIntervalMinutes: z.number().int().min(5).max(1440).default(60),
     })
     .optional(),
+  /**
+   * The public wait board (待ち状況): the status relay's public base URL. The ticket's status QR
+   * opens `<url>/s/<site>/<number>?lang=<language>` on the visitor's phone. Absent = no status QR.
+   */
+  statusBoard: z
+    .object({
+      url: z
+        .string()
+        .url()
+        .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL (the status relay visitors reach)'),
+    })
+    .optional(),
   /** Data retention (reports issue): personal details of visits older than this are erased; the day's anonymous statistics stay. */
   retention: z.object({ personalDetailsDays: z.number().int().min(1).max(3660) }).optional(),
   /** Calibration offsets per printer and form (forms calibrate --dx --dy, or the counter's dialog). */

@@ -182,7 +182,8 @@ export interface DisplayState {
   recent: Array<{ number: number; counter: string; department: string; at: string; lang: string }>;
   /** Every configured counter and the number it is serving now (null when free). */
   counters: Array<{ counter: string; department: string; number: number | null; status: 'called' | 'serving' | null }>;
-  waiting: Array<{ department: string; count: number }>;
+  /** `estimateMinutes`: how long a visitor joining the line now would wait (待ち時間の見込み). */
+  waiting: Array<{ department: string; count: number; estimateMinutes?: number }>;
 }
 
 export const displayMethods = {

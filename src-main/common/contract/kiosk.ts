@@ -16,6 +16,8 @@ export interface IssuedTicket {
   number: number;
   station: string;
   waitingAhead: number;
+  /** Minutes until the first call, estimated at issue (待ち時間の見込み). */
+  estimatedWaitMinutes?: number;
   print: PrintOutcome | null;
 }
 
@@ -42,5 +44,10 @@ export const kioskMethods = {
     { roles: ['kiosk'] },
   ),
   'ticket.reprint': method<PrintOutcome>()(z.object({ visitId: z.string().uuid() }), { roles: ['kiosk'] }),
+  /** 不在 → back: the concierge reactivates today's number of a visitor who was called while away; they are called next. */
+  'ticket.reactivate': method<{ number: number; status: string; department: string | null; estimatedWaitMinutes?: number }>()(
+    z.object({ number: z.number().int().min(0).max(99_999) }),
+    { roles: ['kiosk'] },
+  ),
   'printer.status': method<{ printer: string | null; state: string; message?: string; failedJobs: Array<{ id: string; ref: string; error: string }> }>()(z.object({})),
 };

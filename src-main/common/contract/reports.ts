@@ -23,7 +23,8 @@ export interface ExportedFile {
 
 /** The supervisor screen (監督者画面): live queues, the day's figures, KPIs, exports. */
 export const reportsMethods = {
-  'supervisor.live': method<LiveBoard & { departmentNames: Record<string, string> }>()(z.object({}), supervisor),
+  /** `waitEstimates`: per department, minutes a visitor joining the line now would wait. */
+  'supervisor.live': method<LiveBoard & { departmentNames: Record<string, string>; waitEstimates?: Record<string, number> }>()(z.object({}), supervisor),
   'report.daily': method<DailyView>()(z.object({ date: date.optional() }), supervisor),
   'report.kpi': method<KpiReport>()(z.object({ fy: z.number().int().min(2000).max(2100).optional(), asOf: date.optional() }), supervisor),
   'report.export': method<ExportedFile>()(z.object({ date: date.optional(), format: z.enum(['csv', 'xlsx', 'pdf']) }), supervisor),

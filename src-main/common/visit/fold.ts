@@ -80,6 +80,7 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
         return v;
       }
       v.status = 'called';
+      delete v.returnedAt;
       v.call = { department, counter, at: ev.payload.at, count: 1, terminal: p.by.terminal };
       const stop = v.stops[v.stop];
       if (stop && !stop.firstCalledAt) stop.firstCalledAt = ev.payload.at;
@@ -107,6 +108,7 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
       if (v.status === 'no-show') {
         v.status = 'waiting';
         delete v.call;
+        v.returnedAt = ev.payload.at;
         log('reactivated', { department: here });
       }
       return v;
@@ -118,6 +120,7 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
         return conflict({ kind: 'double-call', message: `#${v.number} is with counter ${v.call.counter}; counter ${counter} could not start it`, counter, winner: { counter: v.call.counter, terminal: v.call.terminal } });
       }
       v.status = 'serving';
+      delete v.returnedAt;
       v.call = v.call ?? { department, counter, at: ev.payload.at, count: 0, terminal: p.by.terminal };
       const stop = v.stops[v.stop]!;
       stop.firstCalledAt ??= ev.payload.at;
@@ -182,6 +185,7 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
       stop.firstCalledAt ??= ev.payload.at;
       log('finished-here', { department, counter });
       delete v.call;
+      delete v.returnedAt;
       v.stop += 1;
       if (v.stop >= v.route.length) {
         v.status = 'done';
@@ -198,6 +202,7 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
       v.status = 'cancelled';
       v.cancelled = { at: ev.payload.at, reason: ev.payload.reason, by: p.by };
       delete v.call;
+      delete v.returnedAt;
       log('cancelled', { detail: ev.payload.reason });
       return v;
     }

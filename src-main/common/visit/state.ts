@@ -117,6 +117,8 @@ export interface VisitState {
   leftOpen?: LeftOpenRecord[];
   cancelled?: { at: string; reason: string; by: Actor };
   completedAt?: string;
+  /** Called, away (不在), then back: reactivated at this time, and called next at this stop. */
+  returnedAt?: string;
 }
 
 export function currentDepartment(v: VisitState): string | null {
@@ -128,4 +130,12 @@ export function currentDepartment(v: VisitState): string | null {
 export function upcomingDepartments(v: VisitState): string[] {
   if (v.status === 'done' || v.status === 'cancelled') return [];
   return v.route.slice(v.stop + 1);
+}
+
+/**
+ * Place in a department's line: a visitor who was called, was away (不在) and came back goes next
+ * (2), then priority visits (1), then everyone else (0); within a rank, the original issue time.
+ */
+export function queueRank(v: Pick<VisitState, 'priority' | 'returnedAt'>): number {
+  return v.returnedAt ? 2 : v.priority ? 1 : 0;
 }

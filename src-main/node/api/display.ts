@@ -1,5 +1,6 @@
 import type { DisplayState } from '../../common/contract/counter';
 import type { App } from '../app/app';
+import { terminalWaits } from '../wait/terminalWaits';
 
 /**
  * 呼出表示: recent calls, who is at which counter and how many wait per department — all folded
@@ -33,6 +34,7 @@ export function registerDisplay(app: App): void {
       const d = v.route[v.stop];
       if (d) waiting.set(d, (waiting.get(d) ?? 0) + 1);
     }
-    return { businessDate: visits.today(), recent, counters, waiting: [...waiting].map(([department, count]) => ({ department, count })) };
+    const waits = terminalWaits(visits);
+    return { businessDate: visits.today(), recent, counters, waiting: [...waiting].map(([department, count]) => ({ department, count, estimateMinutes: waits.department(department).estimateMinutes })) };
   });
 }

@@ -21,6 +21,14 @@ export function registerKiosk(app: App): void {
 
   app.registry.register('ticket.reprint', (input, ctx) => desk.reprint(input.visitId, ctx.terminal));
 
+  app.registry.register('ticket.reactivate', (input, ctx) => {
+    const visits = app.terminal.visits;
+    const found = visits.findByNumber(input.number);
+    const v = visits.reactivate(found.id, { terminal: ctx.terminal.id, ...(ctx.staff ? { staff: ctx.staff.id } : {}) });
+    const est = desk.estimate(v);
+    return { number: v.number, status: v.status, department: v.route[v.stop] ?? null, ...(est !== undefined ? { estimatedWaitMinutes: est } : {}) };
+  });
+
   app.registry.register('printer.status', async (_input, ctx) => {
     const spec = ctx.terminal.printers.ticket ?? ctx.terminal.printers.forms;
     const failedJobs = desk.jobs.listFailed().slice(0, 20).map((j) => ({ id: j.id, ref: j.ref ?? '', error: j.lastError ?? '' }));

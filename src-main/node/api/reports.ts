@@ -1,6 +1,7 @@
 import { fiscalYearOf } from '../../common/reports/fiscalYear';
 import { liveBoard } from '../../common/reports/live';
 import type { App } from '../app/app';
+import { terminalWaits } from '../wait/terminalWaits';
 import { departmentNames, exportDaily } from '../reports/export';
 import { applyRetention } from '../reports/retention';
 import { dailyReport, kpiReport, readVisitsOn } from '../reports/source';
@@ -16,7 +17,10 @@ export function registerReports(app: App): void {
 
   app.registry.register('supervisor.live', () => {
     const date = visits.today();
-    return { ...liveBoard(readVisitsOn(store, date), { businessDate: date, now: store.now(), configuredCounters: counters }), departmentNames: names };
+    const board = liveBoard(readVisitsOn(store, date), { businessDate: date, now: store.now(), configuredCounters: counters });
+    const waits = terminalWaits(visits);
+    const waitEstimates = Object.fromEntries(board.departments.map((d) => [d.department, waits.department(d.department).estimateMinutes]));
+    return { ...board, departmentNames: names, waitEstimates };
   });
   app.registry.register('report.daily', (input) => ({ report: dailyReport(store, config, input.date ?? visits.today()), departmentNames: names, stationNames }));
   app.registry.register('report.kpi', (input) => {

@@ -15,6 +15,7 @@ import { PrintJobs, type OpenTransport } from '../printer/jobs';
 import { renderTicket, type TicketPrint } from '../printer/ticketLayout';
 import { openTransport } from '../printer/transport';
 import { resolvePrinterSpec, type Terminal } from '../terminal/dataFolder';
+import { terminalWaits } from '../wait/terminalWaits';
 
 export interface IssueRequest {
   lang: string;
@@ -94,6 +95,21 @@ export class TicketDesk {
     });
     const print = job ? await this.sendTicket(job, profile) : null;
     return { visit, number: visit.number, station: visit.station, waitingAhead, print };
+    const visit = this.terminal.visits.issue(
+      { station: profile.station, lang: req.lang, priority: req.priority, events: facts.events, facts, items, route, adjustments: req.adjustments, source: req.source },
+      by,
+    );
+    const first = visit.route[0];
+    const waitingAhead = first ? this.terminal.visits.waitingAhead(first, visit) : 0;
+    const estimatedWaitMinutes = this.estimate(visit);
+    const print = await this.printTicket(visit, profile, waitingAhead, false, estimatedWaitMinutes);
+    return { visit, number: visit.number, station: visit.station, waitingAhead, ...(estimatedWaitMinutes !== undefined ? { estimatedWaitMinutes } : {}), print };
+  }
+
+  /** Minutes until the visit is called at its current stop; undefined when it is not waiting. */
+  estimate(visit: VisitState): number | undefined {
+    if (visit.status !== 'waiting') return undefined;
+    return terminalWaits(this.terminal.visits).forVisit(visit)?.minutes;
   }
 
   async reprint(visitId: string, profile: TerminalProfile): Promise<PrintOutcome> {
@@ -104,12 +120,12 @@ export class TicketDesk {
       return this.outcome(job, profile);
     }
     const first = visit.route[visit.stop];
-    const out = await this.printTicket(visit, profile, first ? this.terminal.visits.waitingAhead(first, visit) : 0, true);
+    const out = await this.printTicket(visit, profile, first ? this.terminal.visits.waitingAhead(first, visit) : 0, true, this.estimate(visit));
     if (!out) throw new AppError('bad-config', `terminal "${profile.id}" has no ticket printer configured`, { field: 'printers.ticket' });
     return out;
   }
 
-  ticketFor(visit: VisitState, waitingAhead: number, reprint: boolean): TicketPrint {
+  ticketFor(visit: VisitState, waitingAhead: number, reprint: boolean, estimatedWaitMinutes?: number): TicketPrint {
     const { config } = this.terminal;
     const place = (dept: string, lang: string) => catalogText(this.catalog, `department.${dept}`, lang);
     const first = visit.route[0];
@@ -126,6 +142,8 @@ export class TicketDesk {
       firstStop: first ? { name: place(first, 'ja'), counter: counterLabel(firstDept?.counter, 'ja'), ...(firstDept?.floor ? { floor: firstDept.floor } : {}) } : { name: '—' },
       laterStops: visit.route.slice(1).map((d) => `${place(d, 'ja')} ${counterLabel(this.catalog.departments[d]?.counter, 'ja')}`.trim()),
       waitingAhead,
+      ...(estimatedWaitMinutes !== undefined ? { estimatedWaitMin: estimatedWaitMinutes } : {}),
+      ...(config.statusBoard ? { statusUrl: statusPageUrl(config.statusBoard.url, config.site, visit.number, visit.lang) } : {}),
       qrPayload: encodeTicketQr({ visitId: visit.id, businessDate: visit.businessDate, number: visit.number, procedures: visit.items.map((i) => i.id) }),
       lang: visit.lang,
       ...(visit.lang !== 'ja'
@@ -148,10 +166,11 @@ export class TicketDesk {
   }
 
   private enqueueTicket(visit: VisitState, profile: TerminalProfile, waitingAhead: number, reprint: boolean): { id: string; printer: string } | null {
+  private async printTicket(visit: VisitState, profile: TerminalProfile, waitingAhead: number, reprint: boolean, estimatedWaitMinutes?: number): Promise<PrintOutcome | null> {
     const spec = profile.printers.ticket;
     if (!spec) return null;
     const printer = resolvePrinterSpec(spec, this.terminal.dataDir);
-    const bytes = renderTicket(this.ticketFor(visit, waitingAhead, reprint));
+    const bytes = renderTicket(this.ticketFor(visit, waitingAhead, reprint, estimatedWaitMinutes));
     const job = this.jobs.enqueue({ kind: 'ticket', ref: visit.id, printer, bytes });
     return { id: job.id, printer };
   }
@@ -167,4 +186,9 @@ export class TicketDesk {
     this.push?.publish('printer', { terminal: profile.id, printer: job.printer, state: ok ? 'printed' : 'failed', jobId: job.id, ...(job.lastError ? { message: job.lastError } : {}) });
     return { jobId: job.id, state: ok ? 'printed' : 'failed', printer: job.printer, ...(job.lastError ? { message: job.lastError } : {}) };
   }
+}
+
+/** The phone page of one ticket on the status relay (the ticket's status QR). */
+export function statusPageUrl(base: string, site: string, number: number, lang: string): string {
+  return `${base.replace(/\/+$/, '')}/s/${encodeURIComponent(site)}/${number}?lang=${encodeURIComponent(lang)}`;
 }

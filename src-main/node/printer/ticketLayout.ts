@@ -22,6 +22,8 @@ export interface TicketPrint {
   /** Estimated wait in minutes, printed next to the queue length when known. */
   estimatedWaitMin?: number;
   qrPayload: string;
+  /** The status relay's page for this number: printed as a second QR the visitor's phone opens. */
+  statusUrl?: string;
   lang: string;
   /** The short text in the visitor's language. */
   localized?: { heading: string; firstStopLine: string; note?: string };
@@ -127,6 +129,10 @@ export function renderTicket(t: TicketPrint): Buffer {
   const est = t.estimatedWaitMin !== undefined && Number.isFinite(t.estimatedWaitMin) ? ` (約 ${Math.max(1, Math.round(t.estimatedWaitMin))} 分)` : '';
   w.line(`お待ちの方 ${t.waitingAhead} 人${est}`, { align: 'left' });
   b.align('center').qr(t.qrPayload, { moduleSize: paper === 58 ? 4 : 6, level: 'M' }).line();
+  if (t.statusUrl) {
+    w.line('スマートフォンで呼び出し状況', { align: 'center' });
+    b.align('center').qr(t.statusUrl, { moduleSize: paper === 58 ? 3 : 4, level: 'L' }).line();
+  }
   b.kanjiOff().feed(2).cut('partial', 0);
   return b.build();
 }

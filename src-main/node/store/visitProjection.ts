@@ -1,6 +1,6 @@
 import { applyVisitEventTo } from '../../common/visit/fold';
 import { isVisitEventType, type VisitEvent } from '../../common/visit/events';
-import { currentDepartment, type VisitState } from '../../common/visit/state';
+import { currentDepartment, queueRank, type VisitState } from '../../common/visit/state';
 import type { StoredEvent } from '../../common/sync/event';
 import { markReportDaysStale } from './reportDaysProjection';
 import type { Projector, Store } from './store';
@@ -100,7 +100,8 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
       number: v.number,
       status: v.status,
       department: currentDepartment(v),
-      priority: v.priority ? 1 : 0,
+      // The queue rank: 2 = came back after 不在 (called next), 1 = priority, 0 = everyone else.
+      priority: queueRank(v),
       queue_key: v.issuedAt,
       called_counter: v.call?.counter ?? null,
       last_hlc: lastHlc,

@@ -5,6 +5,7 @@ import type { Station, TerminalConfig } from '../../common/config/schema';
 import type { Actor, ItemStatus, ListAdjustment, PaymentLine, PaymentMethod, VisitEventMap, VisitEventType, VisitItemSeed } from '../../common/visit/events';
 import { itemsLeftOpen } from '../../common/visit/integrity';
 import type { VisitState } from '../../common/visit/state';
+import { queueRank, type VisitState } from '../../common/visit/state';
 import type { Store } from '../store/store';
 import { readVisit } from '../store/visitProjection';
 import { nextTicketNumber } from './tickets';
@@ -82,7 +83,7 @@ export class VisitService {
     });
   }
 
-  /** Next visit for a department: priority first, then the original issue time. */
+  /** Next visit for a department: a returned 不在 visitor first, then priority, then the original issue time. */
   callNext(department: string, counter: string, by: Actor): VisitState | null {
     return this.store.tx(() => {
       const row = this.store.db
@@ -266,7 +267,7 @@ export class VisitService {
   waitingAhead(department: string, visit: VisitState): number {
     const row = this.store.db
       .prepare(`SELECT COUNT(*) AS n FROM visits WHERE business_date = ? AND department = ? AND status = 'waiting' AND id <> ? AND (priority > ? OR (priority = ? AND queue_key < ?))`)
-      .get(visit.businessDate, department, visit.id, visit.priority ? 1 : 0, visit.priority ? 1 : 0, visit.issuedAt) as { n: number };
+      .get(visit.businessDate, department, visit.id, queueRank(visit), queueRank(visit), visit.issuedAt) as { n: number };
     return row.n;
   }
 }

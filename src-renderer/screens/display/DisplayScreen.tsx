@@ -8,6 +8,7 @@ import { useCatalogText } from '../../guidance/useCatalogText';
 import { fixedT, i18n } from '../../i18n';
 import './display.css';
 import { audioContext, audioReady, chime, enableAudio, speak, warmVoices } from './announce';
+import { WaitEstimate } from '../wait/WaitEstimate';
 
 /**
  * 呼出表示 for the hall: the number just called, huge; the last calls with their counters; who is
@@ -144,6 +145,7 @@ export default function DisplayScreen() {
               <li key={w.department} data-department={w.department} data-count={w.count}>
                 <span>{ct(`department.${w.department}`)}</span>
                 <span className="wl-count">{t('people', { n: w.count })}</span>
+                {w.count > 0 && <WaitEstimate minutes={w.estimateMinutes} />}
               </li>
             ))}
           </ul>

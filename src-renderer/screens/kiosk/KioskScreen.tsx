@@ -18,6 +18,8 @@ import { AddProcedure } from './AddProcedure';
 import { PrintListButton } from './PrintListButton';
 import { HandoverInput } from './HandoverInput';
 import { RemoveDialog } from './RemoveDialog';
+import { WaitEstimate } from '../wait/WaitEstimate';
+import { ReturnedVisitor } from './ReturnedVisitor';
 
 interface Adjustment {
   itemId: string;
@@ -129,6 +131,9 @@ export default function KioskScreen() {
             </p>
           )}
           <p>{t('issued.waiting', { n: issued.waitingAhead })}</p>
+          <p>
+            <WaitEstimate minutes={issued.estimatedWaitMinutes} variant="issued" />
+          </p>
           <div role="status" data-testid="print-status" className={print?.state === 'failed' ? 'alert' : 'notice'}>
             {print === null ? t('print.none') : print.state === 'printed' ? t('print.printed') : t('print.failed', { message: print.message ?? '' })}
           </div>
@@ -171,6 +176,8 @@ export default function KioskScreen() {
           </select>
         </div>
         <HandoverInput onHandover={(ev, a, _f, lang) => (setVisitKey((k) => k + 1), setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
+        <HandoverInput onHandover={(ev, a, _f, lang) => (setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
+        <ReturnedVisitor />
 
         <fieldset>
           <legend>{t('purpose')}</legend>

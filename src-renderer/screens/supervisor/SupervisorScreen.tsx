@@ -9,6 +9,7 @@ import { HourChart, RouteChart, WaitChart } from './charts';
 import { useDepartmentName, useSupervisorFormat, type SupervisorFormat } from './format';
 import './supervisor.css';
 import { useErrorText } from '../../app/errorText';
+import { WaitColumnHeader, WaitEstimate } from '../wait/WaitEstimate';
 
 /**
  * 監督者画面: live queues per department, today's figures with charts, the fiscal-year KPIs, the
@@ -79,6 +80,7 @@ function LiveSection({ data, names, fmt }: { data: Live; names: Record<string, s
                 <th scope="col">{t('live.col.longestWait')}</th>
                 <th scope="col">{t('live.col.meanWait')}</th>
                 <th scope="col">{t('live.col.recentWait')}</th>
+                <WaitColumnHeader />
                 <th scope="col">{t('live.col.counters')}</th>
               </tr>
             </thead>
@@ -97,6 +99,9 @@ function LiveSection({ data, names, fmt }: { data: Live; names: Record<string, s
                     </td>
                     <td>{fmt.minutes(d.meanWait)}</td>
                     <td>{fmt.minutes(d.recentWait)}</td>
+                    <td data-testid="sv-wait-estimate">
+                      <WaitEstimate minutes={data.waitEstimates?.[d.department]} />
+                    </td>
                     <td
                       title={d.counters
                         .map((c) =>

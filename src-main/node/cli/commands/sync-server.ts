@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../../common/errors';
 import { createSyncServer } from '../../sync/httpServer';
+import { StatusPublisher, checkPublishUrl } from '../../sync/publish';
+import { checkPublishKey } from '../../statusRelay/signature';
 import { SyncServerStore } from '../../sync/serverStore';
 import { loggedIO, type LoggedIO } from '../../logs/appLog';
 import { intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
@@ -30,6 +32,8 @@ export const commands: CliCommand[] = [
       'tls-key': { type: 'string' },
       'insecure-http': { type: 'boolean' },
     },
+    usage: 'sync-server --port N --data DIR [--host ADDR] [--tls-cert FILE --tls-key FILE] [--publish URL --publish-key K [--publish-interval S]]',
+    options: { port: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, publish: { type: 'string' }, 'publish-key': { type: 'string' }, 'publish-interval': { type: 'string' } },
     async run(args, io) {
       const dataDir = requiredFlag(args, 'data');
       const port = intFlag(args, 'port', 7400, 0);
@@ -58,12 +62,25 @@ export const commands: CliCommand[] = [
       }
       const srv = createSyncServer({ file, ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l), version: appVersion() });
       io = loggedIO(io, dataDir, 'sync-server');
+      // The public wait board (issue 18): one-way, outbound, signed snapshots.
+      const publishUrl = stringFlag(args, 'publish');
+      const publishKey = stringFlag(args, 'publish-key');
+      if (!!publishUrl !== !!publishKey) throw new AppError('bad-input', 'publishing needs both --publish URL and --publish-key K', { field: publishUrl ? 'publish-key' : 'publish' });
+      if (publishUrl) checkPublishUrl(publishUrl);
+      if (publishKey) checkPublishKey(publishKey, 'publish-key');
+      const publishEvery = intFlag(args, 'publish-interval', 5, 1);
       const srv = createSyncServer({ file: serverFile(dataDir, true), ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l) });
       const { url } = await srv.listen(port, host);
       io.out(`Madoguchi sync server: ${url}  (data: ${resolve(dataDir)}, events: ${srv.store.eventCount()})`);
+      const publisher = publishUrl && publishKey ? new StatusPublisher({ db: srv.store.db, url: publishUrl, key: publishKey, intervalMs: publishEvery * 1000, log: (l) => io.err(l) }) : undefined;
+      if (publisher) {
+        publisher.start();
+        io.out(`publishing the wait board to ${publishUrl} every ${publishEvery} s`);
+      }
       return new Promise<number>((done) => {
         const stop = () => {
           void srv.close().then(() => ((io as LoggedIO).stop(0), done(0)));
+          void (publisher?.stop() ?? Promise.resolve()).then(() => srv.close()).then(() => done(0));
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

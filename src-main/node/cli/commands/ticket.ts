@@ -50,7 +50,7 @@ export const commands: CliCommand[] = [
         let failed = 0;
         for (let i = 0; i < count; i++) {
           const t = await desk.issue({ lang, priority: args.values.priority === true, facts, adjustments: [], source: 'kiosk' }, profile, { terminal: profile.id });
-          io.out(JSON.stringify({ number: t.number, visitId: t.visit.id, station: t.station, ...(t.print ? { print: t.print.state, ...(t.print.message ? { printError: t.print.message } : {}) } : {}) }));
+          io.out(JSON.stringify({ number: t.number, visitId: t.visit.id, station: t.station, estimatedWaitMinutes: t.estimatedWaitMinutes ?? null, ...(t.print ? { print: t.print.state, ...(t.print.message ? { printError: t.print.message } : {}) } : {}) }));
           if (t.print?.state === 'failed') failed++;
         }
         if (failed) io.err(`${failed} ticket(s) were stored but did not print; reprint them from the kiosk or with the job list.`);

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { VisitState } from '../visit/state';
+import { WaitEstimator } from './estimate';
+import { buildWaitPrior, localWeekdayHour, priorKey, type WaitPrior } from './prior';
+import { buildStatusSnapshot, statusSnapshotSchema, ticketStatus } from './snapshot';
+
+const TZ = 'Asia/Tokyo';
+const T0 = Date.parse('2026-04-01T01:00:00Z'); // 10:00 in Tokyo, a Wednesday
+const iso = (min: number) => new Date(T0 + min * 60_000).toISOString();
+
+let seq = 0;
+function visit(opts: { issuedMin: number; route?: string[]; stop?: number; status?: VisitState['status']; priority?: boolean; counter?: string; calledMin?: number; returnedMin?: number; number?: number }): VisitState {
+  seq++;
+  const route = opts.route ?? ['shimin'];
+  const stop = opts.stop ?? 0;
+  const status = opts.status ?? 'waiting';
+  const v: VisitState = {
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    businessDate: '2026-04-01',
+    station: 'east',
+    number: opts.number ?? 1000 + seq,
+    lang: 'ja',
+    priority: opts.priority ?? false,
+    events: [],
+    facts: {},
+    source: 'kiosk',
+    issuedAt: iso(opts.issuedMin),
+    issuedBy: { terminal: 'k' },
+    adjustments: [],
+    route,
+    stop,
+    stops: route.map((department, i) => ({ department, ...(i === 0 ? { arrivedAt: iso(opts.issuedMin) } : {}) })),
+    status,
+    items: [],
+    notes: [],
+    timeline: [],
+    payments: [],
+    residentIds: [],
+    conflicts: [],
+  };
+  if ((status === 'called' || status === 'serving') && opts.counter) {
+    v.call = { department: route[stop]!, counter: opts.counter, at: iso(opts.calledMin ?? 0), count: 1, terminal: 'c' };
+    v.stops[stop]!.firstCalledAt = iso(opts.calledMin ?? 0);
+    v.stops[stop]!.counter = opts.counter;
+  }
+  if (opts.returnedMin !== undefined) v.returnedAt = iso(opts.returnedMin);
+  return v;
+}
+
+/** A finished stop at `department`: called at `from`, finished at `to` (minutes from T0). */
+function served(department: string, counter: string, from: number, to: number): VisitState {
+  const v = visit({ issuedMin: from - 1, route: [department], status: 'done' });
+  v.stops[0] = { department, arrivedAt: iso(from - 1), firstCalledAt: iso(from), startedAt: iso(from), finishedAt: iso(to), counter };
+  v.stop = 1;
+  return v;
+}
+
+function prior(department: string, seconds: number, counters: number): WaitPrior {
+  const { weekday, hour } = localWeekdayHour(T0, TZ);
+  const k = priorKey(department, weekday, hour);
+  return { service: { [k]: { seconds, n: 50 } }, counters: { [k]: { mean: counters, days: 4 } }, overall: { [department]: { seconds, n: 200 } } };
+}
+
+describe('wait estimate', () => {
+  it('knows weekday and hour in the city time zone', () => {
+    expect(localWeekdayHour(T0, TZ)).toEqual({ weekday: 3, hour: 10 });
+    expect(localWeekdayHour(Date.parse('2026-04-04T15:30:00Z'), TZ)).toEqual({ weekday: 0, hour: 0 });
+  });
+
+  it('before any data today: the prior of this weekday and hour (service time and counters)', () => {
+    const line = [0, 1, 2, 3, 4, 5].map((m) => visit({ issuedMin: -10 + m }));
+    const est = new WaitEstimator(line, { now: T0, timeZone: TZ, prior: prior('shimin', 600, 2) });
+    expect(est.openCounters('shimin')).toBe(2);
+    expect(est.serviceSeconds('shimin')).toBe(600);
+    // Two counters free now call the first two; then one every 5 minutes.
+    expect(est.forVisit(line[0]!)!.minutes).toBe(0);
+    expect(est.forVisit(line[1]!)!.minutes).toBe(0);
+    expect(est.forVisit(line[2]!)!.minutes).toBe(5);
+    expect(est.forVisit(line[5]!)!.minutes).toBe(20);
+    expect(est.forVisit(line[5]!)!.ahead).toBe(5);
+    expect(est.department('shimin')).toMatchObject({ waiting: 6, openCounters: 2, estimateMinutes: 25 });
+  });
+
+  it("today's service times pull the estimate away from the prior, recent ones most", () => {
+    const today = [served('shimin', '1', -60, -40), served('shimin', '1', -40, -20), served('shimin', '2', -35, -15), served('shimin', '2', -15, 5 - 5)];
+    const line = [visit({ issuedMin: -3 }), visit({ issuedMin: -2 }), visit({ issuedMin: -1 })];
+    const est = new WaitEstimator([...today, ...line], { now: T0, timeZone: TZ, prior: prior('shimin', 300, 2) });
+    // Four 20-minute stops against a 5-minute prior worth four stops: well above 5 minutes.
+    expect(est.serviceSeconds('shimin')).toBeGreaterThan(450);
+    expect(est.serviceSeconds('shimin')).toBeLessThan(1200);
+  });
+
+  it('counts the counters open now, not the configured ones', () => {
+    const busy = ['1', '2', '3'].map((c) => visit({ issuedMin: -20, status: 'serving', counter: c, calledMin: -5 }));
+    const est = new WaitEstimator([...busy, visit({ issuedMin: -1 })], { now: T0, timeZone: TZ, configuredCounters: { shimin: 8 } });
+    expect(est.openCounters('shimin')).toBe(3);
+  });
+
+  it('a returned 不在 visitor and priority visitors are ahead; later issues are not', () => {
+    const a = visit({ issuedMin: -10 });
+    const back = visit({ issuedMin: -30, returnedMin: -1 });
+    const p = visit({ issuedMin: -2, priority: true });
+    const late = visit({ issuedMin: -1 });
+    const busy = visit({ issuedMin: -40, status: 'serving', counter: '1', calledMin: -2 });
+    const est = new WaitEstimator([a, back, p, late, busy], { now: T0, timeZone: TZ, prior: prior('shimin', 600, 1) });
+    expect(est.forVisit(back)!.ahead).toBe(0);
+    expect(est.forVisit(p)!.ahead).toBe(1);
+    expect(est.forVisit(a)!.ahead).toBe(2);
+    expect(est.forVisit(late)!.ahead).toBe(3);
+    expect(est.forVisit(late)!.minutes).toBeGreaterThan(est.forVisit(a)!.minutes);
+  });
+
+  it('counts visitors still at an earlier stop of their route who will join this line ahead (the whole route)', () => {
+    // Three visitors issued earlier are at the one-stop counter and go on to kaigo afterwards.
+    const coming = [1, 2, 3].map((c) => visit({ issuedMin: -30 + c, route: ['shimin', 'kaigo'], status: 'serving', counter: String(c), calledMin: -8 }));
+    const me = visit({ issuedMin: 0, route: ['kaigo'] });
+    const atKaigo = visit({ issuedMin: -40, route: ['kaigo'], status: 'serving', counter: '12', calledMin: -9 });
+    const pr: WaitPrior = { ...prior('kaigo', 600, 1), overall: { kaigo: { seconds: 600, n: 100 }, shimin: { seconds: 600, n: 100 } } };
+    const alone = new WaitEstimator([atKaigo, me], { now: T0, timeZone: TZ, prior: pr });
+    const withRoute = new WaitEstimator([...coming, atKaigo, me], { now: T0, timeZone: TZ, prior: pr });
+    // One counter, busy: the next free moment is one service time away (the service time counts
+    // the 9 minutes the current visitor has been there so far).
+    const S = alone.serviceSeconds('kaigo') / 60;
+    expect(S).toBeGreaterThan(10);
+    expect(alone.forVisit(me)).toMatchObject({ ahead: 0, minutes: Math.round(S) });
+    // Nobody else is in the kaigo line yet, but three visitors issued earlier reach it first.
+    const w = withRoute.forVisit(me)!;
+    expect(w.ahead).toBe(3);
+    expect(w.minutes).toBe(Math.round(4 * withRoute.serviceSeconds('kaigo') / 60));
+    // The visitor's own route: the one-stop counter, then kaigo, adds up.
+    const two = visit({ issuedMin: 0, route: ['shimin', 'kaigo'] });
+    const r = new WaitEstimator([two], { now: T0, timeZone: TZ, prior: pr }).forVisit(two)!;
+    expect(r.stops.map((s) => s.department)).toEqual(['shimin', 'kaigo']);
+    expect(r.routeMinutes).toBeGreaterThanOrEqual(20);
+  });
+
+  it('builds the prior from past days: mean service and counters per weekday and hour', () => {
+    const past = [served('shimin', '1', 0, 10), served('shimin', '2', 5, 25), served('shimin', '1', 12, 20)];
+    const p = buildWaitPrior(past, TZ);
+    const k = priorKey('shimin', 3, 10);
+    expect(p.service[k]).toEqual({ seconds: ((10 + 20 + 8) * 60) / 3, n: 3 });
+    expect(p.counters[k]).toEqual({ mean: 2, days: 1 });
+  });
+});
+
+describe('public status snapshot', () => {
+  it('carries numbers, states, counters, counts and minutes — never a visit id, a procedure or a name', () => {
+    const w = visit({ issuedMin: -5, number: 1002 });
+    const c = visit({ issuedMin: -9, number: 1001, status: 'called', counter: '3', calledMin: -1 });
+    const away = visit({ issuedMin: -20, number: 1000, status: 'no-show' });
+    const done = served('shimin', '1', -30, -20);
+    (w as { facts: unknown }).facts = { name: '山田 太郎' };
+    w.items = [{ id: 'tennyu', department: 'shimin', route: 'accept', delivery: 'none', need: 'required', members: [], status: 'listed', steps: [] }];
+    const all = [w, c, away, done];
+    const snap = buildStatusSnapshot(all, new WaitEstimator(all, { now: T0, timeZone: TZ, prior: prior('shimin', 600, 1) }), { site: 'honcho', businessDate: '2026-04-01', now: T0 });
+    expect(statusSnapshotSchema.parse(snap)).toEqual(snap);
+    expect(snap.tickets).toEqual([{ n: 1000, s: 'away' }, { n: 1001, s: 'called', c: '3' }, { n: 1002, s: 'waiting', a: 0, e: expect.any(Number) }]);
+    expect(snap.called).toEqual([{ n: 1001, c: '3' }]);
+    const text = JSON.stringify(snap);
+    for (const v of all) expect(text).not.toContain(v.id);
+    expect(text).not.toMatch(/山田|tennyu|east/);
+    expect(ticketStatus(snap, 'honcho', 1001, true)).toMatchObject({ state: 'called', counter: '3' });
+    expect(ticketStatus(snap, 'honcho', done.number, true)).toMatchObject({ state: 'none', counter: null });
+    expect(ticketStatus(snap, 'honcho', 1001, false)).toMatchObject({ state: 'unavailable', counter: null, updatedAt: null });
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * 待ち時間の見込み, backtested on simulated weeks: for every ticket issued on an evaluated day, the
+ * estimate at issue time (from the events up to that moment only, and the same weekday of the
+ * weeks before) against the wait the simulation then produced (issue → first call at the first
+ * stop). Compared with two naive estimates:
+ * - naive: "people ahead × average" — the people waiting ahead times the department's average
+ *   time per person called (past weeks: open time ÷ calls), what a simple ticket machine shows;
+ * - naive+counters: people ahead × the past weeks' mean service time ÷ the counters serving now.
+ *
+ * A full year takes long to simulate on a busy machine, so this simulates WAIT_BENCH_WEEKS weeks
+ * (default 3; the first 2 only seed the prior) and says so. The simulation is cached in a temp
+ * folder (MADOGUCHI_BENCH_WAIT_DIR) and reused.
+ */
+import Database from 'better-sqlite3';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addDays } from '../../src-main/common/dates/isoDate';
+import { applyVisitEvent } from '../../src-main/common/visit/fold';
+import { isVisitEventType, type VisitEvent } from '../../src-main/common/visit/events';
+import { queueRank, type VisitState } from '../../src-main/common/visit/state';
+import { WaitEstimator } from '../../src-main/common/wait/estimate';
+import { buildWaitPrior } from '../../src-main/common/wait/prior';
+import { generateYear, YEAR_CACHE_VERSION } from '../../src-main/node/simulate/year';
+import { percentile } from './stats';
+
+const FROM = '2025-05-12'; // a Monday after Golden Week
+const WEEKS = Math.max(3, Number(process.env.WAIT_BENCH_WEEKS ?? 3));
+const WARMUP_WEEKS = 2;
+const TZ = 'Asia/Tokyo';
+const YEAR_VISITORS = 252_000;
+
+export const WAIT_BENCH_DIR = process.env.MADOGUCHI_BENCH_WAIT_DIR ?? join(tmpdir(), `madoguchi-bench-wait-${YEAR_CACHE_VERSION}-${WEEKS}w`);
+
+interface Sample {
+  estimate: number;
+  naive: number;
+  naiveCounters: number;
+  ahead: number;
+  actual: number;
+  route?: { estimate: number; actual: number };
+}
+
+export async function benchWait(): Promise<Record<string, number | string>> {
+  const to = addDays(FROM, WEEKS * 7 - 3);
+  const t0 = performance.now();
+  const g = generateYear(WAIT_BENCH_DIR, { from: FROM, to, visitors: Math.round((YEAR_VISITORS * WEEKS) / 52), seed: 18, log: (s) => console.log(s) });
+  const simSeconds = (performance.now() - t0) / 1000;
+
+  const db = new Database(join(WAIT_BENCH_DIR, 'madoguchi.sqlite'), { readonly: true });
+  try {
+    const finalByDay = new Map<string, VisitState[]>();
+    for (const r of db.prepare('SELECT business_date AS d, state FROM visits').iterate() as Iterable<{ d: string; state: string }>) {
+      const v = JSON.parse(r.state) as VisitState;
+      const l = finalByDay.get(r.d);
+      if (l) l.push(v);
+      else finalByDay.set(r.d, [v]);
+    }
+    const finalById = new Map<string, VisitState>();
+    for (const l of finalByDay.values()) for (const v of l) finalById.set(v.id, v);
+    const evalFrom = addDays(FROM, WARMUP_WEEKS * 7);
+
+    const samples: Sample[] = [];
+    let day = '';
+    let today = new Map<string, VisitState>();
+    let prior = buildWaitPrior([], TZ);
+    let perPerson = new Map<string, number>();
+    let estimateMs = 0;
+    let estimates = 0;
+    const t1 = performance.now();
+    for (const row of db.prepare('SELECT type, payload FROM events ORDER BY hlc, origin, seq').iterate() as Iterable<{ type: string; payload: string }>) {
+      if (!isVisitEventType(row.type)) continue;
+      const ev = { type: row.type, payload: JSON.parse(row.payload) } as VisitEvent;
+      if (ev.type === 'visit.issued' && ev.payload.businessDate !== day) {
+        day = ev.payload.businessDate;
+        today = new Map();
+        const past = [1, 2, 3, 4].flatMap((w) => finalByDay.get(addDays(day, -7 * w)) ?? []);
+        prior = buildWaitPrior(past, TZ);
+        perPerson = minutesPerCall(past);
+      }
+      const id = ev.payload.visitId;
+      const next = applyVisitEvent(today.get(id), ev);
+      if (next) today.set(id, next);
+      if (ev.type !== 'visit.issued' || day < evalFrom || !next) continue;
+      const fin = finalById.get(id);
+      const calledAt = fin?.stops[0]?.firstCalledAt;
+      if (!fin || !calledAt || !next.route[0]) continue;
+      const now = Date.parse(ev.payload.at);
+      const s0 = performance.now();
+      const est = new WaitEstimator(today.values(), { now, timeZone: TZ, prior });
+      const w = est.forVisit(next);
+      estimateMs += performance.now() - s0;
+      estimates++;
+      if (!w) continue;
+      const actual = (Date.parse(calledAt) - now) / 60_000;
+      const n = naive(today, next);
+      const d0 = next.route[0];
+      const sample: Sample = {
+        // Unrounded, like the naive estimates it is compared with (the ticket shows it rounded).
+        estimate: w.exactMinutes,
+        naive: n.ahead * (perPerson.get(d0) ?? 1),
+        naiveCounters: (n.ahead * (prior.overall[d0]?.seconds ?? 600)) / 60 / Math.max(1, n.serving),
+        ahead: n.ahead,
+        actual,
+      };
+      if (fin.status === 'done' && fin.completedAt) sample.route = { estimate: w.routeMinutes, actual: (Date.parse(fin.completedAt) - now) / 60_000 };
+      samples.push(sample);
+    }
+    const replaySeconds = (performance.now() - t1) / 1000;
+    const err = (xs: Sample[], f: (s: Sample) => number) => xs.map((s) => Math.abs(f(s) - s.actual)).sort((a, b) => a - b);
+    const queued = samples.filter((s) => s.ahead > 0);
+    const routed = samples.filter((s) => s.route);
+    const routeErr = routed.map((s) => Math.abs(s.route!.estimate - s.route!.actual)).sort((a, b) => a - b);
+    const med = (xs: number[]) => percentile(xs, 50);
+    const meanAbs = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+    const mQ = med(err(queued, (s) => s.estimate));
+    const nQ = med(err(queued, (s) => s.naive));
+    const cQ = med(err(queued, (s) => s.naiveCounters));
+    return {
+      'simulated (not a full year)': `${WEEKS} weeks from ${FROM}, ${g.days} open days, ${g.visits.toLocaleString('en-US')} visits; evaluated from ${evalFrom} (earlier weeks seed the prior)`,
+      'simulation s (0 = cached)': g.seconds ? Math.round(simSeconds) : 0,
+      'tickets evaluated (called at their first stop)': samples.length,
+      'of which issued with people ahead': queued.length,
+      'actual wait to first call, median / p90 min': `${percentile(samples.map((s) => s.actual).sort((a, b) => a - b), 50).toFixed(1)} / ${percentile(samples.map((s) => s.actual).sort((a, b) => a - b), 90).toFixed(1)}`,
+      'all tickets: model median / mean abs error min': `${med(err(samples, (s) => s.estimate)).toFixed(2)} / ${meanAbs(err(samples, (s) => s.estimate)).toFixed(2)}`,
+      'all tickets: naive median / mean abs error min': `${med(err(samples, (s) => s.naive)).toFixed(2)} / ${meanAbs(err(samples, (s) => s.naive)).toFixed(2)}`,
+      'people ahead: actual wait median min': med(queued.map((s) => s.actual).sort((a, b) => a - b)),
+      'people ahead: model median abs error min': mQ,
+      'people ahead: model p90 abs error min': percentile(err(queued, (s) => s.estimate), 90),
+      'people ahead: model, rounded as shown, median abs error min': med(err(queued, (s) => Math.round(s.estimate))),
+      'people ahead: naive (ahead × avg) median abs error min': nQ,
+      'people ahead: naive+counters median abs error min': cQ,
+      'model ÷ naive (median abs error, people ahead)': ratio(mQ, nQ),
+      'model ÷ naive+counters': ratio(mQ, cQ),
+      'route (issue → visit complete): median abs error min': med(routeErr),
+      'aim (median < 5 min, ≥ 30% better than naive)': mQ < 5 && ratio(mQ, nQ) <= 0.7 ? 'met' : 'NOT met',
+      'estimate per ticket, mean ms': estimates ? estimateMs / estimates : 0,
+      'replay s': replaySeconds,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** People waiting ahead in the first department's line, and the counters serving there now. */
+function naive(today: Map<string, VisitState>, v: VisitState): { ahead: number; serving: number } {
+  const d = v.route[0]!;
+  let ahead = 0;
+  const counters = new Set<string>();
+  const rank = queueRank(v);
+  for (const x of today.values()) {
+    if (x.route[x.stop] !== d || x.id === v.id) continue;
+    if ((x.status === 'called' || x.status === 'serving') && x.call) counters.add(x.call.counter);
+    if (x.status !== 'waiting') continue;
+    const r = queueRank(x);
+    if (r > rank || (r === rank && x.issuedAt < v.issuedAt)) ahead++;
+  }
+  return { ahead, serving: counters.size };
+}
+
+/** A department's average minutes per person called on past days: its open time (first to last call) ÷ its calls. */
+function minutesPerCall(past: readonly VisitState[]): Map<string, number> {
+  const byDayDept = new Map<string, { first: number; last: number; calls: number }>();
+  for (const v of past) {
+    for (const s of v.stops) {
+      if (!s.firstCalledAt) continue;
+      const t = Date.parse(s.firstCalledAt);
+      const k = `${v.businessDate}|${s.department}`;
+      const e = byDayDept.get(k) ?? { first: t, last: t, calls: 0 };
+      e.first = Math.min(e.first, t);
+      e.last = Math.max(e.last, t);
+      e.calls++;
+      byDayDept.set(k, e);
+    }
+  }
+  const sum = new Map<string, { ms: number; calls: number }>();
+  for (const [k, e] of byDayDept) {
+    const d = k.split('|')[1]!;
+    const a = sum.get(d) ?? { ms: 0, calls: 0 };
+    a.ms += e.last - e.first;
+    a.calls += e.calls;
+    sum.set(d, a);
+  }
+  return new Map([...sum].map(([d, a]) => [d, a.ms / 60_000 / Math.max(1, a.calls)]));
+}
