@@ -3,7 +3,7 @@ import { PAYMENT_METHODS, type PaymentMethod } from '../visit/events';
 import { CERTIFICATES } from '../guidance/facts';
 import { fiscalYearOf } from './fiscalYear';
 import { secondsBetween, summarize, type DurationStats, type MeanParts } from './stats';
-import { emptyKpiInputs } from './kpi';
+import { addKpiInputs, emptyKpiInputs } from './kpi';
 
 /**
  * The daily report (日報), folded from the day's visits (themselves folded from the event log)
@@ -49,14 +49,20 @@ export interface UnfinishedVisit {
 export interface KpiInputs {
   guideOnlineUses: number;
   guideQrHandovers: number;
-  /** Procedures (not certificate issues) accepted or proxy-accepted at the one-stop counter. */
+  /** Procedures (not certificate issues) accepted or proxy-accepted at the one-stop counter: KPI②'s detail. */
   oneStopAccepted: number;
+  /**
+   * KPI② (総合窓口支援システムを利用した受付件数): visits in which the one-stop counter accepted at
+   * least one procedure on behalf of another department (代理受付, or 受付 spanning two or more
+   * departments). Absent in days stored before the second edition (read as 0).
+   */
+  oneStopVisits: number;
   payments: number;
   cashlessPayments: number;
   cashlessSatisfaction: MeanParts;
   citizenSurvey: MeanParts;
   guideSatisfaction: MeanParts;
-  /** Total stay of completed visits, seconds. */
+  /** Total stay of completed visits, seconds; certificate-only visits are left out. */
   visitStay: MeanParts;
   /** Wait per stop at each department, seconds (市民課手続き待ち時間 reads one of them). */
   departmentWait: Record<string, MeanParts>;
@@ -112,6 +118,8 @@ export interface DailyInput {
   guideRatings?: readonly number[];
   /** Station ids from the config, so a station with no visit still shows a 0 row. */
   stations?: readonly string[];
+  /** The department hosting the one-stop counter (catalog `oneStop`), default 市民課. */
+  oneStop?: string;
   /** Report hours (local), default 8..17. */
   hours?: readonly number[];
 }
@@ -152,6 +160,62 @@ export function acceptedAtOneStop(item: Pick<VisitItem, 'id' | 'route' | 'steps'
   return item.steps.some((s) => s.status === 'accepted' || s.status === 'proxy-accepted');
 }
 
+/** Only certificate requests (証明書): left out of the one-stop counter's average time. */
+export function isCertificateOnly(v: Pick<VisitState, 'items'>): boolean {
+  return v.items.length > 0 && v.items.every((i) => CERTIFICATE_ITEMS.has(i.id));
+}
+
+/** KPI②: did the one-stop counter accept a procedure on behalf of another department in this visit? */
+export function acceptedForAnotherDepartment(v: Pick<VisitState, 'items'>, oneStop: string): boolean {
+  const accepted = v.items.filter(acceptedAtOneStop);
+  if (accepted.some((i) => i.route === 'proxy' || i.department !== oneStop)) return true;
+  return new Set(accepted.map((i) => i.department)).size >= 2;
+}
+
+/**
+ * One visit's share of the KPI inputs (pure): what a fold adds when the visit is counted, so the
+ * node layer can keep per-day aggregates incrementally or fold a whole day with computeDailyReport.
+ * Guide completions (uses, ratings) are not visits and are added by the day.
+ */
+export function kpiOfVisit(v: VisitState, oneStop = 'shimin'): KpiInputs {
+  const kpi = emptyKpiInputs();
+  if (v.source === 'guide-qr') kpi.guideQrHandovers = 1;
+  for (const stop of v.stops) {
+    const w = secondsBetween(stop.arrivedAt, stop.firstCalledAt);
+    if (w === null) continue;
+    const dw = (kpi.departmentWait[stop.department] ??= { sum: 0, n: 0 });
+    dw.sum += w;
+    dw.n += 1;
+  }
+  if (v.status === 'done' && v.stops.length > 0 && !isCertificateOnly(v)) {
+    const stay = secondsBetween(v.issuedAt, v.completedAt);
+    if (stay !== null) kpi.visitStay = { sum: stay, n: 1 };
+  }
+  for (const it of v.items) if (acceptedAtOneStop(it)) kpi.oneStopAccepted++;
+  if (acceptedForAnotherDepartment(v, oneStop)) kpi.oneStopVisits = 1;
+  let paidCashless = false;
+  for (const p of v.payments) {
+    kpi.payments++;
+    if (CASHLESS_METHODS.includes(p.method)) {
+      kpi.cashlessPayments++;
+      paidCashless = true;
+    }
+  }
+  if (v.survey) {
+    // The kiosk survey's four questions: kept for the daily report, no longer the 市民アンケート KPI.
+    for (const q of CITIZEN_SURVEY_QUESTIONS) {
+      const s = v.survey.scores[q];
+      if (typeof s === 'number') {
+        kpi.citizenSurvey.sum += s;
+        kpi.citizenSurvey.n += 1;
+      }
+    }
+    const c = v.survey.scores.cashless;
+    if (paidCashless && typeof c === 'number') kpi.cashlessSatisfaction = { sum: c, n: 1 };
+  }
+  return kpi;
+}
+
 const ROUTE_ORDER = ['accept', 'proxy', 'refer', 'refer-optional'];
 
 const emptyOutcomes = (): Record<Outcome, number> => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
@@ -178,7 +242,9 @@ export function computeDailyReport(input: DailyInput): DailyReport {
   let responses = 0;
   const leftOpen = { confirmed: 0, unconfirmed: 0, items: 0 };
   const unfinished: UnfinishedVisit[] = [];
-  const kpi: KpiInputs = { ...emptyKpiInputs(), guideOnlineUses: input.guideOnlineUses ?? 0 };
+  let kpi: KpiInputs = { ...emptyKpiInputs(), guideOnlineUses: input.guideOnlineUses ?? 0 };
+  const oneStop = input.oneStop ?? 'shimin';
+  // 利用満足度 of the guide: only the guide users' own ratings.
   for (const r of input.guideRatings ?? []) {
     kpi.guideSatisfaction.sum += r;
     kpi.guideSatisfaction.n += 1;
@@ -211,12 +277,7 @@ export function computeDailyReport(input: DailyInput): DailyReport {
     for (const stop of v.stops) {
       const s = sampleOf(stop.department);
       const w = secondsBetween(stop.arrivedAt, stop.firstCalledAt);
-      if (w !== null) {
-        s.wait.push(w);
-        const dw = (kpi.departmentWait[stop.department] ??= { sum: 0, n: 0 });
-        dw.sum += w;
-        dw.n += 1;
-      }
+      if (w !== null) s.wait.push(w);
       const sv = secondsBetween(stop.startedAt, stop.finishedAt);
       if (sv !== null) {
         s.service.push(sv);
@@ -231,18 +292,14 @@ export function computeDailyReport(input: DailyInput): DailyReport {
     if (v.status === 'done' && v.stops.length > 0) {
       all.service.push(serviceTotal);
       const stay = secondsBetween(v.issuedAt, v.completedAt);
-      if (stay !== null) {
-        all.stay.push(stay);
-        kpi.visitStay.sum += stay;
-        kpi.visitStay.n += 1;
-      }
+      if (stay !== null) all.stay.push(stay);
     }
 
     for (const it of v.items) {
       const key = `${it.department}\u0000${it.route}\u0000${itemOutcome(it)}`;
       proc.set(key, (proc.get(key) ?? 0) + 1);
-      if (acceptedAtOneStop(it)) kpi.oneStopAccepted++;
     }
+    kpi = addKpiInputs(kpi, kpiOfVisit(v, oneStop));
 
     for (const r of v.leftOpen ?? []) {
       if (r.confirmed) leftOpen.confirmed++;
@@ -250,17 +307,11 @@ export function computeDailyReport(input: DailyInput): DailyReport {
       leftOpen.items += r.items.length;
     }
 
-    let paidCashless = false;
     for (const p of v.payments) {
       const e = pay.get(p.method) ?? { count: 0, amount: 0 };
       e.count++;
       e.amount += p.amount;
       pay.set(p.method, e);
-      kpi.payments++;
-      if (CASHLESS_METHODS.includes(p.method)) {
-        kpi.cashlessPayments++;
-        paidCashless = true;
-      }
     }
 
     if (v.survey) {
@@ -268,26 +319,6 @@ export function computeDailyReport(input: DailyInput): DailyReport {
       for (const q of SURVEY_QUESTIONS) {
         const s = v.survey.scores[q];
         if (typeof s === 'number') survey.get(q)!.push(s);
-      }
-      for (const q of CITIZEN_SURVEY_QUESTIONS) {
-        const s = v.survey.scores[q];
-        if (typeof s === 'number') {
-          kpi.citizenSurvey.sum += s;
-          kpi.citizenSurvey.n += 1;
-        }
-      }
-      const c = v.survey.scores.cashless;
-      if (paidCashless && typeof c === 'number') {
-        kpi.cashlessSatisfaction.sum += c;
-        kpi.cashlessSatisfaction.n += 1;
-      }
-      if (v.source === 'guide-qr') {
-        // A guide user's satisfaction: the mean of the questions they answered at the counter.
-        const qs = CITIZEN_SURVEY_QUESTIONS.map((q) => v.survey!.scores[q]).filter((x): x is number => typeof x === 'number');
-        if (qs.length) {
-          kpi.guideSatisfaction.sum += qs.reduce((a, b) => a + b, 0) / qs.length;
-          kpi.guideSatisfaction.n += 1;
-        }
       }
     }
 
@@ -304,7 +335,6 @@ export function computeDailyReport(input: DailyInput): DailyReport {
       });
     }
   }
-  kpi.guideQrHandovers = counts.fromGuideQr;
 
   const deptOrder = [...samples.keys()].filter((d) => d !== '*');
   const times: TimesRow[] = ['*', ...deptOrder].map((d) => {
@@ -363,7 +393,8 @@ export function computeDailyReport(input: DailyInput): DailyReport {
         return { question: q, responses: xs.length, sum, mean: xs.length ? sum / xs.length : null };
       }),
     },
-    guide: { onlineUses: kpi.guideOnlineUses, qrHandovers: kpi.guideQrHandovers, total: kpi.guideOnlineUses + kpi.guideQrHandovers },
+    // A use handed over at the kiosk was counted when the guide finished: the total counts it once.
+    guide: { onlineUses: kpi.guideOnlineUses, qrHandovers: kpi.guideQrHandovers, total: kpi.guideOnlineUses },
     unfinishedVisits: unfinished,
     kpiInputs: kpi,
     leftOpen,

@@ -84,25 +84,17 @@ export class TicketDesk {
     const route = visitRoute(items, this.catalog);
     // The visit and its print job commit together: a kiosk killed at any moment leaves no ticket
     // without a job (a job never sent is marked interrupted at start and offered for reprint).
-    const { visit, waitingAhead, job } = this.terminal.store.tx(() => {
+    const { visit, waitingAhead, estimatedWaitMinutes, job } = this.terminal.store.tx(() => {
       const v = this.terminal.visits.issue(
         { station: profile.station!, lang: req.lang, priority: req.priority, events: facts.events, facts, items, route, adjustments: req.adjustments, source: req.source },
         by,
       );
       const first = v.route[0];
       const ahead = first ? this.terminal.visits.waitingAhead(first, v) : 0;
-      return { visit: v, waitingAhead: ahead, job: this.enqueueTicket(v, profile, ahead, false) };
+      const est = this.estimate(v);
+      return { visit: v, waitingAhead: ahead, estimatedWaitMinutes: est, job: this.enqueueTicket(v, profile, ahead, false, est) };
     });
     const print = job ? await this.sendTicket(job, profile) : null;
-    return { visit, number: visit.number, station: visit.station, waitingAhead, print };
-    const visit = this.terminal.visits.issue(
-      { station: profile.station, lang: req.lang, priority: req.priority, events: facts.events, facts, items, route, adjustments: req.adjustments, source: req.source },
-      by,
-    );
-    const first = visit.route[0];
-    const waitingAhead = first ? this.terminal.visits.waitingAhead(first, visit) : 0;
-    const estimatedWaitMinutes = this.estimate(visit);
-    const print = await this.printTicket(visit, profile, waitingAhead, false, estimatedWaitMinutes);
     return { visit, number: visit.number, station: visit.station, waitingAhead, ...(estimatedWaitMinutes !== undefined ? { estimatedWaitMinutes } : {}), print };
   }
 
@@ -160,13 +152,12 @@ export class TicketDesk {
     };
   }
 
-  private async printTicket(visit: VisitState, profile: TerminalProfile, waitingAhead: number, reprint: boolean): Promise<PrintOutcome | null> {
-    const job = this.enqueueTicket(visit, profile, waitingAhead, reprint);
+  private async printTicket(visit: VisitState, profile: TerminalProfile, waitingAhead: number, reprint: boolean, estimatedWaitMinutes?: number): Promise<PrintOutcome | null> {
+    const job = this.enqueueTicket(visit, profile, waitingAhead, reprint, estimatedWaitMinutes);
     return job ? this.sendTicket(job, profile) : null;
   }
 
-  private enqueueTicket(visit: VisitState, profile: TerminalProfile, waitingAhead: number, reprint: boolean): { id: string; printer: string } | null {
-  private async printTicket(visit: VisitState, profile: TerminalProfile, waitingAhead: number, reprint: boolean, estimatedWaitMinutes?: number): Promise<PrintOutcome | null> {
+  private enqueueTicket(visit: VisitState, profile: TerminalProfile, waitingAhead: number, reprint: boolean, estimatedWaitMinutes?: number): { id: string; printer: string } | null {
     const spec = profile.printers.ticket;
     if (!spec) return null;
     const printer = resolvePrinterSpec(spec, this.terminal.dataDir);

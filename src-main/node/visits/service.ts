@@ -4,7 +4,6 @@ import { businessDate } from '../../common/dates/businessDay';
 import type { Station, TerminalConfig } from '../../common/config/schema';
 import type { Actor, ItemStatus, ListAdjustment, PaymentLine, PaymentMethod, VisitEventMap, VisitEventType, VisitItemSeed } from '../../common/visit/events';
 import { itemsLeftOpen } from '../../common/visit/integrity';
-import type { VisitState } from '../../common/visit/state';
 import { queueRank, type VisitState } from '../../common/visit/state';
 import type { Store } from '../store/store';
 import { readVisit } from '../store/visitProjection';

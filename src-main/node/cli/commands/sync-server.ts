@@ -23,7 +23,7 @@ export const commands: CliCommand[] = [
   {
     name: 'sync-server',
     summary: 'Run the central sync service (push/pull/stream, /health, /metrics)',
-    usage: 'sync-server --port N --data DIR [--host ADDR] [--tls-cert FILE --tls-key FILE | --insecure-http]   (without either, a self-signed certificate is made in DIR/tls/)',
+    usage: 'sync-server --port N --data DIR [--host ADDR] [--tls-cert FILE --tls-key FILE | --insecure-http] [--publish URL --publish-key K [--publish-interval S]]   (without a certificate or --insecure-http, a self-signed certificate is made in DIR/tls/)',
     options: {
       port: { type: 'string' },
       data: { type: 'string' },
@@ -31,9 +31,10 @@ export const commands: CliCommand[] = [
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'insecure-http': { type: 'boolean' },
+      publish: { type: 'string' },
+      'publish-key': { type: 'string' },
+      'publish-interval': { type: 'string' },
     },
-    usage: 'sync-server --port N --data DIR [--host ADDR] [--tls-cert FILE --tls-key FILE] [--publish URL --publish-key K [--publish-interval S]]',
-    options: { port: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, publish: { type: 'string' }, 'publish-key': { type: 'string' }, 'publish-interval': { type: 'string' } },
     async run(args, io) {
       const dataDir = requiredFlag(args, 'data');
       const port = intFlag(args, 'port', 7400, 0);
@@ -60,7 +61,6 @@ export const commands: CliCommand[] = [
         io.out(`TLS: ${made.created ? 'made a self-signed certificate' : 'using the self-signed certificate'} ${made.cert} (SHA-256 ${made.fingerprint}).`);
         io.out(`     Copy it to each terminal and set "sync": { "ca": "<that file>" } in its config.json (terminal init --ca FILE).`);
       }
-      const srv = createSyncServer({ file, ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l), version: appVersion() });
       io = loggedIO(io, dataDir, 'sync-server');
       // The public wait board (issue 18): one-way, outbound, signed snapshots.
       const publishUrl = stringFlag(args, 'publish');
@@ -69,7 +69,7 @@ export const commands: CliCommand[] = [
       if (publishUrl) checkPublishUrl(publishUrl);
       if (publishKey) checkPublishKey(publishKey, 'publish-key');
       const publishEvery = intFlag(args, 'publish-interval', 5, 1);
-      const srv = createSyncServer({ file: serverFile(dataDir, true), ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l) });
+      const srv = createSyncServer({ file, ...(cert && key ? { tls: { cert, key } } : {}), log: (l) => io.err(l), version: appVersion() });
       const { url } = await srv.listen(port, host);
       io.out(`Madoguchi sync server: ${url}  (data: ${resolve(dataDir)}, events: ${srv.store.eventCount()})`);
       const publisher = publishUrl && publishKey ? new StatusPublisher({ db: srv.store.db, url: publishUrl, key: publishKey, intervalMs: publishEvery * 1000, log: (l) => io.err(l) }) : undefined;

@@ -27,11 +27,9 @@ export const commands: CliCommand[] = [
       const hostAddr = stringFlag(args, 'host') ?? '127.0.0.1';
       if (!existsSync(join(RENDERER_DIR, 'index.html'))) lio.err('warning: dist-renderer/ is missing; run "npm run build:renderer" (npm run web builds it).');
       const app = createApp(dataDir, configFile ? { configFile } : {});
-      startTerminalServices(app, io.out, io.err);
       const names = (stringFlag(args, 'name') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-      const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app), names });
       startTerminalServices(app, lio.out, lio.err);
-      const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app) });
+      const server = createHost(app, { staticDir: RENDERER_DIR, extraRoutes: guideCompletionRoute(app), names });
       await new Promise<void>((ok, fail) => {
         server.once('error', fail);
         server.listen(port, hostAddr, () => ok());
