@@ -1,10 +1,11 @@
+import { jsonDepth } from '../../common/json/depth';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { toErrorData } from '../../common/errors';
 import type { Result } from '../../common/contract';
 import { ANY_TERMINAL, DEVICE_COOKIE, DeviceRegistry, type Device } from './devices';
-import { allowedHostNames, checkHost, checkOrigin, isJsonContentType, isLoopbackAddress, isLoopbackBind, jsonDepth, parseCookies, peerAddress, type Refusal } from './guard';
+import { allowedHostNames, checkHost, checkOrigin, isJsonContentType, isLoopbackAddress, isLoopbackBind, parseCookies, peerAddress, type Refusal } from './guard';
 import type { App } from '../app/app';
 
 const MAX_BODY = 1024 * 1024;

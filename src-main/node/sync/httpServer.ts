@@ -1,3 +1,4 @@
+import { jsonDepth } from '../../common/json/depth';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -90,30 +91,6 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     req.on('error', () => fail(new SyncError(400, 'bad-input', 'the message was cut off')));
     req.on('close', () => fail(new SyncError(400, 'bad-input', 'the connection closed before the message was complete')));
   });
-}
-
-/** Deepest nesting of [ and { outside strings, counted up to just beyond `stopAt` (no recursion). */
-export function jsonDepth(text: string, stopAt: number): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      depth++;
-      if (depth > max) {
-        max = depth;
-        if (max > stopAt) return max;
-      }
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return max;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
