@@ -176,7 +176,6 @@ export default function KioskScreen() {
           </select>
         </div>
         <HandoverInput onHandover={(ev, a, _f, lang) => (setVisitKey((k) => k + 1), setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
-        <HandoverInput onHandover={(ev, a, _f, lang) => (setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
         <ReturnedVisitor />
 
         <fieldset>
