@@ -279,7 +279,16 @@ function KpiSection({ kpi, fmt }: { kpi: KpiReport; fmt: SupervisorFormat }) {
             return (
               <tr key={k.id} data-kpi={k.id}>
                 <th scope="row">{name}</th>
-                <td>{withUnit(k, k.value)}</td>
+                <td>
+                  {withUnit(k, k.value)}
+                  {k.detail &&
+                    Object.entries(k.detail).map(([key, v]) => (
+                      <span key={key} className="muted sv-kpi-detail" data-detail={key}>
+                        {' '}
+                        {t(`kpi.detail.${key}`, { value: number(v), defaultValue: `(${key} ${number(v)})` })}
+                      </span>
+                    ))}
+                </td>
                 <td>{withUnit(k, k.target)}</td>
                 <td>
                   {k.progress === null ? (
