@@ -3,7 +3,7 @@ import { renderHook } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../src-main/node/catalog/load';
 import type { LifeEvent } from '../../src-main/common/guidance/facts';
-import { useGuidance } from './useGuidance';
+import { useGuidance } from '../../src-renderer/guidance/useGuidance';
 
 /**
  * The kiosk's and the online guide's on-screen list moves a deadline past the city's own closed
