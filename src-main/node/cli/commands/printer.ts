@@ -86,7 +86,11 @@ export const commands: CliCommand[] = [
           return 0;
         }
         const head = escp.filter((i) => i.type === 'init' || i.type === 'kanji' || i.type === 'page-length');
-        io.out(`ESC/P-K job: ${escp.filter((i) => i.type === 'init').length} × ESC @, Kanji mode ${head.some((i) => i.type === 'kanji' && i.on) ? 'used' : 'not used'}, page length ${(escp.find((i) => i.type === 'page-length') as { mm?: number } | undefined)?.mm ?? '?'} mm, ${escp.filter((i) => i.type === 'form-feed').length} pages, ${escp.filter((i) => i.type === 'image').length} images`);
+        const setting = (name: string) => (escp.find((i) => i.type === 'setting' && i.name === name) as { value: number } | undefined)?.value;
+        const setup = [setting('character-set') === undefined ? 'character set as on the panel' : `character set ${setting('character-set') === 0 ? 'USA (ASCII)' : `#${setting('character-set')}`}`];
+        if (setting('letter-quality') === 1) setup.push('letter quality');
+        if (setting('unidirectional') === 1) setup.push('unidirectional');
+        io.out(`ESC/P-K job: ${escp.filter((i) => i.type === 'init').length} × ESC @, Kanji mode ${head.some((i) => i.type === 'kanji' && i.on) ? 'used' : 'not used'}, page length ${(escp.find((i) => i.type === 'page-length') as { mm?: number } | undefined)?.mm ?? '?'} mm, ${setup.join(', ')}, ${escp.filter((i) => i.type === 'form-feed').length} pages, ${escp.filter((i) => i.type === 'image').length} images`);
         let page = 0;
         for (const l of escpLines(escp)) {
           if (l.page !== page) io.out(`--- page ${(page = l.page)} ---`);
