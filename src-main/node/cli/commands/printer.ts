@@ -5,6 +5,7 @@ import { parsePrinterSpec, formatPrinterSpec } from '../../printer/spec';
 import { decodeEscPos } from '../../printer/decode';
 import { decodeEscp, escpLines, looksLikeEscp } from '../../printer/escpDecode';
 import { openTransport } from '../../printer/transport';
+import { formsPrinterStatus } from '../../forms/printerStatus';
 import { renderTestPage } from '../../printer/ticketLayout';
 
 export const commands: CliCommand[] = [
@@ -42,12 +43,20 @@ export const commands: CliCommand[] = [
   },
   {
     name: 'printer status',
-    summary: 'Ask a printer how it is (DLE EOT): online, offline, cover open, paper near end / out',
-    usage: 'printer status --printer SPEC [--timeout MS]',
+    summary: 'Ask a printer how it is: online, offline, cover open, paper near end / out (tickets: DLE EOT; dot-matrix escp:…: ESC/P status; cups:QUEUE: the queue\'s state)',
+    usage: 'printer status --printer SPEC [--timeout MS]\n  SPEC: serial:… | tcp:… | usb:… | file:DIR (ticket printers), escp:… (dot-matrix forms printers), cups:QUEUE',
     options: { printer: { type: 'string' }, timeout: { type: 'string' } },
     async run(args, io) {
-      const spec = parsePrinterSpec(requiredFlag(args, 'printer'));
+      const raw = requiredFlag(args, 'printer');
       const timeoutMs = intFlag(args, 'timeout', 3000, 1);
+      if (/^(escp|cups|lp|windows):/i.test(raw.trim())) {
+        const r = await formsPrinterStatus(raw, timeoutMs);
+        const ok = r.status.state === 'online';
+        (ok ? io.out : io.err)(`printer ${raw.trim()}: ${r.name}: ${r.status.summary}`);
+        io.out(JSON.stringify({ printer: raw.trim(), ok, status: r.status }));
+        return ok ? 0 : 1;
+      }
+      const spec = parsePrinterSpec(raw);
       const printer = formatPrinterSpec(spec);
       const t = openTransport(spec, { openTimeoutMs: timeoutMs });
       try {
