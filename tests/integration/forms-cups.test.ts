@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDoctor } from '../../src-main/node/doctor/checks';
 import { FormJobs } from '../../src-main/node/forms/formJobs';
+import { initTerminal } from '../../src-main/node/provision/terminalConfig';
 import { dbPath } from '../../src-main/node/terminal/dataFolder';
 import { cupsUnavailable, startCups, type CupsServer } from '../support/cups';
 import { tempDir } from '../support/tmp';
@@ -81,4 +85,43 @@ describe.skipIf(why !== null)('forms print through a real CUPS queue (cups-pdf)'
     const all = await cups.waitForPdf(4);
     expect(squeeze(pdftotext(all[3]!, '-layout')).length).toBeGreaterThan(10);
   }, 120_000);
+
+  it('doctor and printer status read the queue: online, stopped with the operator\'s reason, refusing jobs, or missing', async () => {
+    const { dir: counter, cleanup: done } = tempDir('madoguchi-forms-cups-doctor-');
+    try {
+      initTerminal({ dataDir: counter, role: 'counter', terminalId: 'counter-shimin-1', department: 'shimin', counter: '1' });
+      const file = join(counter, 'config.json');
+      const c = JSON.parse(readFileSync(file, 'utf8'));
+      c.terminals[0].printers = { forms: 'cups:No_Such_Queue' };
+      c.terminals[0].formPrinters = { 'juminhyo-seikyu': { printer: `cups:${cups.queue}`, mode: 'overlay' } };
+      writeFileSync(file, JSON.stringify(c, null, 2));
+      const lines = async () => (await runDoctor(counter, { printerTimeoutMs: 5000 })).filter((r) => r.check.startsWith('printer'));
+
+      let rs = await lines();
+      expect(rs.find((r) => r.check === 'printer counter-shimin-1 juminhyo-seikyu (overlay)')).toMatchObject({ status: 'ok', message: `CUPS queue ${cups.queue}: online` });
+      const missing = rs.find((r) => r.check === 'printer counter-shimin-1 forms')!;
+      expect(missing).toMatchObject({ status: 'fail' });
+      expect(missing.message).toMatch(/^CUPS queue No_Such_Queue: no CUPS queue No_Such_Queue/);
+      expect(missing.fix).toMatch(/lpstat -p/);
+
+      execFileSync('cupsdisable', ['-h', cups.server, '-r', 'out of paper', cups.queue]);
+      rs = await lines();
+      const stopped = rs.find((r) => r.check === 'printer counter-shimin-1 juminhyo-seikyu (overlay)')!;
+      expect(stopped.status).toBe('fail');
+      expect(stopped.message).toBe(`CUPS queue ${cups.queue}: the queue is stopped, "out of paper"`);
+      expect(stopped.fix).toContain(`cupsenable ${cups.queue}`);
+      const st = await cli('printer', 'status', '--printer', `cups:${cups.queue}`);
+      expect(st.code).toBe(1);
+      expect(st.err).toContain('the queue is stopped');
+
+      execFileSync('cupsenable', ['-h', cups.server, cups.queue]);
+      execFileSync('cupsreject', ['-h', cups.server, '-r', 'closed for the night', cups.queue]);
+      rs = await lines();
+      expect(rs.find((r) => r.check === 'printer counter-shimin-1 juminhyo-seikyu (overlay)')!.message).toBe(`CUPS queue ${cups.queue}: the queue does not accept jobs, "closed for the night"`);
+      execFileSync('cupsaccept', ['-h', cups.server, cups.queue]);
+      expect((await cli('printer', 'status', '--printer', `cups:${cups.queue}`)).code).toBe(0);
+    } finally {
+      done();
+    }
+  }, 60_000);
 });

@@ -86,9 +86,10 @@ export function cupsQueueStatus(queue: string | undefined, timeoutMs = 5000): Pr
     q = /destination:\s*(\S+)/.exec(d.out)?.[1];
     if (!q) return status('unreachable', 'CUPS has no default queue; name one: cups:QUEUE');
   }
-  const o = run('lpoptions', ['-p', q], timeoutMs);
-  if (o.code !== 0) return status('unreachable', `no CUPS queue ${q}${o.err ? ` (${o.err.replace(/^lpoptions:\s*/, '')})` : ''}`);
-  const attrs = ippAttributes(o.out);
+  // lpstat -p fails for a queue that does not exist (lpoptions says nothing and exits 0).
+  const p = run('lpstat', ['-p', q], timeoutMs);
+  if (p.code !== 0) return status('unreachable', `no CUPS queue ${q}${p.err ? ` (${p.err.replace(/^lpstat:\s*/, '')})` : ''}`);
+  const attrs = ippAttributes(run('lpoptions', ['-p', q], timeoutMs).out);
   const reasons = (attrs.get('printer-state-reasons') ?? 'none').split(',').filter((r) => r && r !== 'none');
   const problems: string[] = [];
   let extra: Partial<PrinterStatus> = {};
@@ -103,8 +104,8 @@ export function cupsQueueStatus(queue: string | undefined, timeoutMs = 5000): Pr
   const accepting = attrs.get('printer-is-accepting-jobs') !== 'false';
   if (!stopped && accepting && problems.length === 0) return status('online', 'online', { paper: 'ok' });
   // The operator's reason (cupsdisable -r …) is on the indented lines of lpstat -p.
-  const message = run('lpstat', ['-p', q], timeoutMs)
-    .out.split('\n')
+  const message = p.out
+    .split('\n')
     .slice(1)
     .map((l) => l.trim())
     .filter(Boolean)
