@@ -56,12 +56,12 @@ describe('madoguchi terminal init', () => {
   it('maps forms to their own printers with --form-printer: dot-matrix always as the overlay, pre-printed stock as asked', async () => {
     const d = dir();
     const r = await cli(['terminal', 'init', '--data', d, '--role', 'counter', '--terminal', 'counter-shimin-1', '--department', 'shimin', '--counter', '1', '--printer', 'cups:Shimin_A4',
-      '--form-printer', 'juminhyo-seikyu=escp:serial:/dev/ttyUSB1?baud=9600', '--form-printer', 'inkan-toroku-shinsei:overlay=cups:Tray2_Preprinted', '--form-printer', 'juminido=escp:file:printer/escp']);
+      '--form-printer', 'juminhyo-seikyu=escp:serial:/dev/ttyUSB1?baud=9600', '--form-printer', 'inkan-shomei-seikyu:overlay=cups:Tray2_Preprinted', '--form-printer', 'juminido=escp:file:printer/escp']);
     expect(r.code, r.err.join('\n')).toBe(0);
     expect(r.out).toContain("form juminhyo-seikyu prints on escp:serial:/dev/ttyUSB1?baud=9600 (overlay: the data on the city's own form)");
     expect(readConfigFile(join(d, 'config.json')).terminals[0]!.formPrinters).toEqual({
       'juminhyo-seikyu': { printer: 'escp:serial:/dev/ttyUSB1?baud=9600', mode: 'overlay' },
-      'inkan-toroku-shinsei': { printer: 'cups:Tray2_Preprinted', mode: 'overlay' },
+      'inkan-shomei-seikyu': { printer: 'cups:Tray2_Preprinted', mode: 'overlay' },
       juminido: { printer: 'escp:file:printer/escp', mode: 'overlay' },
     });
     // The dot-matrix folder printer exists before its first job, like a ticket folder printer.
@@ -74,6 +74,7 @@ describe('madoguchi terminal init', () => {
     [['--form-printer', 'juminido:full=escp:tcp:10.0.0.9:9100'], /form-printer: .*a dot-matrix printer \(escp:\) prints the data on the city's own form only/],
     [['--form-printer', 'no-such-form=cups:A4'], /form-printer: --form-printer: no form "no-such-form" \(the forms are: .*juminido/],
     [['--form-printer', 'juminido=cups:A4', '--form-printer', 'juminido=cups:B'], /names the form "juminido" twice/],
+    [['--form-printer', 'inkan-toroku-shinsei=escp:tcp:10.0.0.9:9100'], /form-printer: --form-printer: form "inkan-toroku-shinsei" has no overlay layout, so it cannot print on a dot-matrix printer \(forms with one: .*juminido/],
     [['--printer', 'tcp:10.0.0.5:9100'], /printer: .*forms printers: escp:serial/],
   ])('refuses a bad forms printer naming the field: %j', async (args, message) => {
     const d = dir();

@@ -29,7 +29,7 @@ export interface TerminalInitOptions {
   /**
    * Where single forms print (formPrinters), each "FORM=SPEC" or "FORM:overlay=SPEC" / "FORM:full=SPEC":
    * e.g. juminhyo-seikyu=escp:serial:/dev/ttyUSB1?baud=9600 (dot-matrix: always the overlay),
-   * inkan-toroku-shinsei:overlay=cups:Tray2_Preprinted. Forms not named print on --printer as A4.
+   * inkan-shomei-seikyu:overlay=cups:Tray2_Preprinted. Forms not named print on --printer as A4.
    */
   formPrinters?: string[];
   language?: string;
@@ -120,7 +120,7 @@ export function parseFormPrinterFlags(flags: string[], role: Role): Record<strin
   const out: Record<string, { printer: string; mode: 'full' | 'overlay' }> = {};
   for (const f of flags) {
     const m = /^([a-z0-9][a-z0-9-]{0,39})(?::(overlay|full))?=(.+)$/.exec(f.trim());
-    if (!m) throw new AppError('bad-input', `--form-printer "${f}": write FORM=SPEC or FORM:overlay=SPEC, e.g. juminhyo-seikyu=escp:serial:/dev/ttyUSB1?baud=9600 or inkan-toroku-shinsei:overlay=cups:Tray2`, { field: 'form-printer' });
+    if (!m) throw new AppError('bad-input', `--form-printer "${f}": write FORM=SPEC or FORM:overlay=SPEC, e.g. juminhyo-seikyu=escp:serial:/dev/ttyUSB1?baud=9600 or inkan-shomei-seikyu:overlay=cups:Tray2`, { field: 'form-printer' });
     const [, form, modeText, spec] = m;
     if (out[form!]) throw new AppError('bad-input', `--form-printer names the form "${form}" twice`, { field: 'form-printer' });
     const target = parseFormsTarget(spec!, 'form-printer');
@@ -156,8 +156,13 @@ export function initTerminal(opts: TerminalInitOptions): { file: string; backup?
   }
   const built = buildTerminalConfig(opts);
   const known = formTemplates(opts.dataDir);
-  for (const form of Object.keys(built.config.terminals[0]!.formPrinters ?? {})) {
-    if (!known.has(form)) throw new AppError('bad-input', `--form-printer: no form "${form}" (the forms are: ${[...known.keys()].join(', ')})`, { field: 'form-printer' });
+  for (const [form, fp] of Object.entries(built.config.terminals[0]!.formPrinters ?? {})) {
+    const t = known.get(form);
+    if (!t) throw new AppError('bad-input', `--form-printer: no form "${form}" (the forms are: ${[...known.keys()].join(', ')})`, { field: 'form-printer' });
+    if (fp.mode === 'overlay' && !t.overlay) {
+      const withOverlay = [...known.values()].filter((x) => x.overlay).map((x) => x.id);
+      throw new AppError('bad-input', `--form-printer: form "${form}" has no overlay layout, so it cannot print on ${/^escp:/i.test(fp.printer) ? 'a dot-matrix printer' : 'pre-printed stock'} (forms with one: ${withOverlay.join(', ')})`, { field: 'form-printer' });
+    }
   }
   const written = writeConfigFile(opts.dataDir, built.raw, opts.now);
   // A file printer (test setups, print servers) needs its folder before the first job.
