@@ -9,7 +9,7 @@ import { initTerminal } from '../../src-main/node/provision/terminalConfig';
 import { dbPath } from '../../src-main/node/terminal/dataFolder';
 import { cupsUnavailable, startCups, type CupsServer } from '../support/cups';
 import { tempDir } from '../support/tmp';
-import { cli, DEMO_CSV, pdftotext, squeeze } from './residents-support';
+import { cli, DEMO_CSV, pdftotext, squeeze, textIn } from './residents-support';
 
 /** Forms through the real spooler: our own cupsd on loopback, a cups-pdf queue, the PDF read back with poppler. */
 const why = cupsUnavailable();
@@ -50,6 +50,12 @@ describe.skipIf(why !== null)('forms print through a real CUPS queue (cups-pdf)'
     // No title, no captions: the sheet has them.
     expect(text).not.toContain('住民票の写し等交付請求書');
     expect(text).not.toContain('請求者');
+    // Through the spooler unscaled: each value sits in its box of the layout (mm from the sheet's top left),
+    // the head's name in the 世帯主 box (30, 80), the address in its own box (105, 76), nothing above the 請求者 boxes.
+    expect(squeeze(textIn(pdf!, 1, { x: 29, y: 79, w: 72, h: 10 }))).toContain('髙﨑健一');
+    expect(squeeze(textIn(pdf!, 1, { x: 104, y: 75, w: 92, h: 16 }))).toContain('群馬県伊勢崎市宮子町3587番地');
+    expect(squeeze(textIn(pdf!, 1, { x: 29, y: 79, w: 72, h: 10 }))).not.toContain('群馬県');
+    expect(squeeze(textIn(pdf!, 1, { x: 0, y: 0, w: 210, h: 35 }))).not.toContain('髙﨑健一');
   }, 90_000);
 
   it('a whole A4 form prints with its title and captions; a queue that does not exist fails, is kept, and reprints', async () => {
