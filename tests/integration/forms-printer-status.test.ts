@@ -56,6 +56,11 @@ describe('dot-matrix printer status over a serial line', () => {
     expect(r.err).toContain('paper out');
     expect(JSON.parse(r.out.trim()).status).toMatchObject({ state: 'offline', paper: 'out' });
 
+    // printer test is for ticket printers; a forms printer is pointed to its grid sheet and status instead.
+    const t = await cli('printer', 'test', '--printer', `escp:serial:${out.pty.a}?baud=9600`);
+    expect(t.code).toBe(2);
+    expect(t.err).toMatch(/is a forms printer: print its grid sheet with "forms calibrate --printer escp:serial:.* --form FORM"/);
+
     const silent = await printerOnPty(null);
     const s = await cli('printer', 'status', '--printer', `escp:serial:${silent.pty.a}?baud=9600`, '--timeout', '400');
     expect(s.code).toBe(1);

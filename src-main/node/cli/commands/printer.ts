@@ -15,7 +15,11 @@ export const commands: CliCommand[] = [
     usage: 'printer test --printer SPEC [--timeout MS] [--paper 80|58]\n  SPEC: serial:/dev/ttyUSB0?baud=38400 | tcp:HOST:9100 | file:DIR',
     options: { printer: { type: 'string' }, timeout: { type: 'string' }, paper: { type: 'string' } },
     async run(args, io) {
-      const spec = parsePrinterSpec(requiredFlag(args, 'printer'));
+      const raw = requiredFlag(args, 'printer');
+      if (/^(escp|cups|lp|windows):/i.test(raw.trim())) {
+        throw new AppError('bad-input', `printer test prints a ticket page (ESC/POS); "${raw.trim()}" is a forms printer: print its grid sheet with "forms calibrate --printer ${raw.trim()} --form FORM" and ask it with "printer status --printer ${raw.trim()}"`, { field: 'printer' });
+      }
+      const spec = parsePrinterSpec(raw);
       const timeoutMs = intFlag(args, 'timeout', 3000, 1);
       const paperText = stringFlag(args, 'paper') ?? '80';
       if (paperText !== '80' && paperText !== '58') throw new AppError('bad-input', `--paper must be 80 or 58, got "${paperText}"`, { field: 'paper' });
