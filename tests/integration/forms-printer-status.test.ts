@@ -81,7 +81,7 @@ describe('doctor checks the forms printers of formPrinters and printers.forms', 
       'inkan-shomei-seikyu': { printer: `escp:serial:${gone}?baud=9600`, mode: 'overlay' },
       'zei-shomei-shinsei': { printer: 'escp:file:printer/escp', mode: 'overlay' },
     });
-    const rs = printerLines(await runDoctor(dir, { printerTimeoutMs: 1500 }));
+    const rs = printerLines(await runDoctor(dir, { printerTimeoutMs: 4000 }));
     const line = (form: string) => rs.find((r) => r.check === `printer counter-shimin-1 ${form} (overlay)`)!;
     expect(line('juminido')).toMatchObject({ status: 'fail', message: `dot-matrix printer on serial port ${paperOut.pty.a}: paper out` });
     expect(line('juminido').fix).toMatch(/^load forms/);
@@ -97,7 +97,7 @@ describe('doctor checks the forms printers of formPrinters and printers.forms', 
     const ok = await printerOnPty('@BDC ST\r\nST:04;\f');
     const spec = `escp:serial:${ok.pty.a}?baud=9600`;
     const dir = counterFolder({ juminido: { printer: spec, mode: 'overlay' }, 'juminhyo-seikyu': { printer: spec, mode: 'overlay' } });
-    const rs = printerLines(await runDoctor(dir, { printerTimeoutMs: 2000 }));
+    const rs = printerLines(await runDoctor(dir, { printerTimeoutMs: 4000 }));
     expect(rs).toEqual([{ check: 'printer counter-shimin-1 juminido (overlay), counter-shimin-1 juminhyo-seikyu (overlay)', status: 'ok', message: `dot-matrix printer on serial port ${ok.pty.a}: online` }]);
   });
 });
