@@ -11,6 +11,7 @@ import { useDepartmentName, useSupervisorFormat, type SupervisorFormat } from '.
 import './supervisor.css';
 import { useErrorText } from '../../app/errorText';
 import { WaitColumnHeader, WaitEstimate } from '../wait/WaitEstimate';
+import { DevicePairing } from './DevicePairing';
 
 /**
  * 監督者画面: live queues per department, today's figures with charts, the fiscal-year KPIs, the
@@ -27,7 +28,7 @@ export default function SupervisorScreen() {
   return <SupervisorBoard staff={staff} onSignedOut={() => setStaff(null)} />;
 }
 
-type SignedInStaff = { id: string; name: string };
+type SignedInStaff = { id: string; name: string; role?: string };
 
 function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSignedOut: () => void }) {
   const { t } = useTranslation('supervisor');
@@ -80,6 +81,7 @@ function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSigne
       <ExportSection defaultDate={report?.date ?? live.data?.businessDate ?? ''} fmt={fmt} />
       {kpi.data && <KpiSection kpi={kpi.data} fmt={fmt} />}
       {report && <UnfinishedSection report={report} names={names} stationNames={stationNames} fmt={fmt} />}
+      {staff.role === 'admin' && <DevicePairing fmt={fmt} />}
     </main>
   );
 }
@@ -279,7 +281,16 @@ function KpiSection({ kpi, fmt }: { kpi: KpiReport; fmt: SupervisorFormat }) {
             return (
               <tr key={k.id} data-kpi={k.id}>
                 <th scope="row">{name}</th>
-                <td>{withUnit(k, k.value)}</td>
+                <td>
+                  {withUnit(k, k.value)}
+                  {k.detail &&
+                    Object.entries(k.detail).map(([key, v]) => (
+                      <span key={key} className="muted sv-kpi-detail" data-detail={key}>
+                        {' '}
+                        {t(`kpi.detail.${key}`, { value: number(v), defaultValue: `(${key} ${number(v)})` })}
+                      </span>
+                    ))}
+                </td>
                 <td>{withUnit(k, k.target)}</td>
                 <td>
                   {k.progress === null ? (
