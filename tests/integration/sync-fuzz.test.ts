@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../src-main/common/sync/hlc';
 import { SyncServerStore } from '../../src-main/node/sync/serverStore';
 import { tempDir } from '../support/tmp';
-import { pick, rng, spawnSyncServer, type ServerProcess } from './sync-support';
+import { issuedPayload, pick, rng, spawnSyncServer, type ServerProcess } from './sync-support';
 
 interface Fuzz {
   kind: string;
@@ -37,26 +37,6 @@ function rawTcp(port: number, bytes: string): Promise<string> {
     s.on('close', () => ok(got));
     s.on('error', () => ok(got));
   });
-}
-
-/** A well-formed visit.issued payload (the fuzz mutates from valid events). */
-export function issuedPayload(visitId: string, number: number, terminal: string): Record<string, unknown> {
-  return {
-    visitId,
-    businessDate: '2026-11-27',
-    station: 'east',
-    number,
-    lang: 'ja',
-    priority: false,
-    events: ['moving-in'],
-    facts: {},
-    items: [],
-    route: ['shimin'],
-    adjustments: [],
-    source: 'kiosk',
-    at: '2026-11-27T00:30:00.000Z',
-    by: { terminal },
-  };
 }
 
 describe('fuzzed sync messages against a real server process', () => {

@@ -1,11 +1,10 @@
 import Database from 'better-sqlite3';
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { createServer, connect, type Socket, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp';
-import { REPO, runCliProcess, spawnSyncServer, terminalConfig, tsxProcess, type ServerProcess, type TerminalDef } from './sync-support';
+import { REPO, Relay, runCliProcess, spawnSyncServer, terminalConfig, tsxProcess, type ServerProcess, type TerminalDef } from './sync-support';
 
 const SCRIPT = resolve(REPO, 'tests/integration/sync-terminal-proc.ts');
 
@@ -34,72 +33,6 @@ function until(what: string, cond: () => boolean, ms = 45_000, detail: () => str
     };
     tick();
   });
-}
-
-/**
- * A TCP relay between the terminals and the server. It lets the test cut a push in the middle of
- * its body (the server has the headers and part of the JSON) before kill -9, and point the
- * terminals at a restarted server on a new port without touching their configs.
- */
-class Relay {
-  target = 0;
-  private armed: { token: string; fire: () => void } | null = null;
-  private readonly sockets = new Set<Socket>();
-  readonly server: Server;
-  cutPushes = 0;
-
-  constructor() {
-    this.server = createServer((client) => {
-      const upstream = connect(this.target, '127.0.0.1');
-      this.sockets.add(client).add(upstream);
-      let cutting = false;
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on('data', (chunk: Buffer) => {
-        const a = this.armed;
-        if (a && chunk.includes('POST /sync/push') && chunk.includes(a.token)) cutting = true;
-        if (cutting && a) {
-          const headEnd = chunk.indexOf('\r\n\r\n');
-          const hasBody = headEnd < 0 || headEnd + 4 < chunk.length;
-          if (!hasBody || chunk.length < 20) {
-            upstream.write(chunk);
-            return;
-          }
-          // All but the tail of the body: the server is now waiting, mid-push, for the rest.
-          this.armed = null;
-          this.cutPushes++;
-          upstream.write(chunk.subarray(0, chunk.length - 10), () => setTimeout(a.fire, 50));
-          return;
-        }
-        upstream.write(chunk);
-      });
-      upstream.on('data', (d: Buffer) => client.write(d));
-      for (const s of [client, upstream]) {
-        s.on('close', close);
-        s.on('error', close);
-      }
-    });
-  }
-
-  listen(): Promise<number> {
-    return new Promise((ok) => this.server.listen(0, '127.0.0.1', () => ok((this.server.address() as { port: number }).port)));
-  }
-
-  /** Calls `fire` once a push carrying `token` is half-way through to the server. */
-  armCut(token: string): Promise<void> {
-    return new Promise((ok) => {
-      this.armed = { token, fire: ok };
-    });
-  }
-
-  close(): void {
-    for (const s of this.sockets) s.destroy();
-    this.server.close();
-  }
 }
 
 function readDb<T>(file: string, fn: (db: Database.Database) => T): T {

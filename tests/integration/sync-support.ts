@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Socket, type Server } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import { parseConfig, type TerminalConfig } from '../../src-main/common/config/schema';
 import type { VersionVector } from '../../src-main/common/sync/event';
@@ -147,8 +148,8 @@ export interface ServerProcess {
  * Starts `madoguchi sync-server` and waits for its "listening" line. Loopback tests run it over
  * plain http (--insecure-http, which it warns about); `tls: true` lets it make its certificate.
  */
-export function spawnSyncServer(dataDir: string, port = 0, opts: { tls?: boolean } = {}): Promise<ServerProcess> {
-  const proc = tsxProcess([CLI, 'sync-server', '--port', String(port), '--data', dataDir, ...(opts.tls ? [] : ['--insecure-http'])]);
+export function spawnSyncServer(dataDir: string, port = 0, opts: { tls?: boolean; db?: string } = {}): Promise<ServerProcess> {
+  const proc = tsxProcess([CLI, 'sync-server', '--port', String(port), '--data', dataDir, ...(opts.db ? ['--db', opts.db] : []), ...(opts.tls ? [] : ['--insecure-http'])]);
   const stderr: string[] = [];
   const exited = new Promise<number | null>((ok) => proc.once('exit', (code) => ok(code)));
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
@@ -177,4 +178,91 @@ export function runCliProcess(args: string[]): Promise<{ code: number | null; ou
   p.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   p.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   return new Promise((ok) => p.once('exit', (code) => ok({ code, out, err })));
+}
+
+/**
+ * A TCP relay between the terminals and the server. It lets the test cut a push in the middle of
+ * its body (the server has the headers and part of the JSON) before kill -9, and point the
+ * terminals at a restarted server on a new port without touching their configs.
+ */
+export class Relay {
+  target = 0;
+  private armed: { token: string; fire: () => void } | null = null;
+  private readonly sockets = new Set<Socket>();
+  readonly server: Server;
+  cutPushes = 0;
+
+  constructor() {
+    this.server = createServer((client) => {
+      const upstream = connect(this.target, '127.0.0.1');
+      this.sockets.add(client).add(upstream);
+      let cutting = false;
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
+      };
+      client.on('data', (chunk: Buffer) => {
+        const a = this.armed;
+        if (a && chunk.includes('POST /sync/push') && chunk.includes(a.token)) cutting = true;
+        if (cutting && a) {
+          const headEnd = chunk.indexOf('\r\n\r\n');
+          const hasBody = headEnd < 0 || headEnd + 4 < chunk.length;
+          if (!hasBody || chunk.length < 20) {
+            upstream.write(chunk);
+            return;
+          }
+          // All but the tail of the body: the server is now waiting, mid-push, for the rest.
+          this.armed = null;
+          this.cutPushes++;
+          upstream.write(chunk.subarray(0, chunk.length - 10), () => setTimeout(a.fire, 50));
+          return;
+        }
+        upstream.write(chunk);
+      });
+      upstream.on('data', (d: Buffer) => client.write(d));
+      for (const s of [client, upstream]) {
+        s.on('close', close);
+        s.on('error', close);
+      }
+    });
+  }
+
+  listen(): Promise<number> {
+    return new Promise((ok) => this.server.listen(0, '127.0.0.1', () => ok((this.server.address() as { port: number }).port)));
+  }
+
+  /** Calls `fire` once a push carrying `token` is half-way through to the server. */
+  armCut(token: string): Promise<void> {
+    return new Promise((ok) => {
+      this.armed = { token, fire: ok };
+    });
+  }
+
+  close(): void {
+    for (const s of this.sockets) s.destroy();
+    this.server.close();
+  }
+}
+
+
+/** A well-formed visit.issued payload (the fuzz mutates from valid events). */
+export function issuedPayload(visitId: string, number: number, terminal: string): Record<string, unknown> {
+  return {
+    visitId,
+    businessDate: '2026-11-27',
+    station: 'east',
+    number,
+    lang: 'ja',
+    priority: false,
+    events: ['moving-in'],
+    facts: {},
+    items: [],
+    route: ['shimin'],
+    adjustments: [],
+    source: 'kiosk',
+    at: '2026-11-27T00:30:00.000Z',
+    by: { terminal },
+  };
 }

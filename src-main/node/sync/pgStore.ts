@@ -117,7 +117,7 @@ export interface PgStoreOptions {
 }
 
 /** `postgres://…` or `postgresql://…`. */
-export function isPostgresUrl(s: string | undefined): s is string {
+export function isPostgresUrl(s: string | undefined): boolean {
   return !!s && /^postgres(ql)?:\/\//i.test(s);
 }
 
