@@ -228,16 +228,18 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await c.query('BEGIN');
       const r = await fn(c);
       await c.query('COMMIT');
       return r;
     } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
+      // A connection that cannot even roll back is dropped from the pool, not handed out again.
+      await c.query('ROLLBACK').catch((err: Error) => (broken = err));
       throw e;
     } finally {
-      c.release();
+      c.release(broken);
     }
   }
 
