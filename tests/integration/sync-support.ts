@@ -4,7 +4,8 @@ import { resolve as resolvePath } from 'node:path';
 import { parseConfig, type TerminalConfig } from '../../src-main/common/config/schema';
 import type { VersionVector } from '../../src-main/common/sync/event';
 import type { PullResponse, PushRequest, PushResponse } from '../../src-main/common/sync/protocol';
-import { SyncError, type SyncServerStore } from '../../src-main/node/sync/serverStore';
+import { SyncError } from '../../src-main/node/sync/serverStore';
+import type { SyncStorage } from '../../src-main/node/sync/storage';
 import { SyncRemoteError, type SyncTransport } from '../../src-main/node/sync/transport';
 import { mulberry32 } from '../../src-main/common/guidance/generate';
 
@@ -74,12 +75,12 @@ export interface NetFaults {
 
 /**
  * The protocol without HTTP, for the deterministic simulation: every message goes through a JSON
- * round trip (what the wire would do) into the same SyncServerStore the HTTP server uses, with
- * seeded faults on the way in and out.
+ * round trip (what the wire would do) into the same storage the HTTP server uses (SQLite or
+ * PostgreSQL), with seeded faults on the way in and out.
  */
 export class DirectTransport implements SyncTransport {
   constructor(
-    private readonly server: { current: SyncServerStore },
+    private readonly server: { current: SyncStorage },
     private readonly token: string,
     readonly net: NetFaults,
     private readonly r: () => number,
@@ -90,9 +91,9 @@ export class DirectTransport implements SyncTransport {
     if (this.r() < this.net.dropRequest) throw new Error('connection refused (dropped request)');
   }
 
-  private call<T>(fn: (s: SyncServerStore) => T): T {
+  private async call<T>(fn: (s: SyncStorage) => Promise<T>): Promise<T> {
     try {
-      return fn(this.server.current);
+      return await fn(this.server.current);
     } catch (e) {
       if (e instanceof SyncError) throw new SyncRemoteError(e.status, e.code, e.message, e.details);
       throw e;
@@ -102,15 +103,15 @@ export class DirectTransport implements SyncTransport {
   async push(body: PushRequest, now: number): Promise<PushResponse> {
     this.gate();
     const wire = JSON.parse(JSON.stringify(body)) as unknown;
-    const res = this.call((s) => s.push(s.authenticate(`Bearer ${this.token}`), wire, now));
-    if (this.r() < this.net.duplicate) this.call((s) => s.push(s.authenticate(`Bearer ${this.token}`), JSON.parse(JSON.stringify(body)) as unknown, now));
+    const res = await this.call(async (s) => s.push(await s.authenticate(`Bearer ${this.token}`), wire, now));
+    if (this.r() < this.net.duplicate) await this.call(async (s) => s.push(await s.authenticate(`Bearer ${this.token}`), JSON.parse(JSON.stringify(body)) as unknown, now));
     if (this.r() < this.net.loseAnswer) throw new Error('connection reset before the answer arrived');
     return JSON.parse(JSON.stringify(res)) as PushResponse;
   }
 
   async pull(vv: VersionVector, limit: number): Promise<PullResponse> {
     this.gate();
-    const res = this.call((s) => s.pull(s.authenticate(`Bearer ${this.token}`), { protocol: '1', vv: JSON.stringify(vv), limit: String(limit) }));
+    const res = await this.call(async (s) => s.pull(await s.authenticate(`Bearer ${this.token}`), { protocol: '1', vv: JSON.stringify(vv), limit: String(limit) }));
     const out = JSON.parse(JSON.stringify(res)) as PullResponse;
     if (out.events.length > 1 && this.r() < this.net.mangle) {
       // Reordered, partly lost and partly repeated delivery.
