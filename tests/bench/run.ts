@@ -16,6 +16,7 @@ const suites: Array<{ name: string; file: string; fn: string }> = [
   { name: 'reports', file: 'reports.bench.ts', fn: 'benchReports' },
   { name: 'guide-site', file: 'guideSite.bench.ts', fn: 'benchGuideSite' },
   { name: 'wait', file: 'wait.bench.ts', fn: 'benchWait' },
+  { name: 'saas', file: 'saas.bench.ts', fn: 'benchSaas' },
 ];
 
 async function main() {

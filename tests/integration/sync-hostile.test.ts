@@ -401,7 +401,7 @@ describe('hostile input against a real sync server process (issue 12)', () => {
     expect((await send(`${server.url}/sync/pull?protocol=1`, { headers: auth(tokens['display-2']!) })).status).toBe(401);
 
     const h = await send(`${server.url}/health`);
-    expect(h.json).toEqual({ ok: true, service: 'madoguchi-sync', version: expect.stringMatching(/^\d+\.\d+\.\d+/), protocol: 1, supported: [1], db: 'ok' });
+    expect(h.json).toEqual({ ok: true, service: 'madoguchi-sync', version: expect.stringMatching(/^\d+\.\d+\.\d+/), protocol: 1, supported: [1], db: 'ok', database: { kind: 'sqlite', ok: true, ms: expect.any(Number) } });
     for (const id of Object.keys(tokens)) expect(h.body).not.toContain(id);
     expect((await send(`${server.url}/metrics`)).status).toBe(401);
     expect((await send(`${server.url}/metrics`, { headers: auth(tokens['kiosk-east']!) })).status).toBe(403);

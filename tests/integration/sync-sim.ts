@@ -8,6 +8,8 @@ import { isVisitEventType, type VisitEvent } from '../../src-main/common/visit/e
 import { Store } from '../../src-main/node/store/store';
 import { SyncClient, stationClaimsOf } from '../../src-main/node/sync/client';
 import { SyncServerStore } from '../../src-main/node/sync/serverStore';
+import { PgSyncStorage } from '../../src-main/node/sync/pgStore';
+import { SqliteSyncStorage, type SyncStorage } from '../../src-main/node/sync/storage';
 import { VisitService } from '../../src-main/node/visits/service';
 import { eventForRole } from '../../src-main/common/sync/authorisation';
 import { DirectTransport, pick, rng, shuffle, terminalConfig, type StationDef, type TerminalDef } from './sync-support';
@@ -65,18 +67,49 @@ function digest(rows: unknown[]): string {
  * server restarts, lost answers, duplicated pushes, mangled pulls and clocks skewed by ±10 min;
  * then the network heals and every terminal must hold exactly the same events and projections.
  */
-export async function runSimulation(seed: number, dir: string, steps = 320): Promise<SimResult> {
+type Ev = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
+
+/**
+ * The sync service's store for one run: SQLite (a file in `dir`), or PostgreSQL when `pgUrl` is
+ * given (a fresh database per seed). A restart closes it and opens it again.
+ */
+async function simServer(seed: number, dir: string, clock: () => number, log: (l: string) => void, pgUrl?: string) {
+  const serverFile = join(dir, `server-${seed}.sqlite`);
+  const open = async (): Promise<SyncStorage> =>
+    pgUrl ? PgSyncStorage.open({ url: pgUrl, clock, log, poolSize: 2 }) : new SqliteSyncStorage(SyncServerStore.open({ file: serverFile, clock, log }));
+  const server = { current: await open() };
+  const rows = async (site?: string): Promise<Ev[]> => {
+    const s = server.current;
+    if (s instanceof PgSyncStorage) {
+      return (await s.pool.query<Ev>(`SELECT origin, seq, hlc, type, site, visit_id, payload FROM events ${site ? 'WHERE site = $1' : ''} ORDER BY origin, seq`, site ? [site] : [])).rows;
+    }
+    const db = (s as SqliteSyncStorage).store.db;
+    return db.prepare(`SELECT origin, seq, hlc, type, site, visit_id, payload FROM events ${site ? 'WHERE site = ?' : ''} ORDER BY origin, seq`).all(...(site ? [site] : [])) as Ev[];
+  };
+  return {
+    server,
+    rows,
+    async restart() {
+      await server.current.close();
+      server.current = await open();
+    },
+  };
+}
+
+export async function runSimulation(seed: number, dir: string, steps = 320, pgUrl?: string): Promise<SimResult> {
   const r = rng(seed);
   const { terminals: defs, stations } = fleet();
   const start = Date.UTC(2026, 10, 27, 0, 30); // 09:30 in Asia/Tokyo: ±10 min never crosses the business day
   let simNow = start;
-  const serverFile = join(dir, `server-${seed}.sqlite`);
   const log: string[] = [];
-  const server = { current: SyncServerStore.open({ file: serverFile, clock: () => simNow, log: (l) => log.push(l) }) };
+  const sim = await simServer(seed, dir, () => simNow, (l) => log.push(l), pgUrl);
+  const server = sim.server;
   let restarts = 0;
 
-  const terms: SimTerminal[] = defs.map((def) => {
-    const { token } = server.current.enroll(def.id, def.role, def.site);
+  const tokens: string[] = [];
+  for (const def of defs) tokens.push((await server.current.enroll(def.id, def.role, { site: def.site })).token);
+  const terms: SimTerminal[] = defs.map((def, i) => {
+    const token = tokens[i]!;
     const config = terminalConfig(def, stations[def.site]!);
     const skew = Math.round((r() * 2 - 1) * 10 * 60_000);
     const store = Store.open({ file: ':memory:', nodeId: def.id, site: def.site, clock: () => simNow + skew });
@@ -164,8 +197,7 @@ export async function runSimulation(seed: number, dir: string, steps = 320): Pro
       if (t.transport.net.online && offline < terms.length / 3) t.transport.net.online = false;
       else t.transport.net.online = true;
     } else if (x < 0.1) {
-      server.current.close();
-      server.current = SyncServerStore.open({ file: serverFile, clock: () => simNow, log: (l) => log.push(l) });
+      await sim.restart();
       restarts++;
     } else if (x < 0.45) {
       await sync(pick(r, terms));
@@ -191,7 +223,7 @@ export async function runSimulation(seed: number, dir: string, steps = 320): Pro
   // ---- invariants -----------------------------------------------------------------------------
   const srv = server.current;
   const totalAppended = terms.reduce((n, t) => n + t.appended, 0);
-  const serverCount = srv.eventCount();
+  const serverCount = await srv.eventCount();
   if (serverCount !== totalAppended) fail(seed, `server holds ${serverCount} events, terminals appended ${totalAppended} (lost or duplicated events)`);
   for (const t of terms) {
     const own = t.store.db.prepare('SELECT COUNT(*) AS n, MAX(seq) AS m FROM events WHERE origin = ?').get(t.def.id) as { n: number; m: number | null };
@@ -199,7 +231,6 @@ export async function runSimulation(seed: number, dir: string, steps = 320): Pro
     if (t.client.outbox() !== 0) fail(seed, `${t.def.id}: outbox ${t.client.outbox()} after healing`);
   }
 
-  type Ev = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
   const eventRows = (db: { prepare(sql: string): { all(...a: unknown[]): unknown[] } }, site?: string) =>
     db.prepare(`SELECT origin, seq, hlc, type, site, visit_id, payload FROM events ${site ? 'WHERE site = ?' : ''} ORDER BY origin, seq`).all(...(site ? [site] : [])) as Ev[];
   // What a role holds is the server's events of its scope as the authorisation table gives them to
@@ -210,8 +241,8 @@ export async function runSimulation(seed: number, dir: string, steps = 320): Pro
       const e = eventForRole(role, { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) as object });
       return { origin: e.origin, seq: e.seq, hlc: e.hlc, type: e.type, site: e.site, visit_id: e.visitId, payload: JSON.stringify(e.payload) };
     });
-  const serverBySite: Record<string, Ev[]> = { honcho: eventRows(srv.db, 'honcho'), sakai: eventRows(srv.db, 'sakai') };
-  const serverAll = eventRows(srv.db);
+  const serverBySite: Record<string, Ev[]> = { honcho: await sim.rows('honcho'), sakai: await sim.rows('sakai') };
+  const serverAll = await sim.rows();
   for (const t of terms) {
     const want = asRole(t.def.role, t.def.id, t.def.role === 'supervisor' ? serverAll : serverBySite[t.def.site]!);
     if (digest(eventRows(t.store.db)) !== digest(want)) fail(seed, `${t.def.id} does not hold exactly the server's events of its scope, as its role (${t.def.role}) may see them`);
@@ -233,7 +264,7 @@ export async function runSimulation(seed: number, dir: string, steps = 320): Pro
   }
   // Arrival order does not matter: the server's events fed to a fresh store in random chunks fold the same.
   const fresh = Store.open({ file: ':memory:', nodeId: 'replay', site: 'honcho', clock: () => simNow });
-  const all = shuffle(r, [...srv.db.prepare('SELECT origin, seq, hlc, type, site, visit_id AS visitId, payload FROM events').all()] as Array<Record<string, unknown>>).map((e) => ({
+  const all = shuffle(r, serverAll.map(({ visit_id, ...e }) => ({ ...e, visitId: visit_id }) as Record<string, unknown>)).map((e) => ({
     ...e,
     payload: JSON.parse(e.payload as string) as unknown,
   }));
@@ -264,13 +295,13 @@ export async function runSimulation(seed: number, dir: string, steps = 320): Pro
     .all();
   if (early.length) fail(seed, `actions ordered before their visit's issue: ${JSON.stringify(early)}`);
   const conflicts = (sup.store.db.prepare(`SELECT SUM(json_array_length(state, '$.conflicts')) AS n FROM visits`).get() as { n: number | null }).n ?? 0;
-  const skewFlags = srv.terminals().filter((t) => t.skewFlagged).length;
+  const skewFlags = (await srv.terminals()).filter((t) => t.skewFlagged).length;
 
   for (const t of terms) {
     await t.client.stop();
     t.store.close();
   }
-  srv.close();
+  await srv.close();
   return { seed, events: serverCount, visits, conflicts, serverRestarts: restarts, skewFlags };
 }
 

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Socket, type Server } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import { parseConfig, type TerminalConfig } from '../../src-main/common/config/schema';
 import type { VersionVector } from '../../src-main/common/sync/event';
 import type { PullResponse, PushRequest, PushResponse } from '../../src-main/common/sync/protocol';
-import { SyncError, type SyncServerStore } from '../../src-main/node/sync/serverStore';
+import { SyncError } from '../../src-main/node/sync/serverStore';
+import type { SyncStorage } from '../../src-main/node/sync/storage';
 import { SyncRemoteError, type SyncTransport } from '../../src-main/node/sync/transport';
 import { mulberry32 } from '../../src-main/common/guidance/generate';
 
@@ -73,12 +75,12 @@ export interface NetFaults {
 
 /**
  * The protocol without HTTP, for the deterministic simulation: every message goes through a JSON
- * round trip (what the wire would do) into the same SyncServerStore the HTTP server uses, with
- * seeded faults on the way in and out.
+ * round trip (what the wire would do) into the same storage the HTTP server uses (SQLite or
+ * PostgreSQL), with seeded faults on the way in and out.
  */
 export class DirectTransport implements SyncTransport {
   constructor(
-    private readonly server: { current: SyncServerStore },
+    private readonly server: { current: SyncStorage },
     private readonly token: string,
     readonly net: NetFaults,
     private readonly r: () => number,
@@ -89,9 +91,9 @@ export class DirectTransport implements SyncTransport {
     if (this.r() < this.net.dropRequest) throw new Error('connection refused (dropped request)');
   }
 
-  private call<T>(fn: (s: SyncServerStore) => T): T {
+  private async call<T>(fn: (s: SyncStorage) => Promise<T>): Promise<T> {
     try {
-      return fn(this.server.current);
+      return await fn(this.server.current);
     } catch (e) {
       if (e instanceof SyncError) throw new SyncRemoteError(e.status, e.code, e.message, e.details);
       throw e;
@@ -101,15 +103,15 @@ export class DirectTransport implements SyncTransport {
   async push(body: PushRequest, now: number): Promise<PushResponse> {
     this.gate();
     const wire = JSON.parse(JSON.stringify(body)) as unknown;
-    const res = this.call((s) => s.push(s.authenticate(`Bearer ${this.token}`), wire, now));
-    if (this.r() < this.net.duplicate) this.call((s) => s.push(s.authenticate(`Bearer ${this.token}`), JSON.parse(JSON.stringify(body)) as unknown, now));
+    const res = await this.call(async (s) => s.push(await s.authenticate(`Bearer ${this.token}`), wire, now));
+    if (this.r() < this.net.duplicate) await this.call(async (s) => s.push(await s.authenticate(`Bearer ${this.token}`), JSON.parse(JSON.stringify(body)) as unknown, now));
     if (this.r() < this.net.loseAnswer) throw new Error('connection reset before the answer arrived');
     return JSON.parse(JSON.stringify(res)) as PushResponse;
   }
 
   async pull(vv: VersionVector, limit: number): Promise<PullResponse> {
     this.gate();
-    const res = this.call((s) => s.pull(s.authenticate(`Bearer ${this.token}`), { protocol: '1', vv: JSON.stringify(vv), limit: String(limit) }));
+    const res = await this.call(async (s) => s.pull(await s.authenticate(`Bearer ${this.token}`), { protocol: '1', vv: JSON.stringify(vv), limit: String(limit) }));
     const out = JSON.parse(JSON.stringify(res)) as PullResponse;
     if (out.events.length > 1 && this.r() < this.net.mangle) {
       // Reordered, partly lost and partly repeated delivery.
@@ -147,8 +149,8 @@ export interface ServerProcess {
  * Starts `madoguchi sync-server` and waits for its "listening" line. Loopback tests run it over
  * plain http (--insecure-http, which it warns about); `tls: true` lets it make its certificate.
  */
-export function spawnSyncServer(dataDir: string, port = 0, opts: { tls?: boolean } = {}): Promise<ServerProcess> {
-  const proc = tsxProcess([CLI, 'sync-server', '--port', String(port), '--data', dataDir, ...(opts.tls ? [] : ['--insecure-http'])]);
+export function spawnSyncServer(dataDir: string, port = 0, opts: { tls?: boolean; db?: string } = {}): Promise<ServerProcess> {
+  const proc = tsxProcess([CLI, 'sync-server', '--port', String(port), '--data', dataDir, ...(opts.db ? ['--db', opts.db] : []), ...(opts.tls ? [] : ['--insecure-http'])]);
   const stderr: string[] = [];
   const exited = new Promise<number | null>((ok) => proc.once('exit', (code) => ok(code)));
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
@@ -177,4 +179,91 @@ export function runCliProcess(args: string[]): Promise<{ code: number | null; ou
   p.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   p.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   return new Promise((ok) => p.once('exit', (code) => ok({ code, out, err })));
+}
+
+/**
+ * A TCP relay between the terminals and the server. It lets the test cut a push in the middle of
+ * its body (the server has the headers and part of the JSON) before kill -9, and point the
+ * terminals at a restarted server on a new port without touching their configs.
+ */
+export class Relay {
+  target = 0;
+  private armed: { token: string; fire: () => void } | null = null;
+  private readonly sockets = new Set<Socket>();
+  readonly server: Server;
+  cutPushes = 0;
+
+  constructor() {
+    this.server = createServer((client) => {
+      const upstream = connect(this.target, '127.0.0.1');
+      this.sockets.add(client).add(upstream);
+      let cutting = false;
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
+      };
+      client.on('data', (chunk: Buffer) => {
+        const a = this.armed;
+        if (a && chunk.includes('POST /sync/push') && chunk.includes(a.token)) cutting = true;
+        if (cutting && a) {
+          const headEnd = chunk.indexOf('\r\n\r\n');
+          const hasBody = headEnd < 0 || headEnd + 4 < chunk.length;
+          if (!hasBody || chunk.length < 20) {
+            upstream.write(chunk);
+            return;
+          }
+          // All but the tail of the body: the server is now waiting, mid-push, for the rest.
+          this.armed = null;
+          this.cutPushes++;
+          upstream.write(chunk.subarray(0, chunk.length - 10), () => setTimeout(a.fire, 50));
+          return;
+        }
+        upstream.write(chunk);
+      });
+      upstream.on('data', (d: Buffer) => client.write(d));
+      for (const s of [client, upstream]) {
+        s.on('close', close);
+        s.on('error', close);
+      }
+    });
+  }
+
+  listen(): Promise<number> {
+    return new Promise((ok) => this.server.listen(0, '127.0.0.1', () => ok((this.server.address() as { port: number }).port)));
+  }
+
+  /** Calls `fire` once a push carrying `token` is half-way through to the server. */
+  armCut(token: string): Promise<void> {
+    return new Promise((ok) => {
+      this.armed = { token, fire: ok };
+    });
+  }
+
+  close(): void {
+    for (const s of this.sockets) s.destroy();
+    this.server.close();
+  }
+}
+
+
+/** A well-formed visit.issued payload (the fuzz mutates from valid events). */
+export function issuedPayload(visitId: string, number: number, terminal: string): Record<string, unknown> {
+  return {
+    visitId,
+    businessDate: '2026-11-27',
+    station: 'east',
+    number,
+    lang: 'ja',
+    priority: false,
+    events: ['moving-in'],
+    facts: {},
+    items: [],
+    route: ['shimin'],
+    adjustments: [],
+    source: 'kiosk',
+    at: '2026-11-27T00:30:00.000Z',
+    by: { terminal },
+  };
 }

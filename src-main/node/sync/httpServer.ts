@@ -6,10 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { AppError } from '../../common/errors';
 import { LIMITS, NOW_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, SUPPORTED_PROTOCOLS, type StreamNotice, type SyncErrorBody } from '../../common/sync/protocol';
 import { SyncError, SyncServerStore, protocolError, type EnrolledTerminal } from './serverStore';
+import { SqliteSyncStorage, canSee, type MetricsScope, type StoredNotice, type SyncStorage } from './storage';
 
 export interface SyncServerOptions {
-  /** The server's SQLite file. */
-  file: string;
   tls?: { cert: string; key: string };
   clock?: () => number;
   log?: (line: string) => void;
@@ -29,7 +28,8 @@ export interface SyncServerOptions {
 export const MAX_JSON_DEPTH = 64;
 
 export interface SyncServer {
-  store: SyncServerStore;
+  /** The database behind the service (SQLite or PostgreSQL). */
+  storage: SyncStorage;
   server: Server;
   /** Resolves with the bound port and base URL. */
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
@@ -108,47 +108,62 @@ function checkProtocol(req: IncomingMessage): void {
  * sent events announcing new events), `GET /health` and `GET /metrics` (Prometheus text).
  * Every failure is answered as JSON with a status; nothing a client sends can take the process down.
  */
-export function createSyncServer(opts: SyncServerOptions): SyncServer {
-  const store = SyncServerStore.open({ file: opts.file, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) });
+/** A sync server on a SQLite file; `store` is that file's store (for tests and tools in the same process). */
+export type SqliteSyncServer = SyncServer & { store: SyncServerStore };
+
+export function createSyncServer(opts: SyncServerOptions & { file: string }): SqliteSyncServer;
+export function createSyncServer(opts: SyncServerOptions & { storage: SyncStorage }): SyncServer;
+export function createSyncServer(opts: SyncServerOptions & ({ file: string } | { storage: SyncStorage })): SyncServer & { store?: SyncServerStore } {
+  if ('file' in opts) {
+    const store = SyncServerStore.open({ file: opts.file, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) });
+    return { ...serveSync(new SqliteSyncStorage(store), opts), store };
+  }
+  return serveSync(opts.storage, opts);
+}
+
+/** The HTTP service over any SyncStorage; closing it closes the storage. */
+function serveSync(store: SyncStorage, opts: SyncServerOptions): SyncServer {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const streams = new Set<{ who: EnrolledTerminal; res: ServerResponse }>();
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
 
-  store.on('stored', (ev: { origin: string; site: string; have: number }) => {
+  store.on('stored', (ev: StoredNotice) => {
     for (const s of streams) {
-      if (!store.canSee(s.who, ev.site)) continue;
+      if (!canSee(s.who, ev)) continue;
       const notice: StreamNotice = { vv: { [ev.origin]: ev.have } };
       s.res.write(`event: events\ndata: ${JSON.stringify(notice)}\n\n`);
     }
   });
 
   /** Ends every open stream whose token was revoked or replaced: at once in this process, within tokenCheckMs from the CLI. */
-  const closeRevokedStreams = () => {
+  const closeRevokedStreams = async () => {
     for (const s of [...streams]) {
-      if (s.who.tokenHash && store.tokenValid(s.who.tokenHash)) continue;
+      if (s.who.tokenHash && (await store.tokenValid(s.who.tokenHash))) continue;
+      if (!streams.has(s)) continue;
       streams.delete(s);
       s.res.end(`event: revoked\ndata: ${JSON.stringify({ message: `the token of terminal "${s.who.id}" is no longer valid` })}\n\n`);
       s.res.socket?.destroySoon?.();
     }
   };
   store.on('tokens', () => safely(closeRevokedStreams));
-  let seenVersion = store.dataVersion();
+  let seenVersion: number | undefined;
+  let checking = false;
+  let closed = false;
   const tokenCheck = setInterval(() => {
-    if (!streams.size || !store.db.open) return;
-    safely(() => {
-      const v = store.dataVersion();
+    if (!streams.size || checking || closed) return;
+    checking = true;
+    safely(async () => {
+      const v = await store.changeVersion();
       if (v === seenVersion) return;
+      const first = seenVersion === undefined;
       seenVersion = v;
-      closeRevokedStreams();
-    });
+      if (!first) await closeRevokedStreams();
+    }).finally(() => (checking = false));
   }, opts.tokenCheckMs ?? 1000);
   tokenCheck.unref();
-  function safely(fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      log(`[sync] stream token check failed: ${(e as Error)?.message ?? String(e)}`);
-    }
+  void store.changeVersion().then((v) => (seenVersion ??= v), () => undefined);
+  function safely(fn: () => Promise<void>): Promise<void> {
+    return fn().catch((e: unknown) => log(`[sync] stream token check failed: ${(e as Error)?.message ?? String(e)}`));
   }
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -157,31 +172,37 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
       if (url.pathname === '/health') {
         if (req.method !== 'GET') throw new SyncError(405, 'method', 'use GET');
         // Anyone may ask; it names no terminal and counts nothing: only whether the service and its database answer.
-        let db = 'ok';
-        try {
-          store.db.prepare('SELECT 1').get();
-        } catch {
-          db = 'unavailable';
-        }
-        return sendJson(res, db === 'ok' ? 200 : 503, { ok: db === 'ok', service: 'madoguchi-sync', version: opts.version ?? 'unknown', protocol: PROTOCOL_VERSION, supported: SUPPORTED_PROTOCOLS, db });
+        const h = await store.health();
+        const db = h.ok ? 'ok' : 'unavailable';
+        if (!h.ok) log(`[sync] health: the ${store.kind} database does not answer: ${h.detail ?? ''}`);
+        return sendJson(res, h.ok ? 200 : 503, {
+          ok: h.ok,
+          service: 'madoguchi-sync',
+          version: opts.version ?? 'unknown',
+          protocol: PROTOCOL_VERSION,
+          supported: SUPPORTED_PROTOCOLS,
+          db,
+          database: { kind: store.kind, ok: h.ok, ms: Math.round(h.ms * 10) / 10 },
+        });
       }
       if (url.pathname === '/metrics') {
         if (req.method !== 'GET') throw new SyncError(405, 'method', 'use GET');
-        store.authenticateMetrics(header(req, 'authorization'));
+        const scope = await store.authenticateMetrics(header(req, 'authorization'));
+        const text = await metricsText(store, streams.size, scope);
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(metricsText(store, streams.size));
+        res.end(text);
         return;
       }
       if (url.pathname === '/sync/push' || url.pathname === '/sync/pull' || url.pathname === '/sync/stream') {
         const wantMethod = url.pathname === '/sync/push' ? 'POST' : 'GET';
         if (req.method !== wantMethod) throw new SyncError(405, 'method', `use ${wantMethod} for ${url.pathname}`);
         checkProtocol(req);
-        const who = store.authenticate(header(req, 'authorization'));
+        const who = await store.authenticate(header(req, 'authorization'));
         if (url.pathname === '/sync/push') {
           const body = await readJson(req, LIMITS.maxBodyBytes);
           const nowHeader = header(req, NOW_HEADER);
           const terminalNow = nowHeader && /^\d{1,15}$/.test(nowHeader) ? Number(nowHeader) : undefined;
-          return sendJson(res, 200, store.push(who, body, terminalNow));
+          return sendJson(res, 200, await store.push(who, body, terminalNow));
         }
         if (url.pathname === '/sync/pull') {
           if ((req.url ?? '').length > LIMITS.maxQueryBytes + 256) throw new SyncError(413, 'too-large', `the pull query is longer than ${LIMITS.maxQueryBytes} bytes`);
@@ -190,14 +211,14 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
             if (k in query) throw new SyncError(400, 'bad-input', `query parameter "${k}" is given twice`, undefined, k);
             query[k] = v;
           }
-          return sendJson(res, 200, store.pull(who, query));
+          return sendJson(res, 200, await store.pull(who, query));
         }
-        return openStream(who, req, res);
+        return await openStream(who, req, res);
       }
       throw new SyncError(404, 'not-found', `no route ${url.pathname}; the sync service serves /sync/push, /sync/pull, /sync/stream, /health and /metrics`);
     } catch (e) {
       if (e instanceof SyncError) {
-        store.reject(e.code);
+        store.counters.reject(e.code);
         const extra: Record<string, string> = e.status === 413 ? { connection: 'close' } : {};
         sendJson(res, e.status, errorBody(e), extra);
         if (e.status === 413) {
@@ -210,16 +231,17 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
         return;
       }
       if (e instanceof AppError && e.code === 'unavailable') {
-        store.reject('unavailable');
+        store.counters.reject('unavailable');
         return sendJson(res, 503, { ok: false, error: { code: 'unavailable', message: e.message }, protocol: PROTOCOL_VERSION });
       }
-      store.reject('internal');
+      store.counters.reject('internal');
       log(`[sync] ${req.method} ${url.pathname} failed: ${(e as Error)?.stack ?? String(e)}`);
       sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'internal error; the details are in the sync server log' }, protocol: PROTOCOL_VERSION });
     }
   };
 
-  function openStream(who: EnrolledTerminal, req: IncomingMessage, res: ServerResponse): void {
+  async function openStream(who: EnrolledTerminal, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const vv = await store.visibleVv(who);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -229,7 +251,7 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
     });
     const entry = { who, res };
     streams.add(entry);
-    res.write(`retry: 1000\n\nevent: hello\ndata: ${JSON.stringify({ vv: store.visibleVv(who) } satisfies StreamNotice)}\n\n`);
+    res.write(`retry: 1000\n\nevent: hello\ndata: ${JSON.stringify({ vv } satisfies StreamNotice)}\n\n`);
     const beat = setInterval(() => res.write(': beat\n\n'), heartbeatMs);
     beat.unref();
     const done = () => {
@@ -273,7 +295,7 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
   server.requestTimeout = opts.requestTimeoutMs ?? 30_000;
   server.maxHeadersCount = 64;
   server.on('clientError', (_err, socket) => {
-    store.reject('malformed-http');
+    store.counters.reject('malformed-http');
     try {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       else socket.destroy();
@@ -281,11 +303,11 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
       /* the socket is gone already */
     }
   });
-  server.on('tlsClientError', () => store.reject('tls-handshake'));
+  server.on('tlsClientError', () => store.counters.reject('tls-handshake'));
   server.on('connection', (socket) => socket.on('error', () => undefined));
 
   return {
-    store,
+    storage: store,
     server,
     streamClients: () => streams.size,
     listen(port, host = '127.0.0.1') {
@@ -300,12 +322,15 @@ export function createSyncServer(opts: SyncServerOptions): SyncServer {
     },
     close() {
       clearInterval(tokenCheck);
+      closed = true;
       return new Promise((ok) => {
         for (const s of streams) s.res.end();
         streams.clear();
         server.close(() => {
-          store.close();
-          ok();
+          store.close().then(ok, (e: unknown) => {
+            log(`[sync] closing the database failed: ${(e as Error)?.message ?? String(e)}`);
+            ok();
+          });
         });
         server.closeAllConnections();
       });
@@ -317,8 +342,11 @@ function esc(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-/** Prometheus text exposition (version 0.0.4). */
-export function metricsText(store: SyncServerStore, streamClients: number): string {
+/**
+ * Prometheus text exposition (version 0.0.4). The operator's metrics token sees every tenant; an
+ * admin terminal's token sees its own tenant only.
+ */
+export async function metricsText(store: SyncStorage, streamClients: number, scope: MetricsScope = { tenant: null }): Promise<string> {
   const lines: string[] = [];
   const metric = (name: string, type: 'counter' | 'gauge', help: string, samples: Array<[Record<string, string>, number]>) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -327,34 +355,51 @@ export function metricsText(store: SyncServerStore, streamClients: number): stri
       lines.push(`${name}${l ? `{${l}}` : ''} ${Number.isFinite(v) ? v : 0}`);
     }
   };
+  const mine = <T extends { tenant: string }>(xs: T[]) => (scope.tenant === null ? xs : xs.filter((x) => x.tenant === scope.tenant));
   const c = store.counters;
-  metric('madoguchi_sync_events_stored', 'gauge', 'Events held by the sync server.', [[{}, store.eventCount()]]);
-  metric('madoguchi_sync_pushes_total', 'counter', 'Accepted pushes.', [[{}, c.pushes]]);
-  metric('madoguchi_sync_pulls_total', 'counter', 'Answered pulls.', [[{}, c.pulls]]);
-  metric('madoguchi_sync_events_accepted_total', 'counter', 'Events newly stored by pushes.', [[{}, c.eventsAccepted]]);
-  metric('madoguchi_sync_duplicate_events_total', 'counter', 'Events resent that the server already held (idempotent).', [[{}, c.duplicates]]);
-  metric(
-    'madoguchi_sync_rejections_total',
-    'counter',
-    'Refused requests by reason.',
-    [...c.rejections.entries()].sort().map(([code, n]) => [{ reason: code }, n]),
-  );
-  metric('madoguchi_sync_stream_clients', 'gauge', 'Open /sync/stream connections.', [[{}, streamClients]]);
-  const terms = store.terminals();
+  const tenants = mine(await store.tenantCounts());
+  const allTenants = scope.tenant === null;
+  const total = tenants.reduce((n, t) => n + t.events, 0);
+  metric('madoguchi_sync_events_stored', 'gauge', 'Events held by the sync server.', [[{}, total]]);
+  if (allTenants) {
+    metric('madoguchi_sync_pushes_total', 'counter', 'Accepted pushes.', [[{}, c.pushes]]);
+    metric('madoguchi_sync_pulls_total', 'counter', 'Answered pulls.', [[{}, c.pulls]]);
+    metric('madoguchi_sync_events_accepted_total', 'counter', 'Events newly stored by pushes.', [[{}, c.eventsAccepted]]);
+    metric('madoguchi_sync_duplicate_events_total', 'counter', 'Events resent that the server already held (idempotent).', [[{}, c.duplicates]]);
+    metric(
+      'madoguchi_sync_rejections_total',
+      'counter',
+      'Refused requests by reason.',
+      [...c.rejections.entries()].sort().map(([code, n]) => [{ reason: code }, n]),
+    );
+    metric('madoguchi_sync_stream_clients', 'gauge', 'Open /sync/stream connections (this process).', [[{}, streamClients]]);
+  }
+  metric('madoguchi_sync_tenant_events_stored', 'gauge', 'Events held, per tenant (municipality).', tenants.map((t) => [{ tenant: t.tenant }, t.events]));
+  metric('madoguchi_sync_tenant_origins', 'gauge', 'Terminals that pushed events, per tenant.', tenants.map((t) => [{ tenant: t.tenant }, t.origins]));
+  metric('madoguchi_sync_tenant_terminals', 'gauge', 'Enrolled terminals with a valid token, per tenant.', tenants.map((t) => [{ tenant: t.tenant }, t.terminals]));
+  metric('madoguchi_sync_tenant_station_claims', 'gauge', 'Stations claimed by kiosks, per tenant.', tenants.map((t) => [{ tenant: t.tenant }, t.claims]));
+  const per = [...c.byTenant.entries()].filter(([t]) => allTenants || t === scope.tenant).sort();
+  metric('madoguchi_sync_tenant_pushes_total', 'counter', 'Accepted pushes per tenant (this process).', per.map(([t, x]) => [{ tenant: t }, x.pushes]));
+  metric('madoguchi_sync_tenant_pulls_total', 'counter', 'Answered pulls per tenant (this process).', per.map(([t, x]) => [{ tenant: t }, x.pulls]));
+  metric('madoguchi_sync_tenant_events_accepted_total', 'counter', 'Events newly stored per tenant (this process).', per.map(([t, x]) => [{ tenant: t }, x.eventsAccepted]));
+  const terms = scope.tenant === null ? await store.terminals() : await store.terminals(scope.tenant);
+  // Terminal labels keep their old shape for the default tenant; others add the tenant.
+  const who = (t: { id: string; tenant: string }): Record<string, string> => (t.tenant === 'default' ? { terminal: t.id } : { tenant: t.tenant, terminal: t.id });
   metric(
     'madoguchi_sync_terminal_last_seen_timestamp_seconds',
     'gauge',
     'When each terminal last pushed or pulled.',
-    terms.filter((t) => t.lastSeenAt).map((t) => [{ terminal: t.id, site: t.site }, Math.round(Date.parse(t.lastSeenAt!) / 1000)]),
+    terms.filter((t) => t.lastSeenAt).map((t) => [{ ...who(t), site: t.site }, Math.round(Date.parse(t.lastSeenAt!) / 1000)]),
   );
   metric(
     'madoguchi_sync_terminal_clock_skew_seconds',
     'gauge',
     'Terminal clock minus server clock at its last push.',
-    terms.filter((t) => t.skewMs !== null).map((t) => [{ terminal: t.id }, t.skewMs! / 1000]),
+    terms.filter((t) => t.skewMs !== null).map((t) => [who(t), t.skewMs! / 1000]),
   );
-  metric('madoguchi_sync_terminal_clock_flagged', 'gauge', '1 when the terminal clock is off by more than 2 minutes.', terms.map((t) => [{ terminal: t.id }, t.skewFlagged ? 1 : 0]));
-  metric('madoguchi_sync_terminal_revoked', 'gauge', '1 when the terminal token was revoked.', terms.map((t) => [{ terminal: t.id }, t.revoked ? 1 : 0]));
-  metric('madoguchi_sync_station_claims', 'gauge', 'Stations claimed by kiosks.', store.claims().map((x) => [{ station: x.station, terminal: x.terminal }, 1]));
+  metric('madoguchi_sync_terminal_clock_flagged', 'gauge', '1 when the terminal clock is off by more than 2 minutes.', terms.map((t) => [who(t), t.skewFlagged ? 1 : 0]));
+  metric('madoguchi_sync_terminal_revoked', 'gauge', '1 when the terminal token was revoked.', terms.map((t) => [who(t), t.revoked ? 1 : 0]));
+  const claims = scope.tenant === null ? await store.claims() : await store.claims(scope.tenant);
+  metric('madoguchi_sync_station_claims', 'gauge', 'Stations claimed by kiosks.', claims.map((x) => [{ ...(x.tenant === 'default' ? {} : { tenant: x.tenant }), station: x.station, terminal: x.terminal }, 1]));
   return lines.join('\n') + '\n';
 }

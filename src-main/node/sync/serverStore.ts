@@ -5,32 +5,17 @@ import { AppError } from '../../common/errors';
 import { ROLES, type Role } from '../../common/config/schema';
 import {
   PROTOCOL_VERSION,
-  SKEW_THRESHOLD_MS,
-  pushRequestSchema,
-  pullQuerySchema,
   type ClaimConflict,
   type PullResponse,
   type PushResponse,
   type StationClaim,
   type WireEvent,
 } from '../../common/sync/protocol';
-import { formatPath } from '../../common/errors';
-import { SKIPPED_EVENT, actorOf, checkEventPayload, eventForRole, mayOriginate, ruleOf } from '../../common/sync/authorisation';
+import { SKIPPED_EVENT, checkEventPayload, eventForRole } from '../../common/sync/authorisation';
+import { DEFAULT_TENANT, SEES_ALL_SITES, SyncError, checkClaimant, checkEnrollment, checkPullQuery, checkPush, claimConflict, planPush, type EnrolledTerminal } from './pushRules';
 import { migrate, type Migration } from '../store/migrate';
 
-/** A refusal with its HTTP status; the message names what to do. */
-export class SyncError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'SyncError';
-  }
-}
+export { SyncError, protocolError, DEFAULT_TENANT, type EnrolledTerminal } from './pushRules';
 
 /** The sync service's own schema (a separate database from any terminal's). */
 export const serverMigrations: readonly Migration[] = [
@@ -113,15 +98,6 @@ export const serverMigrations: readonly Migration[] = [
   },
 ];
 
-export interface EnrolledTerminal {
-  id: string;
-  role: Role;
-  site: string;
-  /** Kiosks: the stations it was enrolled for; absent = any station no other kiosk holds. */
-  stations?: string[];
-  /** Hash of the token it authenticated with (so a stream can be closed when that token goes). */
-  tokenHash?: string;
-}
 
 export interface ServerOptions {
   file: string;
@@ -132,8 +108,6 @@ export interface ServerOptions {
 
 type EventRow = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
 
-const SEES_ALL_SITES: readonly Role[] = ['supervisor', 'admin'];
-const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -190,12 +164,9 @@ export class SyncServerStore extends EventEmitter {
   // ---- terminals ---------------------------------------------------------------------------
 
   /** Enrolls (or re-enrolls, with a new token) a terminal. The token is returned once; only its hash is kept. */
-  enroll(id: string, role: string, site = 'honcho', stations?: readonly string[]): { token: string; terminal: EnrolledTerminal } {
-    if (!ID.test(id)) throw new AppError('bad-input', `terminal id "${id}" must be lower-case letters, digits and "-", at most 40 characters`, { field: 'terminal' });
-    if (!(ROLES as readonly string[]).includes(role)) throw new AppError('bad-input', `role must be one of ${ROLES.join(', ')}, got "${role}"`, { field: 'role' });
-    if (!ID.test(site)) throw new AppError('bad-input', `site "${site}" must be lower-case letters, digits and "-"`, { field: 'site' });
-    if (stations?.length && role !== 'kiosk') throw new AppError('bad-input', `only a kiosk issues tickets from a station; a ${role} is enrolled without --station`, { field: 'station' });
-    for (const st of stations ?? []) if (!ID.test(st)) throw new AppError('bad-input', `station "${st}" must be lower-case letters, digits and "-"`, { field: 'station' });
+  enroll(id: string, role: string, site = 'honcho', stations?: readonly string[], tenant = DEFAULT_TENANT): { token: string; terminal: EnrolledTerminal } {
+    checkEnrollment(id, role, site, tenant, stations, ROLES);
+    if (tenant !== DEFAULT_TENANT) throw new AppError('bad-input', `tenant "${tenant}": a SQLite sync server holds one municipality (tenant "${DEFAULT_TENANT}"); tenants need PostgreSQL (--db postgres://…)`, { field: 'tenant' });
     const token = `mdg1_${randomBytes(32).toString('base64url')}`;
     const at = new Date(this.clock()).toISOString();
     const st = stations?.length ? JSON.stringify([...new Set(stations)]) : null;
@@ -206,7 +177,7 @@ export class SyncServerStore extends EventEmitter {
       )
       .run(id, role, site, hashToken(token), at, st);
     this.emit('tokens', { terminal: id });
-    return { token, terminal: { id, role: role as Role, site, ...(stations?.length ? { stations: [...new Set(stations)] } : {}) } };
+    return { token, terminal: { id, role: role as Role, site, tenant, ...(stations?.length ? { stations: [...new Set(stations)] } : {}) } };
   }
 
   /** Revokes a terminal's token and releases its station claims. */
@@ -245,7 +216,7 @@ export class SyncServerStore extends EventEmitter {
       skew_ms: number | null;
       skew_flagged: number;
     }>;
-    return rows.map((r) => ({ id: r.id, role: r.role, site: r.site, revoked: r.revoked === 1, lastSeenAt: r.last_seen_at, skewMs: r.skew_ms, skewFlagged: r.skew_flagged === 1 }));
+    return rows.map((r) => ({ id: r.id, role: r.role, site: r.site, tenant: DEFAULT_TENANT, revoked: r.revoked === 1, lastSeenAt: r.last_seen_at, skewMs: r.skew_ms, skewFlagged: r.skew_flagged === 1 }));
   }
 
   /** Resolves `Authorization: Bearer <token>`; 401 for a missing, unknown or revoked token. */
@@ -258,7 +229,7 @@ export class SyncServerStore extends EventEmitter {
       | undefined;
     if (!row) throw new SyncError(401, 'unauthenticated', 'unknown token: enroll this terminal with "madoguchi sync-server enroll"');
     if (row.revoked) throw new SyncError(401, 'revoked', `the token of terminal "${row.id}" was revoked; enroll it again to get a new one`);
-    return { id: row.id, role: row.role, site: row.site, tokenHash, ...(row.stations ? { stations: JSON.parse(row.stations) as string[] } : {}) };
+    return { id: row.id, role: row.role, site: row.site, tenant: DEFAULT_TENANT, tokenHash, ...(row.stations ? { stations: JSON.parse(row.stations) as string[] } : {}) };
   }
 
   /**
@@ -294,44 +265,8 @@ export class SyncServerStore extends EventEmitter {
    * its site, and contiguous from what the server holds; a resent event must be identical.
    */
   push(who: EnrolledTerminal, raw: unknown, terminalNow?: number): PushResponse {
-    const parsed = pushRequestSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = formatPath(issue.path);
-      throw new SyncError(400, 'bad-input', `${field || 'body'}: ${issue.message}`, undefined, field);
-    }
-    const req = parsed.data;
-    if (!SUPPORTED(req.protocol)) throw protocolError(req.protocol);
-    if (req.terminal !== who.id) {
-      throw new SyncError(403, 'forbidden', `this token belongs to terminal "${who.id}", but the message comes from database "${req.terminal}". A terminal's config node.id must equal its enrolled terminal id.`, undefined, 'terminal');
-    }
-    req.events.forEach((e, i) => {
-      if (e.origin !== who.id) throw new SyncError(403, 'forbidden', `events[${i}].origin: terminal "${who.id}" may push only its own events, not "${e.origin}"'s`, undefined, `events[${i}].origin`);
-      if (e.site !== who.site) throw new SyncError(403, 'forbidden', `events[${i}].site: terminal "${who.id}" is enrolled for site "${who.site}", not "${e.site}"`, undefined, `events[${i}].site`);
-      const ref = { origin: e.origin, seq: e.seq, type: e.type };
-      const refused = mayOriginate(who.role, e.type);
-      if (refused) {
-        throw new SyncError(ruleOf(e.type) ? 403 : 400, ruleOf(e.type) ? 'forbidden-type' : 'unknown-type', `events[${i}] (${e.origin}#${e.seq}): ${refused}; nothing was stored`, { ...ref, role: who.role, field: 'type' }, `events[${i}].type`);
-      }
-      const problem = checkEventPayload(e);
-      if (problem) {
-        throw new SyncError(problem.code === 'event-too-large' ? 413 : 400, problem.code, `events[${i}]: ${problem.message}; nothing was stored`, { ...ref, field: problem.field }, `events[${i}].${problem.field}`);
-      }
-      const actor = actorOf(e.type, e.payload);
-      if (actor !== undefined && actor !== who.id && who.role !== 'admin') {
-        throw new SyncError(
-          403,
-          'forged-actor',
-          `events[${i}] (${e.origin}#${e.seq}, ${e.type}): payload.by.terminal says "${actor}", but this token belongs to terminal "${who.id}"; a terminal acts only in its own name. Nothing was stored.`,
-          { ...ref, field: 'payload.by.terminal' },
-          `events[${i}].payload.by.terminal`,
-        );
-      }
-    });
-
-    const serverNow = this.clock();
-    const skewMs = this.skewOf(req.now, terminalNow, serverNow);
-    const flagged = Math.abs(skewMs) > SKEW_THRESHOLD_MS;
+    const req = checkPush(who, raw, this.clock(), terminalNow);
+    const { serverNow, skewMs, flagged } = req;
 
     let result: { accepted: number; duplicates: number; have: number };
     try {
@@ -339,43 +274,13 @@ export class SyncServerStore extends EventEmitter {
       .transaction(() => {
         this.claim(who, req.stations);
         const have0 = (this.db.prepare('SELECT max_seq FROM origins WHERE origin = ?').get(who.id) as { max_seq: number } | undefined)?.max_seq ?? 0;
-        let have = have0;
-        let accepted = 0;
-        let duplicates = 0;
-        const sorted = [...req.events].sort((a, b) => a.seq - b.seq);
         const existing = this.db.prepare('SELECT hlc, type FROM events WHERE origin = ? AND seq = ?');
+        const plan = planPush(who, req.events, have0, (seq) => existing.get(who.id, seq) as { hlc: string; type: string } | undefined);
         const insert = this.db.prepare('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
         const at = new Date(serverNow).toISOString();
-        let prev = 0;
-        for (const e of sorted) {
-          if (e.seq === prev) {
-            // The same event twice in one message: harmless if identical.
-            duplicates++;
-            continue;
-          }
-          prev = e.seq;
-          if (e.seq <= have) {
-            const row = existing.get(e.origin, e.seq) as { hlc: string; type: string } | undefined;
-            // A seq the terminal or an operator set aside (sync.skipped) matches either version of it.
-            const skipped = row?.type === SKIPPED_EVENT || e.type === SKIPPED_EVENT;
-            if (row && (row.hlc !== e.hlc || (row.type !== e.type && !skipped))) {
-              throw new SyncError(
-                409,
-                'diverged',
-                `terminal "${who.id}" sent event #${e.seq} with a different content than the one the server already holds: its database was reset or copied. Restore the terminal's database from the server (a fresh data folder pulls everything) instead of reusing node.id "${who.id}".`,
-                { seq: e.seq, have },
-              );
-            }
-            duplicates++;
-            continue;
-          }
-          if (e.seq !== have + 1) {
-            throw new SyncError(409, 'gap', `events of "${who.id}" must arrive in order: the server holds up to #${have}, the message starts at #${e.seq}`, { have });
-          }
-          insert.run(e.origin, e.seq, e.hlc, e.type, e.site, e.visitId, JSON.stringify(e.payload), at);
-          have = e.seq;
-          accepted++;
-        }
+        for (const e of plan.fresh) insert.run(e.origin, e.seq, e.hlc, e.type, e.site, e.visitId, JSON.stringify(e.payload), at);
+        const { have, duplicates } = plan;
+        const accepted = plan.fresh.length;
         if (have !== have0) {
           this.db
             .prepare('INSERT INTO origins (origin, site, max_seq) VALUES (?, ?, ?) ON CONFLICT(origin) DO UPDATE SET max_seq = excluded.max_seq')
@@ -422,28 +327,13 @@ export class SyncServerStore extends EventEmitter {
   private claim(who: EnrolledTerminal, claims: readonly StationClaim[]): void {
     const at = new Date(this.clock()).toISOString();
     type Claim = { station: string; range_from: number; range_to: number; terminal: string };
-    if (claims.length && who.role !== 'kiosk') {
-      throw new SyncError(403, 'forbidden', `stations: only a kiosk issues tickets from a station; terminal "${who.id}" is enrolled as ${who.role} and may not claim ${claims.map((c) => `"${c.station}"`).join(', ')}. Nothing was stored.`, { role: who.role }, 'stations');
-    }
-    if (who.stations) {
-      const foreign = claims.filter((c) => !who.stations!.includes(c.station));
-      if (foreign.length) {
-        throw new SyncError(403, 'forbidden', `stations: kiosk "${who.id}" was enrolled for station ${who.stations.map((x) => `"${x}"`).join(', ')}, not ${foreign.map((c) => `"${c.station}"`).join(', ')}. Nothing was stored.`, { enrolled: who.stations }, 'stations');
-      }
-    }
+    checkClaimant(who, claims);
     const byStation = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE station = ?');
     const overlapping = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE terminal <> ? AND range_from <= ? AND ? <= range_to ORDER BY station LIMIT 1');
     for (const c of claims) {
       const same = byStation.get(c.station) as Claim | undefined;
       const holder = same && same.terminal !== who.id ? same : (overlapping.get(who.id, c.to, c.from) as Claim | undefined);
-      if (holder) {
-        const message =
-          holder.station === c.station
-            ? `station "${c.station}" is already claimed by terminal "${holder.terminal}"; terminal "${who.id}" may not issue tickets from it (two kiosks on one station would print the same numbers). Give "${who.id}" its own station, or revoke "${holder.terminal}".`
-            : `terminal "${who.id}" claims station "${c.station}" ${c.from}–${c.to}, which overlaps station "${holder.station}" ${holder.range_from}–${holder.range_to} held by terminal "${holder.terminal}". Ticket ranges must not overlap.`;
-        const cf: ClaimConflict = { station: c.station, range: { from: c.from, to: c.to }, holder: holder.terminal, claimant: who.id, at, message };
-        throw new SyncError(409, 'station-conflict', message, cf, 'stations');
-      }
+      if (holder) throw claimConflict(who, c, holder, at);
     }
     const upsert = this.db.prepare(
       `INSERT INTO station_claims (station, range_from, range_to, terminal, claimed_at) VALUES (?, ?, ?, ?, ?)
@@ -506,14 +396,7 @@ export class SyncServerStore extends EventEmitter {
    * folds them mostly in order), each origin's part a prefix from its high-water mark.
    */
   pull(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): PullResponse {
-    const parsed = pullQuerySchema.safeParse(rawQuery);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = formatPath(issue.path);
-      throw new SyncError(400, 'bad-input', `${field || 'query'}: ${issue.message}`, undefined, field);
-    }
-    const q = parsed.data;
-    if (!SUPPORTED(q.protocol)) throw protocolError(q.protocol);
+    const q = checkPullQuery(rawQuery);
     const limit = q.limit;
     const server = this.visibleVv(who);
     const stmt = this.db.prepare('SELECT * FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?');
@@ -603,15 +486,3 @@ export class SyncServerStore extends EventEmitter {
   }
 }
 
-function SUPPORTED(p: number): boolean {
-  return p === PROTOCOL_VERSION;
-}
-
-export function protocolError(got: unknown): SyncError {
-  return new SyncError(
-    426,
-    'protocol',
-    `this sync server speaks protocol ${PROTOCOL_VERSION}; the terminal sent ${got === undefined || got === '' ? 'no protocol version' : `protocol ${String(got)}`}. Update the terminal's Madoguchi (or the server) so both speak the same protocol; nothing was stored.`,
-    { supported: [PROTOCOL_VERSION] },
-  );
-}
