@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src-main/node/store/store';
 import { SyncClient } from '../../src-main/node/sync/client';
+import { SqliteSyncStorage } from '../../src-main/node/sync/storage';
 import { SyncServerStore } from '../../src-main/node/sync/serverStore';
 import { VisitService } from '../../src-main/node/visits/service';
 import { tempDir } from '../support/tmp';
@@ -24,7 +25,8 @@ function visitRows(s: Store): unknown[] {
 
 describe('catch-up in batches', () => {
   it('gathers pages into few ingests, writes each visit about once, and folds the same visits', async () => {
-    const server = { current: SyncServerStore.open({ file: `${tmp.dir}/server.sqlite`, log: () => undefined }) };
+    const sqlite = SyncServerStore.open({ file: `${tmp.dir}/server.sqlite`, log: () => undefined });
+    const server = { current: new SqliteSyncStorage(sqlite) };
     const stations = [{ id: 'st1', from: 1001, to: 1999 }];
     const def = { id: 'kiosk-1', role: 'kiosk' as const, site: 'honcho', station: 'st1' };
     const origin = Store.open({ file: ':memory:', nodeId: def.id, site: 'honcho' });
@@ -41,14 +43,14 @@ describe('catch-up in batches', () => {
     });
     const events = origin.eventCount();
     const faultless = { online: true, dropRequest: 0, loseAnswer: 0, duplicate: 0, mangle: 0 };
-    const pushToken = server.current.enroll(def.id, 'admin', 'honcho').token;
+    const pushToken = sqlite.enroll(def.id, 'admin', 'honcho').token;
     const pusher = new SyncClient({ store: origin, transport: new DirectTransport(server, pushToken, faultless, rng(1)), pushBatch: 500, stream: false });
     await pusher.syncOnce();
-    expect(server.current.eventCount()).toBe(events);
+    expect(sqlite.eventCount()).toBe(events);
 
     const catchUp = async (id: string, ingestBatch: number) => {
       const store = Store.open({ file: ':memory:', nodeId: id, site: 'honcho' });
-      const token = server.current.enroll(id, 'supervisor', 'honcho').token;
+      const token = sqlite.enroll(id, 'supervisor', 'honcho').token;
       const c = new SyncClient({ store, transport: new DirectTransport(server, token, faultless, rng(2)), pageSize: 100, ingestBatch, stream: false });
       const r = await c.syncOnce();
       await c.stop();
@@ -60,7 +62,7 @@ describe('catch-up in batches', () => {
     // place), and the next exchange carries on from there.
     {
       const store = Store.open({ file: ':memory:', nodeId: 'display-flaky', site: 'honcho' });
-      const token = server.current.enroll('display-flaky', 'supervisor', 'honcho').token;
+      const token = sqlite.enroll('display-flaky', 'supervisor', 'honcho').token;
       class Flaky extends DirectTransport {
         pulls = 0;
         override async pull(vv: VersionVector, limit: number): Promise<PullResponse> {
