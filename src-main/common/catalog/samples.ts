@@ -84,6 +84,16 @@ const SHAPES: Array<{ key: string; label: string; members: (pick: <T>(xs: readon
     ],
   },
   {
+    key: 'three-generations',
+    label: '三世代同居',
+    members: (p) => [
+      { role: 'applicant', birthDate: '1952-05-20', insurance: 'nhi', pension: 'none', receivesPension: true, head: true, welfareMedical: p([true, false]), disabilityCertificate: p([true, false]) },
+      { role: 'spouse', birthDate: '1954-07-07', insurance: 'nhi', pension: 'none', receivesPension: true },
+      { role: 'child', birthDate: '1982-09-15', insurance: 'employee', pension: 'category2', myNumberCard: true, nameChanges: p([true, false]) },
+      { role: 'other', birthDate: '2019-02-28', insurance: 'employee-dependent', pregnant: false },
+    ],
+  },
+  {
     key: 'foreign',
     label: '外国籍の世帯',
     members: (p) => [
@@ -116,8 +126,17 @@ function withEvent(event: LifeEvent, members: M[], pick: <T>(xs: readonly T[]) =
   const out = members.map((m) => ({ ...m }));
   if (event === 'birth') out.push({ role: 'newborn', nationality: (out[0]?.nationality as string | undefined) ?? 'JP' });
   if (event === 'death') {
-    const i = out.length > 1 ? pick(out.map((_, k) => k).slice(1).concat([0])) : 0;
-    out[i] = { ...out[i], role: 'deceased', birthDate: out[i]?.birthDate ?? '1950-01-01' };
+    // The head dies in about half the households (世帯主変更 when two or more aged 15+ remain).
+    const i = out.length > 1 && pick([true, false]) ? pick(out.map((_, k) => k).slice(1)) : 0;
+    out[i] = { ...out[i], role: 'deceased', birthDate: out[i]?.birthDate ?? '1950-01-01', welfareMedical: pick([true, false]), disabilityCertificate: pick([true, false, false]) };
+  }
+  if (event === 'marriage' || event === 'divorce') {
+    const i = out.length > 1 ? 1 : 0;
+    out[i] = { ...out[i], nameChanges: true, myNumberCard: pick([true, false]) };
+  }
+  if (event === 'moving-in' && pick([true, false, false])) {
+    const i = out.findIndex((m) => m.role === 'spouse');
+    if (i >= 0) out[i] = { ...out[i], pregnant: true };
   }
   if (event === 'insurance-change') out[0] = { ...out[0], previousInsurance: pick(['employee', 'employee-dependent', 'nhi']), insurance: pick(['nhi', 'employee', 'none']) };
   if (event === 'birth') {
