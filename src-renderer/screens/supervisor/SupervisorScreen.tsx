@@ -10,6 +10,7 @@ import { useDepartmentName, useSupervisorFormat, type SupervisorFormat } from '.
 import './supervisor.css';
 import { useErrorText } from '../../app/errorText';
 import { WaitColumnHeader, WaitEstimate } from '../wait/WaitEstimate';
+import { CatalogBehind } from './CatalogBehind';
 
 /**
  * 監督者画面: live queues per department, today's figures with charts, the fiscal-year KPIs, the
@@ -46,6 +47,7 @@ export default function SupervisorScreen() {
         </p>
       )}
       <LiveSection names={names} data={live.data} fmt={fmt} />
+      <CatalogBehind />
       {report && <TodaySection report={report} names={names} stationNames={stationNames} fmt={fmt} />}
       <ExportSection defaultDate={report?.date ?? live.data?.businessDate ?? ''} fmt={fmt} />
       {kpi.data && <KpiSection kpi={kpi.data} fmt={fmt} />}
