@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkCatalogDir, DEFAULT_CATALOG_DIR, loadCatalog, localesDirFor } from '../../catalog/load';
 import { intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
@@ -139,3 +140,25 @@ commands.push(
     },
   },
 );
+
+commands.push({
+  name: 'catalog export',
+  summary: "Write a terminal's active (or a given) catalog version as a published JSON (for GUIDE_CATALOG_JSON=FILE npm run build:guide)",
+  usage: 'catalog export --data DIR --out FILE.json [--version N]',
+  options: { data: { type: 'string' }, out: { type: 'string' }, version: { type: 'string' } },
+  async run(args, io) {
+    const out = resolve(requiredFlag(args, 'out'));
+    const want = intFlag(args, 'version', 0, 0);
+    return withTerminal(stringFlag(args, 'data'), (t) => {
+      const a = activeOf(t);
+      const s = a.current();
+      const info = want ? a.versions.find(want) : s.info;
+      if (want && (!info || info.problem !== null)) throw new AppError('not-found', `no sound catalog version ${want} in ${t.dataDir}`, { field: 'version' });
+      const content = info ? a.versions.content(info) : s.bundle;
+      const payload = { version: info?.version ?? 0, hash: info?.hash ?? s.hash, effective: info?.effective ?? s.info?.effective ?? null, reason: info?.reason ?? 'base catalog', content };
+      writeFileSync(out, JSON.stringify(payload));
+      io.out(JSON.stringify({ version: payload.version, hash: payload.hash, out }));
+      return 0;
+    });
+  },
+});
