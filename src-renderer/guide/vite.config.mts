@@ -126,6 +126,8 @@ function guideSite(): Plugin {
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });
     },
     closeBundle() {
+      // A build that failed earlier (e.g. a published catalog whose hash does not match) wrote no page: let its own error show.
+      if (!existsSync(join(outDir, 'index.html'))) return;
       const m = measureGuide(outDir);
       const kib = (n: number) => Math.round((n / 1024) * 10) / 10;
       writeFileSync(join(outDir, 'build-size.json'), JSON.stringify({ ...m, budgetKiB: budget }, null, 2));
