@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,12 +94,17 @@ test('an admin moves a counter and adds a procedure, previews, publishes today; 
     await admin.getByTestId('proc-add').click();
     await expect(admin.getByTestId('proc-form')).toBeVisible();
     await expect(admin.getByTestId('catalog-issues-count')).toContainText('件の問題');
+    // Each missing name is named next to its own field.
+    await expect(admin.locator('.ce-field', { has: admin.getByTestId('proc-name-en') }).getByRole('alert')).toContainText('missing translation');
     for (const lang of LANGS) await admin.getByTestId(`proc-name-${lang}`).fill(lang.startsWith('ja') ? 'ごみの出し方の案内' : `Garbage sorting guide (${lang})`);
     await admin.getByTestId('proc-department').selectOption('kankyo');
     await admin.getByTestId('proc-route').selectOption('refer-optional');
     await admin.getByTestId('rule-add-if').click();
     await expect(admin.locator('.ce-cond select').first()).toHaveValue('members');
     await expect(admin.getByTestId('catalog-issues-count')).toContainText('問題はありません');
+    await expect(admin.locator('.ce-field', { has: admin.getByTestId('proc-name-en') }).getByRole('alert')).toHaveCount(0);
+    const axe = await new AxeBuilder({ page: admin }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
 
     // Preview on the sample households, then publish effective today.
     await admin.getByTestId('tab-publish').click();

@@ -68,10 +68,19 @@ export function CatalogEditor({ staffId, onSignOut }: { staffId: string; onSignO
     for (const i of issues) if (!m.has(`${i.file}:${i.path}`)) m.set(`${i.file}:${i.path}`, i.reason);
     return m;
   }, [issues]);
-  /** The first issue at this path or inside it. */
+  /**
+   * The first issue at this path, or on one of its own keys (`….eq`, `….age.gte`), but not one
+   * inside a nested condition block, which shows its own.
+   */
   const issueAt = (file: string, path: string): string | undefined => {
     const exact = byField.get(`${file}:${path}`);
     if (exact) return exact;
+    for (const i of issues) {
+      if (i.file !== file || !i.path.startsWith(`${path}.`)) continue;
+      const rest = i.path.slice(path.length + 1);
+      if (/^(all|any)\[|^not(\.|$)|^members\./.test(rest)) continue;
+      return `${rest}: ${i.reason}`;
+    }
     return undefined;
   };
 
@@ -127,9 +136,9 @@ export function CatalogEditor({ staffId, onSignOut }: { staffId: string; onSignO
           </ul>
         </details>
       )}
-      <nav className="ce-tabs" role="tablist">
+      <nav className="ce-tabs" aria-label={t('title')}>
         {TABS.map((x) => (
-          <button key={x} type="button" role="tab" aria-selected={tab === x} aria-pressed={tab === x} onClick={() => setTab(x)} data-testid={`tab-${x}`}>
+          <button key={x} type="button" aria-pressed={tab === x} onClick={() => setTab(x)} data-testid={`tab-${x}`}>
             {t(`tab.${x}`)}
           </button>
         ))}
