@@ -148,8 +148,24 @@ describe('catalog versions: publish on one terminal, sync, guide on another', ()
     const r = await cli(['catalog', 'rollback', '--data', admin, '--to', '1', '--reason', '戻す']);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ version: 3, rollbackOf: 1 });
-    const st = JSON.parse((await cli(['catalog', 'status', '--data', admin, '--format', 'json'])).out) as { active: { version: number } };
+    // The kiosk said it serves version 1 (catalog.activated, synced): on the admin terminal it is behind.
+    expect((await cli(['sync', 'once', '--data', kiosk])).code).toBe(0);
+    expect((await cli(['sync', 'once', '--data', admin])).code).toBe(0);
+    const st = JSON.parse((await cli(['catalog', 'status', '--data', admin, '--format', 'json'])).out) as { active: { version: number }; terminals: Array<{ terminal: string; version: number; refused?: { version: number } }> };
     expect(st.active.version).toBe(3);
+    expect(st.terminals).toContainEqual(expect.objectContaining({ terminal: 'kiosk-1', version: 1 }));
+    const doc = (await runDoctor(admin)).find((c) => c.check === 'catalog version')!;
+    expect(doc.message).toMatch(/version 3 active.*terminals behind: kiosk-1 \(v1\)/);
+    // A ticket issued from the CLI on the kiosk records the version that made its list.
+    const issued = await cli(['ticket', 'issue', '--data', kiosk, '--event', 'certificate']);
+    expect(issued.code, issued.err).toBe(0);
+    const kt = openTerminal(kiosk);
+    try {
+      const rows = kt.store.db.prepare("SELECT payload FROM events WHERE type = 'visit.issued' ORDER BY hlc").all() as Array<{ payload: string }>;
+      expect(JSON.parse(rows.at(-1)!.payload).catalog).toMatchObject({ version: 1 });
+    } finally {
+      kt.close();
+    }
     expect(migrations.length).toBeGreaterThan(10);
   });
 });
