@@ -51,6 +51,12 @@ export function registerCatalog(app: App): void {
     rollbackCatalog(app.terminal, { to: input.to, ...(input.reason ? { reason: input.reason } : {}), ...(ctx.staff ? { staff: ctx.staff.id } : {}), profile: ctx.terminal }),
   );
 
+  // Say at once which version serves (before the first sync), then keep it current.
+  try {
+    app.activeCatalog.current();
+  } catch {
+    /* an unreadable base catalog: doctor says so */
+  }
   // A version whose date comes while the app runs: switch (and say so, catalog.activated) without
   // waiting for a visitor; screens re-read the catalog on the events push.
   const timer = setInterval(() => {

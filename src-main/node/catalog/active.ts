@@ -94,7 +94,8 @@ export class ActiveCatalog implements CatalogSource {
     if (pending) state.pending = pending;
     this.cached = state;
     this.cacheKey = key;
-    if (this.record) this.versions.recordActivation({ version: state.version, hash: state.hash, ...(state.refused ? { refused: state.refused } : {}) });
+    // Nothing to say before any version was published (a terminal on its base catalog is not behind).
+    if (this.record && all.length > 0) this.versions.recordActivation({ version: state.version, hash: state.hash, ...(state.refused ? { refused: state.refused } : {}) });
     return state;
   }
 
