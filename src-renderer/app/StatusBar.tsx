@@ -5,6 +5,7 @@ import { call, onPush } from '../api/client';
 import { useLink } from '../api/hooks';
 import { formatDate } from './dates';
 import { useTerminal } from './TerminalContext';
+import { CatalogStatus } from './CatalogStatus';
 
 /**
  * What the machine is doing, always visible: link to the terminal service, sync, printer. An
@@ -57,6 +58,7 @@ export function StatusBar() {
           {printer.message ? ` — ${printer.message}` : ''}
         </span>
       )}
+      <CatalogStatus />
       <span className="status-item">
         <time dateTime={info.businessDate}>{formatDate(info.businessDate, i18n.language, { weekday: true })}</time> {time}
       </span>

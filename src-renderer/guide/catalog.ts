@@ -10,6 +10,7 @@ import type { Catalog } from '../../src-main/common/catalog/types';
  */
 export function loadGuideCatalog(): { catalog?: Catalog; error?: string } {
   const catalog = built as Catalog;
-  const ja = catalog.texts.ja ?? flattenTexts(jaCatalog);
+  // A published version (GUIDE_CATALOG_JSON) ships only the Japanese texts it changes, as `ja+`.
+  const ja = catalog.texts.ja ?? { ...flattenTexts(jaCatalog), ...(catalog.texts['ja+'] ?? {}) };
   return { catalog: { ...catalog, texts: { ja }, languages: ['ja'] } };
 }

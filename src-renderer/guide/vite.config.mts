@@ -12,7 +12,9 @@ const __dirname = dirname(fileURLToPath(import.meta.url));
  * The online guide (行かない窓口): a static site any web server can host. `npm run build:guide`.
  * GUIDE_CONFIG=<file> builds with another guide.config.json (e.g. a completion-count address),
  * GUIDE_OUT_DIR=<dir> writes somewhere else than dist-guide/, GUIDE_CATALOG_DIR=<dir> builds from a
- * city's own catalog folder (as in a terminal's data folder) instead of fixtures/catalog.
+ * city's own catalog folder (as in a terminal's data folder) instead of fixtures/catalog,
+ * GUIDE_CATALOG_JSON=<file> builds from a published catalog version (`madoguchi catalog export`:
+ * the `catalog.published` payload; its hash is checked, a mismatch stops the build).
  */
 const configFile = process.env.GUIDE_CONFIG ? resolve(process.env.GUIDE_CONFIG) : join(__dirname, 'guide.config.json');
 const config = JSON.parse(readFileSync(configFile, 'utf8')) as { completionCountUrl?: string; timeZone?: string; closedDays?: unknown; sizeBudgetKiB?: { initial?: number; total?: number } };
@@ -28,6 +30,7 @@ const closedDays: string[] = (() => {
   });
 })();
 const catalogDir = process.env.GUIDE_CATALOG_DIR ? resolve(process.env.GUIDE_CATALOG_DIR) : undefined;
+const catalogJson = process.env.GUIDE_CATALOG_JSON ? resolve(process.env.GUIDE_CATALOG_JSON) : undefined;
 const outDir = process.env.GUIDE_OUT_DIR ? resolve(process.env.GUIDE_OUT_DIR) : resolve(__dirname, '..', '..', 'dist-guide');
 const budget = { initial: config.sizeBudgetKiB?.initial ?? 120, total: config.sizeBudgetKiB?.total ?? 220 };
 
@@ -88,6 +91,21 @@ function guideCatalog(): Plugin {
         this.addWatchFile(file);
         return JSON.parse(readFileSync(file, 'utf8')) as unknown;
       };
+      if (catalogJson) {
+        // A published version (issue 19): the same content every terminal serves, checked against its hash.
+        const published = read(catalogJson) as { version?: number; hash?: string; content?: Record<string, unknown> };
+        if (!published.content) throw new Error(`${catalogJson}: not a published catalog (no "content"); write one with "madoguchi catalog export"`);
+        const { module: pub } = await runnerImport<typeof import('../../src-main/common/catalog/published')>(resolve(__dirname, '../../src-main/common/catalog/published.ts'));
+        const hash = createHash('sha256').update(pub.canonicalJson(published.content), 'utf8').digest('hex');
+        if (published.hash !== hash) throw new Error(`${catalogJson}: the content does not match its hash (${published.hash ?? 'none'} vs ${hash}); not building from it`);
+        const content = published.content as unknown as Parameters<typeof parser.parseCatalog>[0];
+        const catalog = parser.parseCatalog(content);
+        // Only the Japanese texts the version changes ship (`ja+`); the rest are the i18n bundle's, so the download stays in budget.
+        const { module: texts } = await runnerImport<typeof import('../../src-main/common/catalog/texts')>(resolve(__dirname, '../../src-main/common/catalog/texts.ts'));
+        const appJa = texts.flattenTexts(read(join(root, parser.localeFile('ja'))) as Record<string, unknown>);
+        const delta = Object.fromEntries(Object.entries(catalog.texts.ja ?? {}).filter(([k, v]) => appJa[k] !== v));
+        return `export default ${JSON.stringify({ ...catalog, texts: { 'ja+': delta }, languages: ['ja'] }, (k, v: unknown) => (k === 'note' ? undefined : v))};`;
+      }
       // A city's own catalog folder (the one its terminals use) when given; its locales like the terminals'.
       const dir = catalogDir ?? join(root, 'fixtures', 'catalog');
       const ownLocales = existsSync(join(dir, 'locales'));
@@ -117,6 +135,8 @@ function guideSite(): Plugin {
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });
     },
     closeBundle() {
+      // A build that failed earlier (e.g. a published catalog whose hash does not match) wrote no page: let its own error show.
+      if (!existsSync(join(outDir, 'index.html'))) return;
       const m = measureGuide(outDir);
       const kib = (n: number) => Math.round((n / 1024) * 10) / 10;
       writeFileSync(join(outDir, 'build-size.json'), JSON.stringify({ ...m, budgetKiB: budget }, null, 2));

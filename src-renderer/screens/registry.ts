@@ -7,4 +7,5 @@ export const screens: Partial<Record<Role, LazyExoticComponent<ComponentType>>> 
   counter: lazy(() => import('./counter/CounterScreen')),
   display: lazy(() => import('./display/DisplayScreen')),
   supervisor: lazy(() => import('./supervisor/SupervisorScreen')),
+  admin: lazy(() => import('./admin/AdminScreen')),
 };

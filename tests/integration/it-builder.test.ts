@@ -84,6 +84,7 @@ describe('electron-builder.yml', () => {
       '!dist-main/**/*.map',
       'dist-renderer/**/*',
       'fixtures/catalog/**/*',
+      'fixtures/catalog-samples/households.json',
       'fixtures/forms/**/*',
       'fixtures/config/demo.json',
       'fixtures/kpi/targets.json',
@@ -103,7 +104,7 @@ describe('electron-builder.yml', () => {
       });
     const tree = walk(ROOT);
     const shipped = tree.filter(packed);
-    for (const f of shipped) expect(f).toMatch(/^(package\.json|dist-main\/|dist-renderer\/|fixtures\/catalog\/|fixtures\/forms\/|fixtures\/config\/demo\.json|fixtures\/kpi\/targets\.json|fixtures\/linkage\/demo-residents\.csv|locales\/|assets\/fonts\/)/);
+    for (const f of shipped) expect(f).toMatch(/^(package\.json|dist-main\/|dist-renderer\/|fixtures\/catalog\/|fixtures\/catalog-samples\/households\.json|fixtures\/forms\/|fixtures\/config\/demo\.json|fixtures\/kpi\/targets\.json|fixtures\/linkage\/demo-residents\.csv|locales\/|assets\/fonts\/)/);
     for (const f of tree.filter((x) => /^(src-main|src-renderer|tests|scripts|docs)\//.test(x) || (/^fixtures\/(golden|facts|linkage)\//.test(x) && x !== 'fixtures/linkage/demo-residents.csv') || /\.(test|spec)\.(ts|js)$/.test(x))) {
       expect(packed(f), f).toBe(false);
     }

@@ -229,7 +229,7 @@ describe('madoguchi doctor', () => {
     const dir = kioskFolder();
     const r = await cli(['doctor', '--data', dir, '--json']);
     const checks = JSON.parse(r.out[0]!) as Array<{ check: string; status: string }>;
-    expect(checks.map((c) => c.check)).toEqual(['config', 'catalog', 'database', 'printer kiosk-east-1 ticket', 'sync', 'clock', 'updates', 'disk']);
+    expect(checks.map((c) => c.check)).toEqual(['config', 'catalog', 'database', 'catalog version', 'printer kiosk-east-1 ticket', 'sync', 'clock', 'updates', 'disk']);
     expect(r.code).toBe(checks.some((c) => c.status === 'fail') ? 1 : 0);
   });
 });

@@ -51,7 +51,7 @@ describe('the packaged app (electron-builder, linux dir target)', () => {
   it('holds only the built app at its top level', () => {
     const top = new Set(files.map((f) => f.split('/')[0]));
     expect([...top].sort()).toEqual(['dist-main', 'dist-renderer', 'fixtures', 'locales', 'node_modules', 'package.json']);
-    expect(new Set(files.filter((f) => f.startsWith('fixtures/')).map((f) => f.split('/')[1]))).toEqual(new Set(['catalog', 'config', 'forms', 'kpi', 'linkage']));
+    expect(new Set(files.filter((f) => f.startsWith('fixtures/')).map((f) => f.split('/')[1]))).toEqual(new Set(['catalog', 'catalog-samples', 'config', 'forms', 'kpi', 'linkage']));
     expect(files.filter((f) => f.startsWith('fixtures/config/'))).toEqual(['fixtures/config/demo.json']);
     const ours = files.filter((f) => f.startsWith('dist-main/') && /\.[a-z]+$/.test(f));
     expect(ours.length).toBeGreaterThan(50);

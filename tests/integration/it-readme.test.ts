@@ -46,11 +46,11 @@ describe("the README's IT section, followed step by step on a fresh data folder"
     expect(r.out).toContain(`wrote ${join(DATA, 'config.json')}: terminal "kiosk-east-1" (kiosk, station east)`);
   });
 
-  it('2. doctor: eight OK lines, exit 0', () => {
+  it('2. doctor: nine OK lines, exit 0', () => {
     const r = run(steps[2]!);
     expect(r.code, r.out + r.err).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines.filter((l) => l.startsWith('OK  '))).toHaveLength(8);
+    expect(lines.filter((l) => l.startsWith('OK  '))).toHaveLength(9);
     expect(r.out).toMatch(/OK {4}database: no database yet/);
     expect(r.out).toMatch(/OK {4}sync: not configured/);
     expect(lines.at(-1)).toBe(`all checks passed on ${DATA}.`);

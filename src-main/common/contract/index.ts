@@ -7,6 +7,7 @@ import { formPrintMethods } from './formPrint';
 import { reportsMethods } from './reports';
 import { sessionMethods } from './session';
 import { syncMethods } from './sync';
+import { catalogMethods } from './catalog';
 
 /**
  * The one contract between renderer and main. Each feature declares its methods next to its
@@ -21,6 +22,7 @@ export const api = {
   ...residentsMethods,
   ...formPrintMethods,
   ...reportsMethods,
+  ...catalogMethods,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;

@@ -1,6 +1,7 @@
 import { AUDIT_EVENT } from '../audit/event';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../config/schema';
+import { CATALOG_ACTIVATED, CATALOG_PUBLISHED } from '../catalog/published';
 import { VISIT_EVENT_TYPES } from '../visit/events';
 import { EVENT_RULES, EVENT_TYPES, QUARANTINED_EVENT, RETENTION_EVENT_TYPE, SKIPPED_EVENT, WITHHELD_EVENT, checkEventPayload, eventForRole, mayOriginate } from './authorisation';
 import { LIMITS, type WireEvent } from './protocol';
@@ -27,13 +28,23 @@ const wire = (type: string, payload: unknown): WireEvent => ({ origin: 'kiosk-ea
 describe('the authorisation table', () => {
   it('has an entry for every event type of the union, every type a terminal writes, and every role', () => {
     // A new event type without an entry fails here (and at compile time for visit events).
-    for (const t of [...VISIT_EVENT_TYPES, RETENTION_EVENT_TYPE, AUDIT_EVENT, SKIPPED_EVENT, WITHHELD_EVENT, QUARANTINED_EVENT]) expect(EVENT_TYPES).toContain(t);
-    expect(EVENT_TYPES.length).toBe(VISIT_EVENT_TYPES.length + 5);
+    for (const t of [...VISIT_EVENT_TYPES, RETENTION_EVENT_TYPE, AUDIT_EVENT, SKIPPED_EVENT, WITHHELD_EVENT, QUARANTINED_EVENT, CATALOG_PUBLISHED, CATALOG_ACTIVATED]) expect(EVENT_TYPES).toContain(t);
+    expect(EVENT_TYPES.length).toBe(VISIT_EVENT_TYPES.length + 7);
     for (const t of EVENT_TYPES) {
       const rule = EVENT_RULES[t];
       expect(Object.keys(rule.pull).sort(), t).toEqual([...ROLES].sort());
       for (const r of rule.originate) expect(ROLES, t).toContain(r);
     }
+  });
+
+  it('lets only an admin terminal publish a catalog, which may be larger than other events (issue 19)', () => {
+    expect(mayOriginate('admin', CATALOG_PUBLISHED)).toBeNull();
+    expect(mayOriginate('kiosk', CATALOG_PUBLISHED)).toMatch(/a kiosk terminal may not originate "catalog\.published"/);
+    expect(mayOriginate('kiosk', CATALOG_ACTIVATED)).toBeNull();
+    const big = { version: 1, hash: 'a'.repeat(64), publisher: { terminal: 'admin-1', role: 'admin' }, at: '2026-12-03T00:00:00Z', reason: 'r', effective: '2026-12-03', content: { departments: {}, procedures: 'x'.repeat(200_000), bring: {}, online: {}, forms: {}, questions: {}, locales: {} } };
+    expect(checkEventPayload({ ...wire(CATALOG_PUBLISHED, big), visitId: null })).toBeNull();
+    expect(checkEventPayload({ ...wire(CATALOG_PUBLISHED, { ...big, content: { ...big.content, procedures: 'x'.repeat(2_000_000) } }), visitId: null })).toMatchObject({ code: 'event-too-large' });
+    expect(checkEventPayload({ ...wire(CATALOG_PUBLISHED, { ...big, reason: '' }), visitId: null })).toMatchObject({ field: 'payload.reason' });
   });
 
   it('lets only counters (and admins) call, and refuses a kiosk naming the type and the role', () => {

@@ -6,6 +6,7 @@ import { redactPayload } from '../reports/redact';
 import { VISIT_EVENT_TYPES, type VisitEventType } from '../visit/events';
 import { visitPayloadSchemas } from '../visit/eventSchemas';
 import { LIMITS, type WireEvent } from './protocol';
+import { CATALOG_ACTIVATED, CATALOG_MAX_BYTES, CATALOG_PUBLISHED, catalogActivatedSchema, catalogPublishedSchema } from '../catalog/published';
 
 /**
  * One authorisation table for the replicated log: for every event type, which terminal roles may
@@ -29,6 +30,8 @@ export interface EventRule {
   payload: z.ZodTypeAny;
   /** The payload names the acting terminal (`by.terminal`): it must be the pushing terminal. */
   actor: boolean;
+  /** A larger payload limit than LIMITS.maxPayloadBytes for this type (a published catalog). */
+  maxBytes?: number;
 }
 
 /** Written by a terminal that cannot ever get one of its own events accepted (too large, invalid): it takes the seq's place on the wire. */
@@ -87,6 +90,10 @@ export const EVENT_RULES = {
     payload: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), visits: z.number().int().min(0), erasedEvents: z.number().int().min(0), at: z.string().max(40) }),
     actor: false,
   },
+  // The 窓口運用WG's catalog (issue 19): published on an admin terminal, read by every terminal.
+  [CATALOG_PUBLISHED]: { originate: ['admin'], pull: all('full'), payload: catalogPublishedSchema, actor: false, maxBytes: CATALOG_MAX_BYTES },
+  // Which version a terminal serves (the supervisor lists terminals that are behind).
+  [CATALOG_ACTIVATED]: { originate: ['kiosk', 'counter', 'display', 'supervisor', 'admin'], pull: staffFull('withheld', 'withheld'), payload: catalogActivatedSchema, actor: false },
   [SKIPPED_EVENT]: {
     originate: ['kiosk', 'counter', 'display', 'supervisor', 'admin'],
     pull: all('full'),
@@ -134,7 +141,8 @@ export function checkEventPayload(e: Pick<WireEvent, 'origin' | 'seq' | 'type'> 
   } catch {
     return { code: 'invalid-event', field: 'payload', message: `${label(e)}: payload is not serialisable JSON` };
   }
-  if (size > LIMITS.maxPayloadBytes) return { code: 'event-too-large', field: 'payload', message: `${label(e)}: payload is ${size} bytes; the limit is ${LIMITS.maxPayloadBytes}` };
+  const limit = rule.maxBytes ?? LIMITS.maxPayloadBytes;
+  if (size > limit) return { code: 'event-too-large', field: 'payload', message: `${label(e)}: payload is ${size} bytes; the limit is ${limit}` };
   const r = rule.payload.safeParse(e.payload);
   if (!r.success) {
     const issue = r.error.issues[0]!;

@@ -46,6 +46,7 @@ export const visitPayloadSchemas = {
     route: z.array(id).max(50),
     adjustments: z.array(adjustmentSchema).max(50),
     source: z.enum(['kiosk', 'guide-qr']),
+    catalog: z.object({ version: z.number().int().min(0).max(1_000_000), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   }),
   'visit.called': z.object(counterAt),
   'visit.recalled': z.object(counterAt),

@@ -62,8 +62,15 @@ export interface VisitIssued {
   /** What the concierge added or removed from the engine's list, with why. */
   adjustments: ListAdjustment[];
   source: 'kiosk' | 'guide-qr';
+  /** The catalog version that made the list (0 = the catalog shipped with the app) and its hash (issue 19). */
+  catalog?: CatalogStamp;
   at: string;
   by: Actor;
+}
+
+export interface CatalogStamp {
+  version: number;
+  hash: string;
 }
 
 interface VisitRef {

@@ -96,6 +96,8 @@ export interface VisitState {
   events: string[];
   facts: unknown;
   source: 'kiosk' | 'guide-qr';
+  /** The catalog version that made the list (issue 19). */
+  catalog?: { version: number; hash: string };
   issuedAt: string;
   issuedBy: Actor;
   adjustments: ListAdjustment[];

@@ -7,6 +7,7 @@ import { registerFormPrint } from './formPrint';
 import { registerReports } from './reports';
 import { registerSession } from './session';
 import { registerSync } from './sync';
+import { registerCatalog } from './catalog';
 
 /** Every feature registers its handlers here, once per app. */
 export function registerFeatures(app: App): void {
@@ -18,4 +19,5 @@ export function registerFeatures(app: App): void {
   registerResidents(app);
   registerFormPrint(app);
   registerReports(app);
+  registerCatalog(app);
 }

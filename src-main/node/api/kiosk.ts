@@ -6,7 +6,7 @@ import { openTransport } from '../printer/transport';
 import { resolvePrinterSpec } from '../terminal/dataFolder';
 
 export function registerKiosk(app: App): void {
-  const desk = new TicketDesk(app.terminal, app.catalog(), app.push);
+  const desk = new TicketDesk(app.terminal, app.activeCatalog, app.push);
   // Jobs a stopped app left half-sent show as failed, so the kiosk offers their reprint.
   desk.jobs.markInterrupted();
 

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Catalog, CatalogBundle } from '../../common/catalog/types';
 import type { TerminalProfile } from '../../common/config/schema';
-import { DEFAULT_CATALOG_DIR, loadCatalog, localesDirFor, readCatalogBundle } from '../catalog/load';
+import { ActiveCatalog, baseCatalogDir } from '../catalog/active';
 import { terminalById } from '../../common/config/schema';
 import { HandlerRegistry, type CallContext } from '../api/registry';
 import { registerFeatures } from '../api/features';
@@ -21,6 +19,8 @@ export interface App {
   /** The procedure catalog: the data folder's own `catalog/` when the city has one, else the shipped one. */
   catalog(): Catalog;
   catalogBundle(): CatalogBundle;
+  /** Which published version serves, what waits for its date, what is kept out. */
+  activeCatalog: ActiveCatalog;
   /** Cleanup hooks registered by features (pollers, timers). */
   onClose(fn: () => void): void;
   context(terminalId: string | undefined, transport: CallContext['transport'], staffToken?: string): CallContext;
@@ -56,13 +56,13 @@ export function createApp(dataDir: string, opts: { configFile?: string; clock?: 
   watch.unref();
   closers.push(() => clearInterval(watch));
 
-  const catalogDir = existsSync(join(dataDir, 'catalog')) ? join(dataDir, 'catalog') : DEFAULT_CATALOG_DIR;
-  let catalog: Catalog | undefined;
-  let bundle: CatalogBundle | undefined;
+  // The active published version (issue 19), else the data folder's own catalog/, else the shipped one.
+  const activeCatalog = new ActiveCatalog(terminal.store, baseCatalogDir(dataDir), () => terminal.visits.today(), true);
   const app: App = {
     terminal,
-    catalog: () => (catalog ??= loadCatalog(catalogDir)),
-    catalogBundle: () => (bundle ??= readCatalogBundle(catalogDir, localesDirFor(catalogDir))),
+    activeCatalog,
+    catalog: () => activeCatalog.catalog(),
+    catalogBundle: () => activeCatalog.bundle(),
     registry,
     push,
     onClose: (fn) => closers.push(fn),

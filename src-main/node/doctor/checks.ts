@@ -6,6 +6,8 @@ import { request as httpsRequest } from 'node:https';
 import type { TerminalConfig } from '../../common/config/schema';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, SKEW_THRESHOLD_MS } from '../../common/sync/protocol';
 import { toErrorData } from '../../common/errors';
+import { activeVersionOf } from '../../common/catalog/published';
+import { businessDate } from '../../common/dates/businessDay';
 import { checkDatabaseFile } from '../backup/backup';
 import { checkCatalogDir, DEFAULT_CATALOG_DIR } from '../catalog/load';
 import { migrations } from '../store/migrations';
@@ -63,6 +65,7 @@ export async function runDoctor(dataDir: string, opts: DoctorOptions = {}): Prom
   }
   results.push(catalogCheck());
   results.push(databaseCheck(dataDir));
+  if (config) results.push(catalogVersionCheck(dataDir, config, opts));
   const [printers, sync, updates, disk] = await Promise.all([
     config ? printerChecks(config, dataDir, opts.printerTimeoutMs ?? 2000) : Promise.resolve([skipped('printers')]),
     config ? syncChecks(config, opts, dataDir) : Promise.resolve([skipped('sync'), skipped('clock')]),
@@ -90,6 +93,46 @@ function catalogCheck(): CheckResult {
     };
   } catch (e) {
     return { check: 'catalog', status: 'fail', message: `the catalog could not be read: ${toErrorData(e).message}`, fix: 'reinstall the app' };
+  }
+}
+
+/**
+ * The published catalog version this terminal serves (issue 19), read without opening the store
+ * for writing: which version, since when, what waits for its date, what is kept out and why, and
+ * (on a terminal that pulls them) the terminals still serving an older version.
+ */
+function catalogVersionCheck(dataDir: string, config: TerminalConfig, opts: DoctorOptions): CheckResult {
+  const check = 'catalog version';
+  const file = dbPath(dataDir);
+  if (!existsSync(file)) return { check, status: 'ok', message: 'no database yet: the base catalog serves until a version is published' };
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'catalog_versions'").get();
+    if (!has) return { check, status: 'ok', message: 'version 0 (the base catalog); the app records published versions after its next start' };
+    const rows = db.prepare('SELECT version, hlc, effective, problem, hash, reason, published_at AS at FROM catalog_versions ORDER BY version, hlc').all() as Array<{ version: number; hlc: string; effective: string; problem: string | null; hash: string; reason: string; at: string }>;
+    const today = businessDate((opts.clock ?? Date.now)(), config.timeZone);
+    const active = activeVersionOf(rows, today);
+    const v = active?.version ?? 0;
+    const parts = [active ? `version ${v} active since ${active.effective} (hash ${active.hash.slice(0, 12)}…, "${active.reason}")` : 'version 0 (the base catalog: no version published yet)'];
+    const pending = rows.filter((r) => r.problem === null && r.version > v).pop();
+    if (pending) parts.push(`version ${pending.version} takes effect ${pending.effective}`);
+    const behind = (db.prepare('SELECT terminal, version FROM catalog_terminals WHERE version < ? AND terminal != ? ORDER BY terminal').all(v, config.node.id) as Array<{ terminal: string; version: number }>).map((r) => `${r.terminal} (v${r.version})`);
+    if (behind.length) parts.push(`terminals behind: ${behind.join(', ')}`);
+    const refused = rows.filter((r) => r.problem !== null && r.version > v).pop();
+    if (refused) {
+      return {
+        check,
+        status: 'warn',
+        message: `${parts.join('; ')}; version ${refused.version} is KEPT OUT: ${refused.problem}`,
+        fix: `version ${v} keeps serving. Publish a corrected catalog from the admin terminal ("madoguchi catalog publish"), or update this terminal's app if the version needs a newer one`,
+      };
+    }
+    return { check, status: behind.length ? 'warn' : 'ok', message: parts.join('; '), ...(behind.length ? { fix: 'the terminals behind have not synced since the version took effect: check their sync line in their own doctor' } : {}) };
+  } catch (e) {
+    return { check, status: 'fail', message: `cannot read the catalog versions: ${toErrorData(e).message}` };
+  } finally {
+    db?.close();
   }
 }
 

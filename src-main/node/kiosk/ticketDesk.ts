@@ -2,6 +2,7 @@ import { AppError } from '../../common/errors';
 import { catalogText } from '../../common/catalog/texts';
 import { stripRuby } from '../../common/i18n/ruby';
 import type { Catalog } from '../../common/catalog/types';
+import type { CatalogSource } from '../catalog/active';
 import type { TerminalProfile } from '../../common/config/schema';
 import type { IssuedTicket, PrintOutcome } from '../../common/contract/kiosk';
 import { guideFacts, visitRoute, type GuidanceItem } from '../../common/guidance';
@@ -46,13 +47,22 @@ function seedOf(it: GuidanceItem): VisitItemSeed {
 export class TicketDesk {
   readonly jobs: PrintJobs;
 
+  private readonly source: { catalog(): Catalog; stamp?(): { version: number; hash: string } };
+
+  /** `catalog`: a fixed catalog, or the terminal's active one (read at each use, so a published version is served without a restart). */
   constructor(
     private readonly terminal: Terminal,
-    private readonly catalog: Catalog,
+    catalog: Catalog | CatalogSource,
     private readonly push?: PushHub,
     private readonly open: OpenTransport = openTransport,
   ) {
     this.jobs = new PrintJobs(terminal.store.db);
+    // A fixed catalog (tests, tools) has no published version to record.
+    this.source = 'stamp' in catalog ? catalog : { catalog: () => catalog };
+  }
+
+  private get catalog(): Catalog {
+    return this.source.catalog();
   }
 
   /**
@@ -80,13 +90,14 @@ export class TicketDesk {
 
   async issue(req: IssueRequest, profile: TerminalProfile, by: Actor): Promise<IssuedTicket> {
     if (!profile.station) throw new AppError('bad-config', `terminal "${profile.id}" has no station to issue tickets from`, { field: 'station' });
+    const stamp = this.source.stamp?.();
     const { facts, items } = this.listFor(req.facts, req.adjustments);
     const route = visitRoute(items, this.catalog);
     // The visit and its print job commit together: a kiosk killed at any moment leaves no ticket
     // without a job (a job never sent is marked interrupted at start and offered for reprint).
     const { visit, waitingAhead, estimatedWaitMinutes, job } = this.terminal.store.tx(() => {
       const v = this.terminal.visits.issue(
-        { station: profile.station!, lang: req.lang, priority: req.priority, events: facts.events, facts, items, route, adjustments: req.adjustments, source: req.source },
+        { station: profile.station!, lang: req.lang, priority: req.priority, events: facts.events, facts, items, route, adjustments: req.adjustments, source: req.source, ...(stamp ? { catalog: stamp } : {}) },
         by,
       );
       const first = v.route[0];

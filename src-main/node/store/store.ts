@@ -7,6 +7,7 @@ import { migrate } from './migrate';
 import { migrations } from './migrations';
 import { reportDaysProjector } from './reportDaysProjection';
 import { visitProjector } from './visitProjection';
+import { catalogProjector } from '../catalog/versions';
 
 /** A read model folded from the log, updated in the same transaction as the append. */
 export interface Projector {
@@ -77,7 +78,7 @@ export class Store extends EventEmitter {
     this.site = opts.site;
     this.clock = opts.clock ?? Date.now;
     this.maxDriftMs = opts.maxDriftMs ?? 5 * 60_000;
-    this.projectors.push(visitProjector, reportDaysProjector);
+    this.projectors.push(visitProjector, reportDaysProjector, catalogProjector);
   }
 
   static open(opts: StoreOptions): Store {

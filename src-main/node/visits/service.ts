@@ -20,6 +20,7 @@ export interface IssueInput {
   route: string[];
   adjustments?: ListAdjustment[];
   source?: 'kiosk' | 'guide-qr';
+  catalog?: { version: number; hash: string };
 }
 
 /**
@@ -78,6 +79,7 @@ export class VisitService {
         route: input.route,
         adjustments: input.adjustments ?? [],
         source: input.source ?? 'kiosk',
+        ...(input.catalog ? { catalog: input.catalog } : {}),
         at: this.at(),
         by,
       });

@@ -12,6 +12,7 @@ import './supervisor.css';
 import { useErrorText } from '../../app/errorText';
 import { WaitColumnHeader, WaitEstimate } from '../wait/WaitEstimate';
 import { DevicePairing } from './DevicePairing';
+import { CatalogBehind } from './CatalogBehind';
 
 /**
  * 監督者画面: live queues per department, today's figures with charts, the fiscal-year KPIs, the
@@ -77,6 +78,7 @@ function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSigne
         </p>
       )}
       <LiveSection names={names} data={live.data} fmt={fmt} />
+      <CatalogBehind />
       {report && <TodaySection report={report} names={names} stationNames={stationNames} fmt={fmt} />}
       <ExportSection defaultDate={report?.date ?? live.data?.businessDate ?? ''} fmt={fmt} />
       {kpi.data && <KpiSection kpi={kpi.data} fmt={fmt} />}

@@ -1,6 +1,14 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkCatalogDir, DEFAULT_CATALOG_DIR, loadCatalog, localesDirFor } from '../../catalog/load';
-import { stringFlag, type CliCommand } from '../command';
+import { intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
+import { diffCatalogs, diffLines } from '../../../common/catalog/diff';
+import { checkCatalog } from '../../../common/catalog/parse';
+import type { CatalogVersionInfo } from '../../../common/catalog/published';
+import { AppError } from '../../../common/errors';
+import { issueLines, publishCatalog, rollbackCatalog } from '../../catalog/publish';
+import { activeOf, bundleFromDir, resolveRef, withTerminal } from '../../catalog/refs';
+import { loadSampleHouseholds } from '../../catalog/samples';
 
 export const commands: CliCommand[] = [
   {
@@ -25,3 +33,132 @@ export const commands: CliCommand[] = [
     },
   },
 ];
+
+const when = (v: { effective: string }, today: string): string => (v.effective <= today ? `in effect since ${v.effective}` : `takes effect ${v.effective}`);
+
+function versionLine(v: CatalogVersionInfo, today: string, active: number): string {
+  const by = `${v.publisher.staff ? `${v.publisher.staff} @ ` : ''}${v.publisher.terminal}`;
+  const mark = v.version === active ? '*' : ' ';
+  const state = v.problem !== null ? `KEPT OUT: ${v.problem}` : when(v, today);
+  return `${mark} v${v.version}  ${v.hash.slice(0, 12)}  ${v.at}  by ${by}  ${state}${v.rollbackOf !== undefined ? `  (rollback to v${v.rollbackOf})` : ''}  — ${v.reason}`;
+}
+
+commands.push(
+  {
+    name: 'catalog publish',
+    summary: 'Publish a catalog folder as the next version (audited, synced; default effective: the next business day)',
+    usage: 'catalog publish --from DIR --data DIR --reason TEXT [--effective YYYY-MM-DD|today] [--by STAFF]',
+    options: { from: { type: 'string' }, data: { type: 'string' }, reason: { type: 'string' }, effective: { type: 'string' }, by: { type: 'string' } },
+    async run(args, io) {
+      const from = resolve(requiredFlag(args, 'from'));
+      const reason = requiredFlag(args, 'reason');
+      const content = bundleFromDir(from);
+      const issues = checkCatalog(content).issues;
+      if (issues.length > 0) {
+        for (const l of issueLines(issues)) io.out(l);
+        io.err(`${issues.length} issue${issues.length === 1 ? '' : 's'} in ${from}: not published`);
+        return 1;
+      }
+      return withTerminal(stringFlag(args, 'data'), (t) => {
+        const effective = stringFlag(args, 'effective');
+        const staff = stringFlag(args, 'by');
+        const v = publishCatalog(t, { content, reason, ...(effective !== undefined ? { effective } : {}), ...(staff !== undefined ? { staff } : {}) });
+        io.out(JSON.stringify({ version: v.version, hash: v.hash, effective: v.effective, publisher: v.publisher, at: v.at, reason: v.reason }));
+        return 0;
+      });
+    },
+  },
+  {
+    name: 'catalog status',
+    summary: "A terminal's catalog versions: which serves, which waits for its date, which is kept out",
+    usage: 'catalog status [--data DIR] [--format text|json]',
+    options: { data: { type: 'string' }, format: { type: 'string' } },
+    async run(args, io) {
+      const format = stringFlag(args, 'format') ?? 'text';
+      if (format !== 'text' && format !== 'json') throw new AppError('bad-input', `--format must be text or json, got "${format}"`, { field: 'format' });
+      return withTerminal(stringFlag(args, 'data'), (t) => {
+        const a = activeOf(t);
+        const s = a.current();
+        const today = t.visits.today();
+        const versions = a.versions.list();
+        if (format === 'json') {
+          io.out(JSON.stringify({ today, active: { version: s.version, hash: s.hash }, ...(s.pending ? { pending: { version: s.pending.version, effective: s.pending.effective } } : {}), ...(s.refused ? { refused: s.refused } : {}), versions, terminals: a.versions.terminals() }));
+          return 0;
+        }
+        io.out(`active: version ${s.version}${s.version === 0 ? ' (the base catalog: no version published yet)' : ''}, hash ${s.hash.slice(0, 12)}, on ${today}`);
+        if (s.pending) io.out(`next: version ${s.pending.version} takes effect ${s.pending.effective}`);
+        if (s.refused) io.out(`kept out: version ${s.refused.version}: ${s.refused.reason} (version ${s.version} keeps serving)`);
+        for (const v of versions) io.out(versionLine(v, today, s.version));
+        const behind = a.versions.terminals().filter((x) => x.version < s.version);
+        for (const b of behind) io.out(`terminal ${b.terminal} serves version ${b.version} (behind)`);
+        return 0;
+      });
+    },
+  },
+  {
+    name: 'catalog rollback',
+    summary: "Publish an earlier version's catalog again, effective at once",
+    usage: 'catalog rollback --data DIR --to VERSION [--reason TEXT] [--by STAFF]',
+    options: { data: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } },
+    async run(args, io) {
+      const to = intFlag(args, 'to', -1, 1);
+      if (to < 1) throw new AppError('bad-input', '--to VERSION is required', { field: 'to' });
+      return withTerminal(stringFlag(args, 'data'), (t) => {
+        const reason = stringFlag(args, 'reason');
+        const staff = stringFlag(args, 'by');
+        const v = rollbackCatalog(t, { to, ...(reason !== undefined ? { reason } : {}), ...(staff !== undefined ? { staff } : {}) });
+        io.out(JSON.stringify({ version: v.version, hash: v.hash, effective: v.effective, rollbackOf: v.rollbackOf, reason: v.reason }));
+        return 0;
+      });
+    },
+  },
+  {
+    name: 'catalog diff',
+    summary: 'Which sample households get a different list from catalog A to catalog B (added, removed, route changed)',
+    usage: 'catalog diff A B [--data DIR] [--households FILE] [--format text|json]   (A, B: a folder, a published JSON, or with --data a version number or "active")',
+    allowPositionals: true,
+    options: { data: { type: 'string' }, households: { type: 'string' }, format: { type: 'string' } },
+    async run(args, io) {
+      if (args.positionals.length !== 2) throw new AppError('bad-input', 'catalog diff needs two catalogs: A B', { field: 'catalog' });
+      const format = stringFlag(args, 'format') ?? 'text';
+      if (format !== 'text' && format !== 'json') throw new AppError('bad-input', `--format must be text or json, got "${format}"`, { field: 'format' });
+      const data = stringFlag(args, 'data');
+      const [a, b] = args.positionals.map((r) => resolveRef(r, data)) as [ReturnType<typeof resolveRef>, ReturnType<typeof resolveRef>];
+      const parse = (x: ReturnType<typeof resolveRef>) => {
+        const { catalog, issues } = checkCatalog(x.bundle);
+        if (!catalog) throw new AppError('bad-catalog', `${x.label}:\n${issueLines(issues).join('\n')}`, { field: `${issues[0]?.file}:${issues[0]?.path}`, details: issues });
+        return catalog;
+      };
+      const hh = stringFlag(args, 'households');
+      const d = diffCatalogs(parse(a), parse(b), loadSampleHouseholds(hh !== undefined ? resolve(hh) : undefined));
+      if (format === 'json') io.out(JSON.stringify(d));
+      else {
+        io.out(`${a.label} → ${b.label}`);
+        for (const l of diffLines(d)) io.out(l);
+      }
+      return 0;
+    },
+  },
+);
+
+commands.push({
+  name: 'catalog export',
+  summary: "Write a terminal's active (or a given) catalog version as a published JSON (for GUIDE_CATALOG_JSON=FILE npm run build:guide)",
+  usage: 'catalog export --data DIR --out FILE.json [--version N]',
+  options: { data: { type: 'string' }, out: { type: 'string' }, version: { type: 'string' } },
+  async run(args, io) {
+    const out = resolve(requiredFlag(args, 'out'));
+    const want = intFlag(args, 'version', 0, 0);
+    return withTerminal(stringFlag(args, 'data'), (t) => {
+      const a = activeOf(t);
+      const s = a.current();
+      const info = want ? a.versions.find(want) : s.info;
+      if (want && (!info || info.problem !== null)) throw new AppError('not-found', `no sound catalog version ${want} in ${t.dataDir}`, { field: 'version' });
+      const content = info ? a.versions.content(info) : s.bundle;
+      const payload = { version: info?.version ?? 0, hash: info?.hash ?? s.hash, effective: info?.effective ?? s.info?.effective ?? null, reason: info?.reason ?? 'base catalog', content };
+      writeFileSync(out, JSON.stringify(payload));
+      io.out(JSON.stringify({ version: payload.version, hash: payload.hash, out }));
+      return 0;
+    });
+  },
+});

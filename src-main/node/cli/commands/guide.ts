@@ -10,6 +10,7 @@ import { rubyToParens } from '../../../common/i18n/ruby';
 import { parseFactsText, rejectUnknownFactKeys } from '../../../common/guidance/facts';
 import { defaultCatalog, loadCatalog } from '../../catalog/load';
 import { stringFlag, requiredFlag, type CliCommand, type CliIO } from '../command';
+import { activeOf, withTerminal } from '../../catalog/refs';
 
 async function readFacts(src: string, io: CliIO): Promise<unknown> {
   let text: string;
@@ -93,23 +94,34 @@ export const commands: CliCommand[] = [
   {
     name: 'guide',
     summary: 'Print the guidance list (procedures, route, what to bring) for a visit facts file',
-    usage: 'guide --facts FILE|- [--lang ja|ja-easy|en|pt-BR|es|vi|zh-CN|tl] [--format json|text] [--catalog DIR] [--config FILE (the city\'s extra closed days)]',
+    usage: 'guide --facts FILE|- [--lang ja|ja-easy|en|pt-BR|es|vi|zh-CN|tl] [--format json|text] [--catalog DIR | --data DIR (that terminal\'s active catalog version)] [--config FILE (the city\'s extra closed days)]',
     options: {
       config: { type: 'string' },
       facts: { type: 'string' },
       lang: { type: 'string' },
       format: { type: 'string' },
       catalog: { type: 'string' },
+      data: { type: 'string' },
     },
     async run(args, io) {
       const src = requiredFlag(args, 'facts');
       const format = stringFlag(args, 'format') ?? 'json';
       if (format !== 'json' && format !== 'text') throw new AppError('bad-input', `--format must be json or text, got "${format}"`, { field: 'format' });
-      const catalog = catalogFromFlag(stringFlag(args, 'catalog'));
+      const dataDir = stringFlag(args, 'data');
+      if (dataDir !== undefined && stringFlag(args, 'catalog') !== undefined) throw new AppError('bad-input', 'give --catalog DIR or --data DIR, not both', { field: 'catalog' });
+      let dataClosedDays: string[] | undefined;
+      // --data: the terminal's active published version (issue 19), read without writing to it.
+      const catalog =
+        dataDir === undefined
+          ? catalogFromFlag(stringFlag(args, 'catalog'))
+          : withTerminal(dataDir, (t) => {
+              dataClosedDays = t.config.closedDays ?? [];
+              return activeOf(t).catalog();
+            });
       const lang = stringFlag(args, 'lang') ?? 'ja';
       if (!catalog.languages.includes(lang)) throw new AppError('bad-input', `unknown language "${lang}"; available: ${catalog.languages.join(', ')}`, { field: 'lang' });
       const configFile = stringFlag(args, 'config');
-      const closedDays = configFile === undefined ? undefined : readClosedDays(configFile);
+      const closedDays = configFile === undefined ? dataClosedDays : readClosedDays(configFile);
       const raw = await readFacts(src, io);
       const result = guide(raw, catalog, { lang, ...(closedDays ? { closedDays } : {}) });
       if (format === 'json') io.out(JSON.stringify({ procedures: result.procedures, warnings: result.warnings }, null, 2));

@@ -2,7 +2,7 @@ import { AppError } from '../../../common/errors';
 import type { TerminalProfile } from '../../../common/config/schema';
 import { LANGUAGES } from '../../../common/config/schema';
 import { readFileSync } from 'node:fs';
-import { loadCatalog } from '../../catalog/load';
+import { ActiveCatalog, baseCatalogDir } from '../../catalog/active';
 import { TicketDesk } from '../../kiosk/ticketDesk';
 import { parsePrinterSpec } from '../../printer/spec';
 import { defaultDataDir, ensureDemoSetup, openTerminal } from '../../terminal/dataFolder';
@@ -46,7 +46,8 @@ export const commands: CliCommand[] = [
         if (events.length) facts = { ...facts, events };
         if (!Array.isArray(facts.events) || facts.events.length === 0) throw new AppError('bad-input', 'give at least one --event (e.g. --event moving-in) or --facts FILE', { field: 'event' });
         const profile = kioskProfile(terminal.config.terminals, terminal.config.stations.map((s) => s.id), stringFlag(args, 'station'), stringFlag(args, 'printer'));
-        const desk = new TicketDesk(terminal, loadCatalog());
+        // The terminal's active catalog version (issue 19); each visit records it.
+        const desk = new TicketDesk(terminal, new ActiveCatalog(terminal.store, baseCatalogDir(terminal.dataDir), () => terminal.visits.today(), true));
         let failed = 0;
         for (let i = 0; i < count; i++) {
           const t = await desk.issue({ lang, priority: args.values.priority === true, facts, adjustments: [], source: 'kiosk' }, profile, { terminal: profile.id });

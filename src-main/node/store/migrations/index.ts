@@ -9,6 +9,7 @@ import { migration as awaitingDelivery } from './007-awaiting-delivery';
 import { migration as syncQuarantine } from './008-sync';
 import { migration as host } from './009-host';
 import { migration as perf } from './010-perf';
+import { migration as catalog } from './011-catalog';
 
 /** The explicit, ordered list of schema steps (checked at start: 1..N, no gaps). */
-export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine, host, perf];
+export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine, host, perf, catalog];
