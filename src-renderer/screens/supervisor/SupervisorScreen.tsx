@@ -163,6 +163,8 @@ function TodaySection({ report, names, stationNames, fmt }: { report: DailyRepor
     ['cancelled', fmt.count(report.visits.cancelled)],
     ['noShow', fmt.count(report.visits.noShow)],
     ['unfinished', fmt.count(report.visits.unfinished)],
+    // Finishes that left procedures 未着手・受付 (with a reason or unconfirmed): workflow integrity.
+    ['leftOpen', fmt.count((report.leftOpen?.confirmed ?? 0) + (report.leftOpen?.unconfirmed ?? 0))],
     ['meanWait', fmt.minutes(overall?.wait.mean)],
     ['p90Wait', fmt.minutes(overall?.wait.p90)],
     ['meanStay', fmt.minutes(overall?.stay.mean)],
