@@ -1,6 +1,8 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Answers, MemberAnswer, Question } from '../../src-main/common/questions';
+import { DateField } from '../app/DateField';
+import { todayLocal } from '../../src-main/common/dates/isoDate';
 import { Ruby } from './Ruby';
 import { useCatalogText } from './useCatalogText';
 
@@ -114,7 +116,7 @@ export function QuestionForm({
           ) : q.type === 'count' ? (
             <CountInput value={answers[q.fact]} onChange={(v) => set(q.fact, v)} lang={lang} />
           ) : q.type === 'date' ? (
-            <input type="date" aria-label={ct.plain(q.textKey)} value={typeof answers[q.fact] === 'string' ? (answers[q.fact] as string) : ''} onChange={(e) => set(q.fact, e.target.value || undefined)} />
+            <DateField label={ct.plain(q.textKey)} lang={lang} value={typeof answers[q.fact] === 'string' ? (answers[q.fact] as string) : undefined} onChange={(v) => set(q.fact, v)} minYear={Number(todayLocal().slice(0, 4)) - 5} maxYear={Number(todayLocal().slice(0, 4)) + 1} testId="event-date" />
           ) : (
             <div className="choices" role="group">
               {(q.options ?? []).map((o) => (
@@ -173,9 +175,9 @@ function MembersEditor({ value, onChange, lang, roles = MEMBER_ROLES, needsAge =
               <Ruby text={ct(`value.role.${m.role}`)} />
             </strong>
             <label htmlFor={`${id}-b${i}`}>{t('members.birthDate')}</label>
-            <input id={`${id}-b${i}`} type="date" value={m.birthDate ?? ''} onChange={(e) => update(i, e.target.value ? { birthDate: e.target.value, ageBand: undefined } : { birthDate: undefined })} />
+            <DateField id={`${id}-b${i}`} label={t('members.birthDate')} lang={lang} value={m.birthDate} onChange={(v) => update(i, v ? { birthDate: v, ageBand: undefined } : { birthDate: undefined })} minYear={1900} max={todayLocal()} testId="member-birth" />
             <label htmlFor={`${id}-a${i}`}>{t('members.ageBand')}</label>
-            <select id={`${id}-a${i}`} value={m.ageBand ?? ''} onChange={(e) => update(i, e.target.value ? { ageBand: e.target.value, birthDate: undefined } : { ageBand: undefined })}>
+            <select id={`${id}-a${i}`} data-age-band value={m.ageBand ?? ''} onChange={(e) => update(i, e.target.value ? { ageBand: e.target.value, birthDate: undefined } : { ageBand: undefined })}>
               <option value="">—</option>
               {AGE_BANDS.map((b) => (
                 <option key={b} value={b}>

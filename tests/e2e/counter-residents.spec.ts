@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import type { AttachResult, AuditRecord, Resident } from '../../src-main/common/contract/residents';
-import { issueFamilyTicket, item, signIn, STAFF } from './flow';
+import { issueFamilyTicket, item, pickDate, signIn, STAFF } from './flow';
 
 /**
  * 書かない窓口 in Chromium: the demo terminal holds the demo linkage data (imported by `web` on its
@@ -72,6 +72,16 @@ test('counter: find a household by kana, attach it, preview the forms on screen,
   await counter.keyboard.press('d');
   await expect(counter.getByTestId('residents')).toBeVisible();
   await expect(counter.getByTestId('resident-kana')).toBeFocused();
+  // By birth date: a Japanese date field (年 月 日, 和暦 beside the year), not the browser's mm/dd/yyyy.
+  const birth = counter.getByTestId('resident-birth');
+  await expect(birth.locator('select[data-part="year"] option[value="1981"]')).toHaveText('1981（昭和56）');
+  await pickDate(birth, '1981-12-06');
+  await counter.getByTestId('resident-search').click();
+  await expect(counter.locator('[data-testid="resident-hits"] tr[data-resident="1000000604"]')).toBeVisible();
+  await expect(counter.locator('[data-testid="resident-hits"] tbody')).toContainText('昭和56年12月6日');
+  await birth.locator('select[data-part="year"]').selectOption('');
+  await expect(birth).toHaveAttribute('data-value', '');
+  await counter.getByTestId('resident-kana').focus();
   await counter.keyboard.type('たかさき みなと');
   await counter.keyboard.press('Enter');
   const hits = counter.getByTestId('resident-hits');
@@ -130,7 +140,7 @@ test('counter: find a household by kana, attach it, preview the forms on screen,
     return ((await r.json()) as { value?: { facts: { members: Array<Record<string, unknown>> } } }).value?.facts;
   }, visitId);
   expect(facts).toBeTruthy();
-  if (kept.field !== 'birthDate') expect(facts.members[kept.member]![kept.field]).toEqual(kept.answered);
+  if (kept.field !== 'birthDate') expect(facts!.members[kept.member]![kept.field]).toEqual(kept.answered);
   const decidedTable = counter.getByTestId('fact-diffs');
   await expect(decidedTable).toHaveAttribute('data-decided', 'true');
   await expect(decidedTable.locator('tbody tr').first()).toContainText('聞取りを採用');

@@ -20,7 +20,7 @@ test('members: several answers, a clear "done", an editable summary, the age ask
   // Ages: asked in the members editor, and not again as a question of its own.
   await expect(page.locator('[data-member][data-needs-age]')).not.toHaveCount(0);
   await expect(page.locator('[data-question="age"]')).toHaveCount(0);
-  for (const [i, b] of ['20-59', '20-59', 'preschool'].entries()) await page.locator(`[data-member="${i}"] select`).selectOption(b);
+  for (const [i, b] of ['20-59', '20-59', 'preschool'].entries()) await page.locator(`[data-member="${i}"] select[data-age-band]`).selectOption(b);
   await expect(page.locator('[data-member][data-needs-age]')).toHaveCount(0);
 
   // Who has a My Number card: the question stays while both parents are marked.

@@ -101,7 +101,7 @@ test('live queue, today, unfinished visits, the daily PDF and accessibility', as
   await expect(page.getByTestId('kpi-table').locator('tr[data-kpi="oneStopAccepted"] th')).toHaveText('総合窓口支援システムを利用した受付件数');
 
   // The daily report as the city prints it.
-  await expect(page.getByTestId('export-date')).toHaveValue(businessDate);
+  await expect(page.getByTestId('export-date')).toHaveAttribute('data-value', businessDate);
   const download = page.waitForEvent('download');
   await page.getByTestId('export-pdf').click();
   const file = await download;

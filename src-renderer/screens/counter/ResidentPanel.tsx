@@ -7,6 +7,8 @@ import { call } from '../../api/client';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { useErrorText } from '../../app/errorText';
 import { FormJobs } from './FormJobs';
+import { DateField } from '../../app/DateField';
+import { todayLocal } from '../../../src-main/common/dates/isoDate';
 
 /**
  * 書かない窓口 at the counter: find the visitor in the resident data (kana, birth date or
@@ -15,7 +17,7 @@ import { FormJobs } from './FormJobs';
  * only says why (`purpose`).
  */
 export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?: () => void }) {
-  const { t } = useTranslation('counter');
+  const { t, i18n } = useTranslation('counter');
   const errText = useErrorText();
   const ct = useCatalogText();
   const [kana, setKana] = useState('');
@@ -112,10 +114,10 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
           {t('residents.kana')}
           <input ref={kanaRef} value={kana} onChange={(e) => setKana(e.target.value)} autoComplete="off" lang="ja" data-testid="resident-kana" />
         </label>
-        <label>
-          {t('residents.birthDate')}
-          <input type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} data-testid="resident-birth" />
-        </label>
+        <div className="label-like">
+          <span>{t('residents.birthDate')}</span>
+          <DateField label={t('residents.birthDate')} lang={i18n.language} value={birthDate || undefined} onChange={(v) => setBirthDate(v ?? '')} minYear={1900} max={todayLocal()} testId="resident-birth" />
+        </div>
         <label>
           {t('residents.householdId')}
           <input value={householdNo} onChange={(e) => setHouseholdNo(e.target.value)} inputMode="numeric" autoComplete="off" data-testid="resident-household-no" />

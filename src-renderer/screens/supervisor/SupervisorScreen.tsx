@@ -10,6 +10,8 @@ import { HourChart, RouteChart, WaitChart } from './charts';
 import { useDepartmentName, useSupervisorFormat, type SupervisorFormat } from './format';
 import './supervisor.css';
 import { useErrorText } from '../../app/errorText';
+import { DateField } from '../../app/DateField';
+import { todayLocal } from '../../../src-main/common/dates/isoDate';
 import { WaitColumnHeader, WaitEstimate } from '../wait/WaitEstimate';
 
 /**
@@ -200,7 +202,7 @@ function TodaySection({ report, names, stationNames, fmt }: { report: DailyRepor
 }
 
 function ExportSection({ defaultDate, fmt }: { defaultDate: string; fmt: SupervisorFormat }) {
-  const { t } = useTranslation('supervisor');
+  const { t, i18n } = useTranslation('supervisor');
   const errText = useErrorText();
   const [date, setDate] = useState(defaultDate);
   const [busy, setBusy] = useState<string | null>(null);
@@ -234,9 +236,9 @@ function ExportSection({ defaultDate, fmt }: { defaultDate: string; fmt: Supervi
       <h2 id="sv-export">{t('export.title')}</h2>
       <div className="row">
         <label htmlFor="sv-date">{t('export.date')}</label>
-        <input id="sv-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="export-date" />
+        <DateField id="sv-date" label={t('export.date')} lang={i18n.language} value={date || undefined} onChange={(v) => setDate(v ?? '')} minYear={Number(defaultDate.slice(0, 4)) - 10} max={defaultDate > todayLocal() ? defaultDate : todayLocal()} testId="export-date" />
         {(['pdf', 'xlsx', 'csv'] as const).map((f) => (
-          <button key={f} type="button" className={f === 'pdf' ? 'primary' : ''} disabled={busy !== null} onClick={() => void download(f)} data-testid={`export-${f}`}>
+          <button key={f} type="button" className={f === 'pdf' ? 'primary' : ''} disabled={busy !== null || !date} onClick={() => void download(f)} data-testid={`export-${f}`}>
             {busy === f ? t('export.busy') : t(`export.${f}`)}
           </button>
         ))}
