@@ -1,10 +1,22 @@
-import { useId } from 'react';
+import { useId, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Answers, MemberAnswer, Question } from '../../src-main/common/questions';
-import { DateField } from '../app/DateField';
 import { todayLocal } from '../../src-main/common/dates/isoDate';
 import { Ruby } from './Ruby';
 import { useCatalogText } from './useCatalogText';
+
+/** The date input a screen brings: the kiosk's DateField (app/DateField.tsx); `NativeDate` by default. */
+export type DateInput = ComponentType<{ value: string | undefined; onChange: (iso: string | undefined) => void; lang: string; label: string; minYear: number; max?: string; maxYear?: number; testId?: string; id?: string }>;
+
+/**
+ * The browser's own date input, for the online guide: it runs on the resident's own phone, whose
+ * picker already speaks the resident's language (and the guide's first screen stays within its
+ * size budget). Shared terminals (the kiosk) pass DateField instead, which does not depend on the
+ * browser's locale.
+ */
+const NativeDate: DateInput = ({ value, onChange, label, max, testId, id }) => (
+  <input id={id} type="date" aria-label={label} value={value ?? ''} max={max} onChange={(e) => onChange(e.target.value || undefined)} data-testid={testId} />
+);
 
 const MEMBER_ROLES = ['applicant', 'spouse', 'child', 'parent', 'other', 'deceased', 'newborn'] as const;
 /** Roles only some life events can use: a 転入 has no deceased, a 死亡 no newborn. */
@@ -37,6 +49,7 @@ export function QuestionForm({
   events,
   needsAge,
   onDone,
+  dateInput: DateField = NativeDate,
 }: {
   questions: Question[];
   answers: Answers;
@@ -49,6 +62,8 @@ export function QuestionForm({
   needsAge?: readonly number[];
   /** Given: questions that take several answers show a "done" button that closes them. */
   onDone?: (questionId: string) => void;
+  /** How dates are picked on this screen (default: the browser's own input). */
+  dateInput?: DateInput;
 }) {
   const ct = useCatalogText(lang);
   const { t: tg } = useTranslation('guidance', { lng: lang });
@@ -62,7 +77,7 @@ export function QuestionForm({
             <Ruby text={ct(q.textKey)} />
           </legend>
           {q.type === 'members' ? (
-            <MembersEditor value={(answers.members as MemberAnswer[] | undefined) ?? []} onChange={(v) => set('members', v)} lang={lang} roles={rolesFor(events)} needsAge={needsAge ?? []} />
+            <MembersEditor DateField={DateField} value={(answers.members as MemberAnswer[] | undefined) ?? []} onChange={(v) => set('members', v)} lang={lang} roles={rolesFor(events)} needsAge={needsAge ?? []} />
           ) : q.type === 'member-pick' ? (
             <div className="choices" role="group">
               {(q.members ?? []).map((i) => {
@@ -154,7 +169,7 @@ function CountInput({ value, onChange, lang }: { value: unknown; onChange: (v: u
 }
 
 /** Who the visit concerns: a role and a birth date or an age band each. No names. */
-function MembersEditor({ value, onChange, lang, roles = MEMBER_ROLES, needsAge = [] }: { value: MemberAnswer[]; onChange: (v: MemberAnswer[]) => void; lang: string; roles?: readonly (typeof MEMBER_ROLES)[number][]; needsAge?: readonly number[] }) {
+function MembersEditor({ DateField, value, onChange, lang, roles = MEMBER_ROLES, needsAge = [] }: { DateField: DateInput; value: MemberAnswer[]; onChange: (v: MemberAnswer[]) => void; lang: string; roles?: readonly (typeof MEMBER_ROLES)[number][]; needsAge?: readonly number[] }) {
   const ct = useCatalogText(lang);
   const { t } = useTranslation('guidance', { lng: lang });
   const id = useId();

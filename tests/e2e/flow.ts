@@ -69,3 +69,19 @@ export async function pickDate(field: Locator, iso: string): Promise<void> {
   await field.locator('select[data-part="day"]').selectOption(String(d));
   await expect(field).toHaveAttribute('data-value', iso);
 }
+
+/**
+ * Presses 連携 in the resident panel; where the interview and the register differ, the clerk's
+ * decision comes first (here: the register's values for all), then the household is linked.
+ */
+export async function attachHousehold(page: Page, onDifferences?: () => Promise<void>): Promise<void> {
+  await page.getByTestId('resident-household').getByTestId('resident-attach').click();
+  const confirm = page.getByTestId('diff-confirm');
+  await expect(confirm.or(page.getByTestId('resident-attached')).first()).toBeVisible();
+  if (await confirm.isVisible()) {
+    if (onDifferences) await onDifferences();
+    await page.getByTestId('diff-accept-all').click();
+    await confirm.click();
+  }
+  await expect(page.getByTestId('resident-attached')).toBeVisible();
+}

@@ -67,7 +67,7 @@ test('members: several answers, a clear "done", an editable summary, the age ask
   await death.close();
 });
 
-for (const lang of ['ja', 'en', 'vi']) {
+for (const lang of ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl']) {
   test(`no procedure ids on the visitor's list (${lang}); touch targets of at least 44 px at 1920×1080`, async ({ page }) => {
     await family(page, lang);
     const list = page.getByTestId('guidance-list');

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ItemStatus } from '../../../src-main/common/visit/events';
 import type { VisitItem, VisitState } from '../../../src-main/common/visit/state';
 import { useTerminal } from '../../app/TerminalContext';
+import { formatDate } from '../../app/dates';
 import { useTerminalCatalog } from '../../guidance/useCatalog';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { LANGUAGE_NAMES } from '../../i18n';
@@ -27,7 +28,7 @@ interface Member {
  */
 export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: Actions; busy: boolean; panel: Panel; setPanel: (p: Panel) => void; recallsBeforeNoShow: number; onClose?: () => void }) {
   const { visit: v, mine, actions, busy, panel, setPanel, recallsBeforeNoShow, onClose } = props;
-  const { t } = useTranslation('counter');
+  const { t, i18n } = useTranslation('counter');
   const info = useTerminal();
   const ct = useCatalogText();
   const { catalog } = useTerminalCatalog();
@@ -181,7 +182,7 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
             <ul className="members-list" aria-labelledby="members-title" data-testid="members">
               {members.map((m, i) => (
                 <li key={i}>
-                  {i + 1}. {ct(`value.role.${m.role ?? 'other'}`)} {m.birthDate ? `(${m.birthDate})` : m.ageBand ? `(${ct(`value.ageBand.${m.ageBand}`, m.ageBand)})` : ''}
+                  {i + 1}. {ct(`value.role.${m.role ?? 'other'}`)} {m.birthDate ? `(${formatDate(m.birthDate, i18n.language)})` : m.ageBand ? `(${ct(`value.ageBand.${m.ageBand}`, m.ageBand)})` : ''}
                 </li>
               ))}
             </ul>
