@@ -52,7 +52,7 @@ export default function KioskScreen() {
   /** A fresh interview (its open questions and summary) for each visitor. */
   const [visitKey, setVisitKey] = useState(0);
 
-  const g = useGuidance(catalog, events, answers, { date: info.businessDate, detail, lang: i18n.language });
+  const g = useGuidance(catalog, events, answers, { date: info.businessDate, detail, lang: i18n.language, closedDays: info.closedDays });
   const removed = new Set(adjustments.filter((a) => a.action === 'removed').map((r) => r.itemId));
   const added = adjustments.filter((a) => a.action === 'added');
   const items = (g.result?.procedures ?? []).filter((p) => !removed.has(p.id));

@@ -13,6 +13,7 @@ import { useErrorText } from '../../app/errorText';
 import { DateField } from '../../app/DateField';
 import { todayLocal } from '../../../src-main/common/dates/isoDate';
 import { WaitColumnHeader, WaitEstimate } from '../wait/WaitEstimate';
+import { DevicePairing } from './DevicePairing';
 
 /**
  * 監督者画面: live queues per department, today's figures with charts, the fiscal-year KPIs, the
@@ -29,7 +30,7 @@ export default function SupervisorScreen() {
   return <SupervisorBoard staff={staff} onSignedOut={() => setStaff(null)} />;
 }
 
-type SignedInStaff = { id: string; name: string };
+type SignedInStaff = { id: string; name: string; role?: string };
 
 function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSignedOut: () => void }) {
   const { t } = useTranslation('supervisor');
@@ -82,6 +83,7 @@ function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSigne
       <ExportSection defaultDate={report?.date ?? live.data?.businessDate ?? ''} fmt={fmt} />
       {kpi.data && <KpiSection kpi={kpi.data} fmt={fmt} />}
       {report && <UnfinishedSection report={report} names={names} stationNames={stationNames} fmt={fmt} />}
+      {staff.role === 'admin' && <DevicePairing fmt={fmt} />}
     </main>
   );
 }
@@ -283,7 +285,16 @@ function KpiSection({ kpi, fmt }: { kpi: KpiReport; fmt: SupervisorFormat }) {
             return (
               <tr key={k.id} data-kpi={k.id}>
                 <th scope="row">{name}</th>
-                <td>{withUnit(k, k.value)}</td>
+                <td>
+                  {withUnit(k, k.value)}
+                  {k.detail &&
+                    Object.entries(k.detail).map(([key, v]) => (
+                      <span key={key} className="muted sv-kpi-detail" data-detail={key}>
+                        {' '}
+                        {t(`kpi.detail.${key}`, { value: number(v), defaultValue: `(${key} ${number(v)})` })}
+                      </span>
+                    ))}
+                </td>
                 <td>{withUnit(k, k.target)}</td>
                 <td>
                   {k.progress === null ? (
