@@ -23,6 +23,9 @@ export function errorText(e: unknown, t: TFunction, ct: CatalogText): string {
     const items = (d.items as Array<{ id: string }>).map((i) => ct.plain(`procedure.${i.id}`, i.id));
     return t('counter:finishCheck.refused', { number: d.number, items: list(items) });
   }
+  if (d.key === 'undecided-differences' && Array.isArray(d.differences)) {
+    return t('counter:residents.diffUndecided', { count: d.differences.length });
+  }
   if (d.key === 'wrong-department') {
     return t('errors.wrongDepartment', { staff: d.staff, department: ct.plain(`department.${String(d.department)}`), counter: ct.plain(`department.${String(d.counterDepartment)}`) });
   }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Answers, MemberAnswer, Question } from '../../src-main/common/questions';
 import { MULTI_ANSWER_TYPES, QuestionForm } from './QuestionForm';
 import { Ruby } from './Ruby';
+import { DateField } from '../app/DateField';
 import { useCatalogText } from './useCatalogText';
 
 /**
@@ -72,9 +73,10 @@ export function Interview({ questions, answers, onChange, lang, members, events,
           members={members}
           events={events}
           needsAge={needsAge}
+          dateInput={DateField}
         />
       )}
-      <QuestionForm questions={shown} answers={answers} onChange={change} lang={lang} members={members} onDone={done} />
+      <QuestionForm questions={shown} answers={answers} onChange={change} lang={lang} members={members} onDone={done} dateInput={DateField} />
       {answered.length > 0 && (
         <section className="answers-summary" aria-labelledby="answers-title" data-testid="answers-summary">
           <h2 id="answers-title">

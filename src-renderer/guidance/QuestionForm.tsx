@@ -1,8 +1,22 @@
-import { useId } from 'react';
+import { useId, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Answers, MemberAnswer, Question } from '../../src-main/common/questions';
+import { todayLocal } from '../../src-main/common/dates/isoDate';
 import { Ruby } from './Ruby';
 import { useCatalogText } from './useCatalogText';
+
+/** The date input a screen brings: the kiosk's DateField (app/DateField.tsx); `NativeDate` by default. */
+export type DateInput = ComponentType<{ value: string | undefined; onChange: (iso: string | undefined) => void; lang: string; label: string; minYear: number; max?: string; maxYear?: number; testId?: string; id?: string }>;
+
+/**
+ * The browser's own date input, for the online guide: it runs on the resident's own phone, whose
+ * picker already speaks the resident's language (and the guide's first screen stays within its
+ * size budget). Shared terminals (the kiosk) pass DateField instead, which does not depend on the
+ * browser's locale.
+ */
+const NativeDate: DateInput = ({ value, onChange, label, max, testId, id }) => (
+  <input id={id} type="date" aria-label={label} value={value ?? ''} max={max} onChange={(e) => onChange(e.target.value || undefined)} data-testid={testId} />
+);
 
 const MEMBER_ROLES = ['applicant', 'spouse', 'child', 'parent', 'other', 'deceased', 'newborn'] as const;
 /** Roles only some life events can use: a 転入 has no deceased, a 死亡 no newborn. */
@@ -35,6 +49,7 @@ export function QuestionForm({
   events,
   needsAge,
   onDone,
+  dateInput: DateField = NativeDate,
 }: {
   questions: Question[];
   answers: Answers;
@@ -47,6 +62,8 @@ export function QuestionForm({
   needsAge?: readonly number[];
   /** Given: questions that take several answers show a "done" button that closes them. */
   onDone?: (questionId: string) => void;
+  /** How dates are picked on this screen (default: the browser's own input). */
+  dateInput?: DateInput;
 }) {
   const ct = useCatalogText(lang);
   const { t: tg } = useTranslation('guidance', { lng: lang });
@@ -60,7 +77,7 @@ export function QuestionForm({
             <Ruby text={ct(q.textKey)} />
           </legend>
           {q.type === 'members' ? (
-            <MembersEditor value={(answers.members as MemberAnswer[] | undefined) ?? []} onChange={(v) => set('members', v)} lang={lang} roles={rolesFor(events)} needsAge={needsAge ?? []} />
+            <MembersEditor DateField={DateField} value={(answers.members as MemberAnswer[] | undefined) ?? []} onChange={(v) => set('members', v)} lang={lang} roles={rolesFor(events)} needsAge={needsAge ?? []} />
           ) : q.type === 'member-pick' ? (
             <div className="choices" role="group">
               {(q.members ?? []).map((i) => {
@@ -114,7 +131,7 @@ export function QuestionForm({
           ) : q.type === 'count' ? (
             <CountInput value={answers[q.fact]} onChange={(v) => set(q.fact, v)} lang={lang} />
           ) : q.type === 'date' ? (
-            <input type="date" aria-label={ct.plain(q.textKey)} value={typeof answers[q.fact] === 'string' ? (answers[q.fact] as string) : ''} onChange={(e) => set(q.fact, e.target.value || undefined)} />
+            <DateField label={ct.plain(q.textKey)} lang={lang} value={typeof answers[q.fact] === 'string' ? (answers[q.fact] as string) : undefined} onChange={(v) => set(q.fact, v)} minYear={Number(todayLocal().slice(0, 4)) - 5} maxYear={Number(todayLocal().slice(0, 4)) + 1} testId="event-date" />
           ) : (
             <div className="choices" role="group">
               {(q.options ?? []).map((o) => (
@@ -152,7 +169,7 @@ function CountInput({ value, onChange, lang }: { value: unknown; onChange: (v: u
 }
 
 /** Who the visit concerns: a role and a birth date or an age band each. No names. */
-function MembersEditor({ value, onChange, lang, roles = MEMBER_ROLES, needsAge = [] }: { value: MemberAnswer[]; onChange: (v: MemberAnswer[]) => void; lang: string; roles?: readonly (typeof MEMBER_ROLES)[number][]; needsAge?: readonly number[] }) {
+function MembersEditor({ DateField, value, onChange, lang, roles = MEMBER_ROLES, needsAge = [] }: { DateField: DateInput; value: MemberAnswer[]; onChange: (v: MemberAnswer[]) => void; lang: string; roles?: readonly (typeof MEMBER_ROLES)[number][]; needsAge?: readonly number[] }) {
   const ct = useCatalogText(lang);
   const { t } = useTranslation('guidance', { lng: lang });
   const id = useId();
@@ -173,9 +190,9 @@ function MembersEditor({ value, onChange, lang, roles = MEMBER_ROLES, needsAge =
               <Ruby text={ct(`value.role.${m.role}`)} />
             </strong>
             <label htmlFor={`${id}-b${i}`}>{t('members.birthDate')}</label>
-            <input id={`${id}-b${i}`} type="date" value={m.birthDate ?? ''} onChange={(e) => update(i, e.target.value ? { birthDate: e.target.value, ageBand: undefined } : { birthDate: undefined })} />
+            <DateField id={`${id}-b${i}`} label={t('members.birthDate')} lang={lang} value={m.birthDate} onChange={(v) => update(i, v ? { birthDate: v, ageBand: undefined } : { birthDate: undefined })} minYear={1900} max={todayLocal()} testId="member-birth" />
             <label htmlFor={`${id}-a${i}`}>{t('members.ageBand')}</label>
-            <select id={`${id}-a${i}`} value={m.ageBand ?? ''} onChange={(e) => update(i, e.target.value ? { ageBand: e.target.value, birthDate: undefined } : { ageBand: undefined })}>
+            <select id={`${id}-a${i}`} data-age-band value={m.ageBand ?? ''} onChange={(e) => update(i, e.target.value ? { ageBand: e.target.value, birthDate: undefined } : { ageBand: undefined })}>
               <option value="">—</option>
               {AGE_BANDS.map((b) => (
                 <option key={b} value={b}>

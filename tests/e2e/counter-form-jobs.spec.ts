@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { signIn, STAFF } from './flow';
+import { attachHousehold, signIn, STAFF } from './flow';
 
 /**
  * 自動印字 in Chromium: the demo's counter-shimin-1 prints 住民異動届 on a dot-matrix printer
@@ -32,8 +32,7 @@ test('counter: すべて印刷 sends each form to its printer, shows each job an
   await counter.keyboard.press('Enter');
   await counter.getByTestId('resident-hits').locator('tr[data-resident="1000000001"]').getByTestId('resident-open-household').click();
   await expect(counter.getByTestId('resident-household')).toHaveAttribute('data-household', '200000001');
-  await counter.getByTestId('resident-household').getByTestId('resident-attach').click();
-  await expect(counter.getByTestId('resident-attached')).toBeVisible();
+  await attachHousehold(counter);
 
   const escpDir = join(DATA, 'printer', 'escp-shimin-1');
   const escpBefore = files(escpDir).length;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import type { AttachResult, AuditRecord, Resident } from '../../src-main/common/contract/residents';
-import { issueFamilyTicket, item, signIn, STAFF } from './flow';
+import { issueFamilyTicket, item, pickDate, signIn, STAFF } from './flow';
 
 /**
  * 書かない窓口 in Chromium: the demo terminal holds the demo linkage data (imported by `web` on its
@@ -72,6 +72,16 @@ test('counter: find a household by kana, attach it, preview the forms on screen,
   await counter.keyboard.press('d');
   await expect(counter.getByTestId('residents')).toBeVisible();
   await expect(counter.getByTestId('resident-kana')).toBeFocused();
+  // By birth date: a Japanese date field (年 月 日, 和暦 beside the year), not the browser's mm/dd/yyyy.
+  const birth = counter.getByTestId('resident-birth');
+  await expect(birth.locator('select[data-part="year"] option[value="1981"]')).toHaveText('1981（昭和56）');
+  await pickDate(birth, '1981-12-06');
+  await counter.getByTestId('resident-search').click();
+  await expect(counter.locator('[data-testid="resident-hits"] tr[data-resident="1000000604"]')).toBeVisible();
+  await expect(counter.locator('[data-testid="resident-hits"] tbody')).toContainText('昭和56年12月6日');
+  await birth.locator('select[data-part="year"]').selectOption('');
+  await expect(birth).toHaveAttribute('data-value', '');
+  await counter.getByTestId('resident-kana').focus();
   await counter.keyboard.type('たかさき みなと');
   await counter.keyboard.press('Enter');
   const hits = counter.getByTestId('resident-hits');
@@ -85,9 +95,35 @@ test('counter: find a household by kana, attach it, preview the forms on screen,
   expect(memberIds.length).toBe(5);
   await shot(counter, testInfo, 'household');
 
-  const attachAnswer = counter.waitForResponse((r) => r.url().endsWith('/api/call/residents.attach'));
+  // Linking respects the visitor: the attach first compares, and the differences between the
+  // interview and the data wait side by side for the clerk's decision; nothing is linked yet.
+  const checkAnswer = counter.waitForResponse((r) => r.url().endsWith('/api/call/residents.attach'));
   await household.getByTestId('resident-attach').click();
+  const checked = ((await (await checkAnswer).json()) as { ok: boolean; value: AttachResult }).value;
+  expect(checked.checked).toBe(true);
+  expect(checked.checks.length).toBeGreaterThan(1);
+  const diffs = counter.getByTestId('fact-diffs');
+  await expect(diffs.locator('tbody tr')).toHaveCount(checked.checks.length);
+  await expect(diffs.locator('thead')).toContainText('聞取り');
+  await expect(diffs.locator('thead')).toContainText('住民データ');
+  await expect(counter.getByTestId('resident-attached')).toHaveCount(0);
+  await expect(counter.locator('[data-testid="items"] > li')).toHaveCount(itemsBefore);
+  const confirm = diffs.getByTestId('diff-confirm');
+  await expect(confirm).toBeDisabled();
+  // All at once (the data), then one by one: the first difference keeps the visitor's answer.
+  await diffs.getByTestId('diff-accept-all').click();
+  await expect(diffs.locator('tbody tr[data-kept="data"]')).toHaveCount(checked.checks.length);
+  const first = diffs.locator('tbody tr').first();
+  await first.getByTestId('diff-keep').click();
+  await expect(first).toHaveAttribute('data-kept', 'answered');
+  await expect(first.getByTestId('diff-keep')).toHaveAttribute('aria-pressed', 'true');
+  await expect(diffs.locator('tbody tr[data-kept="data"]')).toHaveCount(checked.checks.length - 1);
+  const attachAnswer = counter.waitForResponse((r) => r.url().endsWith('/api/call/residents.attach'));
+  await confirm.click();
   const attached = ((await (await attachAnswer).json()) as { ok: boolean; value: AttachResult }).value;
+  const kept = attached.checks[0]!;
+  expect(kept.kept).toBe('answered');
+  expect(attached.checks.slice(1).every((c) => c.kept === 'data')).toBe(true);
   await expect(counter.getByTestId('resident-attached')).toContainText('5人を連携しました');
   // データ連携判定: the list (and the people concerned) now follow the register, live.
   for (const id of attached.added) await expect(item(counter, id)).toBeVisible();
@@ -97,22 +133,23 @@ test('counter: find a household by kana, attach it, preview the forms on screen,
   await expect(counter.getByTestId('members')).toContainText('20〜59歳');
   await expect(counter.getByTestId('members')).not.toContainText('1981-12-06');
   await expect(counter.getByTestId('forms-needed')).toContainText('住民異動届');
-
-  // The differences between the interview and the data, side by side: confirmed one, then all; recorded.
-  const diffs = counter.getByTestId('fact-diffs');
-  await expect(diffs.locator('tbody tr')).toHaveCount(attached.checks.length);
-  expect(attached.checks.length).toBeGreaterThan(1);
-  await expect(diffs.locator('thead')).toContainText('聞取り');
-  await expect(diffs.locator('thead')).toContainText('住民データ');
-  await diffs.locator('tbody tr').first().getByTestId('diff-accept').click();
-  await expect(diffs.locator('tbody tr').first()).toHaveAttribute('data-accepted', 'true');
-  await expect(diffs.locator('tbody tr[data-accepted]')).toHaveCount(1);
-  await diffs.getByTestId('diff-accept-all').click();
-  await expect(diffs.locator('tbody tr[data-accepted]')).toHaveCount(attached.checks.length);
-  await expect(diffs.getByTestId('diff-accept-all')).toBeDisabled();
-  const noted = counter.getByTestId('notes');
-  await expect(noted).toContainText('住民データを採用');
-  await expect(counter.locator('[data-testid="timeline"] li[data-type="note"]')).toHaveCount(2);
+  // The kept answer is what the visit's facts hold; the choices are shown and recorded in the timeline.
+  const facts = await counter.evaluate(async (id) => {
+    const session = sessionStorage.getItem('madoguchi.session')!;
+    const r = await fetch('/api/call/counter.visit', { method: 'POST', headers: { 'content-type': 'application/json', 'x-madoguchi-terminal': 'counter-shimin-1', 'x-madoguchi-session': session }, body: JSON.stringify({ visitId: id }) });
+    return ((await r.json()) as { value?: { facts: { members: Array<Record<string, unknown>> } } }).value?.facts;
+  }, visitId);
+  expect(facts).toBeTruthy();
+  if (kept.field !== 'birthDate') expect(facts!.members[kept.member]![kept.field]).toEqual(kept.answered);
+  const decidedTable = counter.getByTestId('fact-diffs');
+  await expect(decidedTable).toHaveAttribute('data-decided', 'true');
+  await expect(decidedTable.locator('tbody tr').first()).toContainText('聞取りを採用');
+  await expect(decidedTable.locator('tbody tr[data-kept="data"]')).toHaveCount(attached.checks.length - 1);
+  const timelineEntry = counter.locator('[data-testid="timeline"] li[data-type="link-decisions"]');
+  await expect(timelineEntry).toHaveCount(1);
+  await expect(timelineEntry).toContainText(`${kept.member + 1}人目`);
+  await expect(timelineEntry).toContainText('聞取りを採用');
+  await expect(timelineEntry).toContainText('住民データを採用');
 
   // Printing waits for the preview; the preview is the PDF itself, on screen, from a blob: URL.
   await expect(counter.getByTestId('forms-print')).toBeDisabled();

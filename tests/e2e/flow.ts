@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /**
  * Shared steps of the browser-mode specs. The demo staff (src-main/node/staff/demo.ts) are seeded
@@ -18,7 +18,7 @@ export async function issueFamilyTicket(page: Page): Promise<number> {
   await page.click('[data-event="moving-in"]');
   for (const r of ['applicant', 'spouse', 'child', 'child', 'parent']) await page.click(`[data-add-role="${r}"]`);
   const bands = ['20-59', '20-59', 'preschool', 'school-age', '75+'];
-  for (const [i, b] of bands.entries()) await page.locator(`[data-member="${i}"] select`).selectOption(b);
+  for (const [i, b] of bands.entries()) await page.locator(`[data-member="${i}"] select[data-age-band]`).selectOption(b);
   // From another prefecture: the grandparent joins 後期高齢者医療 here (same prefecture would be a change).
   await page.locator('[data-question="move-from"]').getByRole('button', { name: '群馬県外の市区町村', exact: true }).click();
   // The question may fold away as answers make it moot, so answer whichever member is still open.
@@ -59,4 +59,29 @@ export async function signInWithKeyboard(page: Page, terminal: string, staff: { 
 
 export function item(page: Page, id: string) {
   return page.locator(`[data-testid="items"] > li[data-item-id="${id}"]`);
+}
+
+/** Picks an ISO date in a DateField (src-renderer/app/DateField.tsx): its year, month and day selects. */
+export async function pickDate(field: Locator, iso: string): Promise<void> {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  await field.locator('select[data-part="year"]').selectOption(String(y));
+  await field.locator('select[data-part="month"]').selectOption(String(m));
+  await field.locator('select[data-part="day"]').selectOption(String(d));
+  await expect(field).toHaveAttribute('data-value', iso);
+}
+
+/**
+ * Presses 連携 in the resident panel; where the interview and the register differ, the clerk's
+ * decision comes first (here: the register's values for all), then the household is linked.
+ */
+export async function attachHousehold(page: Page, onDifferences?: () => Promise<void>): Promise<void> {
+  await page.getByTestId('resident-household').getByTestId('resident-attach').click();
+  const confirm = page.getByTestId('diff-confirm');
+  await expect(confirm.or(page.getByTestId('resident-attached')).first()).toBeVisible();
+  if (await confirm.isVisible()) {
+    if (onDifferences) await onDifferences();
+    await page.getByTestId('diff-accept-all').click();
+    await confirm.click();
+  }
+  await expect(page.getByTestId('resident-attached')).toBeVisible();
 }

@@ -4,11 +4,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runCliSync } from '../support/cli';
+import { pickDate } from './flow';
 
 /** Answers every open question with its first choice until the flow asks nothing more. */
 async function answerAll(page: Page): Promise<void> {
   for (let round = 0; round < 40; round++) {
-    const groups = page.locator('fieldset[data-question]:not([data-question="members"]) [role="group"]');
+    const groups = page.locator('fieldset[data-question]:not([data-question="members"]) [role="group"]:not(.date-field)');
     const n = await groups.count();
     let clicked = false;
     for (let i = 0; i < n; i++) {
@@ -33,7 +34,7 @@ test('moving-in family: the list on screen equals `madoguchi guide`, and the pri
     ['child', '2012-07-20'],
   ] as const) {
     await page.click(`[data-add-role="${role}"]`);
-    await page.locator('[data-member]').last().locator('input[type="date"]').fill(birth);
+    await pickDate(page.locator('[data-member]').last().getByTestId('member-birth'), birth);
   }
   await answerAll(page);
   await page.getByTestId('visitor-lang').selectOption('en');

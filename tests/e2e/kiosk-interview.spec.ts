@@ -20,7 +20,7 @@ test('members: several answers, a clear "done", an editable summary, the age ask
   // Ages: asked in the members editor, and not again as a question of its own.
   await expect(page.locator('[data-member][data-needs-age]')).not.toHaveCount(0);
   await expect(page.locator('[data-question="age"]')).toHaveCount(0);
-  for (const [i, b] of ['20-59', '20-59', 'preschool'].entries()) await page.locator(`[data-member="${i}"] select`).selectOption(b);
+  for (const [i, b] of ['20-59', '20-59', 'preschool'].entries()) await page.locator(`[data-member="${i}"] select[data-age-band]`).selectOption(b);
   await expect(page.locator('[data-member][data-needs-age]')).toHaveCount(0);
 
   // Who has a My Number card: the question stays while both parents are marked.
@@ -67,7 +67,7 @@ test('members: several answers, a clear "done", an editable summary, the age ask
   await death.close();
 });
 
-for (const lang of ['ja', 'en', 'vi']) {
+for (const lang of ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl']) {
   test(`no procedure ids on the visitor's list (${lang}); touch targets of at least 44 px at 1920×1080`, async ({ page }) => {
     await family(page, lang);
     const list = page.getByTestId('guidance-list');

@@ -71,6 +71,14 @@ test('counter with the resident panel, display, supervisor', async ({ page, cont
   await counter.keyboard.press('Enter');
   await counter.locator('[data-testid="resident-hits"] tr[data-resident="1000000604"]').getByTestId('resident-open-household').click();
   await counter.getByTestId('resident-household').getByTestId('resident-attach').click();
+  // Where the interview and the register differ, the clerk decides before anything is linked.
+  const diffs = counter.getByTestId('fact-diffs');
+  await expect(diffs.or(counter.getByTestId('resident-attached')).first()).toBeVisible();
+  if (await diffs.getByTestId('diff-confirm').isVisible()) {
+    await save(counter, testInfo, 'counter-link-differences');
+    await diffs.getByTestId('diff-accept-all').click();
+    await diffs.getByTestId('diff-confirm').click();
+  }
   await expect(counter.getByTestId('resident-attached')).toBeVisible();
   await save(counter, testInfo, 'counter-residents');
 

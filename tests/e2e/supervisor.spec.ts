@@ -103,7 +103,7 @@ test('live queue, today, unfinished visits, the daily PDF and accessibility', as
   await expect(page.getByTestId('kpi-table').locator('tr[data-kpi="oneStopAccepted"] [data-detail="procedures"]')).toHaveText(/^\s*（うち手続 [\d,]+ 件）$/);
 
   // The daily report as the city prints it.
-  await expect(page.getByTestId('export-date')).toHaveValue(businessDate);
+  await expect(page.getByTestId('export-date')).toHaveAttribute('data-value', businessDate);
   const download = page.waitForEvent('download');
   await page.getByTestId('export-pdf').click();
   const file = await download;

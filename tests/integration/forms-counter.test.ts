@@ -31,7 +31,9 @@ async function ok<T>(name: string, input: unknown, ctx: CallContext): Promise<T>
 
 async function attachedVisit(counter: CallContext): Promise<VisitState> {
   const t = await ok<{ visit: VisitState }>('ticket.issue', { lang: 'ja', facts: { events: ['moving-in'], moveFrom: 'other-municipality', members: [{ role: 'applicant' }] } }, app.context('kiosk-east', 'test'));
-  await ok('residents.attach', { visitId: t.visit.id, residentIds: ['1000000001', '1000000004', '1000000002', '1000000003'], applicantId: '1000000001' }, counter);
+  const ids = ['1000000001', '1000000004', '1000000002', '1000000003'];
+  const check = await ok<{ checks: Array<{ member: number; field: string }> }>('residents.attach', { visitId: t.visit.id, residentIds: ids, applicantId: '1000000001', check: true }, counter);
+  await ok('residents.attach', { visitId: t.visit.id, residentIds: ids, applicantId: '1000000001', decisions: check.checks.map((c) => ({ ...c, keep: 'data' })) }, counter);
   return t.visit;
 }
 

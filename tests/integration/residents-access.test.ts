@@ -86,6 +86,57 @@ describe('who may read resident data', () => {
   });
 });
 
+describe('linking that respects the visitor', () => {
+  it('compares first, refuses an attach with a difference undecided, keeps the answers the clerk keeps, and records each choice', async () => {
+    const counter = await signIn(app, 'counter-shimin-1', 'shimin01');
+    // Heard at the kiosk: no My Number card, and national health insurance for the spouse.
+    const visit = await issueVisit({ events: ['moving-in'], moveFrom: 'other-municipality', members: [{ role: 'applicant', myNumberCard: false }, { role: 'spouse', myNumberCard: false }] });
+    const ids = ['1000000001', '1000000004', '1000000002', '1000000003'];
+    const events = () => app.terminal.store.db.prepare("SELECT count(*) FROM events WHERE type = 'visit.membersAttached'").pluck().get() as number;
+
+    // A check attaches nothing, and says what differs.
+    const check = await ok<AttachResult>('residents.attach', { visitId: visit.id, residentIds: ids, applicantId: '1000000001', check: true }, counter);
+    expect(check.checked).toBe(true);
+    expect(events()).toBe(0);
+    expect(check.visit.residentIds).toEqual([]);
+    const card = check.checks.filter((c) => c.field === 'myNumberCard');
+    expect(card.length).toBe(2);
+    expect(check.checks.every((c) => c.kept === undefined)).toBe(true);
+
+    // No decision, or one missing: refused, naming the difference left (field and member, no values).
+    for (const decisions of [undefined, check.checks.slice(1).map((c) => ({ member: c.member, field: c.field, keep: 'data' }))]) {
+      const r = await app.registry.call('residents.attach', { visitId: visit.id, residentIds: ids, applicantId: '1000000001', ...(decisions ? { decisions } : {}) }, counter);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.error.code).toBe('conflict');
+      expect(r.error.field).toBe('decisions');
+      expect(r.error.message).toContain(`member ${check.checks[0]!.member + 1} ${check.checks[0]!.field}`);
+      expect((r.error.details as { key: string }).key).toBe('undecided-differences');
+    }
+    expect(events()).toBe(0);
+
+    // The applicant's answer is kept, the spouse's card follows the register.
+    const applicantCard = card.find((c) => c.member === 0)!;
+    const decisions = check.checks.map((c) => ({ member: c.member, field: c.field, keep: c === applicantCard ? 'answered' : 'data' }));
+    const att = await ok<AttachResult>('residents.attach', { visitId: visit.id, residentIds: ids, applicantId: '1000000001', decisions }, counter);
+    const members = (att.visit.facts as { members: Array<Record<string, unknown>> }).members;
+    expect(members[0]!.myNumberCard).toBe(false);
+    expect(members[1]!.myNumberCard).toBe(true);
+    expect(att.checks.find((c) => c === att.checks[check.checks.indexOf(applicantCard)])?.kept).toBe('answered');
+    expect(att.checks.filter((c) => c.kept === 'data')).toHaveLength(check.checks.length - 1);
+
+    // Recorded: the event carries the choices (no values), the timeline shows them.
+    const wire = JSON.parse(app.terminal.store.db.prepare("SELECT payload FROM events WHERE type = 'visit.membersAttached'").pluck().get() as string) as { decisions: unknown[] };
+    expect(wire.decisions).toEqual(decisions);
+    const entry = att.visit.timeline.find((e) => e.type === 'link-decisions');
+    expect(entry?.detail).toContain('1:myNumberCard=answered');
+    expect(entry?.detail).toContain('2:myNumberCard=data');
+    // The projection rebuilt from the log has the same facts and timeline.
+    app.terminal.store.rebuildProjections();
+    expect(app.terminal.visits.get(visit.id).timeline).toEqual(att.visit.timeline);
+  });
+});
+
 describe('counter: find, attach, preview, print — every read and print audited', () => {
   it('attaches a household: data becomes facts, answers are checked, the list grows, forms preview and print', async () => {
     const counter = await signIn(app, 'counter-shimin-1', 'shimin01');
@@ -100,7 +151,10 @@ describe('counter: find, attach, preview, print — every read and print audited
     const hh = await ok<{ members: Array<{ id: string }> }>('residents.household', { householdId: '200000001', visitId: visit.id }, counter);
     expect(hh.members.map((m) => m.id)).toEqual(['1000000001', '1000000004', '1000000002', '1000000003']);
 
-    const att = await ok<AttachResult>('residents.attach', { visitId: visit.id, residentIds: hh.members.map((m) => m.id), applicantId: '1000000001' }, counter);
+    // The concierge heard "no My Number card"; the register says there is one: the clerk decides (here: the data).
+    const check = await ok<AttachResult>('residents.attach', { visitId: visit.id, residentIds: hh.members.map((m) => m.id), applicantId: '1000000001', check: true }, counter);
+    expect(check.checked).toBe(true);
+    const att = await ok<AttachResult>('residents.attach', { visitId: visit.id, residentIds: hh.members.map((m) => m.id), applicantId: '1000000001', decisions: check.checks.map((c) => ({ member: c.member, field: c.field, keep: 'data' })) }, counter);
     expect(att.visit.residentIds).toEqual(['1000000001', '1000000004', '1000000002', '1000000003']);
     const facts = att.visit.facts as { members: Array<Record<string, unknown>> };
     expect(facts.members).toHaveLength(4);
@@ -116,7 +170,7 @@ describe('counter: find, attach, preview, print — every read and print audited
       for (const m of (JSON.parse(p) as { facts: { members: Array<{ nationality?: string }> } }).facts.members) expect(['JP', 'XX', undefined]).toContain(m.nationality);
     }
     // The concierge heard "no My Number card"; the register says there is one.
-    expect(att.checks).toContainEqual({ member: 0, field: 'myNumberCard', answered: false, data: true });
+    expect(att.checks).toContainEqual({ member: 0, field: 'myNumberCard', answered: false, data: true, kept: 'data' });
     // The list is the engine's list for the merged facts: nothing it lists is missing.
     const engine = guide(att.visit.facts, app.catalog(), { today: visit.businessDate }).procedures.map((p) => p.id);
     for (const id of engine) expect(att.visit.items.map((i) => i.id)).toContain(id);

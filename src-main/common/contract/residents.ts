@@ -81,19 +81,30 @@ export interface Household {
   members: Resident[];
 }
 
-/** Where an interview answer and the linkage data disagree: the data wins, the counter sees both. */
+/** Where an interview answer and the linkage data disagree: the clerk decides which one the list follows. */
 export interface FactCheck {
   member: number;
   field: string;
   answered: unknown;
   data: unknown;
+  /** The clerk's choice (absent in a check, before the decision): the register's value or the visitor's answer. */
+  kept?: 'data' | 'answered';
+}
+
+/** The clerk's choice for one difference: keep the register's value or the visitor's answer. */
+export interface LinkDecision {
+  member: number;
+  field: string;
+  keep: 'data' | 'answered';
 }
 
 export interface AttachResult {
   visit: VisitState;
   checks: FactCheck[];
-  /** Items the merged facts added to the list. */
+  /** Items the merged facts added to the list (with `checked`: would add). */
   added: string[];
+  /** A check only (`check: true`): nothing was attached, the differences await the clerk's decisions. */
+  checked?: boolean;
 }
 
 export interface FormRef {
@@ -162,7 +173,16 @@ export const residentsMethods = {
   ),
   'residents.household': method<Household>()(z.object({ householdId: z.string().trim().min(1).max(40), visitId: visitId.optional(), purpose: purpose.default('世帯の確認') }), { roles: RESIDENT_ROLES, staff: true }),
   'residents.attach': method<AttachResult>()(
-    z.object({ visitId, residentIds: z.array(residentId).min(1).max(20), applicantId: residentId.optional(), purpose: purpose.default('データ連携判定') }),
+    z.object({
+      visitId,
+      residentIds: z.array(residentId).min(1).max(20),
+      applicantId: residentId.optional(),
+      purpose: purpose.default('データ連携判定'),
+      /** Only compare: return the differences (and the items the data would add); attach nothing. */
+      check: z.boolean().optional(),
+      /** One per difference between the interview and the data; an attach with a difference left undecided is refused. */
+      decisions: z.array(z.object({ member: z.number().int().min(0).max(49), field: z.string().min(1).max(40), keep: z.enum(['data', 'answered']) })).max(200).optional(),
+    }),
     { roles: ['counter', 'supervisor'], staff: true },
   ),
   'forms.list': method<FormRef[]>()(z.object({ visitId: visitId.optional() }), { roles: RESIDENT_ROLES }),

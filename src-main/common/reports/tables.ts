@@ -62,6 +62,10 @@ export function reportTables(r: DailyReport, opts: TableOptions = {}): ReportTab
       ['取消', v.cancelled],
       ['不在 (呼出に応答なし)', v.noShow],
       ['閉庁時未完了', v.unfinished],
+      // Workflow integrity: finishes that left procedures 未着手・受付 (reports stored before it: blank).
+      ['未完了のまま完了 (理由あり)', r.leftOpen?.confirmed ?? null],
+      ['未完了のまま完了 (他端末・未確認)', r.leftOpen?.unconfirmed ?? null],
+      ['未完了のまま残った手続き', r.leftOpen?.items ?? null],
       ['優先案内', v.priority],
       ['不在から再受付', v.reactivated],
       ['ガイドQRからの発券', v.fromGuideQr],

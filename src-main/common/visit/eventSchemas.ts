@@ -80,5 +80,6 @@ export const visitPayloadSchemas = {
     residentIds: z.array(z.string().min(1).max(64)).max(50),
     facts: z.unknown(),
     items: z.array(itemSeedSchema).max(200),
+    decisions: z.array(z.object({ member: z.number().int().min(0).max(49), field: z.string().min(1).max(40), keep: z.enum(['data', 'answered']) })).max(200).optional(),
   }),
 } satisfies Record<VisitEventType, z.ZodTypeAny>;

@@ -117,6 +117,11 @@ export interface MembersAttached extends VisitRef {
   facts: unknown;
   /** The list after the merge: items not already on the visit are added. */
   items: VisitItemSeed[];
+  /**
+   * The clerk's choice for each difference between the interview and the register (member index,
+   * fact name, which value the list follows). No values: birth dates never enter the log.
+   */
+  decisions?: Array<{ member: number; field: string; keep: 'data' | 'answered' }>;
 }
 
 export interface VisitEventMap {

@@ -233,6 +233,8 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
         extendRoute(v, item);
       }
       log('members-attached', { detail: `${a.residentIds.length}` });
+      // The clerk's choices where the interview and the register differed: `1:birthDate=data, 2:insurance=answered`.
+      if (a.decisions?.length) log('link-decisions', { detail: a.decisions.map((d) => `${d.member + 1}:${d.field}=${d.keep}`).join(', ') });
       return v;
     }
   }

@@ -74,7 +74,7 @@ export function registerResidents(app: App): void {
     const who = apiReader(ctx);
     const ids = input.applicantId ? [input.applicantId, ...input.residentIds.filter((id) => id !== input.applicantId)] : input.residentIds;
     const cat = catalog();
-    return attachMembers({ residents, visits, ...(cat ? { catalog: cat } : {}) }, who, { visitId: input.visitId, residentIds: ids, ...(input.applicantId ? { applicantId: input.applicantId } : {}), purpose: input.purpose }, { terminal: ctx.terminal.id, staff: who.actor });
+    return attachMembers({ residents, visits, ...(cat ? { catalog: cat } : {}) }, who, { visitId: input.visitId, residentIds: ids, ...(input.applicantId ? { applicantId: input.applicantId } : {}), purpose: input.purpose, ...(input.check ? { check: true } : {}), ...(input.decisions ? { decisions: input.decisions } : {}) }, { terminal: ctx.terminal.id, staff: who.actor });
   });
 
   app.registry.register('forms.list', (input) => {

@@ -86,6 +86,10 @@ function page1(doc: Doc, r: DailyReport, opts: PdfOptions): void {
     doc.fillColor(INK).fontSize(16).text(value, x + 8, ty + 19, { width: tw - 16 });
   });
   y += 106;
+  // Workflow integrity: finishes that left procedures 未着手・受付, as the supervisor screen counts them.
+  const lo = r.leftOpen;
+  doc.fillColor(INK).fontSize(9).text(lo ? `未完了のまま完了: 理由あり ${lo.confirmed}件・他端末で未確認 ${lo.unconfirmed}件（残った手続き ${lo.items}件）` : '未完了のまま完了: この日報には記録がありません', M, y, { width: A4.w - 2 * M });
+  y += 18;
 
   y = barChartHours(doc, r, y) + 16;
   y = waitChart(doc, r, y, opts) + 16;

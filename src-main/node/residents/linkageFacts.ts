@@ -3,8 +3,8 @@ import type { FactCheck, Resident } from '../../common/contract/residents';
 /**
  * データ連携判定: the resident data becomes visit facts. Each attached resident either confirms a
  * member the concierge already asked about (same role, first unmatched) or joins as a new member.
- * Where an interview answer and the data disagree, the data wins and the difference is reported,
- * so the counter sees what the visitor said and what the register holds.
+ * Where an interview answer and the data disagree, the difference is reported so the counter sees
+ * what the visitor said and what the register holds; the data wins unless the clerk keeps the answer.
  */
 
 type RawMember = Record<string, unknown>;
@@ -44,7 +44,11 @@ export function dataFacts(r: Resident, current: RawMember | undefined): RawMembe
   };
 }
 
-export function mergeResidentFacts(rawFacts: unknown, residents: Resident[], applicantId?: string): { facts: Record<string, unknown>; checks: FactCheck[] } {
+/**
+ * `keepAnswered(member, field)`: the clerk kept the visitor's answer over the register for that
+ * difference; it stays in the facts (the check still reports it, with `kept`).
+ */
+export function mergeResidentFacts(rawFacts: unknown, residents: Resident[], applicantId?: string, keepAnswered: (member: number, field: string) => boolean = () => false): { facts: Record<string, unknown>; checks: FactCheck[] } {
   const facts: Record<string, unknown> = typeof rawFacts === 'object' && rawFacts !== null ? structuredClone(rawFacts as Record<string, unknown>) : {};
   const members: RawMember[] = Array.isArray(facts.members) ? (facts.members as RawMember[]) : [];
   facts.members = members;
@@ -66,7 +70,10 @@ export function mergeResidentFacts(rawFacts: unknown, residents: Resident[], app
     const data = dataFacts(r, m);
     for (const [k, v] of Object.entries(data)) {
       const before = m[k];
-      if (before !== undefined && before !== 'unknown' && before !== v) checks.push({ member: idx, field: k, answered: before, data: v });
+      if (before !== undefined && before !== 'unknown' && before !== v) {
+        checks.push({ member: idx, field: k, answered: before, data: v });
+        if (keepAnswered(idx, k)) continue;
+      }
       m[k] = v;
     }
     // A birth date from the register replaces the age band picked at the kiosk.

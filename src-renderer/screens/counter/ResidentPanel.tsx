@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AttachResult, FactCheck, FormRef, FormsPrintOutcome, Household, PdfDocument, ResidentHit } from '../../../src-main/common/contract/residents';
+import type { AttachResult, FactCheck, FormRef, FormsPrintOutcome, Household, LinkDecision, PdfDocument, ResidentHit } from '../../../src-main/common/contract/residents';
 import type { VisitState } from '../../../src-main/common/visit/state';
 import { formatWareki } from '../../../src-main/common/wareki';
 import { call } from '../../api/client';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { useErrorText } from '../../app/errorText';
 import { FormJobs } from './FormJobs';
+import { DateField } from '../../app/DateField';
+import { todayLocal } from '../../../src-main/common/dates/isoDate';
 
 /**
  * 書かない窓口 at the counter: find the visitor in the resident data (kana, birth date or
@@ -15,7 +17,7 @@ import { FormJobs } from './FormJobs';
  * only says why (`purpose`).
  */
 export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?: () => void }) {
-  const { t } = useTranslation('counter');
+  const { t, i18n } = useTranslation('counter');
   const errText = useErrorText();
   const ct = useCatalogText();
   const [kana, setKana] = useState('');
@@ -26,6 +28,8 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [applicant, setApplicant] = useState<string | null>(null);
   const [attached, setAttached] = useState<AttachResult | null>(null);
+  /** The comparison before linking: the differences the clerk decides, one by one or all at once. */
+  const [pending, setPending] = useState<{ ids: string[]; applicant: string; checks: FactCheck[] } | null>(null);
   const [forms, setForms] = useState<FormRef[] | null>(null);
   const [preview, setPreview] = useState<PdfDocument | null>(null);
   const [printed, setPrinted] = useState<FormsPrintOutcome | null>(null);
@@ -56,9 +60,21 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
     setChosen(new Set(h.members.map((m) => m.id)));
     setApplicant(h.members.find((m) => m.head)?.id ?? h.members[0]?.id ?? null);
     setAttached(null);
+    setPending(null);
     setForms(null);
     setPreview(null);
     setPrinted(null);
+  };
+
+  const attach = async (ids: string[], applicantId: string, decisions: LinkDecision[]) => {
+    const r = await run(() => call('residents.attach', { visitId: visit.id, residentIds: ids, applicantId, decisions, purpose: t('residents.purpose.attach') }));
+    if (!r) return;
+    setPending(null);
+    setAttached(r);
+    setPreview(null);
+    setPrinted(null);
+    // Which forms the list now needs (names only: no resident data, not audited).
+    setForms((await run(() => call('forms.list', { visitId: visit.id }))) ?? null);
   };
 
   const value = (field: string, v: unknown) => (typeof v === 'boolean' ? t(v ? 'residents.yes' : 'residents.no') : v === 'unknown' ? t('residents.unknown') : ct.plain(`value.${field}.${String(v)}`, String(v)));
@@ -98,10 +114,10 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
           {t('residents.kana')}
           <input ref={kanaRef} value={kana} onChange={(e) => setKana(e.target.value)} autoComplete="off" lang="ja" data-testid="resident-kana" />
         </label>
-        <label>
-          {t('residents.birthDate')}
-          <input type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} data-testid="resident-birth" />
-        </label>
+        <div className="label-like">
+          <span>{t('residents.birthDate')}</span>
+          <DateField label={t('residents.birthDate')} lang={i18n.language} value={birthDate || undefined} onChange={(v) => setBirthDate(v ?? '')} minYear={1900} max={todayLocal()} testId="resident-birth" />
+        </div>
         <label>
           {t('residents.householdId')}
           <input value={householdNo} onChange={(e) => setHouseholdNo(e.target.value)} inputMode="numeric" autoComplete="off" data-testid="resident-household-no" />
@@ -209,20 +225,21 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
             disabled={busy || chosen.size === 0 || !applicant || !chosen.has(applicant)}
             data-testid="resident-attach"
             onClick={async () => {
+              if (!applicant) return;
               const ids = household.members.map((m) => m.id).filter((id) => chosen.has(id));
-              const r = await run(() => call('residents.attach', { visitId: visit.id, residentIds: ids, ...(applicant ? { applicantId: applicant } : {}), purpose: t('residents.purpose.attach') }));
-              if (!r) return;
-              setAttached(r);
-              setPreview(null);
-              setPrinted(null);
-              // Which forms the list now needs (names only: no resident data, not audited).
-              setForms((await run(() => call('forms.list', { visitId: visit.id }))) ?? null);
+              // Compare first: nothing the visitor said is overwritten before the clerk decides.
+              const c = await run(() => call('residents.attach', { visitId: visit.id, residentIds: ids, applicantId: applicant, check: true, purpose: t('residents.purpose.attach') }));
+              if (!c) return;
+              if (c.checks.length === 0) await attach(ids, applicant, []);
+              else setPending({ ids, applicant, checks: c.checks });
             }}
           >
             {t('residents.attach')}
           </button>
         </fieldset>
       ) : null}
+
+      {pending && !attached ? <FactDifferences checks={pending.checks} value={value} busy={busy} onConfirm={(decisions) => void attach(pending.ids, pending.applicant, decisions)} /> : null}
 
       {attached ? (
         <div className="resident-attached" data-testid="resident-attached">
@@ -235,7 +252,7 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
               ))}
             </ul>
           ) : null}
-          {attached.checks.length ? <FactDifferences visit={visit} checks={attached.checks} value={value} /> : null}
+          {attached.checks.length ? <FactDifferences checks={attached.checks} value={value} busy={busy} /> : null}
           {forms ? <p data-testid="forms-needed">{forms.length ? t('residents.formsNeeded', { list: forms.map((f) => f.name).join('・') }) : t('residents.noForms')}</p> : null}
           {preview ? (
             <div data-testid="forms-plan">
@@ -309,41 +326,38 @@ function usePdfUrl(doc: PdfDocument | null): string | null {
 }
 
 /**
- * データ連携判定: where the visitor's answers and the resident data differ, side by side. The data
- * is what the list now follows; the clerk confirms each difference with the visitor (one by one or
- * all at once), and the confirmation is recorded on the visit as a handoff note (an event, in the
- * timeline every counter sees). Differences not confirmed stay marked.
+ * データ連携判定: where the visitor's answers and the resident data differ, side by side, before
+ * anything is linked. The clerk checks with the visitor and decides each difference (the
+ * register's value or the visitor's answer), one by one or all at once; "link" sends the decisions
+ * with the attach, which records them on the visit (timeline). After linking, the same table shows
+ * what was chosen. The main side refuses an attach with a difference undecided.
  */
-function FactDifferences({ visit, checks, value }: { visit: VisitState; checks: FactCheck[]; value: (field: string, v: unknown) => string }) {
+function FactDifferences({ checks, value, busy, onConfirm }: { checks: FactCheck[]; value: (field: string, v: unknown) => string; busy: boolean; onConfirm?: (d: LinkDecision[]) => void }) {
   const { t } = useTranslation('counter');
-  const [accepted, setAccepted] = useState<ReadonlySet<string>>(new Set());
-  const [error, setError] = useState<string | null>(null);
-  const errText = useErrorText();
   const key = (c: FactCheck) => `${c.member}-${c.field}`;
+  const [choice, setChoice] = useState<ReadonlyMap<string, 'data' | 'answered'>>(() => new Map(checks.filter((c) => c.kept).map((c) => [key(c), c.kept!])));
+  const done = !onConfirm;
   const field = (c: FactCheck) => t(`residents.field.${c.field}`, { defaultValue: c.field });
-  const accept = async (list: FactCheck[]) => {
-    const fresh = list.filter((c) => !accepted.has(key(c)));
-    if (fresh.length === 0) return;
-    const text = t('residents.diffNote', {
-      list: fresh.map((c) => t('residents.diffNoteItem', { member: c.member + 1, field: field(c), answered: value(c.field, c.answered), data: value(c.field, c.data) })).join('、'),
-    });
-    try {
-      await call('counter.note', { visitId: visit.id, text });
-      setAccepted(new Set([...accepted, ...fresh.map(key)]));
-      setError(null);
-    } catch (e) {
-      setError(errText(e));
-    }
-  };
+  const all = (keep: 'data' | 'answered') => setChoice(new Map(checks.map((c) => [key(c), keep])));
+  const one = (c: FactCheck, keep: 'data' | 'answered') => setChoice(new Map([...choice, [key(c), keep]]));
+  const decided = checks.every((c) => choice.has(key(c)));
   return (
-    <section aria-labelledby="diff-title" data-testid="fact-diffs">
+    <section aria-labelledby="diff-title" className="fact-diffs-section" data-testid="fact-diffs" data-decided={done || undefined}>
       <div className="row">
         <h4 id="diff-title">{t('residents.diffTitle', { n: checks.length })}</h4>
         <span className="spacer" />
-        <button type="button" className="primary" onClick={() => void accept(checks)} disabled={accepted.size === checks.length} data-testid="diff-accept-all">
-          {t('residents.diffAcceptAll')}
-        </button>
+        {done ? null : (
+          <>
+            <button type="button" onClick={() => all('data')} data-testid="diff-accept-all">
+              {t('residents.diffAcceptAll')}
+            </button>
+            <button type="button" onClick={() => all('answered')} data-testid="diff-keep-all">
+              {t('residents.diffKeepAll')}
+            </button>
+          </>
+        )}
       </div>
+      {done ? null : <p className="muted">{t('residents.diffHelp')}</p>}
       <table className="fact-diffs">
         <thead>
           <tr>
@@ -355,32 +369,38 @@ function FactDifferences({ visit, checks, value }: { visit: VisitState; checks: 
           </tr>
         </thead>
         <tbody>
-          {checks.map((c) => (
-            <tr key={key(c)} data-diff={key(c)} data-accepted={accepted.has(key(c)) || undefined}>
-              <td className="num">{t('residents.diffMemberN', { n: c.member + 1 })}</td>
-              <th scope="row">{field(c)}</th>
-              <td>{value(c.field, c.answered)}</td>
-              <td>
-                <strong>{value(c.field, c.data)}</strong>
-              </td>
-              <td>
-                {accepted.has(key(c)) ? (
-                  <span className="badge">{t('residents.diffAccepted')}</span>
-                ) : (
-                  <button type="button" onClick={() => void accept([c])} data-testid="diff-accept">
-                    {t('residents.diffAccept')}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
+          {checks.map((c) => {
+            const k = choice.get(key(c));
+            return (
+              <tr key={key(c)} data-diff={key(c)} data-kept={k}>
+                <td className="num">{t('residents.diffMemberN', { n: c.member + 1 })}</td>
+                <th scope="row">{field(c)}</th>
+                <td className={k === 'answered' ? 'chosen' : undefined}>{value(c.field, c.answered)}</td>
+                <td className={k === 'data' ? 'chosen' : undefined}>{value(c.field, c.data)}</td>
+                <td>
+                  {done ? (
+                    <span className="badge">{t(k === 'answered' ? 'residents.diffKept' : 'residents.diffAccepted')}</span>
+                  ) : (
+                    <div className="choices" role="group" aria-label={`${t('residents.diffMemberN', { n: c.member + 1 })} ${field(c)}`}>
+                      <button type="button" aria-pressed={k === 'data'} onClick={() => one(c, 'data')} data-testid="diff-accept">
+                        {t('residents.diffAccept')}
+                      </button>
+                      <button type="button" aria-pressed={k === 'answered'} onClick={() => one(c, 'answered')} data-testid="diff-keep">
+                        {t('residents.diffKeep')}
+                      </button>
+                    </div>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      {onConfirm ? (
+        <button type="button" className="primary" disabled={busy || !decided} onClick={() => onConfirm(checks.map((c) => ({ member: c.member, field: c.field, keep: choice.get(key(c))! })))} data-testid="diff-confirm">
+          {t('residents.diffConfirm')}
+        </button>
+      ) : null}
     </section>
   );
 }

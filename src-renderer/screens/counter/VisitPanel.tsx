@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ItemStatus } from '../../../src-main/common/visit/events';
 import type { VisitItem, VisitState } from '../../../src-main/common/visit/state';
 import { useTerminal } from '../../app/TerminalContext';
+import { formatDate } from '../../app/dates';
 import { useTerminalCatalog } from '../../guidance/useCatalog';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { LANGUAGE_NAMES } from '../../i18n';
@@ -27,7 +28,7 @@ interface Member {
  */
 export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: Actions; busy: boolean; panel: Panel; setPanel: (p: Panel) => void; recallsBeforeNoShow: number; onClose?: () => void }) {
   const { visit: v, mine, actions, busy, panel, setPanel, recallsBeforeNoShow, onClose } = props;
-  const { t } = useTranslation('counter');
+  const { t, i18n } = useTranslation('counter');
   const info = useTerminal();
   const ct = useCatalogText();
   const { catalog } = useTerminalCatalog();
@@ -181,7 +182,7 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
             <ul className="members-list" aria-labelledby="members-title" data-testid="members">
               {members.map((m, i) => (
                 <li key={i}>
-                  {i + 1}. {ct(`value.role.${m.role ?? 'other'}`)} {m.birthDate ? `(${m.birthDate})` : m.ageBand ? `(${ct(`value.ageBand.${m.ageBand}`, m.ageBand)})` : ''}
+                  {i + 1}. {ct(`value.role.${m.role ?? 'other'}`)} {m.birthDate ? `(${formatDate(m.birthDate, i18n.language)})` : m.ageBand ? `(${ct(`value.ageBand.${m.ageBand}`, m.ageBand)})` : ''}
                 </li>
               ))}
             </ul>
@@ -211,7 +212,8 @@ export function VisitPanel(props: { visit: VisitState; mine: boolean; actions: A
                 <time dateTime={e.at}>{time(e.at)}</time> <strong>{t(`timeline.${e.type}`, { defaultValue: e.type })}</strong>
                 {e.department && ` · ${ct(`department.${e.department}`)}`}
                 {e.counter && ` · ${t('queue.atCounter', { counter: e.counter })}`}
-                {e.detail && e.type !== 'item' && ` · ${e.type === 'left-open' || e.type === 'item-added' ? namedDetail(e.detail, ct) : e.type === 'issued' ? `${info.stations.find((s) => s.id === v.station)?.name ?? v.station} #${v.number}` : e.detail}`}
+                {e.type === 'link-decisions' && e.detail && ` · ${linkDecisions(e.detail, t)}`}
+                {e.detail && e.type !== 'item' && e.type !== 'link-decisions' && ` · ${e.type === 'left-open' || e.type === 'item-added' ? namedDetail(e.detail, ct) : e.type === 'issued' ? `${info.stations.find((s) => s.id === v.station)?.name ?? v.station} #${v.number}` : e.detail}`}
                 {e.type === 'item' && e.detail && ` · ${itemDetail(e.detail, ct, t)}`}
                 <span className="muted"> — {who(e.by)}</span>
               </li>
@@ -228,6 +230,18 @@ function namedDetail(detail: string, ct: (k: string, f?: string) => string): str
   const m = /^([a-z0-9-]+(?:, [a-z0-9-]+)*)(: .*)?$/s.exec(detail);
   if (!m) return detail;
   return `${m[1]!.split(', ').map((id) => ct(`procedure.${id}`, id)).join('、')}${m[2] ?? ''}`;
+}
+
+/** `1:birthDate=data, 2:insurance=answered` as `1人目 生年月日: 住民データを採用、…`. */
+function linkDecisions(detail: string, t: (k: string, o?: Record<string, unknown>) => string): string {
+  return detail
+    .split(', ')
+    .map((d) => {
+      const m = /^(\d+):([A-Za-z]+)=(data|answered)$/.exec(d);
+      if (!m) return d;
+      return `${t('residents.diffMemberN', { n: Number(m[1]) })} ${t(`residents.field.${m[2]}`, { defaultValue: m[2] })}: ${t(m[3] === 'data' ? 'residents.diffAccepted' : 'residents.diffKept')}`;
+    })
+    .join(' / ');
 }
 
 function itemDetail(detail: string, ct: (k: string, f?: string) => string, t: (k: string) => string): string {

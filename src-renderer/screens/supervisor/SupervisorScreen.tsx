@@ -10,6 +10,8 @@ import { HourChart, RouteChart, WaitChart } from './charts';
 import { useDepartmentName, useSupervisorFormat, type SupervisorFormat } from './format';
 import './supervisor.css';
 import { useErrorText } from '../../app/errorText';
+import { DateField } from '../../app/DateField';
+import { todayLocal } from '../../../src-main/common/dates/isoDate';
 import { WaitColumnHeader, WaitEstimate } from '../wait/WaitEstimate';
 import { DevicePairing } from './DevicePairing';
 import { CatalogBehind } from './CatalogBehind';
@@ -167,6 +169,8 @@ function TodaySection({ report, names, stationNames, fmt }: { report: DailyRepor
     ['cancelled', fmt.count(report.visits.cancelled)],
     ['noShow', fmt.count(report.visits.noShow)],
     ['unfinished', fmt.count(report.visits.unfinished)],
+    // Finishes that left procedures 未着手・受付 (with a reason or unconfirmed): workflow integrity.
+    ['leftOpen', fmt.count((report.leftOpen?.confirmed ?? 0) + (report.leftOpen?.unconfirmed ?? 0))],
     ['meanWait', fmt.minutes(overall?.wait.mean)],
     ['p90Wait', fmt.minutes(overall?.wait.p90)],
     ['meanStay', fmt.minutes(overall?.stay.mean)],
@@ -202,7 +206,7 @@ function TodaySection({ report, names, stationNames, fmt }: { report: DailyRepor
 }
 
 function ExportSection({ defaultDate, fmt }: { defaultDate: string; fmt: SupervisorFormat }) {
-  const { t } = useTranslation('supervisor');
+  const { t, i18n } = useTranslation('supervisor');
   const errText = useErrorText();
   const [date, setDate] = useState(defaultDate);
   const [busy, setBusy] = useState<string | null>(null);
@@ -236,9 +240,9 @@ function ExportSection({ defaultDate, fmt }: { defaultDate: string; fmt: Supervi
       <h2 id="sv-export">{t('export.title')}</h2>
       <div className="row">
         <label htmlFor="sv-date">{t('export.date')}</label>
-        <input id="sv-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="export-date" />
+        <DateField id="sv-date" label={t('export.date')} lang={i18n.language} value={date || undefined} onChange={(v) => setDate(v ?? '')} minYear={Number(defaultDate.slice(0, 4)) - 10} max={defaultDate > todayLocal() ? defaultDate : todayLocal()} testId="export-date" />
         {(['pdf', 'xlsx', 'csv'] as const).map((f) => (
-          <button key={f} type="button" className={f === 'pdf' ? 'primary' : ''} disabled={busy !== null} onClick={() => void download(f)} data-testid={`export-${f}`}>
+          <button key={f} type="button" className={f === 'pdf' ? 'primary' : ''} disabled={busy !== null || !date} onClick={() => void download(f)} data-testid={`export-${f}`}>
             {busy === f ? t('export.busy') : t(`export.${f}`)}
           </button>
         ))}
