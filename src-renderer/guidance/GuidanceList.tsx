@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import { deadlineText } from '../../src-main/common/guidance/deadlineText';
 import type { GuidanceItem } from '../../src-main/common/guidance/guide';
-import { formatDate } from '../app/dates';
 import { Ruby } from './Ruby';
 import { useCatalogText } from './useCatalogText';
 
@@ -12,6 +12,8 @@ export function GuidanceList({ items, lang, onRemove, showIds = false }: { items
   const { t } = useTranslation('guidance', { lng: lang });
   const ct = useCatalogText(lang);
   if (items.length === 0) return <p className="muted">{t('list.empty')}</p>;
+  // Deadlines as dates in the reader's language (12月3日(木)), or how they count when the event day is unknown.
+  const due = (it: GuidanceItem) => deadlineText(it, lang, (k) => ct(k), { visitYear: new Date().getFullYear() });
   return (
     <ol className="guidance-list" aria-label={t('list.label')} data-testid="guidance-list">
       {items.map((it) => (
@@ -30,11 +32,11 @@ export function GuidanceList({ items, lang, onRemove, showIds = false }: { items
             )}
           </div>
           <div className="meta">
-            <Ruby text={t('list.where', { place: ct(`department.${it.place}`, it.departmentName), counter: it.counter, floor: it.floor ?? '' })} />
-            {it.deadline && (
+            {it.external ? <Ruby text={`${ct(`department.${it.place}`, it.departmentName)} — ${ct('list.external')}`} /> : <Ruby text={t('list.where', { place: ct(`department.${it.place}`, it.departmentName), counter: it.counter, floor: it.floor ?? '' })} />}
+            {due(it) && (
               <>
                 {' · '}
-                <Ruby text={t('list.deadline', { date: formatDate(it.deadline, lang) })} />
+                <Ruby text={t('list.deadline', { date: due(it) })} />
               </>
             )}
             {it.fee !== undefined && ` · ${t('list.fee', { fee: it.fee })}`}

@@ -16,7 +16,7 @@ export interface GuidanceState {
 }
 
 /** Questions, facts and the list for the current answers: the same pure modules on every screen. */
-export function useGuidance(catalog: Catalog | undefined, events: LifeEvent[], answers: Answers, opts: { date?: string; detail?: boolean; lang: string; known?: Partial<Facts> }): GuidanceState {
+export function useGuidance(catalog: Catalog | undefined, events: LifeEvent[], answers: Answers, opts: { date?: string; detail?: boolean; lang: string; known?: Partial<Facts>; closedDays?: readonly string[] }): GuidanceState {
   return useMemo(() => {
     if (!catalog || events.length === 0) return { questions: [], asksMembers: false };
     try {
@@ -25,11 +25,12 @@ export function useGuidance(catalog: Catalog | undefined, events: LifeEvent[], a
       const asksMembers = !opts.known?.members && withoutMembers.some((q) => q.type === 'members');
       const questions = questionsFor(state, catalog).filter((q) => q.type !== 'members');
       const facts = factsFromAnswers(events, answers, opts.known ?? {}, opts.date);
-      const result = guide(facts, catalog, { lang: opts.lang });
+      // Deadlines count from the visit's business day and skip the city's own closed days too.
+      const result = guide(facts, catalog, { lang: opts.lang, ...(opts.date ? { today: opts.date } : {}), ...(opts.closedDays ? { closedDays: opts.closedDays } : {}) });
       return { questions, asksMembers, facts, result };
     } catch (e) {
       if (e instanceof AppError) return { questions: [], asksMembers: true, error: { message: e.message, ...(e.field ? { field: e.field } : {}) } };
       return { questions: [], asksMembers: true, error: { message: String((e as Error).message ?? e) } };
     }
-  }, [catalog, events, answers, opts.date, opts.detail, opts.lang, opts.known]);
+  }, [catalog, events, answers, opts.date, opts.detail, opts.lang, opts.known, opts.closedDays]);
 }

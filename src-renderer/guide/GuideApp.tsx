@@ -75,7 +75,7 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
     };
   }, [offlineReady]);
 
-  const g = useGuidance(catalog, events, answers, { date, detail, lang });
+  const g = useGuidance(catalog, events, answers, { date, detail, lang, closedDays: guideConfig.closedDays });
   const items = g.result?.procedures ?? [];
   const code = useMemo(() => {
     if (!g.facts) return null;

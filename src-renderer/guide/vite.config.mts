@@ -15,9 +15,18 @@ const __dirname = dirname(fileURLToPath(import.meta.url));
  * city's own catalog folder (as in a terminal's data folder) instead of fixtures/catalog.
  */
 const configFile = process.env.GUIDE_CONFIG ? resolve(process.env.GUIDE_CONFIG) : join(__dirname, 'guide.config.json');
-const config = JSON.parse(readFileSync(configFile, 'utf8')) as { completionCountUrl?: string; timeZone?: string; sizeBudgetKiB?: { initial?: number; total?: number } };
+const config = JSON.parse(readFileSync(configFile, 'utf8')) as { completionCountUrl?: string; timeZone?: string; closedDays?: unknown; sizeBudgetKiB?: { initial?: number; total?: number } };
 const completionCountUrl = config.completionCountUrl ?? '';
 if (completionCountUrl && !/^https?:\/\//.test(completionCountUrl)) throw new Error(`${configFile}: completionCountUrl must be an http(s) address or empty, got "${completionCountUrl}"`);
+// The city's extra closed days, checked as the terminals' config checks them (a bad one names its index).
+const closedDays: string[] = (() => {
+  const c = config.closedDays ?? [];
+  if (!Array.isArray(c)) throw new Error(`${configFile}: closedDays must be a list of dates (YYYY-MM-DD)`);
+  return c.map((d: unknown, i: number) => {
+    if (typeof d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d) throw new Error(`${configFile}: closedDays[${i}] must be a date that exists, as YYYY-MM-DD (got ${JSON.stringify(d)})`);
+    return d;
+  });
+})();
 const catalogDir = process.env.GUIDE_CATALOG_DIR ? resolve(process.env.GUIDE_CATALOG_DIR) : undefined;
 const outDir = process.env.GUIDE_OUT_DIR ? resolve(process.env.GUIDE_OUT_DIR) : resolve(__dirname, '..', '..', 'dist-guide');
 const budget = { initial: config.sizeBudgetKiB?.initial ?? 120, total: config.sizeBudgetKiB?.total ?? 220 };
@@ -125,7 +134,7 @@ export default defineConfig({
   plugins: [react(), guideCatalog(), guideSite()],
   // The catalog is validated at build time (guideCatalog above): see noValidation.ts.
   resolve: { alias: [{ find: /^zod$/, replacement: join(__dirname, 'noValidation.ts') }] },
-  define: { __GUIDE_CONFIG__: JSON.stringify({ completionCountUrl, timeZone: config.timeZone ?? 'Asia/Tokyo' }) },
+  define: { __GUIDE_CONFIG__: JSON.stringify({ completionCountUrl, timeZone: config.timeZone ?? 'Asia/Tokyo', closedDays }) },
   build: {
     outDir,
     emptyOutDir: true,

@@ -65,4 +65,11 @@ test('counter: すべて印刷 sends each form to its printer, shows each job an
   expect(files(escpDir).length).toBe(escpBefore + 3); // the check sheet
   await dialog.getByTestId('calibration-close').click();
   await expect(dialog).toBeHidden();
+
+  // The counter hands the visit on (the procedures stay open, with a reason), so the next test finds the counter free.
+  await counter.getByTestId('finish').click();
+  await expect(counter.getByTestId('finish-check')).toBeVisible();
+  await counter.getByTestId('finish-reason').fill('印刷の確認のみ');
+  await counter.getByTestId('finish-confirm').click();
+  await expect(counter.getByTestId('current-number')).toHaveCount(0);
 });

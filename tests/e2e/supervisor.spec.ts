@@ -99,6 +99,8 @@ test('live queue, today, unfinished visits, the daily PDF and accessibility', as
   await expect(page.getByTestId('by-station')).toContainText('発券所別');
   await expect(page.getByTestId('chart-hours')).toBeVisible();
   await expect(page.getByTestId('kpi-table').locator('tr[data-kpi="oneStopAccepted"] th')).toHaveText('総合窓口支援システムを利用した受付件数');
+  // KPI② counts visits; the procedures the one-stop counter accepted show beside it as the detail.
+  await expect(page.getByTestId('kpi-table').locator('tr[data-kpi="oneStopAccepted"] [data-detail="procedures"]')).toHaveText(/^\s*（うち手続 [\d,]+ 件）$/);
 
   // The daily report as the city prints it.
   await expect(page.getByTestId('export-date')).toHaveValue(businessDate);

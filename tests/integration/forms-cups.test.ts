@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDoctor } from '../../src-main/node/doctor/checks';
 import { FormJobs } from '../../src-main/node/forms/formJobs';
+import { initTerminal } from '../../src-main/node/provision/terminalConfig';
 import { dbPath } from '../../src-main/node/terminal/dataFolder';
 import { cupsUnavailable, startCups, type CupsServer } from '../support/cups';
 import { tempDir } from '../support/tmp';
-import { cli, DEMO_CSV, pdftotext, squeeze } from './residents-support';
+import { cli, DEMO_CSV, pdftotext, squeeze, textIn } from './residents-support';
 
 /** Forms through the real spooler: our own cupsd on loopback, a cups-pdf queue, the PDF read back with poppler. */
 const why = cupsUnavailable();
@@ -46,6 +50,12 @@ describe.skipIf(why !== null)('forms print through a real CUPS queue (cups-pdf)'
     // No title, no captions: the sheet has them.
     expect(text).not.toContain('住民票の写し等交付請求書');
     expect(text).not.toContain('請求者');
+    // Through the spooler unscaled: each value sits in its box of the layout (mm from the sheet's top left),
+    // the head's name in the 世帯主 box (30, 80), the address in its own box (105, 76), nothing above the 請求者 boxes.
+    expect(squeeze(textIn(pdf!, 1, { x: 29, y: 79, w: 72, h: 10 }))).toContain('髙﨑健一');
+    expect(squeeze(textIn(pdf!, 1, { x: 104, y: 75, w: 92, h: 16 }))).toContain('群馬県伊勢崎市宮子町3587番地');
+    expect(squeeze(textIn(pdf!, 1, { x: 29, y: 79, w: 72, h: 10 }))).not.toContain('群馬県');
+    expect(squeeze(textIn(pdf!, 1, { x: 0, y: 0, w: 210, h: 35 }))).not.toContain('髙﨑健一');
   }, 90_000);
 
   it('a whole A4 form prints with its title and captions; a queue that does not exist fails, is kept, and reprints', async () => {
@@ -81,4 +91,43 @@ describe.skipIf(why !== null)('forms print through a real CUPS queue (cups-pdf)'
     const all = await cups.waitForPdf(4);
     expect(squeeze(pdftotext(all[3]!, '-layout')).length).toBeGreaterThan(10);
   }, 120_000);
+
+  it('doctor and printer status read the queue: online, stopped with the operator\'s reason, refusing jobs, or missing', async () => {
+    const { dir: counter, cleanup: done } = tempDir('madoguchi-forms-cups-doctor-');
+    try {
+      initTerminal({ dataDir: counter, role: 'counter', terminalId: 'counter-shimin-1', department: 'shimin', counter: '1' });
+      const file = join(counter, 'config.json');
+      const c = JSON.parse(readFileSync(file, 'utf8'));
+      c.terminals[0].printers = { forms: 'cups:No_Such_Queue' };
+      c.terminals[0].formPrinters = { 'juminhyo-seikyu': { printer: `cups:${cups.queue}`, mode: 'overlay' } };
+      writeFileSync(file, JSON.stringify(c, null, 2));
+      const lines = async () => (await runDoctor(counter, { printerTimeoutMs: 5000 })).filter((r) => r.check.startsWith('printer'));
+
+      let rs = await lines();
+      expect(rs.find((r) => r.check === 'printer counter-shimin-1 juminhyo-seikyu (overlay)')).toMatchObject({ status: 'ok', message: `CUPS queue ${cups.queue}: online` });
+      const missing = rs.find((r) => r.check === 'printer counter-shimin-1 forms')!;
+      expect(missing).toMatchObject({ status: 'fail' });
+      expect(missing.message).toMatch(/^CUPS queue No_Such_Queue: no CUPS queue No_Such_Queue/);
+      expect(missing.fix).toMatch(/lpstat -p/);
+
+      execFileSync('cupsdisable', ['-h', cups.server, '-r', 'out of paper', cups.queue]);
+      rs = await lines();
+      const stopped = rs.find((r) => r.check === 'printer counter-shimin-1 juminhyo-seikyu (overlay)')!;
+      expect(stopped.status).toBe('fail');
+      expect(stopped.message).toBe(`CUPS queue ${cups.queue}: the queue is stopped, "out of paper"`);
+      expect(stopped.fix).toContain(`cupsenable ${cups.queue}`);
+      const st = await cli('printer', 'status', '--printer', `cups:${cups.queue}`);
+      expect(st.code).toBe(1);
+      expect(st.err).toContain('the queue is stopped');
+
+      execFileSync('cupsenable', ['-h', cups.server, cups.queue]);
+      execFileSync('cupsreject', ['-h', cups.server, '-r', 'closed for the night', cups.queue]);
+      rs = await lines();
+      expect(rs.find((r) => r.check === 'printer counter-shimin-1 juminhyo-seikyu (overlay)')!.message).toBe(`CUPS queue ${cups.queue}: the queue does not accept jobs, "closed for the night"`);
+      execFileSync('cupsaccept', ['-h', cups.server, cups.queue]);
+      expect((await cli('printer', 'status', '--printer', `cups:${cups.queue}`)).code).toBe(0);
+    } finally {
+      done();
+    }
+  }, 60_000);
 });

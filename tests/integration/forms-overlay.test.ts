@@ -62,7 +62,7 @@ describe('overlay: the data only, on the city’s own sheet', () => {
 
     const dec = await cli('printer', 'decode', '--file', file!);
     expect(dec.code).toBe(0);
-    expect(dec.out).toMatch(/^ESC\/P-K job: 2 × ESC @, Kanji mode used, page length 297 mm, 1 pages/);
+    expect(dec.out).toMatch(/^ESC\/P-K job: 2 × ESC @, Kanji mode used, page length 297 mm, character set USA \(ASCII\), letter quality, unidirectional, 1 pages/);
     expect(dec.out).toContain('⟦image 24×24 "髙"⟧⟦image 24×24 "﨑"⟧ 健一');
     expect(dec.out).toContain('群馬県伊勢崎市宮子町3587番地');
     expect(dec.out).toContain('⟦image 24×24 "𠮷"⟧田 ハル');

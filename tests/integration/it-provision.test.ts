@@ -43,14 +43,45 @@ describe('madoguchi terminal init', () => {
 
   it('sets up a counter with its forms printer and sync server; kiosk mode only for kiosks and displays', async () => {
     const d = dir();
-    const r = await cli(['terminal', 'init', '--data', d, '--role', 'counter', '--terminal', 'counter-shimin-3', '--department', 'shimin', '--counter', '3', '--printer', 'tcp:10.0.0.5:9100', '--server', 'http://sync.lan:8787/', '--token', 'tok-0123456789']);
+    const r = await cli(['terminal', 'init', '--data', d, '--role', 'counter', '--terminal', 'counter-shimin-3', '--department', 'shimin', '--counter', '3', '--printer', 'cups:Shimin_A4', '--server', 'http://sync.lan:8787/', '--token', 'tok-0123456789']);
     expect(r.code, r.err.join('\n')).toBe(0);
     const c = readConfigFile(join(d, 'config.json'));
-    expect(c.terminals[0]).toMatchObject({ role: 'counter', department: 'shimin', counter: '3', printers: { forms: 'tcp:10.0.0.5:9100' }, kioskMode: false });
+    expect(c.terminals[0]).toMatchObject({ role: 'counter', department: 'shimin', counter: '3', printers: { forms: 'cups:Shimin_A4' }, kioskMode: false });
     expect(c.sync).toEqual({ server: 'http://sync.lan:8787/', token: 'tok-0123456789' });
     const disp = dir();
     expect((await cli(['terminal', 'init', '--data', disp, '--role', 'display', '--terminal', 'display-hall'])).code).toBe(0);
     expect(readConfigFile(join(disp, 'config.json')).terminals[0]!.kioskMode).toBe(true);
+  });
+
+  it('maps forms to their own printers with --form-printer: dot-matrix always as the overlay, pre-printed stock as asked', async () => {
+    const d = dir();
+    const r = await cli(['terminal', 'init', '--data', d, '--role', 'counter', '--terminal', 'counter-shimin-1', '--department', 'shimin', '--counter', '1', '--printer', 'cups:Shimin_A4',
+      '--form-printer', 'juminhyo-seikyu=escp:serial:/dev/ttyUSB1?baud=9600', '--form-printer', 'inkan-shomei-seikyu:overlay=cups:Tray2_Preprinted', '--form-printer', 'juminido=escp:file:printer/escp']);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.out).toContain("form juminhyo-seikyu prints on escp:serial:/dev/ttyUSB1?baud=9600 (overlay: the data on the city's own form)");
+    expect(readConfigFile(join(d, 'config.json')).terminals[0]!.formPrinters).toEqual({
+      'juminhyo-seikyu': { printer: 'escp:serial:/dev/ttyUSB1?baud=9600', mode: 'overlay' },
+      'inkan-shomei-seikyu': { printer: 'cups:Tray2_Preprinted', mode: 'overlay' },
+      juminido: { printer: 'escp:file:printer/escp', mode: 'overlay' },
+    });
+    // The dot-matrix folder printer exists before its first job, like a ticket folder printer.
+    expect(existsSync(join(d, 'printer', 'escp'))).toBe(true);
+  });
+
+  it.each([
+    [['--form-printer', 'juminido'], /form-printer: --form-printer "juminido": write FORM=SPEC or FORM:overlay=SPEC/],
+    [['--form-printer', 'juminido=serial:/dev/ttyUSB0'], /form-printer: .*forms printer "serial:\/dev\/ttyUSB0": unknown kind "serial"/],
+    [['--form-printer', 'juminido:full=escp:tcp:10.0.0.9:9100'], /form-printer: .*a dot-matrix printer \(escp:\) prints the data on the city's own form only/],
+    [['--form-printer', 'no-such-form=cups:A4'], /form-printer: --form-printer: no form "no-such-form" \(the forms are: .*juminido/],
+    [['--form-printer', 'juminido=cups:A4', '--form-printer', 'juminido=cups:B'], /names the form "juminido" twice/],
+    [['--form-printer', 'inkan-toroku-shinsei=escp:tcp:10.0.0.9:9100'], /form-printer: --form-printer: form "inkan-toroku-shinsei" has no overlay layout, so it cannot print on a dot-matrix printer \(forms with one: .*juminido/],
+    [['--printer', 'tcp:10.0.0.5:9100'], /printer: .*forms printers: escp:serial/],
+  ])('refuses a bad forms printer naming the field: %j', async (args, message) => {
+    const d = dir();
+    const r = await cli(['terminal', 'init', '--data', d, '--role', 'counter', '--terminal', 'c1', '--department', 'shimin', '--counter', '1', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toMatch(message);
+    expect(existsSync(join(d, 'config.json'))).toBe(false);
   });
 
   it('takes stations and site settings from a central folder, never the terminal identity', async () => {

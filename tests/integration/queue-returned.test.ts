@@ -65,7 +65,7 @@ describe('不在 → back: a reactivated visitor is called next', () => {
     expect(next.visit?.number).toBe(away.number);
     // Once called, the mark is gone: the next call is the priority visitor again.
     await c.call('counter.start', { visitId: away.id });
-    await c.call('counter.finish', { visitId: away.id });
+    await c.call('counter.finish', { visitId: away.id, leftOpenReason: '順番の確認のみ' });
     expect((await c.call('counter.callNext', {})).visit?.number).toBe(p.number);
   });
 

@@ -60,7 +60,7 @@ describe('public wait board, end to end on loopback', () => {
     const relay = await startProcess(['status-relay', '--port', '0', '--key', KEY], /status relay: (http:\/\/127\.0\.0\.1:\d+)/);
     const relayUrl = relay.match[1]!;
     const server = await startProcess(
-      ['sync-server', '--port', '0', '--data', serverDir, '--insecure-http', '--publish', `${relayUrl}/publish`, '--publish-key', KEY, '--publish-interval', '1'],
+      ['sync-server', '--port', '0', '--insecure-http', '--data', serverDir, '--publish', `${relayUrl}/publish`, '--publish-key', KEY, '--publish-interval', '1'],
       /sync server: (http:\/\/127\.0\.0\.1:\d+)/,
     );
     const serverUrl = server.match[1]!;

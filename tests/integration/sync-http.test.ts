@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src-main/node/app/app';
+import { writeAudit } from '../../src-main/node/residents/audit';
 import { runCli } from '../../src-main/node/cli/main';
 import { Store } from '../../src-main/node/store/store';
 import { SyncClient, stationClaimsOf } from '../../src-main/node/sync/client';
@@ -83,6 +84,7 @@ describe('sync over HTTP on loopback', () => {
       ['display-1', 'display', 'honcho'],
       ['kiosk-branch', 'kiosk', 'sakai'],
       ['supervisor', 'supervisor', 'honcho'],
+      ['admin-1', 'admin', 'honcho'],
       ['skewed', 'counter', 'honcho'],
       ['liar', 'counter', 'honcho'],
     ];
@@ -134,6 +136,32 @@ describe('sync over HTTP on loopback', () => {
     expect(queue(display)).toEqual(queue(counter));
     const shown = display.store.db.prepare(`SELECT payload FROM events WHERE type = 'visit.issued'`).all() as Array<{ payload: string }>;
     expect(shown.map((r) => JSON.parse(r.payload) as { facts: unknown; redacted?: boolean })).toEqual(shown.map(() => expect.objectContaining({ facts: null, redacted: true })));
+  });
+
+  it('replicates audit lines: the service accepts them, an administrator pulls them whole, other roles get placeholders', async () => {
+    const counter = terminal({ id: 'counter-1', role: 'counter', site: 'honcho', department: 'shimin', counter: '1' });
+    const admin = terminal({ id: 'admin-1', role: 'admin', site: 'honcho' });
+    const supervisor = terminal({ id: 'supervisor', role: 'supervisor', site: 'honcho' });
+    writeAudit(counter.store, { actor: 'shimin-a', terminal: 'counter-1' }, [
+      { action: 'search', purpose: '転入届の確認', detail: 'たかさき' },
+      { action: 'read', residentId: '1000000001', householdId: '200000001', purpose: '転入届の確認' },
+    ]);
+    const audited = (t: Terminal) => t.store.db.prepare(`SELECT payload FROM events WHERE type = 'audit.recorded' ORDER BY seq`).all() as Array<{ payload: string }>;
+    const mine = audited(counter).map((r) => JSON.parse(r.payload) as { hash: string; detailHash: string | null });
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    const pushed = await client(counter).syncOnce();
+    expect(pushed.pushed).toBeGreaterThanOrEqual(mine.length);
+    // Nothing was refused or set aside: the service knows the type and its schema.
+    expect(counter.store.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE type IN ('sync.skipped', 'sync.quarantined')`).get()).toEqual({ n: 0 });
+    await client(admin).syncOnce();
+    const copy = audited(admin).map((r) => JSON.parse(r.payload) as { hash: string; detailHash: string | null });
+    expect(copy.map((c) => c.hash)).toEqual(expect.arrayContaining(mine.map((m) => m.hash)));
+    // The search term travels only as its digest.
+    expect(JSON.stringify(copy)).not.toContain('たかさき');
+    await client(supervisor).syncOnce();
+    expect(audited(supervisor)).toEqual([]);
+    const placeholders = supervisor.store.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE type = 'sync.withheld' AND origin = 'counter-1'`).get() as { n: number };
+    expect(placeholders.n).toBeGreaterThanOrEqual(mine.length);
   });
 
   it('answers an unknown protocol with 426, a bad token with 401, and a revoked token too', async () => {

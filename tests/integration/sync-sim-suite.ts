@@ -18,7 +18,7 @@ export function simulationSuite(first: number, count: number, takesReplays: bool
     const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'madoguchi-sim-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('22 terminals converge to identical projections with no lost or duplicate events or ticket numbers', { timeout: 170_000 }, async () => {
+    it('22 terminals converge to identical projections with no lost or duplicate events or ticket numbers', { timeout: 400_000 }, async () => {
       let events = 0;
       let conflicts = 0;
       let restarts = 0;

@@ -30,7 +30,7 @@ export interface StationDef {
 
 export interface TerminalDef {
   id: string;
-  role: 'kiosk' | 'counter' | 'display' | 'supervisor';
+  role: 'kiosk' | 'counter' | 'display' | 'supervisor' | 'admin';
   site: string;
   station?: string;
   department?: string;

@@ -63,7 +63,8 @@ describe('ticket numbers under concurrent issuing (two processes, one data folde
       for (const r of runs) expect(r.code, r.stderr).toBe(0);
       expect(new Set(runs.flatMap(numbers).map((x) => x.number)).size).toBe(4);
     }
-  });
+    // Twelve CLI processes (tsx start-up each) on a 2-core machine: give them room.
+  }, 180_000);
 
   it('two processes on one station: still no duplicates', async () => {
     const dir = dataFolder();

@@ -49,6 +49,9 @@ export async function startPtyPair(links: { a?: string; b?: string } = {}): Prom
   };
 }
 
+/** The heart of the ESC/P remote-mode status request: REMOTE1, then "ST" with 02 00 00 01 (reply on). */
+const ESCP_STATUS_ON = Buffer.concat([Buffer.from('REMOTE1ST', 'latin1'), Buffer.from([0x02, 0x00, 0x00, 0x01])]);
+
 /**
  * The far end of the PTY acting as a printer: collects every byte and answers DLE EOT status
  * requests with the configured status bytes (or stays silent, like a printer that is off).
@@ -59,6 +62,12 @@ export class PrinterEmulator {
   private tail = Buffer.alloc(0);
   /** Answers to DLE EOT n=1..4; null = never answer. */
   status: [number, number, number, number] | null;
+  /**
+   * A dot-matrix printer's answer to the ESC/P remote-mode status request (REMOTE1 … "ST" 02 00 00 01),
+   * e.g. "@BDC ST\r\nST:04;\f"; null = never answer (a printer without a two-way interface).
+   */
+  escpReply: Buffer | null = null;
+  private escpScan = 0;
 
   private constructor(port: SerialPort, status: PrinterEmulator['status']) {
     this.port = port;
@@ -66,14 +75,24 @@ export class PrinterEmulator {
     port.on('data', (d: Buffer) => this.onData(d));
   }
 
-  static async open(path: string, opts: { status?: PrinterEmulator['status'] } = {}): Promise<PrinterEmulator> {
+  static async open(path: string, opts: { status?: PrinterEmulator['status']; escpReply?: Buffer | null } = {}): Promise<PrinterEmulator> {
     const port = new SerialPort({ path: realpathSync(path), baudRate: 38400, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    return new PrinterEmulator(port, opts.status === undefined ? [0x12, 0x12, 0x12, 0x12] : opts.status);
+    const e = new PrinterEmulator(port, opts.status === undefined ? [0x12, 0x12, 0x12, 0x12] : opts.status);
+    e.escpReply = opts.escpReply ?? null;
+    return e;
   }
 
   private onData(d: Buffer): void {
     this.chunks.push(d);
+    if (this.escpReply) {
+      const all = this.received;
+      const at = all.indexOf(ESCP_STATUS_ON, this.escpScan);
+      if (at >= 0) {
+        this.escpScan = at + ESCP_STATUS_ON.length;
+        this.port.write(this.escpReply);
+      }
+    }
     if (!this.status) return;
     // Status requests may be split across reads: look at the last two bytes of the previous read too.
     const buf = Buffer.concat([this.tail, d]);
@@ -92,6 +111,7 @@ export class PrinterEmulator {
 
   clear(): void {
     this.chunks = [];
+    this.escpScan = 0;
   }
 
   /** Waits until the bytes received satisfy `done` (e.g. end with a cut). */

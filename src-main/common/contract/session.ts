@@ -9,6 +9,8 @@ export interface TerminalInfo {
   timeZone: string;
   defaultLanguage: string;
   businessDate: string;
+  /** The city's extra closed days (config `closedDays`), so an on-screen deadline moves past them as the printed one does. */
+  closedDays: string[];
   stations: Array<{ id: string; name: string; range: { from: number; to: number } }>;
   /** Every terminal profile this host serves (browser mode lets a browser pick one). */
   terminals: Array<{ id: string; role: Role; station?: string; department?: string; counter?: string }>;

@@ -1,3 +1,4 @@
+import { AUDIT_EVENT } from '../audit/event';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../config/schema';
 import { VISIT_EVENT_TYPES } from '../visit/events';
@@ -26,8 +27,8 @@ const wire = (type: string, payload: unknown): WireEvent => ({ origin: 'kiosk-ea
 describe('the authorisation table', () => {
   it('has an entry for every event type of the union, every type a terminal writes, and every role', () => {
     // A new event type without an entry fails here (and at compile time for visit events).
-    for (const t of [...VISIT_EVENT_TYPES, RETENTION_EVENT_TYPE, SKIPPED_EVENT, WITHHELD_EVENT, QUARANTINED_EVENT]) expect(EVENT_TYPES).toContain(t);
-    expect(EVENT_TYPES.length).toBe(VISIT_EVENT_TYPES.length + 4);
+    for (const t of [...VISIT_EVENT_TYPES, RETENTION_EVENT_TYPE, AUDIT_EVENT, SKIPPED_EVENT, WITHHELD_EVENT, QUARANTINED_EVENT]) expect(EVENT_TYPES).toContain(t);
+    expect(EVENT_TYPES.length).toBe(VISIT_EVENT_TYPES.length + 5);
     for (const t of EVENT_TYPES) {
       const rule = EVENT_RULES[t];
       expect(Object.keys(rule.pull).sort(), t).toEqual([...ROLES].sort());

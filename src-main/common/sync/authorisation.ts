@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Role } from '../config/schema';
+import { AUDIT_EVENT, auditRecordedSchema } from '../audit/event';
 import { formatPath } from '../errors';
 import { redactPayload } from '../reports/redact';
 import { VISIT_EVENT_TYPES, type VisitEventType } from '../visit/events';
@@ -72,6 +73,14 @@ export const EVENT_RULES = {
   'visit.surveyAnswered': visit('visit.surveyAnswered', ['counter', 'kiosk', 'admin'], 'full', 'withheld'),
   // Resident data merged in: redacted (items kept, ids and facts dropped) for the public-facing roles.
   'visit.membersAttached': visit('visit.membersAttached', ['counter', 'supervisor', 'admin'], 'redacted', 'redacted'),
+  // Each terminal's hash-chained audit lines (free text only as its digest): the service keeps a
+  // copy a local edit cannot reach; only an administrator pulls them back.
+  [AUDIT_EVENT]: {
+    originate: ['kiosk', 'counter', 'display', 'supervisor', 'admin'],
+    pull: { kiosk: 'withheld', counter: 'withheld', display: 'withheld', supervisor: 'withheld', admin: 'full' },
+    payload: auditRecordedSchema,
+    actor: false,
+  },
   [RETENTION_EVENT_TYPE]: {
     originate: ['kiosk', 'counter', 'display', 'supervisor', 'admin'],
     pull: staffFull('withheld', 'withheld'),

@@ -7,18 +7,14 @@ import { printCalibrationSheet, storeCalibration } from '../forms/calibrate';
 import { FormJobs, metaOf, refParts, type FormJob } from '../forms/formJobs';
 import { householdContext, printHouseholdForms, calibrationFor, routeFor } from '../forms/overlayService';
 import { formPlan } from '../forms/plan';
-import { parseFormsTarget } from '../forms/printTarget';
+import { parseFormsTarget, resolveFormsSpec } from '../forms/printTarget';
 import { formTemplates, pickTemplates } from '../forms/service';
 import { Residents } from '../residents/residents';
 import { accessRules } from '../residents/access';
-import { resolvePrinterSpec } from '../terminal/dataFolder';
 import type { CallContext } from './registry';
 import { apiReader, formsForVisit } from './residents';
 
-/** `file:…` and `escp:file:…` in a config are relative to the data folder. */
-export function resolveFormsSpec(spec: string, dataDir: string): string {
-  return /^escp:/i.test(spec) ? `escp:${resolvePrinterSpec(spec.slice(5), dataDir)}` : resolvePrinterSpec(spec, dataDir);
-}
+export { resolveFormsSpec } from '../forms/printTarget';
 
 function view(j: FormJob, extra?: { form: string; formName: string; pages: number; mode: 'full' | 'overlay' }): FormJobView {
   const meta = metaOf(j.ref);

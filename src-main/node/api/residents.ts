@@ -132,9 +132,9 @@ export function registerResidents(app: App): void {
     if (!cat) throw new AppError('unavailable', 'the procedure catalog could not be loaded', { field: 'catalog' });
     const visit = visits.get(input.visitId);
     const lang = input.lang ?? visit.lang ?? ctx.terminal.language ?? config.defaultLanguage;
-    const { items, bring } = listForVisit(visit, cat, lang);
+    const { items, bring } = listForVisit(visit, cat, lang, { closedDays: config.closedDays ?? [] });
     const station = config.stations.find((s) => s.id === visit.station)?.name ?? visit.station;
-    const { pdf, pages } = await renderGuidanceList({ lang, cityName: config.cityName, stationName: station, number: visit.number, date: visit.businessDate, items, bring, statusName: (s) => catalogText(cat, `status.${s}`, lang), placeName: (d) => catalogText(cat, `department.${d}`, lang) });
+    const { pdf, pages } = await renderGuidanceList({ lang, cityName: config.cityName, stationName: station, number: visit.number, date: visit.businessDate, items, bring, statusName: (s) => catalogText(cat, `status.${s}`, lang), placeName: (d) => catalogText(cat, `department.${d}`, lang), text: (k) => catalogText(cat, k, lang) });
     return { pdfBase64: pdf.toString('base64'), pages, bytes: pdf.length, forms: [] };
   });
 

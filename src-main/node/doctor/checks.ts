@@ -10,6 +10,8 @@ import { checkDatabaseFile } from '../backup/backup';
 import { checkCatalogDir, DEFAULT_CATALOG_DIR } from '../catalog/load';
 import { migrations } from '../store/migrations';
 import { openTransport } from '../printer/transport';
+import { formsPrinterStatus } from '../forms/printerStatus';
+import { resolveFormsSpec } from '../forms/printTarget';
 import { parseRollout, rolloutDecision } from '../updates/rollout';
 import { configPath, dbPath, readConfigFile, resolvePrinterSpec } from '../terminal/dataFolder';
 
@@ -114,19 +116,25 @@ const PRINTER_FIX: Record<string, string> = {
 };
 
 async function printerChecks(config: TerminalConfig, dataDir: string, timeoutMs: number): Promise<CheckResult[]> {
-  const seen = new Map<string, string[]>();
+  // Ticket printers speak ESC/POS; forms printers (printers.forms and each form's own in formPrinters) are
+  // dot-matrix (escp:…), a CUPS queue or a folder. One line per printer, naming everyone who uses it.
+  const seen = new Map<string, { users: string[]; forms: boolean }>();
+  const use = (spec: string, user: string, forms: boolean) => {
+    const key = `${forms ? 'forms' : 'ticket'} ${forms ? resolveFormsSpec(spec, dataDir) : spec}`;
+    const e = seen.get(key) ?? { users: [], forms };
+    e.users.push(user);
+    seen.set(key, e);
+  };
   for (const t of config.terminals) {
-    for (const [kind, spec] of Object.entries(t.printers)) {
-      if (!spec) continue;
-      const list = seen.get(spec) ?? [];
-      list.push(`${t.id} ${kind}`);
-      seen.set(spec, list);
-    }
+    for (const [kind, spec] of Object.entries(t.printers)) if (spec) use(spec, `${t.id} ${kind}`, kind === 'forms');
+    for (const [form, r] of Object.entries(t.formPrinters ?? {})) use(r.printer, `${t.id} ${form} (${r.mode})`, true);
   }
   if (seen.size === 0) return [{ check: 'printers', status: 'ok', message: 'no printers configured for this terminal' }];
   return Promise.all(
-    [...seen].map(async ([spec, users]): Promise<CheckResult> => {
+    [...seen].map(async ([key, { users, forms }]): Promise<CheckResult> => {
+      const spec = key.slice(key.indexOf(' ') + 1);
       const check = `printer ${users.join(', ')}`;
+      if (forms) return formsPrinterCheck(check, spec, timeoutMs);
       let transport;
       try {
         transport = openTransport(resolvePrinterSpec(spec, dataDir));
@@ -146,6 +154,48 @@ async function printerChecks(config: TerminalConfig, dataDir: string, timeoutMs:
       }
     }),
   );
+}
+
+/** A forms printer: reachable, and as ready as it can tell (ESC/P status, the CUPS queue's state, a writable folder). */
+async function formsPrinterCheck(check: string, spec: string, timeoutMs: number): Promise<CheckResult> {
+  let r;
+  try {
+    r = await formsPrinterStatus(spec, timeoutMs);
+  } catch (e) {
+    return { check, status: 'fail', message: `${spec}: ${toErrorData(e).message}`, fix: 'correct the forms printer in config.json (printers.forms or formPrinters.<form>.printer)' };
+  }
+  const st = r.status;
+  const message = `${r.name}: ${st.summary}`;
+  if (st.state === 'online') return { check, status: 'ok', message };
+  const cups = /^(cups|lp):/i.test(spec);
+  if (st.state === 'no-answer') {
+    return {
+      check,
+      status: 'warn',
+      message: r.language === 'escp' ? `${message}; the port opens, but the printer does not report its paper and cover` : message,
+      fix: r.language === 'escp' ? 'a dot-matrix printer without two-way status shows paper and cover only on its panel: check that it is on, online and loaded with forms; if it should answer, check the cable and the baud rate' : 'check the printer from its own spooler',
+    };
+  }
+  if (st.state === 'unreachable') {
+    const fix = cups
+      ? 'start CUPS (systemctl start cups) and check the queue name with "lpstat -p"; add the queue with the printer maker\'s driver if it is missing'
+      : /^escp:serial:/i.test(spec)
+        ? 'plug the USB-serial cable in, or correct the port in the printer spec (e.g. escp:serial:/dev/ttyUSB1?baud=9600)'
+        : /^escp:usb:/i.test(spec)
+          ? 'check the USB cable and the vendor:product ids (lsusb); on Linux give the app\'s user access with a udev rule, or use the maker\'s virtual COM port driver and escp:serial:'
+          : /^escp:tcp:/i.test(spec)
+            ? 'check that the printer is on, its IP address in the printer spec, and the network between this PC and it'
+            : 'create the folder and let the app\'s user write to it, or correct the printer spec';
+    return { check, status: 'fail', message, fix };
+  }
+  const fix = st.paper === 'out'
+    ? `load forms${cups ? `, then resume the queue: cupsenable ${spec.slice(spec.indexOf(':') + 1)}` : ' (continuous forms: to the top-of-form position) and put the printer online'}`
+    : st.coverOpen
+      ? 'close the printer cover'
+      : cups
+        ? `fix the printer, then resume the queue: cupsenable ${spec.slice(spec.indexOf(':') + 1)} (and cupsaccept if it refuses jobs)`
+        : 'clear the error on the printer (paper jam, paused on the panel) and put it online';
+  return { check, status: 'fail', message, fix };
 }
 
 interface HttpAnswer {

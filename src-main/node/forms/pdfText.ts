@@ -24,6 +24,47 @@ export interface PdfDoc {
 /** A parsed font (fontkit): what pdfkit lays text out with and subsets into each document. */
 interface ParsedFont {
   layout(text: string, features?: object): unknown;
+  createSubset(): FontSubset;
+}
+
+/** fontkit's subset of one document: the glyph ids it uses, in order, and its encoder. */
+interface FontSubset {
+  glyphs: number[];
+  mapping: Record<number, number>;
+  encode(): Uint8Array;
+}
+
+const MAX_SUBSETS = 200;
+/**
+ * Embedded subsets are encoded once per font and glyph list: the same household's forms, or the
+ * same kind of list, use the same glyphs in the same order, and encoding a CJK subset (decoding
+ * and copying every glyph outline) was a fifth of a form set. A hit returns the same bytes and
+ * leaves the subset as its encoder would (composite glyphs' parts appended to the list).
+ */
+function rememberSubsets(font: ParsedFont): void {
+  const create = font.createSubset.bind(font);
+  const encoded = new Map<string, { bytes: Uint8Array; glyphs: number[] }>();
+  font.createSubset = (): FontSubset => {
+    const subset = create();
+    const encode = subset.encode.bind(subset);
+    subset.encode = (): Uint8Array => {
+      if (!caching.enabled) return encode();
+      const key = subset.glyphs.join(',');
+      const hit = encoded.get(key);
+      if (hit) {
+        for (let i = subset.glyphs.length; i < hit.glyphs.length; i++) {
+          subset.glyphs.push(hit.glyphs[i]!);
+          subset.mapping[hit.glyphs[i]!] = i;
+        }
+        return hit.bytes;
+      }
+      const bytes = encode();
+      if (encoded.size >= MAX_SUBSETS) encoded.clear();
+      encoded.set(key, { bytes, glyphs: [...subset.glyphs] });
+      return bytes;
+    };
+    return subset;
+  };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fontkit = require('fontkit') as { create(buf: Uint8Array): ParsedFont };
@@ -63,11 +104,49 @@ function parsedFont(file: string): ParsedFont {
       copy.positions = run.positions.map((p) => ({ ...p }));
       return copy;
     };
+    rememberSubsets(font);
+    sharedFonts.add(font);
     f = font;
     parsed.set(file, f);
   }
   return f;
 }
+
+/** pdfkit's embedded font (one per document and font): its `layoutRun` scales a shaped run to 1/1000 em. */
+interface EmbeddedFontClass {
+  prototype: { layoutRun(this: { font: ParsedFont }, text: string, features?: object): GlyphRun };
+}
+const patchedClasses = new WeakSet<object>();
+const scaledRuns = new WeakMap<ParsedFont, Map<string, GlyphRun>>();
+/**
+ * pdfkit scales every shaped run again in each document (and twice per drawn string: once to
+ * measure, once to encode). For the shared fonts the scaled run is kept per text and features;
+ * each call gets its own copy of the positions (pdfkit adjusts them in place). Other fonts, and
+ * the uncached path of the tests, run pdfkit's own code.
+ */
+function rememberScaledRuns(embedded: { constructor: unknown }): void {
+  const cls = embedded.constructor as EmbeddedFontClass;
+  if (patchedClasses.has(cls)) return;
+  patchedClasses.add(cls);
+  const original = cls.prototype.layoutRun;
+  cls.prototype.layoutRun = function (text, features) {
+    if (!caching.enabled || !sharedFonts.has(this.font)) return original.call(this, text, features);
+    let runs = scaledRuns.get(this.font);
+    if (!runs) scaledRuns.set(this.font, (runs = new Map()));
+    const key = `${features === FEATURES ? '' : JSON.stringify(features ?? null)}\u0000${text}`;
+    let run = runs.get(key);
+    if (!run) {
+      run = original.call(this, text, features);
+      if (runs.size >= MAX_RUNS) runs.clear();
+      runs.set(key, run);
+    }
+    const copy = Object.create(Object.getPrototypeOf(run) as object) as GlyphRun;
+    Object.assign(copy, run);
+    copy.positions = run.positions.map((p) => ({ ...p }));
+    return copy;
+  };
+}
+const sharedFonts = new WeakSet<ParsedFont>();
 
 /** Tests switch the per-process caches off to compare against pdfkit's own path. */
 export const caching = { enabled: true };
@@ -127,7 +206,9 @@ function advanceOf(doc: PdfDoc, font: string, text: string): number {
   let a = advances.get(key);
   if (a === undefined) {
     doc.font(font);
-    a = (doc as unknown as PdfFontInternals)._font.layout(text, FEATURES, true).advanceWidth;
+    const embedded = (doc as unknown as PdfFontInternals)._font;
+    rememberScaledRuns(embedded as unknown as { constructor: unknown });
+    a = embedded.layout(text, FEATURES, true).advanceWidth;
     if (advances.size >= MAX_ADVANCES) advances.clear();
     advances.set(key, a);
   }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { AppError } from '../../common/errors';
 import { parsePrinterSpec, type PrinterSpec } from '../printer/spec';
 import { openTransport } from '../printer/transport';
+import { resolvePrinterSpec } from '../terminal/dataFolder';
 import { parseFormsPrinter, printPdf } from './print';
 
 /**
@@ -25,6 +26,11 @@ export function parseFormsTarget(spec: string, field = 'printer'): FormsTarget {
   }
 }
 
+/** `file:…` and `escp:file:…` in a config are relative to the data folder. */
+export function resolveFormsSpec(spec: string, dataDir: string): string {
+  return /^escp:/i.test(spec) ? `escp:${resolvePrinterSpec(spec.slice(5), dataDir)}` : resolvePrinterSpec(spec, dataDir);
+}
+
 /** CUPS media names for our paper sizes (continuous stock as a custom size). */
 export function cupsMedia(paper: { name: string; w: number; h: number }): string {
   if (/^(A4|A5|B4|B5)$/.test(paper.name)) return paper.name === 'B5' || paper.name === 'B4' ? `jis-${paper.name.toLowerCase()}` : paper.name;
@@ -41,7 +47,8 @@ export interface SendResult {
 function queueWarning(spec: string): string | undefined {
   const queue = /^(?:cups|lp):(.+)$/i.exec(spec)?.[1];
   if (!queue) return undefined;
-  const r = spawnSync('lpstat', ['-p', queue], { encoding: 'utf8', timeout: 5000 });
+  // C locale: "disabled" is a translated word otherwise.
+  const r = spawnSync('lpstat', ['-p', queue], { encoding: 'utf8', timeout: 5000, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
   const text = `${r.stdout ?? ''}`.trim();
   if (!/\bdisabled\b/i.test(text)) return undefined;
   const reason = text.split('\n').slice(1).map((l) => l.trim()).filter(Boolean).join(' ');

@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { Catalog } from '../../common/catalog/types';
 import { catalogText } from '../../common/catalog/texts';
-import { guide, visitBring, type GuidanceItem } from '../../common/guidance';
+import { deadlineText, guide, visitBring, type GuidanceItem } from '../../common/guidance';
 import type { VisitState } from '../../common/visit/state';
 import { formatWareki } from '../../common/wareki';
 import { drawFitted, registerFonts, textRuns, measure, type PdfDoc } from '../forms/pdfText';
@@ -22,16 +22,18 @@ export interface GuidanceListInput {
   statusName: (s: GuidanceItem['status']) => string;
   /** The name of the place the visitor goes for an item (`place`: the one-stop counter for accept/proxy), as the screens name it. */
   placeName?: (departmentId: string) => string;
+  /** Catalog texts (`list.deadlineDays` …) for deadlines in words; without it a deadline prints as a date only. */
+  text?: (key: string) => string;
 }
 
 /**
  * The visit's list in the visitor's language, as a GuidanceItem per visit item: the engine's
  * wording for the items it lists, the catalog's for those the concierge or the data added.
  */
-export function listForVisit(visit: VisitState, catalog: Catalog, lang: string): { items: GuidanceItem[]; bring: Array<{ id: string; name: string }> } {
+export function listForVisit(visit: VisitState, catalog: Catalog, lang: string, opts: { closedDays?: readonly string[] } = {}): { items: GuidanceItem[]; bring: Array<{ id: string; name: string }> } {
   let engine: GuidanceItem[] = [];
   try {
-    engine = guide(visit.facts, catalog, { lang, today: visit.businessDate }).procedures;
+    engine = guide(visit.facts, catalog, { lang, today: visit.businessDate, ...(opts.closedDays ? { closedDays: opts.closedDays } : {}) }).procedures;
   } catch {
     // Facts that the engine now refuses (an older visit): the visit's own items still print.
   }
@@ -129,7 +131,7 @@ export async function renderGuidanceList(input: GuidanceListInput): Promise<{ pd
       header();
     }
     const where = [it.counter ? L.counter(it.counter) : '', [it.floor ? L.floor(it.floor) : '', input.placeName ? input.placeName(it.place) : it.departmentName].filter(Boolean).join(' ')].filter(Boolean);
-    const cells: string[][] = [[String(i + 1)], wrapTwo(pd, it.name, cols[1]!.w, 11, lang), where, [input.statusName(it.status)], [it.deadline ? dateText(it.deadline, lang === 'ja' || lang === 'ja-easy' ? 'en' : lang) : '']];
+    const cells: string[][] = [[String(i + 1)], wrapTwo(pd, it.name, cols[1]!.w, 11, lang), where, [input.statusName(it.status)], [deadlineText(it, lang, input.text ?? ((k) => k), { visitYear: Number(input.date.slice(0, 4)) }) ?? '']];
     let x = left;
     cells.forEach((lines, ci) => {
       const c = cols[ci]!;

@@ -39,6 +39,23 @@ describe('ESC/P-K jobs', () => {
     expect(items.at(-2)).toEqual({ type: 'form-feed', page: 1 });
   });
 
+  it('opens every job with the same setup: ESC @, form length, ASCII character set, letter quality, unidirectional', () => {
+    const job = encodeEscp([[{ kind: 'text', field: 'a', x: 30, y: 40, size: 10.5, text: 'A\\~', pitch: 3.7 }]], { paper: { w: 254, h: 279.4 } });
+    // 11 inch continuous stock = 3960/360 inch = 0x0f78.
+    expect(job.subarray(0, 18).toString('hex')).toBe('1b40' + '1b28430200780f' + '1b5200' + '1b7801' + '1b5501');
+    const items = decodeEscp(job);
+    expect(items.slice(0, 5)).toEqual([
+      { type: 'init' },
+      { type: 'page-length', mm: 279.4 },
+      { type: 'setting', name: 'character-set', value: 0 },
+      { type: 'setting', name: 'letter-quality', value: 1 },
+      { type: 'setting', name: 'unidirectional', value: 1 },
+    ]);
+    // With the USA set, backslash and tilde go as their ASCII bytes and read back as themselves.
+    expect(escpLines(items).map((l) => l.text)).toEqual(['A\\~']);
+    expect(items.some((i) => i.type === 'unknown')).toBe(false);
+  });
+
   it('draws characters outside JIS X 0208 as 24-dot images and names them when decoding', () => {
     const bytes = encodeEscp([[{ kind: 'text', field: 'n', x: 20, y: 20, size: 10.5, text: '髙﨑𠮷', pitch: 3.7 }]], { paper });
     const images = decodeEscp(bytes).filter((i) => i.type === 'image') as Array<{ looksLike?: string; width: number; height: number; blackDots: number }>;

@@ -5,8 +5,12 @@ import { jisCode, printerHas } from './jisx0208';
 
 /**
  * ESC/P-K for dot-matrix printers (EPSON VP class, 24 pins, 180 dpi; 複写式 forms):
- *   ESC @            initialise
- *   ESC ( C 2 0 m    page length, 1/360 inch (the printer's default unit)
+ *   ESC @            initialise (the printer's power-on settings, whatever the last job left)
+ *   ESC ( C 2 0 m    page length (form length), 1/360 inch (the printer's default unit)
+ *   ESC R 0          international character set USA: bytes 0x20–0x7E print as ASCII, so backslash and "~"
+ *                    are not ¥ and ‾ as in the Japan set a Japanese printer's panel may have chosen
+ *   ESC x 1          letter quality (24-pin); ESC U 1 unidirectional printing, so every line of a
+ *                    carbon-copy form lands on the same columns whichever way the head travels
  *   ESC ( V 2 0 m    absolute vertical position, 1/360 inch from the top of the form
  *   ESC $ n          absolute horizontal position, 1/60 inch from the left margin
  *   FS & / FS .      Kanji mode on / off; in Kanji mode each character is its JIS X 0208 code (2 bytes)
@@ -41,6 +45,14 @@ export function absH(x60: number): Buffer {
 export function pageLength(len360: number): Buffer {
   return Buffer.from([ESC, 0x28, 0x43, 2, 0, ...u16(len360)]);
 }
+/**
+ * What every job sends before its first character: ESC @, the form length, the character set and
+ * print mode. A job therefore prints the same whatever the printer's panel or the previous job set.
+ */
+export function escpSetup(paperHeightMm: number): Buffer {
+  return Buffer.concat([Buffer.from([ESC, 0x40]), pageLength(to360(paperHeightMm)), Buffer.from([ESC, 0x52, 0, ESC, 0x78, 1, ESC, 0x55, 1])]);
+}
+
 export function bitImage24(cols: Buffer): Buffer {
   const n = cols.length / 3;
   return Buffer.concat([Buffer.from([ESC, 0x2a, 39, ...u16(n)]), cols]);
@@ -92,7 +104,7 @@ export interface EscpJobOptions {
 
 /** One ESC/P-K job for pages of placed pieces (already shifted by the printer's calibration). */
 export function encodeEscp(pages: Placed[][], opts: EscpJobOptions): Buffer {
-  const out: Buffer[] = [Buffer.from([ESC, 0x40]), pageLength(to360(opts.paper.h))];
+  const out: Buffer[] = [escpSetup(opts.paper.h)];
   pages.forEach((pieces, i) => {
     const ops = pieces.flatMap(pieceOps).sort((a, b) => a.y - b.y || a.x - b.x);
     let kanji: boolean | undefined;

@@ -12,6 +12,8 @@ import { fromJis } from './jisx0208';
 export type EscpItem =
   | { type: 'init' }
   | { type: 'page-length'; mm: number }
+  /** ESC R n (international character set, 0 = USA), ESC x n (1 = letter quality), ESC U n (1 = unidirectional). */
+  | { type: 'setting'; name: 'character-set' | 'letter-quality' | 'unidirectional'; value: number }
   | { type: 'kanji'; on: boolean }
   | { type: 'text'; text: string; kanji: boolean; x: number; y: number; page: number }
   | { type: 'image'; x: number; y: number; page: number; width: number; height: number; blackDots: number; looksLike?: string }
@@ -114,6 +116,10 @@ export function decodeEscp(bytes: Buffer | Uint8Array, opts: { recognise?: boole
         }
         out.push(item);
         i += 5 + n * per;
+      } else if (k === 0x52 || k === 0x78 || k === 0x55) {
+        need(i, 3);
+        out.push({ type: 'setting', name: k === 0x52 ? 'character-set' : k === 0x78 ? 'letter-quality' : 'unidirectional', value: b[i + 2]! });
+        i += 3;
       } else {
         need(i, 3);
         out.push({ type: 'unknown', hex: b.subarray(i, i + 3).toString('hex') });

@@ -22,6 +22,14 @@ export interface PrinterTransport {
   write(bytes: Buffer, opts?: WriteOptions): Promise<void>;
   /** Asks the printer how it is (DLE EOT 1–4). Never throws for device trouble: that is a status. */
   status(timeoutMs: number): Promise<PrinterStatus>;
+  /**
+   * Sends a request and collects what the printer answers until `complete` says the answer is
+   * whole or the time is up (ESC/P remote-mode status). Empty when nothing came or the printer
+   * cannot answer (file:). Rejects with AppError('printer-fault') when the port cannot be opened.
+   */
+  query(request: Buffer, complete: (rx: Buffer) => boolean, timeoutMs: number): Promise<Buffer>;
+  /** USB only: the USB printer class port status byte (paper empty, selected, no error), null elsewhere. */
+  portStatus?(timeoutMs: number): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -98,6 +106,16 @@ class SharedHandle implements PrinterTransport {
     return this.entry.transport.status(timeoutMs);
   }
 
+  async query(request: Buffer, complete: (rx: Buffer) => boolean, timeoutMs: number): Promise<Buffer> {
+    this.check();
+    return this.entry.transport.query(request, complete, timeoutMs);
+  }
+
+  async portStatus(timeoutMs: number): Promise<number | null> {
+    this.check();
+    return this.entry.transport.portStatus ? this.entry.transport.portStatus(timeoutMs) : null;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -166,7 +184,7 @@ abstract class StreamTransport implements PrinterTransport {
     s.on('data', (d: Buffer) => {
       for (const x of d) this.rx.push(x);
       // Printers with automatic status back talk unasked; keep only what a status read could need.
-      if (this.rx.length > 256) this.rx.splice(0, this.rx.length - 256);
+      if (this.rx.length > 1024) this.rx.splice(0, this.rx.length - 1024);
       this.rxWaiter?.();
     });
     // Errors surface through the pending write/status; this only keeps them from crashing the process.
@@ -244,6 +262,36 @@ abstract class StreamTransport implements PrinterTransport {
     });
   }
 
+  query(request: Buffer, complete: (rx: Buffer) => boolean, timeoutMs: number): Promise<Buffer> {
+    return this.serial(async () => {
+      const s = await timeoutAfter(this.ensureOpen(), timeoutMs, () => fault(this.name, `not open after ${timeoutMs} ms`));
+      const deadline = Date.now() + timeoutMs;
+      this.rx = [];
+      s.write(request);
+      for (;;) {
+        const got = Buffer.from(this.rx);
+        if (complete(got)) return got;
+        const left = deadline - Date.now();
+        if (left <= 0 || !this.stream) return got;
+        await this.waitForBytes(left);
+      }
+    });
+  }
+
+  private waitForBytes(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.rxWaiter = null;
+        resolve();
+      }, ms);
+      this.rxWaiter = () => {
+        clearTimeout(t);
+        this.rxWaiter = null;
+        resolve();
+      };
+    });
+  }
+
   private async readStatusByte(deadline: number): Promise<number | undefined> {
     for (;;) {
       while (this.rx.length) {
@@ -252,17 +300,7 @@ abstract class StreamTransport implements PrinterTransport {
       }
       const left = deadline - Date.now();
       if (left <= 0 || !this.stream) return undefined;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          this.rxWaiter = null;
-          resolve();
-        }, left);
-        this.rxWaiter = () => {
-          clearTimeout(t);
-          this.rxWaiter = null;
-          resolve();
-        };
-      });
+      await this.waitForBytes(left);
     }
   }
 
@@ -399,6 +437,11 @@ class FileTransport implements PrinterTransport {
     }
   }
 
+  /** A folder never answers. */
+  async query(): Promise<Buffer> {
+    return Buffer.alloc(0);
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -512,6 +555,47 @@ class UsbTransport implements PrinterTransport {
         }
       }
       return raw.length ? parseStatusBytes(raw) : noAnswerStatus(timeoutMs);
+    });
+  }
+
+  query(request: Buffer, complete: (rx: Buffer) => boolean, timeoutMs: number): Promise<Buffer> {
+    return this.serial(async () => {
+      const adapter = await this.ensureOpen();
+      const inEp = adapter.deviceToPcEndpoint;
+      if (!inEp) return Buffer.alloc(0);
+      const deadline = Date.now() + timeoutMs;
+      await this.transferOut(adapter, request, timeoutMs);
+      let got = Buffer.alloc(0);
+      while (!complete(got) && Date.now() < deadline) {
+        inEp.timeout = Math.max(1, deadline - Date.now());
+        try {
+          const data = await new Promise<Buffer | undefined>((resolve, reject) => inEp.transfer(512, (err, d) => (err ? reject(err) : resolve(d))));
+          if (data?.length) got = Buffer.concat([got, data]);
+        } catch {
+          break; // timed out: what came is the answer
+        }
+      }
+      return got;
+    });
+  }
+
+  /**
+   * USB printer class GET_PORT_STATUS (bRequest 1): the parallel-port lines every USB printer
+   * reports, also printers that answer nothing else. Null when the device does not answer it.
+   */
+  portStatus(timeoutMs: number): Promise<number | null> {
+    return this.serial(async () => {
+      const adapter = await this.ensureOpen();
+      const dev = adapter.device;
+      if (!dev) return null;
+      const iface = dev.interfaces?.find((i) => i.descriptor.bInterfaceClass === 7)?.descriptor.bInterfaceNumber ?? 0;
+      dev.timeout = timeoutMs;
+      try {
+        const data = await new Promise<Buffer | number | undefined>((resolve, reject) => dev.controlTransfer(0xa1, 1, 0, iface, 1, (err, d) => (err ? reject(err) : resolve(d))));
+        return Buffer.isBuffer(data) && data.length ? data[0]! : null;
+      } catch {
+        return null;
+      }
     });
   }
 

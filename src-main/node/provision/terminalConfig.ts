@@ -2,6 +2,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync, copyFileSync, mkdi
 import { join } from 'node:path';
 import { AppError } from '../../common/errors';
 import { parseConfig, ROLES, type Role, type TerminalConfig } from '../../common/config/schema';
+import { parseFormsTarget } from '../forms/printTarget';
+import { formTemplates } from '../forms/service';
 import { parsePrinterSpec } from '../printer/spec';
 import { configPath, DEMO_CONFIG, readConfigFile, resolvePrinterSpec } from '../terminal/dataFolder';
 
@@ -24,6 +26,12 @@ export interface TerminalInitOptions {
   department?: string;
   counter?: string;
   printer?: string;
+  /**
+   * Where single forms print (formPrinters), each "FORM=SPEC" or "FORM:overlay=SPEC" / "FORM:full=SPEC":
+   * e.g. juminhyo-seikyu=escp:serial:/dev/ttyUSB1?baud=9600 (dot-matrix: always the overlay),
+   * inkan-shomei-seikyu:overlay=cups:Tray2_Preprinted. Forms not named print on --printer as A4.
+   */
+  formPrinters?: string[];
   language?: string;
   server?: string;
   token?: string;
@@ -73,7 +81,12 @@ export function buildTerminalConfig(opts: Omit<TerminalInitOptions, 'dataDir' | 
   if ((opts.server === undefined) !== (opts.token === undefined)) {
     throw new AppError('bad-input', '--server and --token go together (the sync server URL and this terminal\'s token)', { field: opts.server === undefined ? 'server' : 'token' });
   }
-  if (opts.printer !== undefined) parsePrinterSpec(opts.printer);
+  // A kiosk's printer prints tickets (ESC/POS); every other role's prints forms (PDF queue, folder or dot-matrix).
+  if (opts.printer !== undefined) {
+    if (role === 'kiosk') parsePrinterSpec(opts.printer);
+    else parseFormsTarget(opts.printer, 'printer');
+  }
+  const formPrinters = parseFormPrinterFlags(opts.formPrinters ?? [], role);
   const { source, settings } = siteSettings(opts.fromCentral);
   const printers: Record<string, string> = {};
   // A kiosk prints tickets; every other role prints forms (申請書) when it has a printer.
@@ -85,6 +98,7 @@ export function buildTerminalConfig(opts: Omit<TerminalInitOptions, 'dataDir' | 
     ...(opts.department ? { department: opts.department } : {}),
     ...(opts.counter ? { counter: opts.counter } : {}),
     printers,
+    ...(formPrinters ? { formPrinters } : {}),
     ...(opts.language ? { language: opts.language } : {}),
     kioskMode: opts.kioskMode ?? (role === 'kiosk' || role === 'display'),
   };
@@ -97,6 +111,23 @@ export function buildTerminalConfig(opts: Omit<TerminalInitOptions, 'dataDir' | 
   const config = parseConfig(raw, `terminal ${opts.terminalId}`);
   // parseConfig names fields as terminals[0].x; say it the way the command was typed.
   return { config, raw, source };
+}
+
+/** `--form-printer FORM[:overlay|:full]=SPEC`, each checked; null when none were given. */
+export function parseFormPrinterFlags(flags: string[], role: Role): Record<string, { printer: string; mode: 'full' | 'overlay' }> | null {
+  if (flags.length === 0) return null;
+  if (role === 'kiosk' || role === 'display') throw new AppError('bad-input', `--form-printer is for terminals that print forms (counter, supervisor, admin), not a ${role}`, { field: 'form-printer' });
+  const out: Record<string, { printer: string; mode: 'full' | 'overlay' }> = {};
+  for (const f of flags) {
+    const m = /^([a-z0-9][a-z0-9-]{0,39})(?::(overlay|full))?=(.+)$/.exec(f.trim());
+    if (!m) throw new AppError('bad-input', `--form-printer "${f}": write FORM=SPEC or FORM:overlay=SPEC, e.g. juminhyo-seikyu=escp:serial:/dev/ttyUSB1?baud=9600 or inkan-shomei-seikyu:overlay=cups:Tray2`, { field: 'form-printer' });
+    const [, form, modeText, spec] = m;
+    if (out[form!]) throw new AppError('bad-input', `--form-printer names the form "${form}" twice`, { field: 'form-printer' });
+    const target = parseFormsTarget(spec!, 'form-printer');
+    if (target.language === 'escp' && modeText === 'full') throw new AppError('bad-input', `--form-printer "${f}": a dot-matrix printer (escp:) prints the data on the city's own form only, so the mode is overlay, not full`, { field: 'form-printer' });
+    out[form!] = { printer: spec!.trim(), mode: target.language === 'escp' ? 'overlay' : ((modeText as 'overlay' | 'full' | undefined) ?? 'full') };
+  }
+  return out;
 }
 
 function stamp(at: number): string {
@@ -124,9 +155,20 @@ export function initTerminal(opts: TerminalInitOptions): { file: string; backup?
     throw new AppError('conflict', `${file} already exists. Use --force to replace it (the old one is kept as a backup), or "terminal pull-config" to update it from the central folder.`, { field: 'data' });
   }
   const built = buildTerminalConfig(opts);
+  const known = formTemplates(opts.dataDir);
+  for (const [form, fp] of Object.entries(built.config.terminals[0]!.formPrinters ?? {})) {
+    const t = known.get(form);
+    if (!t) throw new AppError('bad-input', `--form-printer: no form "${form}" (the forms are: ${[...known.keys()].join(', ')})`, { field: 'form-printer' });
+    if (fp.mode === 'overlay' && !t.overlay) {
+      const withOverlay = [...known.values()].filter((x) => x.overlay).map((x) => x.id);
+      throw new AppError('bad-input', `--form-printer: form "${form}" has no overlay layout, so it cannot print on ${/^escp:/i.test(fp.printer) ? 'a dot-matrix printer' : 'pre-printed stock'} (forms with one: ${withOverlay.join(', ')})`, { field: 'form-printer' });
+    }
+  }
   const written = writeConfigFile(opts.dataDir, built.raw, opts.now);
   // A file printer (test setups, print servers) needs its folder before the first job.
-  for (const spec of Object.values(built.config.terminals[0]!.printers)) {
+  const t0 = built.config.terminals[0]!;
+  for (const raw of [...Object.values(t0.printers), ...Object.values(t0.formPrinters ?? {}).map((r) => r.printer)]) {
+    const spec = raw?.replace(/^escp:/i, '');
     if (spec?.startsWith('file:')) mkdirSync(resolvePrinterSpec(spec, opts.dataDir).slice('file:'.length), { recursive: true });
   }
   return { ...written, config: built.config, source: built.source };

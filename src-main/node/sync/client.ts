@@ -19,6 +19,12 @@ export interface SyncClientOptions {
   /** A push message stays below this many bytes (the server refuses bodies over LIMITS.maxBodyBytes). */
   pushBatchBytes?: number;
   pageSize?: number;
+  /**
+   * Checked pulled events are folded in one transaction once this many have arrived (or the pull
+   * ends, or a later pull fails): a catch-up then writes each visit and index page once per batch
+   * rather than once per page, while holding at most this many events in memory.
+   */
+  ingestBatch?: number;
   /** Periodic sync even without a trigger (another process may write to the same data folder). */
   intervalMs?: number;
   backoffMinMs?: number;
@@ -58,6 +64,7 @@ export class SyncClient extends EventEmitter {
   private readonly pushBatch: number;
   private readonly pushBatchBytes: number;
   private readonly pageSize: number;
+  private readonly ingestBatch: number;
   private readonly intervalMs: number;
   private readonly backoffMinMs: number;
   private readonly backoffMaxMs: number;
@@ -86,6 +93,7 @@ export class SyncClient extends EventEmitter {
     this.pushBatch = Math.min(opts.pushBatch ?? 500, LIMITS.maxEventsPerPush);
     this.pushBatchBytes = Math.min(opts.pushBatchBytes ?? 1024 * 1024, LIMITS.maxBodyBytes / 2);
     this.pageSize = Math.min(opts.pageSize ?? 1000, LIMITS.maxEventsPerPull);
+    this.ingestBatch = Math.max(1, opts.ingestBatch ?? 20_000);
     this.intervalMs = opts.intervalMs ?? 5000;
     this.backoffMinMs = opts.backoffMinMs ?? 500;
     this.backoffMaxMs = opts.backoffMaxMs ?? 60_000;
@@ -199,25 +207,47 @@ export class SyncClient extends EventEmitter {
 
       let pulled = 0;
       const vv: VersionVector = store.versionVector();
-      for (;;) {
-        const page = checked(pullResponseSchema, await this.transport.pull(vv, this.pageSize), 'pull');
-        let advanced = false;
-        if (page.protocol !== PROTOCOL_VERSION) throw new SyncRemoteError(426, 'protocol', `the server answered in protocol ${page.protocol}; this terminal speaks ${PROTOCOL_VERSION}`);
-        if (page.events.length) {
-          const r = this.ingestPage(page.events);
-          pulled += r.inserted;
-          duplicates += r.duplicates;
-          // Advance only over contiguous runs: a page that arrived with holes is asked for again.
-          const bySeq = [...r.accepted].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
-          for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
-              vv[e.origin] = e.seq;
-              advanced = true;
-            }
+      let pending: WireEvent[] = [];
+      const ingestPending = () => {
+        if (!pending.length) return;
+        const batch = pending;
+        pending = [];
+        const r = this.ingestChecked(batch);
+        pulled += r.inserted;
+        duplicates += r.duplicates;
+      };
+      try {
+        for (;;) {
+          const page = checked(pullResponseSchema, await this.transport.pull(vv, this.pageSize), 'pull');
+          let advanced = false;
+          if (page.protocol !== PROTOCOL_VERSION) throw new SyncRemoteError(426, 'protocol', `the server answered in protocol ${page.protocol}; this terminal speaks ${PROTOCOL_VERSION}`);
+          if (page.events.length) {
+            // Every event is checked as its page arrives (bad ones to quarantine, a placeholder in
+            // their place); the folding waits for a batch of pages.
+            const good = this.checkPage(page.events);
+            for (const e of good) pending.push(e);
+            if (pending.length >= this.ingestBatch || !page.more) ingestPending();
+            // Advance only over contiguous runs: a page that arrived with holes is asked for again.
+            const bySeq = [...good].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
+            for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
+                vv[e.origin] = e.seq;
+                advanced = true;
+              }
+          }
+          if (!page.more || page.events.length === 0) break;
+          // No progress (a page with only holes): stop here; the next exchange asks again.
+          if (!advanced) break;
         }
-        if (!page.more || page.events.length === 0) break;
-        // No progress (a page with only holes): stop here; the next exchange asks again.
-        if (!advanced) break;
+      } catch (e) {
+        // The pages that did arrive are kept: a flaky link still makes progress.
+        try {
+          ingestPending();
+        } catch {
+          /* the first error is the one to report */
+        }
+        throw e;
       }
+      ingestPending();
 
       const at = new Date(store.now()).toISOString();
       // Persisted now and then, not on every exchange: each write is an fsync on a terminal.
@@ -291,11 +321,11 @@ export class SyncClient extends EventEmitter {
   }
 
   /**
-   * Folds one pulled page. Every event is checked with the shared schemas first; one that fails
-   * (an older server, a damaged file) goes to quarantine and a placeholder takes its place, so the
-   * rest of the page, and everything after it, still arrives.
+   * Checks one pulled page with the shared schemas. An event that fails (an older server, a
+   * damaged file) goes to quarantine and a placeholder takes its place, so the rest of the page,
+   * and everything after it, still arrives.
    */
-  private ingestPage(raw: readonly unknown[]): { inserted: number; duplicates: number; accepted: WireEvent[] } {
+  private checkPage(raw: readonly unknown[]): WireEvent[] {
     const store = this.store;
     const at = new Date(store.now()).toISOString();
     const good: WireEvent[] = [];
@@ -317,31 +347,35 @@ export class SyncClient extends EventEmitter {
       }
       good.push(ev);
     }
+    return good;
+  }
+
+  /**
+   * Folds a batch of checked events (one or more pages) in one ingest. A payload that passed the
+   * schemas but still breaks a fold is found one event at a time and quarantined.
+   */
+  private ingestChecked(good: WireEvent[]): { inserted: number; duplicates: number } {
+    const store = this.store;
     try {
       const r = store.ingest(good as StoredEvent[]);
-      return { inserted: r.inserted.length, duplicates: r.duplicates, accepted: good };
+      return { inserted: r.inserted.length, duplicates: r.duplicates };
     } catch (e) {
       if (!(e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError)) throw e;
-      // A payload that passed the schemas still broke a fold: find it, one event at a time.
+      const at = new Date(store.now()).toISOString();
       let inserted = 0;
       let duplicates = 0;
-      const accepted: WireEvent[] = [];
       for (const ev of [...good].sort(compareEvents)) {
         try {
           const r = store.ingest([ev as StoredEvent]);
           inserted += r.inserted.length;
           duplicates += r.duplicates;
-          accepted.push(ev);
         } catch (err) {
           if (!(err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError)) throw err;
           const ph = quarantineInbound(store.db, ev, `event ${ev.origin}#${ev.seq} (${ev.type}) could not be folded: ${err.message}`, 'payload', at);
-          if (ph) {
-            store.ingest([ph as StoredEvent]);
-            accepted.push(ph);
-          }
+          if (ph) inserted += store.ingest([ph as StoredEvent]).inserted.length;
         }
       }
-      return { inserted, duplicates, accepted };
+      return { inserted, duplicates };
     }
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '../../common/ids/timeOrderedUuid';
 import { AppError } from '../../common/errors';
 import { businessDate } from '../../common/dates/businessDay';
 import type { Station, TerminalConfig } from '../../common/config/schema';
@@ -62,7 +63,8 @@ export class VisitService {
     return this.store.tx(() => {
       const date = this.today();
       const number = nextTicketNumber(this.store, station, date);
-      const visitId = randomUUID();
+      // Time-ordered: the visits table and the log's per-visit index grow at their right edge.
+      const visitId = timeOrderedUuid(this.store.now(), (b) => crypto.getRandomValues(b));
       return this.emit('visit.issued', {
         visitId,
         businessDate: date,

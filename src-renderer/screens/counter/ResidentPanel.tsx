@@ -6,6 +6,7 @@ import { formatWareki } from '../../../src-main/common/wareki';
 import { call } from '../../api/client';
 import { useCatalogText } from '../../guidance/useCatalogText';
 import { useErrorText } from '../../app/errorText';
+import { FormJobs } from './FormJobs';
 
 /**
  * 書かない窓口 at the counter: find the visitor in the resident data (kana, birth date or
@@ -268,13 +269,14 @@ export function ResidentPanel({ visit, onClose }: { visit: VisitState; onClose?:
               {preview ? t('residents.print', { count: preview.forms.length }) : t('residents.printAfterPreview')}
             </button>
           </div>
+          <FormJobs visit={visit} />
         </div>
       ) : null}
 
       {printed ? (
         <p role="status" className="counter-message" data-testid="forms-printed">
           {/* The job's name, never the host's file path (a file printer's destination is a path). */}
-          {t('residents.printed', { pages: printed.pages, printer: printed.destination.split(/[\\/]/).pop() })}
+          {t('residents.printed', { pages: printed.pages, count: printed.pages, printer: printed.destination.split(/[\\/]/).pop() })}
         </p>
       ) : null}
 

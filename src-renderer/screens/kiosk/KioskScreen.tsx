@@ -52,7 +52,7 @@ export default function KioskScreen() {
   /** A fresh interview (its open questions and summary) for each visitor. */
   const [visitKey, setVisitKey] = useState(0);
 
-  const g = useGuidance(catalog, events, answers, { date: info.businessDate, detail, lang: i18n.language });
+  const g = useGuidance(catalog, events, answers, { date: info.businessDate, detail, lang: i18n.language, closedDays: info.closedDays });
   const removed = new Set(adjustments.filter((a) => a.action === 'removed').map((r) => r.itemId));
   const added = adjustments.filter((a) => a.action === 'added');
   const items = (g.result?.procedures ?? []).filter((p) => !removed.has(p.id));
@@ -176,7 +176,6 @@ export default function KioskScreen() {
           </select>
         </div>
         <HandoverInput onHandover={(ev, a, _f, lang) => (setVisitKey((k) => k + 1), setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
-        <HandoverInput onHandover={(ev, a, _f, lang) => (setEvents(ev), setAnswers(a), setAdjustments([]), setSource('guide-qr'), lang && setVisitorLang(lang))} />
         <ReturnedVisitor />
 
         <fieldset>

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DailyReport } from '../../../src-main/common/reports/daily';
 import type { KpiReport, KpiValue } from '../../../src-main/common/reports/kpi';
-import { call } from '../../api/client';
+import { call, setStaffSession } from '../../api/client';
+import { SignIn } from '../counter/SignIn';
 import { useLive } from '../../api/hooks';
 import { useTerminal } from '../../app/TerminalContext';
 import { HourChart, RouteChart, WaitChart } from './charts';
@@ -10,6 +11,7 @@ import { useDepartmentName, useSupervisorFormat, type SupervisorFormat } from '.
 import './supervisor.css';
 import { useErrorText } from '../../app/errorText';
 import { WaitColumnHeader, WaitEstimate } from '../wait/WaitEstimate';
+import { DevicePairing } from './DevicePairing';
 
 /**
  * 監督者画面: live queues per department, today's figures with charts, the fiscal-year KPIs, the
@@ -19,6 +21,18 @@ import { WaitColumnHeader, WaitEstimate } from '../wait/WaitEstimate';
  */
 export default function SupervisorScreen() {
   const { t } = useTranslation('supervisor');
+  const info = useTerminal();
+  const [staff, setStaff] = useState<SignedInStaff | null>(info.staff ?? null);
+  // The screen and its exports need a supervisor or administrator session (sign-in is audited).
+  if (!staff) return <SignIn title={t('title')} onSignedIn={(s) => setStaff(s.staff)} />;
+  return <SupervisorBoard staff={staff} onSignedOut={() => setStaff(null)} />;
+}
+
+type SignedInStaff = { id: string; name: string; role?: string };
+
+function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSignedOut: () => void }) {
+  const { t } = useTranslation('supervisor');
+  const tc = useTranslation('counter').t;
   const errText = useErrorText();
   const info = useTerminal();
   const fmt = useSupervisorFormat(info.timeZone);
@@ -29,6 +43,19 @@ export default function SupervisorScreen() {
     const timer = setInterval(() => void live.reload(), 30_000);
     return () => clearInterval(timer);
   }, [live]);
+  const signOut = async () => {
+    await call('staff.signOut', {}).catch(() => undefined);
+    setStaffSession(undefined);
+    onSignedOut();
+  };
+  // A session that ended (expired, signed out elsewhere, device unpaired) returns to the sign-in.
+  const ended = [live.error, today.error, kpi.error].some((e) => e?.code === 'unauthenticated');
+  useEffect(() => {
+    if (ended) {
+      setStaffSession(undefined);
+      onSignedOut();
+    }
+  }, [ended, onSignedOut]);
   const names = today.data?.departmentNames ?? live.data?.departmentNames ?? {};
   const report = today.data?.report;
   const stationNames = today.data?.stationNames ?? {};
@@ -39,6 +66,10 @@ export default function SupervisorScreen() {
         <span className="muted" data-testid="updated">
           {live.data ? t('updated', { date: fmt.date(live.data.businessDate), time: fmt.clock(live.data.at) }) : t('loading')}
         </span>
+        <span data-testid="staff-name">{tc('signIn.signedInAs', { name: staff.name, id: staff.id })}</span>
+        <button type="button" onClick={() => void signOut()} data-testid="sign-out">
+          {tc('signIn.signOut')}
+        </button>
       </header>
       {(live.error || today.error) && (
         <p className="alert" role="alert">
@@ -50,6 +81,7 @@ export default function SupervisorScreen() {
       <ExportSection defaultDate={report?.date ?? live.data?.businessDate ?? ''} fmt={fmt} />
       {kpi.data && <KpiSection kpi={kpi.data} fmt={fmt} />}
       {report && <UnfinishedSection report={report} names={names} stationNames={stationNames} fmt={fmt} />}
+      {staff.role === 'admin' && <DevicePairing fmt={fmt} />}
     </main>
   );
 }
@@ -249,7 +281,16 @@ function KpiSection({ kpi, fmt }: { kpi: KpiReport; fmt: SupervisorFormat }) {
             return (
               <tr key={k.id} data-kpi={k.id}>
                 <th scope="row">{name}</th>
-                <td>{withUnit(k, k.value)}</td>
+                <td>
+                  {withUnit(k, k.value)}
+                  {k.detail &&
+                    Object.entries(k.detail).map(([key, v]) => (
+                      <span key={key} className="muted sv-kpi-detail" data-detail={key}>
+                        {' '}
+                        {t(`kpi.detail.${key}`, { value: number(v), defaultValue: `(${key} ${number(v)})` })}
+                      </span>
+                    ))}
+                </td>
                 <td>{withUnit(k, k.target)}</td>
                 <td>
                   {k.progress === null ? (

@@ -5,6 +5,7 @@ import { parsePrinterSpec, formatPrinterSpec } from '../../printer/spec';
 import { decodeEscPos } from '../../printer/decode';
 import { decodeEscp, escpLines, looksLikeEscp } from '../../printer/escpDecode';
 import { openTransport } from '../../printer/transport';
+import { formsPrinterStatus } from '../../forms/printerStatus';
 import { renderTestPage } from '../../printer/ticketLayout';
 
 export const commands: CliCommand[] = [
@@ -14,7 +15,11 @@ export const commands: CliCommand[] = [
     usage: 'printer test --printer SPEC [--timeout MS] [--paper 80|58]\n  SPEC: serial:/dev/ttyUSB0?baud=38400 | tcp:HOST:9100 | file:DIR',
     options: { printer: { type: 'string' }, timeout: { type: 'string' }, paper: { type: 'string' } },
     async run(args, io) {
-      const spec = parsePrinterSpec(requiredFlag(args, 'printer'));
+      const raw = requiredFlag(args, 'printer');
+      if (/^(escp|cups|lp|windows):/i.test(raw.trim())) {
+        throw new AppError('bad-input', `printer test prints a ticket page (ESC/POS); "${raw.trim()}" is a forms printer: print its grid sheet with "forms calibrate --printer ${raw.trim()} --form FORM" and ask it with "printer status --printer ${raw.trim()}"`, { field: 'printer' });
+      }
+      const spec = parsePrinterSpec(raw);
       const timeoutMs = intFlag(args, 'timeout', 3000, 1);
       const paperText = stringFlag(args, 'paper') ?? '80';
       if (paperText !== '80' && paperText !== '58') throw new AppError('bad-input', `--paper must be 80 or 58, got "${paperText}"`, { field: 'paper' });
@@ -42,12 +47,20 @@ export const commands: CliCommand[] = [
   },
   {
     name: 'printer status',
-    summary: 'Ask a printer how it is (DLE EOT): online, offline, cover open, paper near end / out',
-    usage: 'printer status --printer SPEC [--timeout MS]',
+    summary: 'Ask a printer how it is: online, offline, cover open, paper near end / out (tickets: DLE EOT; dot-matrix escp:…: ESC/P status; cups:QUEUE: the queue\'s state)',
+    usage: 'printer status --printer SPEC [--timeout MS]\n  SPEC: serial:… | tcp:… | usb:… | file:DIR (ticket printers), escp:… (dot-matrix forms printers), cups:QUEUE',
     options: { printer: { type: 'string' }, timeout: { type: 'string' } },
     async run(args, io) {
-      const spec = parsePrinterSpec(requiredFlag(args, 'printer'));
+      const raw = requiredFlag(args, 'printer');
       const timeoutMs = intFlag(args, 'timeout', 3000, 1);
+      if (/^(escp|cups|lp|windows):/i.test(raw.trim())) {
+        const r = await formsPrinterStatus(raw, timeoutMs);
+        const ok = r.status.state === 'online';
+        (ok ? io.out : io.err)(`printer ${raw.trim()}: ${r.name}: ${r.status.summary}`);
+        io.out(JSON.stringify({ printer: raw.trim(), ok, status: r.status }));
+        return ok ? 0 : 1;
+      }
+      const spec = parsePrinterSpec(raw);
       const printer = formatPrinterSpec(spec);
       const t = openTransport(spec, { openTimeoutMs: timeoutMs });
       try {
@@ -86,7 +99,11 @@ export const commands: CliCommand[] = [
           return 0;
         }
         const head = escp.filter((i) => i.type === 'init' || i.type === 'kanji' || i.type === 'page-length');
-        io.out(`ESC/P-K job: ${escp.filter((i) => i.type === 'init').length} × ESC @, Kanji mode ${head.some((i) => i.type === 'kanji' && i.on) ? 'used' : 'not used'}, page length ${(escp.find((i) => i.type === 'page-length') as { mm?: number } | undefined)?.mm ?? '?'} mm, ${escp.filter((i) => i.type === 'form-feed').length} pages, ${escp.filter((i) => i.type === 'image').length} images`);
+        const setting = (name: string) => (escp.find((i) => i.type === 'setting' && i.name === name) as { value: number } | undefined)?.value;
+        const setup = [setting('character-set') === undefined ? 'character set as on the panel' : `character set ${setting('character-set') === 0 ? 'USA (ASCII)' : `#${setting('character-set')}`}`];
+        if (setting('letter-quality') === 1) setup.push('letter quality');
+        if (setting('unidirectional') === 1) setup.push('unidirectional');
+        io.out(`ESC/P-K job: ${escp.filter((i) => i.type === 'init').length} × ESC @, Kanji mode ${head.some((i) => i.type === 'kanji' && i.on) ? 'used' : 'not used'}, page length ${(escp.find((i) => i.type === 'page-length') as { mm?: number } | undefined)?.mm ?? '?'} mm, ${setup.join(', ')}, ${escp.filter((i) => i.type === 'form-feed').length} pages, ${escp.filter((i) => i.type === 'image').length} images`);
         let page = 0;
         for (const l of escpLines(escp)) {
           if (l.page !== page) io.out(`--- page ${(page = l.page)} ---`);

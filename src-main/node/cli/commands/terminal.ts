@@ -8,7 +8,7 @@ export const commands: CliCommand[] = [
     name: 'terminal init',
     summary: 'Set up this terminal: write a validated config.json into its data folder',
     usage:
-      'terminal init [--data DIR] --role kiosk|counter|display|supervisor|admin --terminal ID [--station S] [--department D] [--counter N] [--printer SPEC] [--language L] [--server URL --token T [--ca FILE]] [--from-central DIR] [--no-kiosk] [--force]',
+      'terminal init [--data DIR] --role kiosk|counter|display|supervisor|admin --terminal ID [--station S] [--department D] [--counter N] [--printer SPEC] [--form-printer FORM[:overlay]=SPEC …] [--language L] [--server URL --token T [--ca FILE]] [--from-central DIR] [--no-kiosk] [--force]',
     options: {
       data: { type: 'string' },
       role: { type: 'string' },
@@ -17,6 +17,7 @@ export const commands: CliCommand[] = [
       department: { type: 'string' },
       counter: { type: 'string' },
       printer: { type: 'string' },
+      'form-printer': { type: 'string', multiple: true },
       language: { type: 'string' },
       server: { type: 'string' },
       token: { type: 'string' },
@@ -36,6 +37,7 @@ export const commands: CliCommand[] = [
         ...optional('department', opt('department')),
         ...optional('counter', opt('counter')),
         ...optional('printer', opt('printer')),
+        ...((args.values['form-printer'] as string[] | undefined)?.length ? { formPrinters: args.values['form-printer'] as string[] } : {}),
         ...optional('language', opt('language')),
         ...optional('server', opt('server')),
         ...optional('token', opt('token')),
@@ -46,6 +48,7 @@ export const commands: CliCommand[] = [
       });
       const t = r.config.terminals[0]!;
       io.out(`wrote ${r.file}: terminal "${t.id}" (${t.role}${t.station ? `, station ${t.station}` : ''}${t.department ? `, ${t.department} counter ${t.counter}` : ''}), stations from ${r.source}`);
+      for (const [form, fp] of Object.entries(t.formPrinters ?? {})) io.out(`form ${form} prints on ${fp.printer} (${fp.mode === 'overlay' ? 'overlay: the data on the city\'s own form' : 'the whole A4 form'})`);
       if (r.backup) io.out(`kept the previous config as ${r.backup}`);
       io.out(`next: npm run -s madoguchi -- doctor --data ${dataDir}`);
       return 0;
