@@ -15,6 +15,8 @@
  *   development set the model's choices were compared on.
  * Each simulation is cached in a temp folder (MADOGUCHI_BENCH_REPORTS_DIR, MADOGUCHI_BENCH_WAIT_DIR)
  * and reused; building the year takes about 20 minutes on an idle core, replaying it about as long.
+ * WAIT_BENCH_EVERY=N estimates only every N-th ticket (the whole year is still replayed), for a
+ * quicker look on a busy machine; the output says so.
  */
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,7 @@ import { BENCH_DIR as YEAR_DIR } from './reports.bench';
 import { percentile } from './stats';
 
 const TZ = 'Asia/Tokyo';
+const EVERY = Math.max(1, Math.floor(Number(process.env.WAIT_BENCH_EVERY ?? 1)) || 1);
 const DEV = process.env.WAIT_BENCH === 'dev';
 const SET = DEV
   ? { name: 'development set: 3 simulated weeks (seed 18)', dir: process.env.MADOGUCHI_BENCH_WAIT_DIR ?? join(tmpdir(), `madoguchi-bench-wait-${YEAR_CACHE_VERSION}-3w`), from: '2025-05-12', to: addDays('2025-05-12', 3 * 7 - 3), visitors: Math.round((252_000 * 3) / 52), seed: 18, warmupDays: 14 }
@@ -75,6 +78,7 @@ export async function benchWait(): Promise<Record<string, number | string>> {
     let perPerson = new Map<string, number>();
     let estimateMs = 0;
     let estimates = 0;
+    let issuedSeen = 0;
     const t1 = performance.now();
     for (const row of db.prepare('SELECT type, payload FROM events ORDER BY hlc, origin, seq').iterate() as Iterable<{ type: string; payload: string }>) {
       if (!isVisitEventType(row.type)) continue;
@@ -92,6 +96,7 @@ export async function benchWait(): Promise<Record<string, number | string>> {
       const next = applyVisitEvent(today.get(id), ev);
       if (next) today.set(id, next);
       if (ev.type !== 'visit.issued' || day < evalFrom || !next) continue;
+      if (issuedSeen++ % EVERY !== 0) continue;
       const fin = finalById.get(id);
       const calledAt = fin?.stops[0]?.firstCalledAt;
       if (!fin || !calledAt || !next.route[0]) continue;
@@ -139,7 +144,7 @@ export async function benchWait(): Promise<Record<string, number | string>> {
       }
     }
     return {
-      'data set': `${SET.name}: ${SET.from} to ${SET.to}, ${g.days} open days, ${g.visits.toLocaleString('en-US')} visits; evaluated from ${evalFrom} (earlier weeks seed the prior)`,
+      'data set': `${SET.name}: ${SET.from} to ${SET.to}, ${g.days} open days, ${g.visits.toLocaleString('en-US')} visits; evaluated from ${evalFrom} (earlier weeks seed the prior)${EVERY > 1 ? `, every ${EVERY}th ticket only (WAIT_BENCH_EVERY)` : ''}`,
       'simulation s (0 = cached)': g.seconds ? Math.round(simSeconds) : 0,
       'tickets evaluated (called at their first stop)': samples.length,
       'of which issued with people ahead': queued.length,
