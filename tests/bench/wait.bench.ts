@@ -14,7 +14,7 @@
  * - `WAIT_BENCH=dev npm run bench -- wait`: three weeks from 2025-05-12 with another seed (18), the
  *   development set the model's choices were compared on.
  * Each simulation is cached in a temp folder (MADOGUCHI_BENCH_REPORTS_DIR, MADOGUCHI_BENCH_WAIT_DIR)
- * and reused; building the year takes about 20 minutes on an idle core, replaying it about as long.
+ * and reused; here, on a loaded 2-core machine, building the year took 68 minutes and replaying it 29.
  * WAIT_BENCH_EVERY=N estimates only every N-th ticket (the whole year is still replayed), for a
  * quicker look on a busy machine; the output says so.
  */
