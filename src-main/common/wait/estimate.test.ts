@@ -55,6 +55,11 @@ function served(department: string, counter: string, from: number, to: number): 
   return v;
 }
 
+function withItems(v: VisitState, ids: string[]): VisitState {
+  v.items = ids.map((id) => ({ id, department: 'shimin', route: 'accept', delivery: 'none', need: 'required', members: [], status: 'listed', steps: [] }));
+  return v;
+}
+
 function prior(department: string, seconds: number, counters: number): WaitPrior {
   const { weekday, hour } = localWeekdayHour(T0, TZ);
   const k = priorKey(department, weekday, hour);
@@ -69,16 +74,27 @@ describe('wait estimate', () => {
 
   it('before any data today: the prior of this weekday and hour (service time and counters)', () => {
     const line = [0, 1, 2, 3, 4, 5].map((m) => visit({ issuedMin: -10 + m }));
-    const est = new WaitEstimator(line, { now: T0, timeZone: TZ, prior: prior('shimin', 600, 2) });
+    const est = new WaitEstimator(line, { now: T0, timeZone: TZ, prior: prior('shimin', 600, 2), draws: 1 });
     expect(est.openCounters('shimin')).toBe(2);
     expect(est.serviceSeconds('shimin')).toBe(600);
-    // Two counters free now call the first two; then one every 5 minutes.
+    // Every service exactly 10 minutes: two counters free now call the first two, both free again
+    // in 10 minutes and call the next two, and so on.
     expect(est.forVisit(line[0]!)!.minutes).toBe(0);
     expect(est.forVisit(line[1]!)!.minutes).toBe(0);
-    expect(est.forVisit(line[2]!)!.minutes).toBe(5);
+    expect(est.forVisit(line[2]!)!.minutes).toBe(10);
+    expect(est.forVisit(line[3]!)!.minutes).toBe(10);
     expect(est.forVisit(line[5]!)!.minutes).toBe(20);
     expect(est.forVisit(line[5]!)!.ahead).toBe(5);
-    expect(est.department('shimin')).toMatchObject({ waiting: 6, openCounters: 2, estimateMinutes: 25 });
+    expect(est.department('shimin')).toMatchObject({ waiting: 6, openCounters: 2, estimateMinutes: 30 });
+    // Services that vary (drawn with the default spread): one of two counters frees sooner than
+    // the 10 minutes a single service takes on average, so the third visitor is called earlier.
+    const drawn = new WaitEstimator(line, { now: T0, timeZone: TZ, prior: prior('shimin', 600, 2) });
+    const third = drawn.forVisit(line[2]!)!.exactMinutes;
+    expect(third).toBeGreaterThan(5);
+    expect(third).toBeLessThan(10);
+    expect(drawn.forVisit(line[5]!)!.exactMinutes).toBeGreaterThan(third + 5);
+    // The same visits give the same estimate (the draws are seeded).
+    expect(new WaitEstimator(line, { now: T0, timeZone: TZ, prior: prior('shimin', 600, 2) }).forVisit(line[2]!)!.exactMinutes).toBe(third);
   });
 
   it("today's service times pull the estimate away from the prior, recent ones most", () => {
@@ -114,24 +130,52 @@ describe('wait estimate', () => {
     // Three visitors issued earlier are at the one-stop counter and go on to kaigo afterwards.
     const coming = [1, 2, 3].map((c) => visit({ issuedMin: -30 + c, route: ['shimin', 'kaigo'], status: 'serving', counter: String(c), calledMin: -8 }));
     const me = visit({ issuedMin: 0, route: ['kaigo'] });
-    const atKaigo = visit({ issuedMin: -40, route: ['kaigo'], status: 'serving', counter: '12', calledMin: -9 });
+    const atKaigo = visit({ issuedMin: -40, route: ['kaigo'], status: 'serving', counter: '12', calledMin: -1 });
     const pr: WaitPrior = { ...prior('kaigo', 600, 1), overall: { kaigo: { seconds: 600, n: 100 }, shimin: { seconds: 600, n: 100 } } };
-    const alone = new WaitEstimator([atKaigo, me], { now: T0, timeZone: TZ, prior: pr });
-    const withRoute = new WaitEstimator([...coming, atKaigo, me], { now: T0, timeZone: TZ, prior: pr });
-    // One counter, busy: the next free moment is one service time away (the service time counts
-    // the 9 minutes the current visitor has been there so far).
+    const alone = new WaitEstimator([atKaigo, me], { now: T0, timeZone: TZ, prior: pr, draws: 1 });
+    const withRoute = new WaitEstimator([...coming, atKaigo, me], { now: T0, timeZone: TZ, prior: pr, draws: 1 });
+    // One counter, busy for a minute so far: it frees when that visitor's service ends (the
+    // service time counts that minute too, so it is above the 10-minute prior).
     const S = alone.serviceSeconds('kaigo') / 60;
     expect(S).toBeGreaterThan(10);
-    expect(alone.forVisit(me)).toMatchObject({ ahead: 0, minutes: Math.round(S) });
-    // Nobody else is in the kaigo line yet, but three visitors issued earlier reach it first.
+    expect(alone.forVisit(me)).toMatchObject({ ahead: 0, minutes: Math.round(S - 1) });
+    // Nobody else is in the kaigo line yet, but three visitors issued earlier reach it before the
+    // counter frees: they leave the one-stop counter when their service there ends (8 minutes in),
+    // and each takes a kaigo service before this visitor is called.
     const w = withRoute.forVisit(me)!;
     expect(w.ahead).toBe(3);
-    expect(w.minutes).toBe(Math.round(4 * withRoute.serviceSeconds('kaigo') / 60));
+    const Sk = withRoute.serviceSeconds('kaigo') / 60;
+    const arrive = withRoute.serviceSeconds('shimin') / 60 - 8;
+    expect(arrive).toBeLessThan(Sk - 1);
+    expect(w.minutes).toBe(Math.round(Sk - 1 + 3 * Sk));
+    // Had the counter freed before they arrive, this visitor, already here, would go first.
+    const early = visit({ issuedMin: -40, route: ['kaigo'], status: 'serving', counter: '12', calledMin: -9 });
+    expect(new WaitEstimator([...coming, early, me], { now: T0, timeZone: TZ, prior: pr, draws: 1 }).forVisit(me)!.ahead).toBe(0);
     // The visitor's own route: the one-stop counter, then kaigo, adds up.
     const two = visit({ issuedMin: 0, route: ['shimin', 'kaigo'] });
     const r = new WaitEstimator([two], { now: T0, timeZone: TZ, prior: pr }).forVisit(two)!;
     expect(r.stops.map((s) => s.department)).toEqual(['shimin', 'kaigo']);
     expect(r.routeMinutes).toBeGreaterThanOrEqual(20);
+  });
+
+  it('times the line ahead by what each visitor in it came for (the past weeks per procedure)', () => {
+    // Past weeks: a certificate took 4 minutes, a move with five procedures 30.
+    const cert = (k: number) => withItems(served('shimin', String(k % 3), -100 + k, -96 + k), ['juminhyo']);
+    const move = (k: number) => withItems(served('shimin', String(k % 3), -100 + k, -70 + k), ['tennyu', 'kokuho', 'nenkin', 'jido-teate', 'inkan']);
+    const pr = buildWaitPrior([...[0, 1, 2, 3, 4].map(cert), ...[0, 1, 2, 3, 4].map(move)], TZ);
+    const one = { now: T0, timeZone: TZ, prior: pr, draws: 1 };
+    const ahead = (what: string[]) => withItems(visit({ issuedMin: -5 }), what);
+    const busy = withItems(visit({ issuedMin: -20, status: 'serving', counter: '1', calledMin: -1 }), ['juminhyo']);
+    const me = visit({ issuedMin: 0 });
+    const certs = new WaitEstimator([busy, ahead(['juminhyo']), ahead(['juminhyo']), me], one).forVisit(me)!;
+    const moves = new WaitEstimator([busy, ahead(['tennyu', 'kokuho', 'nenkin', 'jido-teate', 'inkan']), ahead(['tennyu', 'kokuho', 'nenkin', 'jido-teate', 'inkan']), me], one).forVisit(me)!;
+    expect(certs.ahead).toBe(2);
+    expect(moves.ahead).toBe(2);
+    // One counter: the certificate being served ends in about 3 minutes, then two more of 4 (or 30).
+    expect(certs.minutes).toBeGreaterThanOrEqual(9);
+    expect(certs.minutes).toBeLessThanOrEqual(13);
+    expect(moves.minutes).toBeGreaterThanOrEqual(55);
+    expect(moves.minutes).toBeLessThanOrEqual(70);
   });
 
   it('builds the prior from past days: mean service and counters per weekday and hour', () => {

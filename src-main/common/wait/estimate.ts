@@ -1,5 +1,5 @@
 import { queueRank, type VisitState } from '../visit/state';
-import { EMPTY_PRIOR, localWeekdayHour, priorKey, servedStops, type ServedStop, type WaitPrior } from './prior';
+import { EMPTY_PRIOR, localWeekdayHour, priorKey, servedStops, stopProcedures, workKeys, type ServedStop, type WaitPrior } from './prior';
 
 /**
  * 待ち時間の見込み: how long until a visitor is called, per department and along a visitor's
@@ -13,9 +13,14 @@ import { EMPTY_PRIOR, localWeekdayHour, priorKey, servedStops, type ServedStop, 
  * - The line: who is ahead in queue order (returned 不在 visitors, priority, original issue time),
  *   plus visitors still at an earlier stop of their own route who will join this line ahead of
  *   the visitor (they keep their original issue time), each at the time they are expected there.
- * - The counters take the line as one flow: idle counters call at once, then one frees up every
- *   service time ÷ open counters; a visitor not yet in the line is called no earlier than they
- *   arrive. Each stop of the visitor's route is estimated the same way, from when they get there.
+ * - Each visitor's own time: the department's service time now, scaled by what they came for
+ *   (the past weeks' mean for the same procedures at that stop, against the department's mean).
+ * - The counters: each open counter frees when its visitor's service ends (an idle one at once; the
+ *   one at the counter has already been there a while) and calls the first one present in queue
+ *   order; a visitor not yet in the line is called no earlier than they arrive. The services are
+ *   drawn 31 times with the past weeks' spread and the estimate is the median draw (what minimises
+ *   the typical error). Each stop of the visitor's route is estimated the same way, from when they
+ *   get there.
  */
 
 export interface WaitOptions {
@@ -32,6 +37,12 @@ export interface WaitOptions {
   configuredCounters?: Readonly<Record<string, number>>;
   /** Service seconds when nothing at all is known (default 600). */
   defaultServiceSeconds?: number;
+  /**
+   * How many times the counters' morning is drawn (service times with the past weeks' spread, the
+   * visitor at the counter still there after as long as they have been); the estimate is the median
+   * draw. 1: every service takes exactly its expected time. Default 31.
+   */
+  draws?: number;
 }
 
 export interface DepartmentWait {
@@ -72,6 +83,7 @@ interface Entry {
 
 interface Holder {
   since: number;
+  v: VisitState;
 }
 
 const MIN = 60_000;
@@ -91,7 +103,9 @@ export class WaitEstimator {
   private readonly incoming = new Map<string, Array<{ v: VisitState; stopIndex: number }>>();
   private readonly served = new Map<string, ServedStop[]>();
   private readonly activeCounters = new Map<string, Set<string>>();
-  private readonly memo = new Map<string, { service: number; counters: number }>();
+  private readonly memo = new Map<string, { service: number; counters: number; turnover: number }>();
+  private readonly workMemo = new Map<string, number>();
+  private readonly relMemo = new WeakMap<object, number[]>();
   private readonly departmentsSeen = new Set<string>();
 
   constructor(visits: Iterable<VisitState>, opts: WaitOptions) {
@@ -105,6 +119,7 @@ export class WaitEstimator {
       openWindowMinutes: opts.openWindowMinutes ?? 20,
       configuredCounters: opts.configuredCounters ?? {},
       defaultServiceSeconds: opts.defaultServiceSeconds ?? 600,
+      draws: Math.max(1, Math.floor(opts.draws ?? 31)),
     };
     const windowStart = this.now - this.opts.openWindowMinutes * MIN;
     for (const d of Object.keys(this.opts.configuredCounters)) this.departmentsSeen.add(d);
@@ -119,7 +134,7 @@ export class WaitEstimator {
       if (!here) continue;
       if (v.status === 'waiting') this.push(this.lines, here, { v, rank: queueRank(v), key: v.issuedAt });
       else if ((v.status === 'called' || v.status === 'serving') && v.call) {
-        this.push(this.holders, here, { since: Date.parse(v.stops[v.stop]?.firstCalledAt ?? v.call.at) });
+        this.push(this.holders, here, { since: Date.parse(v.stops[v.stop]?.firstCalledAt ?? v.call.at), v });
         this.active(here).add(v.call.counter);
       }
       if (v.status === 'no-show') continue;
@@ -149,7 +164,50 @@ export class WaitEstimator {
     return this.model(department).counters;
   }
 
-  private model(d: string): { service: number; counters: number } {
+  /**
+   * Seconds a counter spends on this visitor at stop k of their route (call → finished, plus the
+   * turnover to the next call): the department's time now, scaled by what the visitor brings there
+   * against the department's usual mix (past weeks' mean for the same procedures, or for as many).
+   */
+  cycleSeconds(v: Pick<VisitState, 'route' | 'items'>, k: number): number {
+    const d = v.route[k];
+    if (d === undefined) return 0;
+    return this.workSeconds(v, k) + this.model(d).turnover;
+  }
+
+  /** The same without the turnover: the visitor's own time at the counter. */
+  private workSeconds(v: Pick<VisitState, 'route' | 'items'>, k: number): number {
+    const d = v.route[k];
+    if (d === undefined) return 0;
+    let byStop = this.relMemo.get(v);
+    if (!byStop) this.relMemo.set(v, (byStop = []));
+    const rel = (byStop[k] ??= this.relativeWork(d, stopProcedures(v, k)));
+    const m = this.model(d);
+    return (m.service - m.turnover) * rel;
+  }
+
+  /** The spread of one visitor's time around the mean for their work (log scale). */
+  private sigma(d: string): number {
+    const s = this.opts.prior.spread?.[d];
+    return s && s.n >= 20 ? Math.min(1.5, s.sigma) : 0.4;
+  }
+
+  private relativeWork(d: string, procedures: readonly string[]): number {
+    const keys = workKeys(d, procedures);
+    const hit = this.workMemo.get(keys[0]);
+    if (hit !== undefined) return hit;
+    const { work, overall } = this.opts.prior;
+    const base = overall[d];
+    let rel = 1;
+    if (base && base.seconds > 0 && work) {
+      const w = [work[keys[0]], work[keys[1]]].find((x) => x && x.n >= 3);
+      if (w) rel = Math.min(6, Math.max(1 / 6, w.seconds / base.seconds));
+    }
+    this.workMemo.set(keys[0], rel);
+    return rel;
+  }
+
+  private model(d: string): { service: number; counters: number; turnover: number } {
     const hit = this.memo.get(d);
     if (hit) return hit;
     const { prior, timeZone } = this.opts;
@@ -175,7 +233,8 @@ export class WaitEstimator {
     const wsum = k + done;
     // A counter's cycle is its service plus the moment between one visitor leaving and its calling
     // the next: the median of today's short gaps (finish → the same counter's next call).
-    const service = Math.max(30, xsum / wsum / 1000) + this.turnoverSeconds(d);
+    const turnover = this.turnoverSeconds(d);
+    const service = Math.max(30, xsum / wsum / 1000) + turnover;
     const holding = this.holders.get(d)?.length ?? 0;
     const active = this.activeCounters.get(d)?.size ?? 0;
     const pc = prior.counters[key];
@@ -183,7 +242,7 @@ export class WaitEstimator {
     let counters = Math.max(active, holding);
     if (counters === 0) counters = fromPrior || this.opts.configuredCounters[d] || 1;
     else if (fromPrior > counters && (this.lines.get(d)?.length ?? 0) === 0) counters = fromPrior;
-    const m = { service, counters };
+    const m = { service, counters, turnover };
     this.memo.set(d, m);
     return m;
   }
@@ -208,61 +267,75 @@ export class WaitEstimator {
   private leavesCurrentStopInMs(v: VisitState): number {
     const here = v.route[v.stop];
     if (!here) return 0;
-    const S = this.serviceSeconds(here) * 1000;
+    const E = this.cycleSeconds(v, v.stop) * 1000;
     if (v.status === 'called' || v.status === 'serving') {
       const since = Date.parse(v.stops[v.stop]?.firstCalledAt ?? v.call?.at ?? new Date(this.now).toISOString());
-      return Math.max(0.15 * S, S - (this.now - since));
+      return Math.max(0.15 * E, E - (this.now - since));
     }
     // Waiting elsewhere: a rough wait (its place in that line over the counters), then its service.
+    const S = this.serviceSeconds(here) * 1000;
     const line = this.lines.get(here) ?? [];
     const pos = Math.max(0, line.findIndex((e) => e.v.id === v.id));
-    return ((pos + 0.5) * S) / this.openCounters(here) + S;
+    return ((pos + 0.5) * S) / this.openCounters(here) + E;
   }
 
   /**
    * When a visitor with this place in the order, present from `arrivalMs`, is called at `department`
    * (milliseconds from now), and how many are called there before them.
    */
-  private callTime(department: string, target: { id: string; rank: number; key: string; number: number; arrivalMs: number }): { atMs: number; ahead: number } {
-    const S = this.serviceSeconds(department) * 1000;
+  private callTime(department: string, target: { id: string; rank: number; key: string; number: number; arrivalMs: number }, drawn = true): { atMs: number; ahead: number } {
     const c = this.openCounters(department);
-    const idle = Math.max(0, c - (this.holders.get(department)?.length ?? 0));
-    const ahead: Array<{ arrival: number; rank: number; key: string; number: number }> = [];
+    const holders = this.holders.get(department) ?? [];
+    const idle = Math.max(0, c - holders.length);
+    const ahead: Array<{ arrival: number; rank: number; key: string; number: number; cycle: number }> = [];
     for (const e of this.lines.get(department) ?? []) {
       if (e.v.id === target.id) continue;
       const o = { rank: e.rank, key: e.key, number: e.v.number };
-      if (before(o, target)) ahead.push({ ...o, arrival: 0 });
+      if (before(o, target)) ahead.push({ ...o, arrival: 0, cycle: this.cycleSeconds(e.v, e.v.stop) * 1000 });
     }
     for (const { v, stopIndex } of this.incoming.get(department) ?? []) {
       if (v.id === target.id) continue;
       const o = { rank: v.priority ? 1 : 0, key: v.issuedAt, number: v.number };
       if (!before(o, target)) continue;
       let arrival = this.leavesCurrentStopInMs(v);
-      for (let k = v.stop + 1; k < stopIndex; k++) arrival += this.serviceSeconds(v.route[k]!) * 1000;
-      ahead.push({ ...o, arrival });
+      for (let k = v.stop + 1; k < stopIndex; k++) arrival += this.cycleSeconds(v, k) * 1000;
+      ahead.push({ ...o, arrival, cycle: this.cycleSeconds(v, stopIndex) * 1000 });
     }
     ahead.sort((a, b) => (before(a, b) ? -1 : 1));
-    // The counters as one flow: idle ones call at once, then a counter frees up every S / c on
-    // average. Each moment goes to the first one present in queue order; when nobody is there
-    // yet, to whoever arrives first.
-    const gap = S / c;
-    let calledBefore = 0;
-    for (let j = 0; j < 100_000; j++) {
-      const at = j < idle ? 0 : (j - idle + 1) * gap;
-      const idx = ahead.findIndex((p) => p.arrival <= at);
-      if (idx >= 0) {
-        ahead.splice(idx, 1);
-        calledBefore++;
-        continue;
-      }
-      if (target.arrivalMs <= at) return { atMs: at, ahead: calledBefore };
-      let first = -1;
-      for (let i = 0; i < ahead.length; i++) if (first < 0 || ahead[i]!.arrival < ahead[first]!.arrival) first = i;
-      if (first < 0 || ahead[first]!.arrival >= target.arrivalMs) return { atMs: target.arrivalMs, ahead: calledBefore };
-      ahead.splice(first, 1);
-      calledBefore++;
+    // Each open counter frees when its visitor's service ends (an idle one: now), and calls the
+    // first one present in queue order; when nobody is there yet, whoever arrives first. Drawn
+    // `draws` times with the services' spread; the estimate is the median draw, the count ahead
+    // that of the expected services.
+    const turnover = this.model(department).turnover * 1000;
+    const expected = (h: Holder) => this.cycleSeconds(h.v, h.v.stop) * 1000;
+    const fixed = counterRun(
+      holders.map((h) => Math.max(0.15 * expected(h), expected(h) - (this.now - h.since))),
+      idle,
+      ahead.map((p) => ({ ...p })),
+      (p) => p.cycle,
+      target.arrivalMs,
+    );
+    const n = drawn ? this.opts.draws : 1;
+    if (n <= 1) return fixed;
+    const sigma = this.sigma(department);
+    const rnd = mulberry32(hashString(`${department}|${target.number}|${target.key}`));
+    const mu = -(sigma * sigma) / 2;
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const free = holders.map((h) => {
+        const work = expected(h) - turnover;
+        const elapsed = this.now - h.since;
+        // The service of the visitor at the counter, drawn knowing it has lasted `elapsed` so far.
+        const lo = work > 0 && elapsed > 0 ? normalCdf((Math.log(elapsed / work) - mu) / sigma) : 0;
+        const u = Math.min(1 - 1e-9, lo + (1 - lo) * rnd());
+        const total = work * Math.exp(mu + sigma * normalQuantile(u));
+        return Math.max(0, total - elapsed) + turnover;
+      });
+      const draw = counterRun(free, idle, ahead.map((p) => ({ ...p })), (p) => (p.cycle - turnover) * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, rnd())))) + turnover, target.arrivalMs);
+      times.push(draw.atMs);
     }
-    return { atMs: Number.POSITIVE_INFINITY, ahead: calledBefore };
+    times.sort((x, y) => x - y);
+    return { atMs: times[Math.floor(n / 2)]!, ahead: fixed.ahead };
   }
 
   /** Every department seen today or configured, with its line and the estimate for a newcomer. */
@@ -290,19 +363,20 @@ export class WaitEstimator {
     let ahead = 0;
     for (let k = v.stop; k < v.route.length; k++) {
       const d = v.route[k]!;
-      const S = this.serviceSeconds(d) * 1000;
+      const E = this.cycleSeconds(v, k) * 1000;
       let calledAt: number;
       if (k === v.stop && (v.status === 'called' || v.status === 'serving')) {
         calledAt = 0;
         t = this.leavesCurrentStopInMs(v);
       } else {
-        const r = this.callTime(d, { id: v.id, rank: k === v.stop ? queueRank(v) : v.priority ? 1 : 0, key: v.issuedAt, number: v.number, arrivalMs: t });
+        // The wait at the current stop is drawn; the later stops take their expected times.
+        const r = this.callTime(d, { id: v.id, rank: k === v.stop ? queueRank(v) : v.priority ? 1 : 0, key: v.issuedAt, number: v.number, arrivalMs: t }, k === v.stop);
         if (k === v.stop) ahead = r.ahead;
         calledAt = r.atMs;
-        t = r.atMs + S;
+        t = r.atMs + E;
       }
       if (k === v.stop) firstCallMs = Number.isFinite(calledAt) ? calledAt : 999 * MIN;
-      const arrived = k === v.stop ? 0 : (stops.length ? stops[stops.length - 1]!.calledInMinutes * MIN + this.serviceSeconds(v.route[k - 1]!) * 1000 : 0);
+      const arrived = k === v.stop ? 0 : (stops.length ? stops[stops.length - 1]!.calledInMinutes * MIN + this.cycleSeconds(v, k - 1) * 1000 : 0);
       stops.push({ department: d, calledInMinutes: toMinutes(calledAt), waitMinutes: toMinutes(Math.max(0, calledAt - arrived)) });
     }
     return {
@@ -314,6 +388,88 @@ export class WaitEstimator {
       stops,
     };
   }
+}
+
+/**
+ * Counters calling a line: each frees at `free[i]` (an idle one: 0) and calls the first one present
+ * in queue order, who keeps it `cycle(p)`; when nobody is there yet, whoever arrives first. When is
+ * the target, present from `arrival`, called, and how many before them?
+ */
+function counterRun<P extends { arrival: number }>(freeAt: number[], idle: number, ahead: P[], cycle: (p: P) => number, arrival: number): { atMs: number; ahead: number } {
+  const free = [...freeAt];
+  for (let i = 0; i < idle; i++) free.push(0);
+  if (!free.length) free.push(0);
+  let calledBefore = 0;
+  for (;;) {
+    let m = 0;
+    for (let i = 1; i < free.length; i++) if (free[i]! < free[m]!) m = i;
+    const at = free[m]!;
+    const idx = ahead.findIndex((p) => p.arrival <= at);
+    if (idx >= 0) {
+      free[m] = at + cycle(ahead[idx]!);
+      ahead.splice(idx, 1);
+      calledBefore++;
+      continue;
+    }
+    if (arrival <= at) return { atMs: at, ahead: calledBefore };
+    const first = earliest(ahead);
+    if (first < 0 || ahead[first]!.arrival >= arrival) return { atMs: arrival, ahead: calledBefore };
+    free[m] = ahead[first]!.arrival + cycle(ahead[first]!);
+    ahead.splice(first, 1);
+    calledBefore++;
+  }
+}
+
+function hashString(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** A small seeded generator: the same visits give the same estimate. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Φ(x), the standard normal distribution (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/** Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155211439];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - lo) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+function earliest(xs: ReadonlyArray<{ arrival: number }>): number {
+  let first = -1;
+  for (let i = 0; i < xs.length; i++) if (first < 0 || xs[i]!.arrival < xs[first]!.arrival) first = i;
+  return first;
 }
 
 function toMinutes(ms: number): number {

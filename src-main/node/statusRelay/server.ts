@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { statusSnapshotSchema, ticketStatus, type StatusSnapshot } from '../../common/wait/snapshot';
-import { statusPage } from './page';
+import { STATUS_SERVICE_WORKER, statusPage } from './page';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './signature';
 
 /**
@@ -161,6 +161,16 @@ export function createStatusRelay(opts: StatusRelayOptions): StatusRelay {
       const fresh = !!snap && clock() - snap.generatedAt <= staleMs;
       return send(res, 200, ticketStatus(snap, site, Number(num), fresh));
     }
+    if (path === '/sw.js') {
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; connect-src 'self'",
+      });
+      res.end(req.method === 'HEAD' ? undefined : STATUS_SERVICE_WORKER);
+      return;
+    }
     const s = /^\/s\/([^/]+)\/([^/]+)$/.exec(path);
     if (path === '/' || (s && SITE.test(s[1]!) && NUMBER.test(s[2]!))) {
       const body = page();
@@ -168,7 +178,7 @@ export function createStatusRelay(opts: StatusRelayOptions): StatusRelay {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         'referrer-policy': 'no-referrer',
       });
       res.end(req.method === 'HEAD' ? undefined : body);
