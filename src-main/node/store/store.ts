@@ -245,6 +245,44 @@ export class Store extends EventEmitter {
     });
   }
 
+  /**
+   * Bulk load of this terminal's own events written first into a scratch database (the simulated
+   * year): rows in log order, kept as they are (origin, seq, hlc, payload, time of receipt), inserted
+   * with one prepared statement in one transaction and folded like an ingest, each visit once.
+   * The clock's last reading becomes the newest loaded HLC, as if each had been appended here.
+   */
+  loadOwnEvents(rows: ReadonlyArray<StoredEvent & { receivedAt: string }>): void {
+    if (!rows.length) return;
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.tx(() => {
+        const ins = this.stmt('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+        let newest = this.meta('hlc') ?? '';
+        const events: StoredEvent[] = [];
+        for (const r of rows) {
+          if (r.origin !== this.nodeId) throw new Error(`loadOwnEvents: event ${r.origin}/${r.seq} is not from this terminal (${this.nodeId})`);
+          ins.run(r.origin, r.seq, r.hlc, r.type, r.site, r.visitId, JSON.stringify(r.payload), r.receivedAt);
+          const ev: StoredEvent = { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visitId, payload: r.payload };
+          events.push(ev);
+          this.pending.push(ev);
+          if (r.hlc > newest) newest = r.hlc;
+        }
+        this.setMeta('hlc', newest);
+        for (const p of this.projectors) {
+          if (p.applyBatch) p.applyBatch(this, events);
+          else for (const ev of events) p.apply(this, ev);
+        }
+      });
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  /** This terminal's events in log order with their time of receipt (the scratch side of loadOwnEvents). */
+  ownEventsWithReceipt(): Array<StoredEvent & { receivedAt: string }> {
+    return (this.stmt('SELECT * FROM events WHERE origin = ? ORDER BY hlc, origin, seq').all(this.nodeId) as Array<Row & { received_at: string }>).map((r) => ({ ...rowToEvent(r), receivedAt: r.received_at }));
+  }
+
   /** Origins seen with clocks beyond the allowed drift in this process's lifetime. */
   flaggedOrigins(): string[] {
     return [...this.skewedOrigins].sort();
