@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { AppError } from '../../common/errors';
 import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
+import type { VisitState } from '../../common/visit/state';
 import { decodeHlc, encodeHlc, receive, tick, type Hlc } from '../../common/sync/hlc';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
@@ -43,6 +44,13 @@ export interface StoreOptions {
   clock?: () => number;
   /** A remote clock further ahead than this is not adopted, and its origin is flagged. */
   maxDriftMs?: number;
+  /**
+   * Scratch databases only (the simulation's day, see simulate/range.ts): visit states live in
+   * memory, folded copy-on-write, and the visits table keeps only the queue columns (its `state`
+   * column is left empty, so a reader of it fails loudly). Reads hand out the cached state, which
+   * nobody may change.
+   */
+  cacheVisits?: boolean;
 }
 
 /**
@@ -68,6 +76,8 @@ export class Store extends EventEmitter {
   private skewedOrigins = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
   readonly work: FoldWork = { visitWrites: 0, eventsFolded: 0, logFolds: 0, ingests: 0, eventsIngested: 0 };
+  /** Visit states of a scratch database (StoreOptions.cacheVisits), else null. */
+  readonly visitCache: Map<string, { state: VisitState; lastHlc: string }> | null;
 
   private constructor(db: Database.Database, opts: StoreOptions) {
     super();
@@ -77,6 +87,7 @@ export class Store extends EventEmitter {
     this.site = opts.site;
     this.clock = opts.clock ?? Date.now;
     this.maxDriftMs = opts.maxDriftMs ?? 5 * 60_000;
+    this.visitCache = opts.cacheVisits ? new Map() : null;
     this.projectors.push(visitProjector, reportDaysProjector);
   }
 
@@ -158,6 +169,8 @@ export class Store extends EventEmitter {
       result = this.db.transaction(fn).immediate();
     } catch (e) {
       this.pending = [];
+      // The rollback undid the visits table: the in-memory states go with it.
+      this.visitCache?.clear();
       throw mapSqliteError(e, this.file);
     } finally {
       this.depth--;
@@ -364,6 +377,7 @@ export class Store extends EventEmitter {
   rebuildProjections(): void {
     this.tx(() => {
       for (const p of this.projectors) for (const t of p.tables) this.db.prepare(`DELETE FROM ${t}`).run();
+      this.visitCache?.clear();
       for (const ev of this.allEvents()) this.project(ev);
     });
   }
