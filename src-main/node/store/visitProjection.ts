@@ -56,8 +56,8 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
   let lastHlc = evs[evs.length - 1]!.hlc;
   let fromLog = true;
   if (row && evs[0]!.hlc > row.last_hlc) {
-    // In order: the parsed row is ours to change in place; a cached state is shared (copy on write).
-    state = cached ? cached.state : (JSON.parse(row.state) as VisitState);
+    // In order: the parsed row (or a copy of the cached state, which readers share) is ours to change in place.
+    state = cached ? clonePlain(cached.state) : (JSON.parse(row.state) as VisitState);
     fromLog = false;
   } else if (!row) {
     // A visit new to this database: when the log holds nothing of it but these events, they are its log.
@@ -75,9 +75,8 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
   for (const ev of list) {
     const ve = asVisitEvent(ev);
     if (!ve) continue;
-    // A state this fold created (or parsed) is owned; the first issue builds a fresh one. The
-    // cached state is not: the first event folds onto a copy.
-    state = applyVisitEventTo(state, ve, !cached || state !== cached.state);
+    // A state this fold created (or parsed) is owned; the first issue builds a fresh one.
+    state = applyVisitEventTo(state, ve, true);
     work.eventsFolded++;
   }
   if (!state) return null;
@@ -123,4 +122,13 @@ export function readVisit(store: Store, id: string): VisitState | undefined {
   if (store.visitCache) return store.visitCache.get(id)?.state;
   const row = store.stmt('SELECT state FROM visits WHERE id = ?').get(id) as { state: string } | undefined;
   return row ? (JSON.parse(row.state) as VisitState) : undefined;
+}
+
+/** A deep copy of plain data (what a visit state is: objects, arrays, strings, numbers, booleans, null). */
+function clonePlain<T>(x: T): T {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(clonePlain) as T;
+  const o: Record<string, unknown> = {};
+  for (const k in x) o[k] = clonePlain((x as Record<string, unknown>)[k]);
+  return o as T;
 }
