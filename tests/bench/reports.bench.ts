@@ -1,7 +1,9 @@
 /**
  * Reports on a simulated fiscal year: the daily report and the fiscal-year KPIs on a database of at
- * least 250,000 visits. The year is simulated once through the real VisitService (one transaction
- * per business day) into a cached temp folder; later runs reuse it and say so.
+ * least 250,000 visits. The year is simulated once through the real VisitService into a cached temp
+ * folder, in bulk: each day on a scratch in-memory store, then loaded in one transaction and folded
+ * once per visit (simulate/range.ts; tests/integration/simulate-bulk.test.ts proves the events and
+ * visits equal those of the one-event-at-a-time path). Later runs reuse it and say so.
  */
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

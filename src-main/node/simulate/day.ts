@@ -454,7 +454,11 @@ export function simulateDay(target: SimulationTarget, catalog: Catalog, clock: S
   store.tx(run);
 
   const status: Record<string, number> = {};
-  for (const v of visits.visitsOn(opts.date)) status[v.status] = (status[v.status] ?? 0) + 1;
+  // The day's visits are the ones issued today (read one by one: a scratch store keeps states in memory).
+  for (const id of byVisit.keys()) {
+    const v = visits.get(id);
+    status[v.status] = (status[v.status] ?? 0) + 1;
+  }
   return {
     date: opts.date,
     seed: opts.seed,

@@ -35,6 +35,7 @@ export function generateYear(dir: string, opts: { from: string; to: string; visi
       to: opts.to,
       visitors: opts.visitors ?? 252_000,
       seed: opts.seed ?? 2025,
+      bulk: true,
       onDay: (d, i, n) => {
         if (i % 20 === 0) opts.log?.(`  simulated ${d.date} (${i + 1}/${n}): ${d.issued} visits, ${d.events} events`);
       },

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { AppError } from '../../common/errors';
 import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
+import type { VisitState } from '../../common/visit/state';
 import { decodeHlc, encodeHlc, receive, tick, type Hlc } from '../../common/sync/hlc';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
@@ -44,6 +45,13 @@ export interface StoreOptions {
   clock?: () => number;
   /** A remote clock further ahead than this is not adopted, and its origin is flagged. */
   maxDriftMs?: number;
+  /**
+   * Scratch databases only (the simulation's day, see simulate/range.ts): visit states live in
+   * memory, folded copy-on-write, and the visits table keeps only the queue columns (its `state`
+   * column is left empty, so a reader of it fails loudly). Reads hand out the cached state, which
+   * nobody may change.
+   */
+  cacheVisits?: boolean;
 }
 
 /**
@@ -69,6 +77,8 @@ export class Store extends EventEmitter {
   private skewedOrigins = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
   readonly work: FoldWork = { visitWrites: 0, eventsFolded: 0, logFolds: 0, ingests: 0, eventsIngested: 0 };
+  /** Visit states of a scratch database (StoreOptions.cacheVisits), else null. */
+  readonly visitCache: Map<string, { state: VisitState; lastHlc: string }> | null;
 
   private constructor(db: Database.Database, opts: StoreOptions) {
     super();
@@ -78,6 +88,7 @@ export class Store extends EventEmitter {
     this.site = opts.site;
     this.clock = opts.clock ?? Date.now;
     this.maxDriftMs = opts.maxDriftMs ?? 5 * 60_000;
+    this.visitCache = opts.cacheVisits ? new Map() : null;
     this.projectors.push(visitProjector, reportDaysProjector, catalogProjector);
   }
 
@@ -159,6 +170,8 @@ export class Store extends EventEmitter {
       result = this.db.transaction(fn).immediate();
     } catch (e) {
       this.pending = [];
+      // The rollback undid the visits table: the in-memory states go with it.
+      this.visitCache?.clear();
       throw mapSqliteError(e, this.file);
     } finally {
       this.depth--;
@@ -246,6 +259,44 @@ export class Store extends EventEmitter {
     });
   }
 
+  /**
+   * Bulk load of this terminal's own events written first into a scratch database (the simulated
+   * year): rows in log order, kept as they are (origin, seq, hlc, payload, time of receipt), inserted
+   * with one prepared statement in one transaction and folded like an ingest, each visit once.
+   * The clock's last reading becomes the newest loaded HLC, as if each had been appended here.
+   */
+  loadOwnEvents(rows: ReadonlyArray<StoredEvent & { receivedAt: string }>): void {
+    if (!rows.length) return;
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.tx(() => {
+        const ins = this.stmt('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+        let newest = this.meta('hlc') ?? '';
+        const events: StoredEvent[] = [];
+        for (const r of rows) {
+          if (r.origin !== this.nodeId) throw new Error(`loadOwnEvents: event ${r.origin}/${r.seq} is not from this terminal (${this.nodeId})`);
+          ins.run(r.origin, r.seq, r.hlc, r.type, r.site, r.visitId, JSON.stringify(r.payload), r.receivedAt);
+          const ev: StoredEvent = { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visitId, payload: r.payload };
+          events.push(ev);
+          this.pending.push(ev);
+          if (r.hlc > newest) newest = r.hlc;
+        }
+        this.setMeta('hlc', newest);
+        for (const p of this.projectors) {
+          if (p.applyBatch) p.applyBatch(this, events);
+          else for (const ev of events) p.apply(this, ev);
+        }
+      });
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  /** This terminal's events in log order with their time of receipt (the scratch side of loadOwnEvents). */
+  ownEventsWithReceipt(): Array<StoredEvent & { receivedAt: string }> {
+    return (this.stmt('SELECT * FROM events WHERE origin = ? ORDER BY hlc, origin, seq').all(this.nodeId) as Array<Row & { received_at: string }>).map((r) => ({ ...rowToEvent(r), receivedAt: r.received_at }));
+  }
+
   /** Origins seen with clocks beyond the allowed drift in this process's lifetime. */
   flaggedOrigins(): string[] {
     return [...this.skewedOrigins].sort();
@@ -327,6 +378,7 @@ export class Store extends EventEmitter {
   rebuildProjections(): void {
     this.tx(() => {
       for (const p of this.projectors) for (const t of p.tables) this.db.prepare(`DELETE FROM ${t}`).run();
+      this.visitCache?.clear();
       for (const ev of this.allEvents()) this.project(ev);
     });
   }

@@ -50,13 +50,14 @@ export const visitProjector: Projector = {
  */
 function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEvent[]): string | null {
   const work = store.work;
-  const row = store.stmt('SELECT state, last_hlc FROM visits WHERE id = ?').get(visitId) as { state: string; last_hlc: string } | undefined;
+  const cached = store.visitCache?.get(visitId);
+  const row = store.visitCache ? (cached ? { state: '', last_hlc: cached.lastHlc } : undefined) : (store.stmt('SELECT state, last_hlc FROM visits WHERE id = ?').get(visitId) as { state: string; last_hlc: string } | undefined);
   let state: VisitState | undefined;
   let lastHlc = evs[evs.length - 1]!.hlc;
   let fromLog = true;
   if (row && evs[0]!.hlc > row.last_hlc) {
-    // In order: the parsed row is ours to change in place.
-    state = JSON.parse(row.state) as VisitState;
+    // In order: the parsed row (or a copy of the cached state, which readers share) is ours to change in place.
+    state = cached ? clonePlain(cached.state) : (JSON.parse(row.state) as VisitState);
     fromLog = false;
   } else if (!row) {
     // A visit new to this database: when the log holds nothing of it but these events, they are its log.
@@ -85,6 +86,7 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
 
 export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
   store.work.visitWrites++;
+  store.visitCache?.set(v.id, { state: v, lastHlc });
   store
     .stmt(
       `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery)
@@ -105,7 +107,7 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
       queue_key: v.issuedAt,
       called_counter: v.call?.counter ?? null,
       last_hlc: lastHlc,
-      state: JSON.stringify(v),
+      state: store.visitCache ? '' : JSON.stringify(v),
       awaiting_delivery: awaitingDelivery(v),
     });
 }
@@ -117,6 +119,16 @@ export function awaitingDelivery(v: VisitState): string | null {
 }
 
 export function readVisit(store: Store, id: string): VisitState | undefined {
+  if (store.visitCache) return store.visitCache.get(id)?.state;
   const row = store.stmt('SELECT state FROM visits WHERE id = ?').get(id) as { state: string } | undefined;
   return row ? (JSON.parse(row.state) as VisitState) : undefined;
+}
+
+/** A deep copy of plain data (what a visit state is: objects, arrays, strings, numbers, booleans, null). */
+function clonePlain<T>(x: T): T {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(clonePlain) as T;
+  const o: Record<string, unknown> = {};
+  for (const k in x) o[k] = clonePlain((x as Record<string, unknown>)[k]);
+  return o as T;
 }

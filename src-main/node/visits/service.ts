@@ -89,8 +89,8 @@ export class VisitService {
   /** Next visit for a department: a returned 不在 visitor first, then priority, then the original issue time. */
   callNext(department: string, counter: string, by: Actor): VisitState | null {
     return this.store.tx(() => {
-      const row = this.store.db
-        .prepare(`SELECT id FROM visits WHERE business_date = ? AND department = ? AND status = 'waiting' ORDER BY priority DESC, queue_key, number LIMIT 1`)
+      const row = this.store
+        .stmt(`SELECT id FROM visits WHERE business_date = ? AND department = ? AND status = 'waiting' ORDER BY priority DESC, queue_key, number LIMIT 1`)
         .get(this.today(), department) as { id: string } | undefined;
       if (!row) return null;
       return this.emit('visit.called', { visitId: row.id, department, counter, at: this.at(), by });

@@ -8,7 +8,7 @@ import type { Store } from '../store/store';
  * one data folder take turns, and the number exists only once that event is committed.
  */
 export function nextTicketNumber(store: Store, station: Station, businessDate: string): number {
-  const row = store.db.prepare('SELECT MAX(number) AS n FROM visits WHERE business_date = ? AND station = ?').get(businessDate, station.id) as { n: number | null };
+  const row = store.stmt('SELECT MAX(number) AS n FROM visits WHERE business_date = ? AND station = ?').get(businessDate, station.id) as { n: number | null };
   const next = Math.max((row.n ?? 0) + 1, station.range.from);
   if (next > station.range.to) {
     throw new AppError('range-exhausted', `station "${station.id}" (${station.name}) has used its whole range ${station.range.from}–${station.range.to} today. Tell the supervisor: another station or a wider range is needed.`, {
