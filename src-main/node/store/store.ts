@@ -64,6 +64,21 @@ const CACHE_KIB = 32_768;
 
 type Row = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
 
+/** Runs `f`, retrying for up to 15 s while SQLite answers SQLITE_BUSY without waiting (a second process opening the same new file). */
+function untilNotBusy<T>(f: () => T, ms = 15_000): T {
+  const deadline = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return f();
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw e;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
 export class Store extends EventEmitter {
   readonly db: Database.Database;
   readonly nodeId: string;
@@ -100,12 +115,14 @@ export class Store extends EventEmitter {
       throw new AppError('unavailable', `cannot open the database ${opts.file}: ${(e as Error).message}`, { cause: e });
     }
     try {
-      db.pragma('journal_mode = WAL');
+      // Switching a brand-new file to WAL, or migrating it, while another process does the same can
+      // answer SQLITE_BUSY at once (SQLite skips the busy handler there): wait and try again.
+      untilNotBusy(() => db.pragma('journal_mode = WAL'));
       db.pragma(`cache_size = -${CACHE_KIB}`);
       // A ticket that was printed must survive a power cut.
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
-      migrate(db, migrations, opts.file);
+      untilNotBusy(() => migrate(db, migrations, opts.file));
       const store = new Store(db, opts);
       store.initMeta();
       return store;
