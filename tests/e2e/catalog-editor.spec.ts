@@ -18,7 +18,7 @@ async function interviewFamily(page: Page): Promise<void> {
   await page.click('[data-event="moving-in"]');
   for (const r of ['applicant', 'spouse', 'child', 'child', 'parent']) await page.click(`[data-add-role="${r}"]`);
   const bands = ['20-59', '20-59', 'preschool', 'school-age', '75+'];
-  for (const [i, b] of bands.entries()) await page.locator(`[data-member="${i}"] select`).selectOption(b);
+  for (const [i, b] of bands.entries()) await page.locator(`[data-member="${i}"] select[data-age-band]`).selectOption(b);
   await page.locator('[data-question="move-from"]').getByRole('button', { name: '群馬県外の市区町村', exact: true }).click();
   for (let guard = 0; guard < 6; guard++) {
     const open = page.locator('[data-question="insurance"] [role="group"]').filter({ hasNot: page.locator('button[aria-pressed="true"]') });
