@@ -23,7 +23,7 @@ import { HttpTransport, SyncRemoteError, type SyncTransport } from '../../src-ma
 import { openTerminal, type Terminal } from '../../src-main/node/terminal/dataFolder';
 import { tempDir } from '../support/tmp';
 import { cli } from './it-support';
-import { pick, rng, spawnSyncServer, terminalConfig, type ServerProcess, type StationDef, type TerminalDef } from './sync-support';
+import { issuedPayload as issuedPayloadAt, pick, rng, spawnSyncServer, terminalConfig, type ServerProcess, type StationDef, type TerminalDef } from './sync-support';
 
 interface Answer {
   status: number;
@@ -60,25 +60,8 @@ function send(url: string, opts: { method?: string; headers?: Record<string, str
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}`, 'x-madoguchi-protocol': '1', 'content-type': 'application/json' });
 
-function issuedPayload(visitId: string, number: number, terminal: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    visitId,
-    businessDate: '2026-11-27',
-    station: 'east',
-    number,
-    lang: 'ja',
-    priority: false,
-    events: ['moving-in'],
-    facts: {},
-    items: [],
-    route: ['shimin'],
-    adjustments: [],
-    source: 'kiosk',
-    at: new Date().toISOString(),
-    by: { terminal },
-    ...over,
-  };
-}
+/** A well-formed visit.issued payload stamped now (the server checks clocks). */
+const issuedPayload = (visitId: string, number: number, terminal: string, over: Record<string, unknown> = {}) => issuedPayloadAt(visitId, number, terminal, { at: new Date().toISOString(), ...over });
 
 function wireEvent(origin: string, seq: number, type: string, payload: unknown, visitId: string | null = 'v-' + seq) {
   return { origin, seq, hlc: encodeHlc({ wall: Date.now(), logical: seq }, origin), type, site: 'honcho', visitId, payload };

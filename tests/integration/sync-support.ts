@@ -249,7 +249,7 @@ export class Relay {
 
 
 /** A well-formed visit.issued payload (the fuzz mutates from valid events). */
-export function issuedPayload(visitId: string, number: number, terminal: string): Record<string, unknown> {
+export function issuedPayload(visitId: string, number: number, terminal: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     visitId,
     businessDate: '2026-11-27',
@@ -265,5 +265,6 @@ export function issuedPayload(visitId: string, number: number, terminal: string)
     source: 'kiosk',
     at: '2026-11-27T00:30:00.000Z',
     by: { terminal },
+    ...over,
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CatalogDiff } from '../catalog/diff';
-import type { CatalogVersionInfo } from '../catalog/published';
+import { catalogContentSchema, type CatalogVersionInfo } from '../catalog/published';
 import type { CatalogIssue } from '../catalog/types';
 import { method } from './define';
 
@@ -28,15 +28,7 @@ export interface CatalogPreview {
   diff?: CatalogDiff;
 }
 
-const bundle = z.object({
-  departments: z.unknown(),
-  procedures: z.unknown(),
-  bring: z.unknown(),
-  online: z.unknown(),
-  forms: z.unknown(),
-  questions: z.unknown(),
-  locales: z.record(z.string().min(1).max(16), z.unknown()),
-});
+const bundle = catalogContentSchema;
 const admin = { roles: ['admin'] as const, staff: true };
 
 /** The catalog editor (issue 19): the 窓口運用WG edits, previews, publishes and rolls back. */
