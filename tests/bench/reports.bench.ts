@@ -1,9 +1,10 @@
 /**
  * Reports on a simulated fiscal year: the daily report and the fiscal-year KPIs on a database of at
  * least 250,000 visits. The year is simulated once through the real VisitService into a cached temp
- * folder, in bulk: each day on a scratch in-memory store, then loaded in one transaction and folded
- * once per visit (simulate/range.ts; tests/integration/simulate-bulk.test.ts proves the events and
- * visits equal those of the one-event-at-a-time path). Later runs reuse it and say so.
+ * folder, in bulk: each day on a scratch in-memory store (days in parallel worker threads), then
+ * loaded in day order, one transaction per day, folded once per visit (simulate/parallel.ts and
+ * range.ts; tests/integration/simulate-bulk.test.ts proves the events and visits equal those of
+ * the one-event-at-a-time path). Later runs reuse it and say so.
  */
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ function time<T>(fn: () => T): { ms: number; value: T } {
 
 export async function benchReports(): Promise<Record<string, number | string>> {
   const cached = existsSync(join(BENCH_DIR, 'generated.json'));
-  const g = generateYear(BENCH_DIR, { from: FROM, to: TO, log: (s) => console.log(s) });
+  const g = await generateYear(BENCH_DIR, { from: FROM, to: TO, log: (s) => console.log(s) });
   // Measure "the day after the fiscal year": every day of the year is closed.
   const clock = new SimClock(localInstant('2026-04-01', '09:00', 'Asia/Tokyo'));
   const t = openTerminal(BENCH_DIR, { clock: clock.read });
@@ -102,8 +103,7 @@ async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: 
 
 if (require.main === module) {
   if (process.argv.includes('--generate')) {
-    const g = generateYear(BENCH_DIR, { from: FROM, to: TO, log: (s) => console.log(s) });
-    console.log(JSON.stringify(g));
+    void generateYear(BENCH_DIR, { from: FROM, to: TO, log: (s) => console.log(s) }).then((g) => console.log(JSON.stringify(g)));
   } else {
     benchReports().then((r) => console.log(r));
   }

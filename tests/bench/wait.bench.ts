@@ -50,7 +50,7 @@ interface Sample {
 
 export async function benchWait(): Promise<Record<string, number | string>> {
   const t0 = performance.now();
-  const g = generateYear(SET.dir, { from: SET.from, to: SET.to, visitors: SET.visitors, seed: SET.seed, log: (s) => console.log(s) });
+  const g = await generateYear(SET.dir, { from: SET.from, to: SET.to, visitors: SET.visitors, seed: SET.seed, log: (s) => console.log(s) });
   const simSeconds = (performance.now() - t0) / 1000;
 
   const db = new Database(join(SET.dir, 'madoguchi.sqlite'), { readonly: true });

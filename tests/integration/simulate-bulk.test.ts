@@ -12,6 +12,8 @@ import { ensureDemoSetup, openTerminal } from '../../src-main/node/terminal/data
 import { defaultCatalog } from '../../src-main/node/catalog/load';
 import { SimClock, localInstant } from '../../src-main/node/simulate/clock';
 import { simulateRange } from '../../src-main/node/simulate/range';
+import { simulateRangeInParallel } from '../../src-main/node/simulate/parallel';
+import { encodeHlc } from '../../src-main/common/sync/hlc';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
@@ -30,15 +32,17 @@ function normaliseIds(text: string, ids: Map<string, string>): string {
 const temps: Array<() => void> = [];
 afterAll(() => temps.forEach((c) => c()));
 
-function build(bulk: boolean, seed: number) {
+async function build(how: 'one' | 'bulk' | 'parallel', seed: number, preset: { clock?: string; hlcAt?: [string, string] } = {}) {
   const tmp = tempDir('madoguchi-simbulk-');
   temps.push(tmp.cleanup);
   ensureDemoSetup(tmp.dir);
-  const clock = new SimClock(localInstant('2025-06-13', '07:00', 'Asia/Tokyo'));
+  const clock = new SimClock(localInstant('2025-06-13', preset.clock ?? '07:00', 'Asia/Tokyo'));
   const t = openTerminal(tmp.dir, { clock: clock.read });
   try {
+    if (preset.hlcAt) t.store.setMeta('hlc', encodeHlc({ wall: localInstant(preset.hlcAt[0], preset.hlcAt[1], 'Asia/Tokyo'), logical: 3 }, t.store.nodeId));
     // Friday, Monday (a Monday morning rush), Tuesday.
-    const r = simulateRange(t, defaultCatalog(), clock, { from: '2025-06-13', to: '2025-06-17', visitors: 260, seed, bulk });
+    const opts = { from: '2025-06-13', to: '2025-06-17', visitors: 260, seed, bulk: how !== 'one' };
+    const r = how === 'parallel' ? await simulateRangeInParallel(t, defaultCatalog(), clock, { ...opts, workers: 2 }) : simulateRange(t, defaultCatalog(), clock, opts);
     const ids = new Map<string, string>();
     const events = (t.store.db.prepare('SELECT origin, seq, hlc, type, site, visit_id, payload, received_at FROM events ORDER BY origin, seq').all() as Array<Record<string, unknown>>).map((e) =>
       normaliseIds(JSON.stringify(e), ids),
@@ -52,11 +56,11 @@ function build(bulk: boolean, seed: number) {
 }
 
 describe('simulated days built in bulk', () => {
-  it('leave the same events, in the same order, and the same visit projections as one event at a time', () => {
+  it('leave the same events, in the same order, and the same visit projections as one event at a time', async () => {
     const seed = Number(process.env.SIM_BULK_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`simulate-bulk seed ${seed} (replay: SIM_BULK_SEED=${seed} npx vitest run tests/integration/simulate-bulk.test.ts)`);
-    const one = build(false, seed);
-    const bulk = build(true, seed);
+    const one = await build('one', seed);
+    const bulk = await build('bulk', seed);
 
     expect(one.r.days).toBe(3);
     expect(one.r.issued).toBeGreaterThan(200);
@@ -73,5 +77,40 @@ describe('simulated days built in bulk', () => {
     expect(bulk.work.visitWrites).toBe(one.r.issued);
     expect(bulk.work.logFolds).toBe(0);
     expect(one.work.visitWrites).toBeGreaterThan(3 * one.r.issued);
+  }, 120_000);
+
+  it('leave the same events, order and visits when the days are simulated in parallel worker threads', async () => {
+    const seed = Number(process.env.SIM_BULK_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    console.log(`simulate-bulk parallel seed ${seed} (replay: SIM_BULK_SEED=${seed} npx vitest run tests/integration/simulate-bulk.test.ts)`);
+    const one = await build('one', seed);
+    const par = await build('parallel', seed);
+
+    expect(one.r.issued).toBeGreaterThan(200);
+    // Every day was taken from its worker (none simulated again on this thread).
+    expect(par.r).toEqual({ ...one.r, redone: 0 });
+    expect(par.events.length).toBe(one.events.length);
+    expect(par.events).toEqual(one.events);
+    expect(par.logOrder).toEqual(one.logOrder);
+    expect(par.visits).toEqual(one.visits);
+    expect(par.hlc).toBe(one.hlc);
+    expect(par.work.visitWrites).toBe(one.r.issued);
+    expect(par.work.logFolds).toBe(0);
+  }, 120_000);
+
+  it('simulate a day again on this thread when its worker could not start it as the terminal would, and still leave the same events', async () => {
+    const seed = Number(process.env.SIM_BULK_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    console.log(`simulate-bulk redo seed ${seed} (replay: SIM_BULK_SEED=${seed} npx vitest run tests/integration/simulate-bulk.test.ts)`);
+    // The clock already reads 07:30 on the first day (a worker starts at 07:00), and the terminal's
+    // HLC is at 10:00 on the Monday (ahead of that day's first events): both days are redone here.
+    const preset = { clock: '07:30', hlcAt: ['2025-06-16', '10:00'] as [string, string] };
+    const one = await build('one', seed, preset);
+    const par = await build('parallel', seed, preset);
+
+    expect(one.r.anomalies).toBe(0);
+    expect(par.r).toEqual({ ...one.r, redone: 2 });
+    expect(par.events).toEqual(one.events);
+    expect(par.logOrder).toEqual(one.logOrder);
+    expect(par.visits).toEqual(one.visits);
+    expect(par.hlc).toBe(one.hlc);
   }, 120_000);
 });
