@@ -65,10 +65,13 @@ export function simulateRange(target: SimulationTarget, catalog: Catalog, clock:
   return { days: days.length, issued, events, anomalies };
 }
 
-/** A day's events as the scratch database wrote them (seq from 1), with the day's result. */
+/**
+ * A day's events as the scratch database wrote them (seq from 1, payload as its stored JSON text,
+ * which passes between threads cheaply and is inserted as it is), with the day's result.
+ */
 export interface ScratchDay {
   result: SimulationResult;
-  rows: Array<StoredEvent & { receivedAt: string }>;
+  rows: Array<Omit<StoredEvent, 'payload'> & { payloadText: string; receivedAt: string }>;
 }
 
 /**
@@ -87,7 +90,10 @@ export function simulateDayOnScratch(
   try {
     if (hlc) scratch.setMeta('hlc', hlc);
     const result = simulateDay({ store: scratch, visits: new VisitService(scratch, origin.config), config: origin.config }, catalog, clock, opts);
-    return { result, rows: scratch.ownEventsWithReceipt() };
+    const rows = scratch.db
+      .prepare('SELECT origin, seq, hlc, type, site, visit_id AS visitId, payload AS payloadText, received_at AS receivedAt FROM events WHERE origin = ? ORDER BY hlc, origin, seq')
+      .all(origin.nodeId) as ScratchDay['rows'];
+    return { result, rows };
   } finally {
     scratch.close();
   }
@@ -96,7 +102,7 @@ export function simulateDayOnScratch(
 /** Loads a scratch day's events after this terminal's own (seq shifted past the last one). */
 export function loadScratchDay(store: Store, rows: ScratchDay['rows']): void {
   const base = (store.db.prepare('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(store.nodeId) as { m: number | null }).m ?? 0;
-  store.loadOwnEvents(rows.map((e) => ({ ...e, seq: e.seq + base })));
+  store.loadOwnEvents(rows.map((e) => ({ ...e, seq: e.seq + base, payload: JSON.parse(e.payloadText) as unknown })));
 }
 
 export function simulateDayInBulk(target: SimulationTarget, catalog: Catalog, clock: SimClock, opts: { date: string; visitors: number; seed: number }): SimulationResult {
