@@ -3,12 +3,15 @@ import { useTranslation } from 'react-i18next';
 import type { Condition } from '../../../src-main/common/catalog/condition';
 import { checkCatalog } from '../../../src-main/common/catalog/parse';
 import { DELIVERIES, ROUTES } from '../../../src-main/common/catalog/schema';
-import type { AppearsWhen, CatalogBundle, CatalogIssue, Deadline, Procedure, QuestionDef } from '../../../src-main/common/catalog/types';
+import type { AppearsWhen, CatalogBundle, CatalogIssue, Deadline, Procedure } from '../../../src-main/common/catalog/types';
 import type { CatalogPreview, CatalogVersionsView } from '../../../src-main/common/contract/catalog';
 import { LIFE_EVENTS } from '../../../src-main/common/guidance/facts';
 import { ApiError, call } from '../../api/client';
 import { useErrorText } from '../../app/errorText';
 import { ConditionEditor } from './ConditionEditor';
+import { Issue, localeText, type EditProps, type Files } from './editorParts';
+import { BringConditions, ProcedureFlags, RuleExtras } from './ProcedureExtras';
+import { QuestionsTab } from './QuestionsTab';
 import './catalogEditor.css';
 
 /**
@@ -19,25 +22,10 @@ import './catalogEditor.css';
  * previewed on the sample households, then published with a reason and an effective date; an
  * earlier version is one click away.
  */
-type Json = Record<string, unknown>;
-type Files = {
-  departments: { oneStop: string; routeOrder: string[]; departments: Array<{ id: string; counter?: string; floor?: string; external?: boolean; note?: string }> };
-  procedures: { procedures: Procedure[] };
-  bring: { items: Array<{ id: string }> };
-  online: { options: Array<{ id: string; kind: string; url: string }> };
-  forms: { forms: Array<{ id: string; name: string }> };
-  questions: { questions: QuestionDef[] };
-  locales: Record<string, Json>;
-};
 type Tab = 'procedures' | 'departments' | 'questions' | 'publish' | 'versions';
 const TABS: Tab[] = ['procedures', 'departments', 'questions', 'publish', 'versions'];
 
 const clone = <T,>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
-function localeText(d: Files, lang: string, group: string, id: string): string {
-  const g = d.locales[lang]?.[group] as Record<string, string> | undefined;
-  return g?.[id] ?? '';
-}
 
 export function CatalogEditor({ staffId, onSignOut }: { staffId: string; onSignOut: () => void }) {
   const { t } = useTranslation('catalogEditor');
@@ -145,23 +133,12 @@ export function CatalogEditor({ staffId, onSignOut }: { staffId: string; onSignO
       </nav>
       {tab === 'procedures' && <ProceduresTab draft={draft} edit={edit} selected={selected} setSelected={setSelected} languages={languages} issueAt={issueAt} />}
       {tab === 'departments' && <DepartmentsTab draft={draft} edit={edit} issueAt={issueAt} />}
-      {tab === 'questions' && <QuestionsTab draft={draft} edit={edit} issueAt={issueAt} />}
+      {tab === 'questions' && <QuestionsTab draft={draft} edit={edit} issueAt={issueAt} languages={languages} />}
       {tab === 'publish' && <PublishTab draft={draft} issues={issues} versions={versions} onPublished={reload} />}
       {tab === 'versions' && <VersionsTab versions={versions} onRolledBack={reload} />}
     </main>
   );
 }
-
-function Issue({ text }: { text: string | undefined }) {
-  if (!text) return null;
-  return (
-    <span className="ce-issue" role="alert">
-      {text}
-    </span>
-  );
-}
-
-type EditProps = { draft: Files; edit: (fn: (d: Files) => void) => void; issueAt: (file: string, path: string) => string | undefined };
 
 function DepartmentsTab({ draft, edit, issueAt }: EditProps) {
   const { t } = useTranslation('catalogEditor');
@@ -371,6 +348,7 @@ function ProceduresTab({ draft, edit, selected, setSelected, languages, issueAt 
               <Issue text={issueAt(F, at('.deadline'))} />
             </label>
           </div>
+          <ProcedureFlags p={p} setP={setP} issueAt={(path) => issueAt(F, path)} at={at} />
           <CheckList
             legend={t('proc.bring')}
             all={draft.bring.items.map((b) => b.id)}
@@ -378,6 +356,7 @@ function ProceduresTab({ draft, edit, selected, setSelected, languages, issueAt 
             chosen={p.bring.map((b) => (typeof b === 'string' ? b : b.id))}
             onChange={(ids) => setP((q) => void (q.bring = ids.map((id) => q.bring.find((b) => (typeof b === 'string' ? b : b.id) === id) ?? id) as Procedure['bring']))}
           />
+          <BringConditions draft={draft} p={p} setP={setP} issueAt={(path) => issueAt(F, path)} at={at} />
           <CheckList legend={t('proc.forms')} all={draft.forms.forms.map((f) => f.id)} label={(id) => draft.forms.forms.find((f) => f.id === id)?.name ?? id} chosen={p.forms} onChange={(ids) => setP((q) => void (q.forms = ids))} />
           <CheckList
             legend={t('proc.online')}
@@ -452,6 +431,7 @@ function RuleEditor({ rule, path, issueAt, onChange, onRemove }: { rule: Appears
           {t('rule.addIf')}
         </button>
       )}
+      <RuleExtras rule={rule} path={path} issueAt={issueAt} onChange={onChange} />
       <button type="button" onClick={onRemove}>
         {t('rule.remove')}
       </button>
@@ -470,69 +450,6 @@ function CheckList({ legend, all, chosen, label, onChange }: { legend: string; a
         </label>
       ))}
     </fieldset>
-  );
-}
-
-function QuestionsTab({ draft, edit, issueAt }: EditProps) {
-  const { t } = useTranslation('catalogEditor');
-  const qs = draft.questions.questions;
-  const move = (i: number, d: number) =>
-    edit((x) => {
-      const list = x.questions.questions;
-      const [q] = list.splice(i, 1);
-      list.splice(i + d, 0, q!);
-    });
-  return (
-    <section aria-labelledby="ce-qs">
-      <h2 id="ce-qs">{t('tab.questions')}</h2>
-      <p className="muted">{t('q.help')}</p>
-      <table className="sv-table ce-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('q.id')}</th>
-            <th scope="col">{t('q.text')}</th>
-            <th scope="col">{t('q.tier')}</th>
-            <th scope="col">{t('q.order')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {qs.map((q, i) => (
-            <tr key={q.id}>
-              <th scope="row">
-                {q.id} <span className="muted">({q.fact})</span>
-              </th>
-              <td>
-                <input
-                  aria-label={t('q.textOf', { id: q.id })}
-                  value={localeText(draft, 'ja', 'question', q.id)}
-                  onChange={(e) => edit((x) => void (((x.locales.ja!.question ??= {}) as Record<string, string>)[q.id] = e.target.value))}
-                  size={50}
-                />
-                <Issue text={issueAt('locales/ja/catalog.json', `question.${q.id}`)} />
-              </td>
-              <td>
-                <select aria-label={t('q.tierOf', { id: q.id })} value={q.tier} onChange={(e) => edit((x) => void (x.questions.questions[i]!.tier = e.target.value as QuestionDef['tier']))}>
-                  {(['core', 'detail', 'follow-up'] as const).map((tier) => (
-                    <option key={tier} value={tier}>
-                      {t(`q.tiers.${tier}`)}
-                    </option>
-                  ))}
-                </select>
-                <Issue text={issueAt('questions.json', `questions[${i}].tier`) ?? issueAt('questions.json', `questions[${i}].parent`)} />
-              </td>
-              <td>
-                <button type="button" disabled={i === 0} onClick={() => move(i, -1)} aria-label={t('q.up', { id: q.id })}>
-                  ↑
-                </button>
-                <button type="button" disabled={i === qs.length - 1} onClick={() => move(i, 1)} aria-label={t('q.down', { id: q.id })}>
-                  ↓
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
   );
 }
 
