@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Condition } from '../../../src-main/common/catalog/condition';
 import { checkCatalog } from '../../../src-main/common/catalog/parse';
-import { DELIVERIES, ROUTES } from '../../../src-main/common/catalog/schema';
+import { DELIVERIES, ROUTE_MARKS, ROUTES, type Route } from '../../../src-main/common/catalog/schema';
 import type { AppearsWhen, CatalogBundle, CatalogIssue, Deadline, Procedure } from '../../../src-main/common/catalog/types';
 import type { CatalogPreview, CatalogVersionsView } from '../../../src-main/common/contract/catalog';
 import { LIFE_EVENTS } from '../../../src-main/common/guidance/facts';
@@ -353,11 +353,11 @@ function ProceduresTab({ draft, edit, selected, setSelected, languages, issueAt 
             legend={t('proc.bring')}
             all={draft.bring.items.map((b) => b.id)}
             label={(id) => localeText(draft, 'ja', 'bring', id) || id}
-            chosen={p.bring.map((b) => (typeof b === 'string' ? b : b.id))}
-            onChange={(ids) => setP((q) => void (q.bring = ids.map((id) => q.bring.find((b) => (typeof b === 'string' ? b : b.id) === id) ?? id) as Procedure['bring']))}
+            chosen={(p.bring ?? []).map((b) => (typeof b === 'string' ? b : b.id))}
+            onChange={(ids) => setP((q) => void (q.bring = ids.map((id) => (q.bring ?? []).find((b) => (typeof b === 'string' ? b : b.id) === id) ?? id) as Procedure['bring']))}
           />
           <BringConditions draft={draft} p={p} setP={setP} issueAt={(path) => issueAt(F, path)} at={at} />
-          <CheckList legend={t('proc.forms')} all={draft.forms.forms.map((f) => f.id)} label={(id) => draft.forms.forms.find((f) => f.id === id)?.name ?? id} chosen={p.forms} onChange={(ids) => setP((q) => void (q.forms = ids))} />
+          <CheckList legend={t('proc.forms')} all={draft.forms.forms.map((f) => f.id)} label={(id) => draft.forms.forms.find((f) => f.id === id)?.name ?? id} chosen={p.forms ?? []} onChange={(ids) => setP((q) => void (q.forms = ids))} />
           <CheckList
             legend={t('proc.online')}
             all={draft.online.options.map((o) => o.id)}
@@ -365,7 +365,7 @@ function ProceduresTab({ draft, edit, selected, setSelected, languages, issueAt 
               const o = draft.online.options.find((x) => x.id === id);
               return `${localeText(draft, 'ja', 'online', id) || id}${o?.url ? ` (${o.url})` : ` — ${t('proc.noUrl')}`}`;
             }}
-            chosen={p.online}
+            chosen={p.online ?? []}
             onChange={(ids) => setP((q) => void (q.online = ids))}
           />
           <fieldset>
@@ -462,6 +462,8 @@ function PublishTab({ draft, issues, versions, onPublished }: { draft: Files; is
   const [effective, setEffective] = useState(versions.nextBusinessDay);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const bundle = draft as unknown as CatalogBundle;
+  /** A status in the screen's words (ご希望により), a route with its mark (② proxy); other values as they are. */
+  const fieldValue = (field: string, v: string): string => (!v ? '-' : field === 'status' ? t(`status.${v}`, { ns: 'catalog' }) : field === 'route' && v in ROUTE_MARKS ? `${ROUTE_MARKS[v as Route]} ${v}` : v);
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
     setMessage(null);
@@ -502,7 +504,7 @@ function PublishTab({ draft, issues, versions, onPublished }: { draft: Files; is
                   <td>{h.added.join(', ')}</td>
                   <td>{h.removed.join(', ')}</td>
                   <td>
-                    {h.changed.map((c) => `${c.id}: ${c.fields.map((f) => `${t(`field.${f.field}`)} ${f.from || '-'} → ${f.to || '-'}`).join(', ')}`).join(' / ')}
+                    {h.changed.map((c) => `${c.id}: ${c.fields.map((f) => `${t(`field.${f.field}`)} ${fieldValue(f.field, f.from)} → ${fieldValue(f.field, f.to)}`).join(', ')}`).join(' / ')}
                     {h.route && ` ${t('preview.route')}: ${h.route.to.join(' → ')}`}
                     {h.error && <span className="ce-issue">{h.error}</span>}
                   </td>

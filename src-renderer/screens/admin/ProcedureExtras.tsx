@@ -116,7 +116,7 @@ export function ProcedureFlags({ p, setP, issueAt, at }: { p: Procedure; setP: S
 /** Each thing to bring, always or only when a condition holds (在留カード only for a member who is not JP …). */
 export function BringConditions({ draft, p, setP, issueAt, at }: { draft: Files; p: Procedure; setP: SetP; issueAt: IssueAt; at: (sub: string) => string }) {
   const { t } = useTranslation('catalogEditor');
-  const refs = p.bring as Array<string | BringRef>;
+  const refs = (p.bring ?? []) as Array<string | BringRef>; // raw JSON: absent means none
   if (refs.length === 0) return null;
   const setRef = (j: number, r: string | BringRef) => setP((q) => void ((q.bring as Array<string | BringRef>)[j] = r));
   return (
