@@ -151,6 +151,10 @@ test('an admin adds a follow-up question, uses it in a procedure, edits optional
     await kiosk.locator('[data-question="move-to"]').getByRole('button', { name: '群馬県外の市区町村', exact: true }).click();
     const asked = kiosk.locator(`[data-question="${Q}"]`);
     await expect(asked).toContainText('印鑑登録をしている方は?');
+    // The English text edited in the editor is what the kiosk shows in English.
+    await kiosk.locator('#ui-lang').selectOption('en');
+    await expect(asked).toContainText('Who has a registered seal (inkan)? Moving out ends the registration.');
+    await kiosk.locator('#ui-lang').selectOption('ja');
     await asked.getByRole('button', { name: /^1\. 本人/ }).click();
     await expect(kiosk.locator('[data-procedure-id="inkan-haishi"]')).toContainText('印鑑登録の廃止');
     await shot(kiosk, 'kiosk-follow-up');
