@@ -92,6 +92,15 @@ test('an admin adds a follow-up question, uses it in a procedure, edits optional
     await shot(admin, 'question-new-follow-up');
     await expectNoSeriousAxe(admin);
 
+    // Department names in every language: a blank translation is named at its field.
+    await admin.getByTestId('tab-departments').click();
+    await admin.getByTestId('dep-name-shimin-summary').click();
+    await admin.getByTestId('dep-name-shimin-en').fill('');
+    await expect(admin.locator('.ce-field', { has: admin.getByTestId('dep-name-shimin-en') }).getByRole('alert')).toContainText('missing translation');
+    await admin.getByTestId('dep-name-shimin-en').fill('Citizens Division (Resident Records)');
+    await expect(count).toContainText('問題はありません');
+    await shot(admin, 'departments');
+
     // A new procedure listed on moving-out for members with a registered seal, bringing the seal card.
     await admin.getByTestId('tab-procedures').click();
     await admin.getByTestId('proc-new-id').fill('inkan-haishi');

@@ -9,7 +9,7 @@ import { LIFE_EVENTS } from '../../../src-main/common/guidance/facts';
 import { ApiError, call } from '../../api/client';
 import { useErrorText } from '../../app/errorText';
 import { ConditionEditor } from './ConditionEditor';
-import { Issue, localeText, type EditProps, type Files } from './editorParts';
+import { Issue, localeText, TextsInAllLanguages, type EditProps, type Files } from './editorParts';
 import { BringConditions, ProcedureFlags, RuleExtras } from './ProcedureExtras';
 import { QuestionsTab } from './QuestionsTab';
 import './catalogEditor.css';
@@ -132,7 +132,7 @@ export function CatalogEditor({ staffId, onSignOut }: { staffId: string; onSignO
         ))}
       </nav>
       {tab === 'procedures' && <ProceduresTab draft={draft} edit={edit} selected={selected} setSelected={setSelected} languages={languages} issueAt={issueAt} />}
-      {tab === 'departments' && <DepartmentsTab draft={draft} edit={edit} issueAt={issueAt} />}
+      {tab === 'departments' && <DepartmentsTab draft={draft} edit={edit} issueAt={issueAt} languages={languages} />}
       {tab === 'questions' && <QuestionsTab draft={draft} edit={edit} issueAt={issueAt} languages={languages} />}
       {tab === 'publish' && <PublishTab draft={draft} issues={issues} versions={versions} onPublished={reload} />}
       {tab === 'versions' && <VersionsTab versions={versions} onRolledBack={reload} />}
@@ -140,7 +140,7 @@ export function CatalogEditor({ staffId, onSignOut }: { staffId: string; onSignO
   );
 }
 
-function DepartmentsTab({ draft, edit, issueAt }: EditProps) {
+function DepartmentsTab({ draft, edit, issueAt, languages }: EditProps & { languages: string[] }) {
   const { t } = useTranslation('catalogEditor');
   return (
     <section aria-labelledby="ce-deps">
@@ -158,7 +158,9 @@ function DepartmentsTab({ draft, edit, issueAt }: EditProps) {
           {draft.departments.departments.map((d, i) => (
             <tr key={d.id} data-department={d.id}>
               <th scope="row">{d.id}</th>
-              <td>{localeText(draft, 'ja', 'department', d.id)}</td>
+              <td>
+                <TextsInAllLanguages draft={draft} edit={edit} issueAt={issueAt} group="department" id={d.id} languages={languages} label={(lang) => t('departmentEdit.nameIn', { id: d.id, lang })} testId={`dep-name-${d.id}`} />
+              </td>
               <td>
                 {d.external ? (
                   <span className="muted">{t('dep.external')}</span>

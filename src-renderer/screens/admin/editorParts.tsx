@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { Procedure, QuestionDef } from '../../../src-main/common/catalog/types';
 
 /** The catalog files as the editor holds them while the administrator edits (raw JSON, checked by `catalog check`). */
@@ -40,5 +41,30 @@ export function Issue({ text, testId }: { text: string | undefined; testId?: str
     <span className="ce-issue" role="alert" data-testid={testId}>
       {text}
     </span>
+  );
+}
+
+/**
+ * A catalog text in every language (a department's name …) folded under its Japanese text; a
+ * missing translation opens it and names the language.
+ */
+export function TextsInAllLanguages({ draft, edit, issueAt, group, id, languages, label, testId }: EditProps & { group: string; id: string; languages: string[]; label: (lang: string) => string; testId: string }) {
+  const missing = languages.some((lang) => issueAt(`locales/${lang}/catalog.json`, `${group}.${id}`));
+  const ref = useRef<HTMLDetailsElement>(null);
+  // Opens itself on a missing text, and stays open once the administrator fixed it.
+  useEffect(() => {
+    if (missing && ref.current) ref.current.open = true;
+  }, [missing]);
+  return (
+    <details className="ce-texts" ref={ref}>
+      <summary data-testid={`${testId}-summary`}>{localeText(draft, 'ja', group, id) || id}</summary>
+      {languages.map((lang) => (
+        <div key={lang} className="ce-field">
+          <label htmlFor={`${testId}-${lang}`}>{lang}</label>
+          <input id={`${testId}-${lang}`} aria-label={label(lang)} value={localeText(draft, lang, group, id)} onChange={(e) => edit((d) => setLocaleText(d, lang, group, id, e.target.value))} data-testid={`${testId}-${lang}`} />
+          <Issue text={issueAt(`locales/${lang}/catalog.json`, `${group}.${id}`)} />
+        </div>
+      ))}
+    </details>
   );
 }
