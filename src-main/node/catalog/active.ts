@@ -45,6 +45,8 @@ export class ActiveCatalog implements CatalogSource {
   private cached: ActiveCatalogState | undefined;
   private base: { catalog: Catalog; bundle: CatalogBundle; hash: string } | undefined;
   private parsed = new Map<string, { catalog: Catalog; bundle: CatalogBundle }>();
+  /** How many published versions this terminal held at the last look (none: nothing to say). */
+  private versionCount = 0;
 
   constructor(
     private readonly store: Store,
@@ -98,8 +100,6 @@ export class ActiveCatalog implements CatalogSource {
     if (this.record) this.sayWhatServes(state);
     return state;
   }
-
-  private versionCount = 0;
 
   /** Appends `catalog.activated` when what this terminal serves changed since it last said so. */
   private sayWhatServes(state: ActiveCatalogState): boolean {
