@@ -53,7 +53,12 @@ function simulateDayInBulk(target: SimulationTarget, catalog: Catalog, clock: Si
   try {
     const hlc = store.meta('hlc');
     if (hlc) scratch.setMeta('hlc', hlc);
+    // The whole day in one transaction of the scratch database: each operation's own transaction
+    // (Store.tx) becomes a savepoint inside it, released or rolled back as before, without a
+    // BEGIN/COMMIT per event. The scratch database is thrown away either way.
+    scratch.db.exec('BEGIN');
     const r = simulateDay({ store: scratch, visits: new VisitService(scratch, target.config), config: target.config }, catalog, clock, opts);
+    scratch.db.exec('COMMIT');
     const base = (store.db.prepare('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(store.nodeId) as { m: number | null }).m ?? 0;
     store.loadOwnEvents(scratch.ownEventsWithReceipt().map((e) => ({ ...e, seq: e.seq + base })));
     return r;

@@ -282,7 +282,7 @@ export class Store extends EventEmitter {
    * with one prepared statement in one transaction and folded like an ingest, each visit once.
    * The clock's last reading becomes the newest loaded HLC, as if each had been appended here.
    */
-  loadOwnEvents(rows: ReadonlyArray<StoredEvent & { receivedAt: string }>): void {
+  loadOwnEvents(rows: ReadonlyArray<StoredEvent & { receivedAt: string; payloadJson?: string }>): void {
     if (!rows.length) return;
     this.db.pragma('synchronous = NORMAL');
     try {
@@ -292,7 +292,8 @@ export class Store extends EventEmitter {
         const events: StoredEvent[] = [];
         for (const r of rows) {
           if (r.origin !== this.nodeId) throw new Error(`loadOwnEvents: event ${r.origin}/${r.seq} is not from this terminal (${this.nodeId})`);
-          ins.run(r.origin, r.seq, r.hlc, r.type, r.site, r.visitId, JSON.stringify(r.payload), r.receivedAt);
+          // The scratch database's stored text, when given, is written as it is (no second JSON.stringify).
+          ins.run(r.origin, r.seq, r.hlc, r.type, r.site, r.visitId, r.payloadJson ?? JSON.stringify(r.payload), r.receivedAt);
           const ev: StoredEvent = { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visitId, payload: r.payload };
           events.push(ev);
           this.pending.push(ev);
@@ -309,9 +310,13 @@ export class Store extends EventEmitter {
     }
   }
 
-  /** This terminal's events in log order with their time of receipt (the scratch side of loadOwnEvents). */
-  ownEventsWithReceipt(): Array<StoredEvent & { receivedAt: string }> {
-    return (this.stmt('SELECT * FROM events WHERE origin = ? ORDER BY hlc, origin, seq').all(this.nodeId) as Array<Row & { received_at: string }>).map((r) => ({ ...rowToEvent(r), receivedAt: r.received_at }));
+  /** This terminal's events in log order with their time of receipt and stored payload text (the scratch side of loadOwnEvents). */
+  ownEventsWithReceipt(): Array<StoredEvent & { receivedAt: string; payloadJson: string }> {
+    return (this.stmt('SELECT * FROM events WHERE origin = ? ORDER BY hlc, origin, seq').all(this.nodeId) as Array<Row & { received_at: string }>).map((r) => ({
+      ...rowToEvent(r),
+      receivedAt: r.received_at,
+      payloadJson: r.payload,
+    }));
   }
 
   /** Origins seen with clocks beyond the allowed drift in this process's lifetime. */
