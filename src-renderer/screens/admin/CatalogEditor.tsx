@@ -556,10 +556,13 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
   const { t } = useTranslation('catalogEditor');
   const errText = useErrorText();
   const [error, setError] = useState<string | null>(null);
+  const [rollbackReason, setRollbackReason] = useState('');
   const active = versions.status.version;
   return (
     <section aria-labelledby="ce-versions">
       <h2 id="ce-versions">{t('tab.versions')}</h2>
+      <label htmlFor="ce-rollback-reason">{t('v.rollbackReason')}</label>
+      <input id="ce-rollback-reason" type="text" value={rollbackReason} onChange={(e) => setRollbackReason(e.target.value)} maxLength={500} data-testid="rollback-reason" />
       {error && (
         <p className="alert" role="alert">
           {error}
@@ -571,6 +574,7 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
             <th scope="col">{t('v.version')}</th>
             <th scope="col">{t('v.effective')}</th>
             <th scope="col">{t('v.by')}</th>
+            <th scope="col">{t('v.at')}</th>
             <th scope="col">{t('v.reason')}</th>
             <th scope="col">{t('v.state')}</th>
             <th scope="col" />
@@ -584,7 +588,11 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
               <td>
                 {v.publisher.staff ?? ''} @ {v.publisher.terminal}
               </td>
-              <td>{v.reason}</td>
+              <td data-testid={`version-at-${v.version}`}>{v.at.replace('T', ' ').slice(0, 19)}</td>
+              <td>
+                {v.reason}
+                {v.rollbackOf !== undefined ? ` (${t('v.rollbackOf', { version: v.rollbackOf })})` : ''}
+              </td>
               <td>{v.problem ? t('v.keptOut', { reason: v.problem }) : v.version === active ? t('v.active') : v.effective > versions.status.today ? t('v.waiting') : t('v.superseded')}</td>
               <td>
                 {!v.problem && v.version !== active && (
@@ -592,7 +600,8 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
                     type="button"
                     onClick={async () => {
                       try {
-                        await call('catalog.rollback', { to: v.version });
+                        await call('catalog.rollback', { to: v.version, ...(rollbackReason.trim() ? { reason: rollbackReason.trim() } : {}) });
+                        setRollbackReason('');
                         await onRolledBack();
                       } catch (e) {
                         setError(e instanceof ApiError ? errText(e) : String(e));
