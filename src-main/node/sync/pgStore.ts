@@ -13,7 +13,7 @@ import { ProcessCounters, type MetricsScope, type StoredNotice, type SyncStorage
 /**
  * The sync service on PostgreSQL: many stateless processes share one database, each row carries
  * its tenant (municipality) and site. Pushes of one origin are serialised by an advisory
- * transaction lock (and the (tenant, origin, seq) key), station claims by a per-tenant lock, and
+ * transaction lock (and the (tenant, origin, seq) key), station claims by a per-site lock, and
  * every process hears of stored events and token changes through LISTEN/NOTIFY.
  */
 export const pgMigrations: readonly Migration[] = [
@@ -98,6 +98,17 @@ export const pgMigrations: readonly Migration[] = [
         purged_at timestamptz NOT NULL,
         PRIMARY KEY (tenant, origin, seq)
       );
+    `,
+  },
+  {
+    version: 2,
+    slug: 'station-claims-per-site',
+    sql: `
+      -- Ticket ranges are unique in a building (tenant and site), not across the municipality:
+      -- two sites may both have a station "east" with the same numbers.
+      ALTER TABLE station_claims DROP CONSTRAINT station_claims_pkey;
+      ALTER TABLE station_claims ADD PRIMARY KEY (tenant, site, station);
+      CREATE INDEX station_claims_by_terminal ON station_claims (tenant, terminal);
     `,
   },
 ];
@@ -260,6 +271,8 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
          ON CONFLICT (tenant, id) DO UPDATE SET role = excluded.role, site = excluded.site, token_hash = excluded.token_hash, revoked = false, revoked_at = NULL, created_at = excluded.created_at, stations = excluded.stations`,
         [tenant, id, role, site, hashToken(token), at, st],
       );
+      // Re-enrolled for another building: the stations it held in the old one are free again.
+      await c.query('DELETE FROM station_claims WHERE tenant = $1 AND terminal = $2 AND site <> $3', [tenant, id, site]);
       await c.query('SELECT pg_notify($1, $2)', [TOKENS_CHANNEL, JSON.stringify({ tenant, terminal: id })]);
     });
     return { token, terminal: { id, role: role as Role, site, tenant, ...(stations?.length ? { stations: [...new Set(stations)] } : {}) } };
@@ -380,29 +393,30 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
   }
 
   /**
-   * A kiosk's station claims, atomic across processes: unless the kiosk already holds exactly
-   * these, the tenant's claims are locked for the rest of the transaction while they are checked
-   * and written, so two kiosks pushing to two processes cannot both get one station.
+   * A kiosk's station claims in its site, atomic across processes: unless the kiosk already holds
+   * exactly these, the site's claims are locked for the rest of the transaction while they are
+   * checked and written, so two kiosks pushing to two processes cannot both get one station.
+   * Other sites and other tenants number on their own.
    */
   private async claim(c: pg.PoolClient, who: EnrolledTerminal, claims: readonly StationClaim[], at: string): Promise<void> {
     checkClaimant(who, claims);
     if (!claims.length) return;
     type Claim = { station: string; range_from: number; range_to: number; terminal: string };
-    const held = (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND terminal = $2', [who.tenant, who.id])).rows;
+    const held = (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND site = $2 AND terminal = $3', [who.tenant, who.site, who.id])).rows;
     if (claims.every((x) => held.some((h) => h.station === x.station && h.range_from === x.from && h.range_to === x.to))) return;
-    await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`claims/${who.tenant}`]);
+    await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`claims/${who.tenant}/${who.site}`]);
     for (const x of claims) {
-      const same = (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND station = $2', [who.tenant, x.station])).rows[0];
+      const same = (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND site = $2 AND station = $3', [who.tenant, who.site, x.station])).rows[0];
       const holder =
         same && same.terminal !== who.id
           ? same
-          : (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND terminal <> $2 AND range_from <= $3 AND $4 <= range_to ORDER BY station LIMIT 1', [who.tenant, who.id, x.to, x.from])).rows[0];
+          : (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND site = $2 AND terminal <> $3 AND range_from <= $4 AND $5 <= range_to ORDER BY station LIMIT 1', [who.tenant, who.site, who.id, x.to, x.from])).rows[0];
       if (holder) throw claimConflict(who, x, holder, at);
     }
     for (const x of claims) {
       await c.query(
         `INSERT INTO station_claims (tenant, station, site, range_from, range_to, terminal, claimed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (tenant, station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
+         ON CONFLICT (tenant, site, station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
         [who.tenant, x.station, who.site, x.from, x.to, who.id, at],
       );
     }
@@ -425,9 +439,9 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
     this.log(`[sync] STATION CLAIM REFUSED (${who.tenant}): ${cf.message}`);
   }
 
-  async claims(tenant?: string): Promise<Array<{ tenant: string; station: string; from: number; to: number; terminal: string }>> {
-    const r = await this.pool.query<{ tenant: string; station: string; from: number; to: number; terminal: string }>(
-      `SELECT tenant, station, range_from AS "from", range_to AS "to", terminal FROM station_claims ${tenant ? 'WHERE tenant = $1' : ''} ORDER BY tenant, station`,
+  async claims(tenant?: string): Promise<Array<{ tenant: string; site: string; station: string; from: number; to: number; terminal: string }>> {
+    const r = await this.pool.query<{ tenant: string; site: string; station: string; from: number; to: number; terminal: string }>(
+      `SELECT tenant, site, station, range_from AS "from", range_to AS "to", terminal FROM station_claims ${tenant ? 'WHERE tenant = $1' : ''} ORDER BY tenant, site, station`,
       tenant ? [tenant] : [],
     );
     return r.rows.map((x) => ({ ...x }));
