@@ -96,6 +96,29 @@ export const serverMigrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    slug: 'station-claims-per-site',
+    sql: `
+      -- Ticket ranges are unique in a building (a site), not across the municipality: two sites may
+      -- both have a station "east" with the same numbers. Claims are keyed by (site, station), and
+      -- a claim's site is its kiosk's.
+      CREATE TABLE station_claims_by_site (
+        site TEXT NOT NULL,
+        station TEXT NOT NULL,
+        range_from INTEGER NOT NULL,
+        range_to INTEGER NOT NULL,
+        terminal TEXT NOT NULL REFERENCES terminals (id),
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (site, station)
+      ) WITHOUT ROWID;
+      INSERT INTO station_claims_by_site (site, station, range_from, range_to, terminal, claimed_at)
+        SELECT t.site, c.station, c.range_from, c.range_to, c.terminal, c.claimed_at FROM station_claims c JOIN terminals t ON t.id = c.terminal;
+      DROP TABLE station_claims;
+      ALTER TABLE station_claims_by_site RENAME TO station_claims;
+      CREATE INDEX station_claims_by_terminal ON station_claims (terminal);
+    `,
+  },
 ];
 
 
@@ -193,6 +216,8 @@ export class SyncServerStore extends EventEmitter {
          ON CONFLICT(id) DO UPDATE SET role = excluded.role, site = excluded.site, token_hash = excluded.token_hash, revoked = 0, revoked_at = NULL, created_at = excluded.created_at, stations = excluded.stations`,
       )
       .run(id, role, site, hashToken(token), at, st);
+    // Re-enrolled for another building: the stations it held in the old one are free again.
+    this.db.prepare('DELETE FROM station_claims WHERE terminal = ? AND site <> ?').run(id, site);
     this.emit('tokens', { terminal: id });
     return { token, terminal: { id, role: role as Role, site, tenant, ...(stations?.length ? { stations: [...new Set(stations)] } : {}) } };
   }
@@ -338,25 +363,26 @@ export class SyncServerStore extends EventEmitter {
   }
 
   /**
-   * Registers the stations a kiosk issues from. Another terminal's claim on the same station, or
-   * on an overlapping range, is refused (409 naming both) and recorded so the holder hears of it.
+   * Registers the stations a kiosk issues from, in its site: another terminal's claim on the same
+   * station of that site, or on an overlapping range there, is refused (409 naming both) and
+   * recorded so the holder hears of it. Other sites number on their own.
    */
   private claim(who: EnrolledTerminal, claims: readonly StationClaim[]): void {
     const at = new Date(this.clock()).toISOString();
     type Claim = { station: string; range_from: number; range_to: number; terminal: string };
     checkClaimant(who, claims);
-    const byStation = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE station = ?');
-    const overlapping = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE terminal <> ? AND range_from <= ? AND ? <= range_to ORDER BY station LIMIT 1');
+    const byStation = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE site = ? AND station = ?');
+    const overlapping = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE site = ? AND terminal <> ? AND range_from <= ? AND ? <= range_to ORDER BY station LIMIT 1');
     for (const c of claims) {
-      const same = byStation.get(c.station) as Claim | undefined;
-      const holder = same && same.terminal !== who.id ? same : (overlapping.get(who.id, c.to, c.from) as Claim | undefined);
+      const same = byStation.get(who.site, c.station) as Claim | undefined;
+      const holder = same && same.terminal !== who.id ? same : (overlapping.get(who.site, who.id, c.to, c.from) as Claim | undefined);
       if (holder) throw claimConflict(who, c, holder, at);
     }
     const upsert = this.db.prepare(
-      `INSERT INTO station_claims (station, range_from, range_to, terminal, claimed_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
+      `INSERT INTO station_claims (site, station, range_from, range_to, terminal, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(site, station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
     );
-    for (const c of claims) upsert.run(c.station, c.from, c.to, who.id, at);
+    for (const c of claims) upsert.run(who.site, c.station, c.from, c.to, who.id, at);
   }
 
   /** A refused claim is kept (outside the refused message's transaction) so the holder hears of it. */
@@ -367,8 +393,9 @@ export class SyncServerStore extends EventEmitter {
     this.log(`[sync] STATION CLAIM REFUSED: ${cf.message}`);
   }
 
-  claims(): Array<{ station: string; from: number; to: number; terminal: string }> {
-    return (this.db.prepare('SELECT station, range_from AS "from", range_to AS "to", terminal FROM station_claims ORDER BY station').all() as Array<{
+  claims(): Array<{ site: string; station: string; from: number; to: number; terminal: string }> {
+    return (this.db.prepare('SELECT site, station, range_from AS "from", range_to AS "to", terminal FROM station_claims ORDER BY site, station').all() as Array<{
+      site: string;
       station: string;
       from: number;
       to: number;
