@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { TerminalConfig } from '../../common/config/schema';
 import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
 import { checkEventPayload } from '../../common/sync/authorisation';
-import { LIMITS, PROTOCOL_VERSION, pullResponseSchema, pushResponseSchema, wireEventSchema, type ClaimConflict, type StationClaim, type SyncStatus, type WireEvent } from '../../common/sync/protocol';
+import { LIMITS, PROTOCOL_VERSION, isWellFormedWireEvent, pullResponseSchema, pushResponseSchema, wireEventSchema, type ClaimConflict, type StationClaim, type SyncStatus, type WireEvent } from '../../common/sync/protocol';
 import { formatPath } from '../../common/errors';
 import type { Store } from '../store/store';
 import { outboundSkips, quarantineCount, quarantineInbound, quarantineOutbound, skippedPlaceholder } from './quarantine';
@@ -216,27 +216,35 @@ export class SyncClient extends EventEmitter {
         pulled += r.inserted;
         duplicates += r.duplicates;
       };
+      // The next page is asked for as soon as this one is checked, before it is folded: the
+      // server reads and sends it while this terminal writes (a request in flight never holds
+      // anything of ours; a failure of it only ends the exchange, after the fold of what arrived).
+      const pullFrom = (at: VersionVector) => {
+        const p = this.transport.pull({ ...at }, this.pageSize);
+        p.catch(() => undefined); // awaited below; an exchange that ends first must not leave it unhandled
+        return p;
+      };
       try {
+        let next = pullFrom(vv);
         for (;;) {
-          const page = checked(pullResponseSchema, await this.transport.pull(vv, this.pageSize), 'pull');
+          const page = checked(pullResponseSchema, await next, 'pull');
           let advanced = false;
           if (page.protocol !== PROTOCOL_VERSION) throw new SyncRemoteError(426, 'protocol', `the server answered in protocol ${page.protocol}; this terminal speaks ${PROTOCOL_VERSION}`);
-          if (page.events.length) {
-            // Every event is checked as its page arrives (bad ones to quarantine, a placeholder in
-            // their place); the folding waits for a batch of pages.
-            const good = this.checkPage(page.events);
-            for (const e of good) pending.push(e);
-            if (pending.length >= this.ingestBatch || !page.more) ingestPending();
-            // Advance only over contiguous runs: a page that arrived with holes is asked for again.
-            const bySeq = [...good].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
-            for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
-                vv[e.origin] = e.seq;
-                advanced = true;
-              }
-          }
-          if (!page.more || page.events.length === 0) break;
-          // No progress (a page with only holes): stop here; the next exchange asks again.
-          if (!advanced) break;
+          // Every event is checked as its page arrives (bad ones to quarantine, a placeholder in
+          // their place); the folding waits for a batch of pages.
+          const good = page.events.length ? this.checkPage(page.events) : [];
+          // Advance only over contiguous runs: a page that arrived with holes is asked for again.
+          const bySeq = [...good].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
+          for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
+              vv[e.origin] = e.seq;
+              advanced = true;
+            }
+          // No progress (a page with only holes): stop after this one; the next exchange asks again.
+          const last = !page.more || page.events.length === 0 || !advanced;
+          if (!last) next = pullFrom(vv);
+          for (const e of good) pending.push(e);
+          if (pending.length >= this.ingestBatch || last) ingestPending();
+          if (last) break;
         }
       } catch (e) {
         // The pages that did arrive are kept: a flaky link still makes progress.
@@ -330,15 +338,20 @@ export class SyncClient extends EventEmitter {
     const at = new Date(store.now()).toISOString();
     const good: WireEvent[] = [];
     for (const item of raw) {
-      const envelope = wireEventSchema.safeParse(item);
-      if (!envelope.success) {
-        const i = envelope.error.issues[0]!;
-        const o = (item ?? {}) as { origin?: unknown; seq?: unknown };
-        const ph = quarantineInbound(store.db, item, `pulled event ${String(o.origin)}#${String(o.seq)}: ${formatPath(i.path) || 'event'}: ${i.message}`, formatPath(i.path), at);
-        if (ph) good.push(ph);
-        continue;
+      // Well-formed events (nearly all) pass the precompiled check; the schema answers for the rest.
+      let ev: WireEvent;
+      if (isWellFormedWireEvent(item)) ev = item;
+      else {
+        const envelope = wireEventSchema.safeParse(item);
+        if (!envelope.success) {
+          const i = envelope.error.issues[0]!;
+          const o = (item ?? {}) as { origin?: unknown; seq?: unknown };
+          const ph = quarantineInbound(store.db, item, `pulled event ${String(o.origin)}#${String(o.seq)}: ${formatPath(i.path) || 'event'}: ${i.message}`, formatPath(i.path), at);
+          if (ph) good.push(ph);
+          continue;
+        }
+        ev = envelope.data as WireEvent;
       }
-      const ev = envelope.data as WireEvent;
       const problem = checkEventPayload(ev);
       if (problem) {
         const ph = quarantineInbound(store.db, ev, problem.message, problem.field, at);
