@@ -111,4 +111,24 @@ describe('store', () => {
     expect(b.ingest(evs).inserted).toHaveLength(1);
     expect(b.ingest(evs)).toMatchObject({ inserted: [], duplicates: 1 });
   });
+
+  it('tells new events from duplicates in a large ingest: held ones, repeats inside it, and holes filled late', () => {
+    const a = open('a').store;
+    const b = open('b').store;
+    a.tx(() => {
+      for (let i = 0; i < 130; i++) a.append('x.test', { i });
+    });
+    const evs = a.eventsAfter({}, 1000);
+    // b holds 1–20 and 40 (a hole from 21 to 39), then gets everything again, 60–70 twice.
+    b.ingest([...evs.slice(0, 20), evs[39]!]);
+    const r = b.ingest([...evs, ...evs.slice(59, 70)].reverse());
+    expect(r.duplicates).toBe(21 + 11);
+    expect(r.inserted.map((e) => e.seq)).toEqual(evs.map((e) => e.seq).filter((s) => s > 20 && s !== 40));
+    const rows = b.db.prepare('SELECT seq, payload, received_at FROM events ORDER BY seq').all() as Array<{ seq: number; payload: string; received_at: string }>;
+    expect(rows.map((x) => x.seq)).toEqual(evs.map((e) => e.seq));
+    expect(rows.map((x) => JSON.parse(x.payload) as unknown)).toEqual(evs.map((e) => e.payload));
+    expect(rows.every((x) => /^\d{4}-\d{2}-\d{2}T/.test(x.received_at))).toBe(true);
+    expect(b.versionVector()).toEqual({ a: 130 });
+    expect(b.ingest(evs)).toMatchObject({ inserted: [], duplicates: 130 });
+  });
 });

@@ -64,6 +64,11 @@ const CACHE_KIB = 32_768;
 
 type Row = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
 
+const INSERT_EVENT = 'INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at)';
+const ROW = ',(?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows per multi-row INSERT of new events (400 parameters). */
+const BULK_ROWS = 50;
+
 /** Runs `f`, retrying for up to 15 s while SQLite answers SQLITE_BUSY without waiting (a second process opening the same new file). */
 function untilNotBusy<T>(f: () => T, ms = 15_000): T {
   const deadline = Date.now() + ms;
@@ -252,8 +257,10 @@ export class Store extends EventEmitter {
       const skewed = new Set<string>();
       const sorted = [...events].sort(compareEvents);
       let last = this.lastHlc();
-      for (const ev of sorted) {
-        if (!this.insert(ev)) {
+      const fresh = this.insertMany(sorted);
+      for (let i = 0; i < sorted.length; i++) {
+        const ev = sorted[i]!;
+        if (!fresh[i]) {
           duplicates++;
           continue;
         }
@@ -319,10 +326,50 @@ export class Store extends EventEmitter {
     return [...this.skewedOrigins].sort();
   }
 
-  private insert(ev: StoredEvent): boolean {
+  /**
+   * Inserts events (in log order) and says which were new. The ones beyond everything held of
+   * their origin (a catch-up: nearly all) go in by rows of 50 per statement; the rest one by one,
+   * duplicates ignored. One time of receipt for the whole ingest.
+   */
+  private insertMany(sorted: readonly StoredEvent[]): boolean[] {
+    const at = new Date(this.clock()).toISOString();
+    const held = new Map<string, number>();
+    const seen = new Set<string>();
+    const fresh: boolean[] = new Array<boolean>(sorted.length);
+    const rows: unknown[] = [];
+    const flush = (n: number) => {
+      if (n) this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`).run(rows);
+      rows.length = 0;
+    };
+    for (let i = 0; i < sorted.length; i++) {
+      const ev = sorted[i]!;
+      let max = held.get(ev.origin);
+      if (max === undefined) {
+        max = (this.stmt('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(ev.origin) as { m: number | null }).m ?? 0;
+        held.set(ev.origin, max);
+      }
+      if (ev.seq > max) {
+        // Beyond what the database holds: new, unless this ingest already brought it.
+        const key = `${ev.seq}.${ev.origin}`;
+        if (seen.has(key)) {
+          fresh[i] = false;
+          continue;
+        }
+        seen.add(key);
+        rows.push(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, JSON.stringify(ev.payload), at);
+        this.pending.push(ev);
+        fresh[i] = true;
+        if (rows.length === 8 * BULK_ROWS) flush(BULK_ROWS);
+      } else fresh[i] = this.insert(ev, at);
+    }
+    flush(rows.length / 8);
+    return fresh;
+  }
+
+  private insert(ev: StoredEvent, at = new Date(this.clock()).toISOString()): boolean {
     const r = this
       .stmt('INSERT OR IGNORE INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, JSON.stringify(ev.payload), new Date(this.clock()).toISOString());
+      .run(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, JSON.stringify(ev.payload), at);
     if (r.changes === 1) this.pending.push(ev);
     return r.changes === 1;
   }
