@@ -7,6 +7,7 @@ import demo from '../../../fixtures/config/demo.json';
 import { VisitService } from '../visits/service';
 import { Store } from './store';
 import { migrations } from './migrations';
+import { migrate } from './migrate';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
@@ -32,6 +33,25 @@ describe('store', () => {
     expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('keeps every visit when migration 12 makes visits a rowid table (a state stays in its leaf page)', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'v11.sqlite');
+    const old = new Database(file);
+    const at = migrations.findIndex((m) => m.slug === 'catchup');
+    migrate(old, migrations.slice(0, at));
+    const ins = old.prepare('INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let i = 0; i < 50; i++) ins.run(`v-${i}`, '2026-12-03', 'east', 1000 + i, i % 2 ? 'done' : 'waiting', i % 2 ? null : 'shimin', i % 3, `q${i}`, null, `h${i}`, JSON.stringify({ id: `v-${i}`, pad: 'x'.repeat(1700) }), i % 5 ? null : ',kokuho,');
+    const before = old.prepare('SELECT * FROM visits ORDER BY id').all();
+    old.close();
+    const { store } = open('demo-hall', file);
+    expect(store.db.prepare('SELECT * FROM visits ORDER BY id').all()).toEqual(before);
+    const sql = (store.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'visits'").get() as { sql: string }).sql;
+    expect(sql).not.toMatch(/WITHOUT ROWID/i);
+    expect((store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name)).toEqual(['visits_awaiting_delivery', 'visits_by_number', 'visits_queue']);
+    expect(store.db.pragma('secure_delete', { simple: true })).toBe(0);
   });
 
   it('refuses a database written by a newer version, with a clear message', () => {

@@ -10,6 +10,7 @@ import { migration as syncQuarantine } from './008-sync';
 import { migration as host } from './009-host';
 import { migration as perf } from './010-perf';
 import { migration as catalog } from './011-catalog';
+import { migration as catchup } from './012-catchup';
 
 /** The explicit, ordered list of schema steps (checked at start: 1..N, no gaps). */
-export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine, host, perf, catalog];
+export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine, host, perf, catalog, catchup];
