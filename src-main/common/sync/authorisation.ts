@@ -160,12 +160,15 @@ function label(e: Pick<WireEvent, 'origin' | 'seq' | 'type'>): string {
  * The same check runs on the server (push), on a terminal before it sends (outbox) and on a
  * terminal before it folds what it pulled.
  */
-export function checkEventPayload(e: Pick<WireEvent, 'origin' | 'seq' | 'type'> & { payload: unknown; visitId?: string | null }): EventProblem | null {
+export function checkEventPayload(e: Pick<WireEvent, 'origin' | 'seq' | 'type'> & { payload: unknown; visitId?: string | null }, serialised?: { json?: string }): EventProblem | null {
   const rule = ruleOf(e.type);
   if (!rule) return { code: 'unknown-type', field: 'type', message: `${label(e)}: unknown event type "${e.type}"; known types: ${EVENT_TYPES.join(', ')}` };
   let size: number;
   try {
-    size = utf8Length(JSON.stringify(e.payload) ?? '');
+    const json = JSON.stringify(e.payload);
+    // A caller that stores the payload next may keep its JSON text rather than make it again.
+    if (serialised) serialised.json = json;
+    size = utf8Length(json ?? '');
   } catch {
     return { code: 'invalid-event', field: 'payload', message: `${label(e)}: payload is not serialisable JSON` };
   }

@@ -36,6 +36,15 @@ export interface FoldWork {
   eventsIngested: number;
 }
 
+export interface IngestOptions {
+  /**
+   * The JSON text of an event's payload when the caller already made it (the sync client, to
+   * measure the payload): stored as is instead of serialising the payload again. It must be
+   * JSON.stringify(ev.payload) of the object passed in.
+   */
+  payloadJson?: (ev: StoredEvent) => string | undefined;
+}
+
 export interface StoreOptions {
   file: string;
   /** Event-log origin of this database. */
@@ -237,27 +246,27 @@ export class Store extends EventEmitter {
    * Takes events from elsewhere (sync). Duplicates are harmless by construction (INSERT OR IGNORE on
    * origin+seq). Returns what was new, and the origins whose clocks ran too far ahead.
    */
-  ingest(events: readonly StoredEvent[]): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
+  ingest(events: readonly StoredEvent[], opts: IngestOptions = {}): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
     // Events from elsewhere are still held by the server: a power cut that loses the last ingest
     // (WAL, synchronous=NORMAL: never a corrupt database) only means pulling them again, so their
     // commit skips the fsync. Local appends keep synchronous=FULL, and their fsync covers these too.
-    if (this.depth > 0) return this.ingestNow(events);
+    if (this.depth > 0) return this.ingestNow(events, opts);
     this.db.pragma('synchronous = NORMAL');
     try {
-      return this.ingestNow(events);
+      return this.ingestNow(events, opts);
     } finally {
       this.db.pragma('synchronous = FULL');
     }
   }
 
-  private ingestNow(events: readonly StoredEvent[]): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
+  private ingestNow(events: readonly StoredEvent[], opts: IngestOptions): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
     return this.tx(() => {
       const inserted: StoredEvent[] = [];
       let duplicates = 0;
       const skewed = new Set<string>();
       const sorted = [...events].sort(compareEvents);
       let last = this.lastHlc();
-      const fresh = this.insertMany(sorted);
+      const fresh = this.insertMany(sorted, opts.payloadJson);
       for (let i = 0; i < sorted.length; i++) {
         const ev = sorted[i]!;
         if (!fresh[i]) {
@@ -331,7 +340,7 @@ export class Store extends EventEmitter {
    * their origin (a catch-up: nearly all) go in by rows of 50 per statement; the rest one by one,
    * duplicates ignored. One time of receipt for the whole ingest.
    */
-  private insertMany(sorted: readonly StoredEvent[]): boolean[] {
+  private insertMany(sorted: readonly StoredEvent[], payloadJson: IngestOptions['payloadJson']): boolean[] {
     const at = new Date(this.clock()).toISOString();
     const held = new Map<string, number>();
     const seen = new Set<string>();
@@ -356,20 +365,20 @@ export class Store extends EventEmitter {
           continue;
         }
         seen.add(key);
-        rows.push(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, JSON.stringify(ev.payload), at);
+        rows.push(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, payloadJson?.(ev) ?? JSON.stringify(ev.payload), at);
         this.pending.push(ev);
         fresh[i] = true;
         if (rows.length === 8 * BULK_ROWS) flush(BULK_ROWS);
-      } else fresh[i] = this.insert(ev, at);
+      } else fresh[i] = this.insert(ev, at, payloadJson?.(ev));
     }
     flush(rows.length / 8);
     return fresh;
   }
 
-  private insert(ev: StoredEvent, at = new Date(this.clock()).toISOString()): boolean {
+  private insert(ev: StoredEvent, at = new Date(this.clock()).toISOString(), json = JSON.stringify(ev.payload)): boolean {
     const r = this
       .stmt('INSERT OR IGNORE INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, JSON.stringify(ev.payload), at);
+      .run(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, json, at);
     if (r.changes === 1) this.pending.push(ev);
     return r.changes === 1;
   }
