@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { openTerminal } from '../../src-main/node/terminal/dataFolder';
 import { SimClock, localInstant } from '../../src-main/node/simulate/clock';
 import { generateYear, YEAR_CACHE_VERSION } from '../../src-main/node/simulate/year';
-import { dailyReport, kpiReport, reportDates } from '../../src-main/node/reports/source';
+import { dailyReport, kpiReport, kpiReportFromDays, reportDates } from '../../src-main/node/reports/source';
+import { rebuildKpiDays } from '../../src-main/node/store/kpiDaysProjection';
 import { loadKpiTargets } from '../../src-main/node/reports/targets';
 import { exportDaily } from '../../src-main/node/reports/export';
 
@@ -40,10 +41,19 @@ export async function benchReports(): Promise<Record<string, number | string>> {
     const busiest = store.db.prepare('SELECT business_date AS d, COUNT(*) AS n FROM visits GROUP BY business_date ORDER BY n DESC LIMIT 1').get() as { d: string; n: number };
     const total = (store.db.prepare('SELECT COUNT(*) AS n FROM visits').get() as { n: number }).n;
 
-    store.db.prepare('DELETE FROM report_days').run();
-    const dayCold = time(() => dailyReport(store, config, busiest.d, { fresh: true }));
+    // KPIs first, on a database just opened: they read the day sums kept at fold time (kpi_days).
     const kpiCold = time(() => kpiReport(store, config, FY, targets));
     const kpiWarm = time(() => kpiReport(store, config, FY, targets));
+    // The path before the day sums, in the same run: every day folded from its visits (no stored day).
+    store.db.prepare('DELETE FROM report_days').run();
+    const kpiFolded = time(() => kpiReportFromDays(store, config, FY, targets));
+    const same = kpiFolded.value.days === kpiWarm.value.days && kpiFolded.value.kpis.every((x, i) => closeEnough(x.value, kpiWarm.value.kpis[i]!.value));
+    // What migration 012 does once on an existing year (rolled back).
+    store.db.exec('SAVEPOINT backfill');
+    const backfill = time(() => rebuildKpiDays(store.db));
+    store.db.exec('ROLLBACK TO backfill; RELEASE backfill');
+    store.db.prepare('DELETE FROM report_days').run();
+    const dayCold = time(() => dailyReport(store, config, busiest.d, { fresh: true }));
     const dayStored = time(() => dailyReport(store, config, busiest.d));
     const xlsx = await timeAsync(() => exportDaily(store, config, busiest.d, 'xlsx', { targets }));
     const pdf = await timeAsync(() => exportDaily(store, config, busiest.d, 'pdf', { targets }));
@@ -61,8 +71,12 @@ export async function benchReports(): Promise<Record<string, number | string>> {
       'daily export csv zip (ms)': csv.ms,
       'daily export xlsx (ms)': xlsx.ms,
       'daily export pdf (ms)': pdf.ms,
-      'FY KPIs, cold: every day folded (ms)': kpiCold.ms,
-      'FY KPIs, warm: stored days (ms)': kpiWarm.ms,
+      'FY KPIs, cold: first call, day sums (ms)': kpiCold.ms,
+      'FY KPIs, warm: day sums (ms)': kpiWarm.ms,
+      'FY KPIs, every day folded from its visits, the old cold path (ms)': kpiFolded.ms,
+      'ratio old cold path / cold': kpiFolded.ms / kpiCold.ms,
+      'FY KPIs from day sums equal those folded from every day': same ? 'yes' : 'NO',
+      'KPI day sums computed from every visit, migration 012 backfill (ms)': backfill.ms,
       'KPI guide uses': k.guideUses ?? 'null',
       'KPI one-stop accepted': k.oneStopAccepted ?? 'null',
       'KPI cashless rate (%)': k.cashlessRate ?? 'null',
@@ -73,6 +87,11 @@ export async function benchReports(): Promise<Record<string, number | string>> {
   } finally {
     t.close();
   }
+}
+
+function closeEnough(a: number | null, b: number | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
 async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {

@@ -15,6 +15,7 @@ import { computeDayFromStore, dailyReport, kpiReport } from '../../src-main/node
 import { loadKpiTargets } from '../../src-main/node/reports/targets';
 import { applyRetention, RETENTION_EVENT } from '../../src-main/node/reports/retention';
 import { readVisit } from '../../src-main/node/store/visitProjection';
+import { kpiDayRows, rebuildKpiDays } from '../../src-main/node/store/kpiDaysProjection';
 import type { StoredEvent } from '../../src-main/common/sync/event';
 
 const CERTS = new Set(['juminhyo', 'inkan-shomei', 'koseki', 'zei-shomei', 'nozei-shomei']);
@@ -229,6 +230,7 @@ describe('data retention', () => {
     expect(before.visits.issued).toBe(60);
     expect(JSON.stringify([...t.store.allEvents()])).toContain(MARKER);
 
+    const sumsBefore = kpiDayRows(t.store.db);
     clock.now = localInstant('2026-07-15', '09:00', 'Asia/Tokyo');
     const r = applyRetention(t.store, t.config);
     expect(r.cutoff).toBe('2026-06-15');
@@ -266,5 +268,12 @@ describe('data retention', () => {
     expect(dailyReport(t.store, t.config, D)).toEqual(before);
     expect(computeDayFromStore(t.store, t.config, D)).toEqual(before);
     expect(applyRetention(t.store, t.config).days).toEqual([]);
+    // The KPI day sums are unchanged by the erasure, and still equal a computation from the erased visits.
+    const sumsAfter = kpiDayRows(t.store.db);
+    expect(sumsAfter).toEqual(sumsBefore);
+    t.store.db.exec('SAVEPOINT recompute');
+    rebuildKpiDays(t.store.db);
+    expect(kpiDayRows(t.store.db)).toEqual(sumsAfter);
+    t.store.db.exec('ROLLBACK TO recompute; RELEASE recompute');
   });
 });

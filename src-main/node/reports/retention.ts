@@ -5,7 +5,8 @@ import { redactPayload } from '../../common/reports/redact';
 import { foldVisit } from '../../common/visit/fold';
 import { isVisitEventType, type VisitEvent } from '../../common/visit/events';
 import type { Store } from '../store/store';
-import { writeVisit } from '../store/visitProjection';
+import { readVisit, writeVisit } from '../store/visitProjection';
+import { KpiDeltas } from '../store/kpiDaysProjection';
 import { computeDayFromStore, ensureReportSchema, storeDay } from './source';
 
 /** Audit event appended once per erased day (not a visit event: the fold ignores it). */
@@ -59,6 +60,8 @@ function eraseDay(store: Store, config: TerminalConfig, date: string): { date: s
     const ids = (store.db.prepare('SELECT id FROM visits WHERE business_date = ?').all(date) as Array<{ id: string }>).map((r) => r.id);
     const update = store.db.prepare('UPDATE events SET payload = ? WHERE origin = ? AND seq = ?');
     let erased = 0;
+    // Erasing changes no KPI figure, but the day sums follow the visits whatever the fold gives.
+    const kpi = new KpiDeltas();
     for (const id of ids) {
       const evs = store.visitEvents(id);
       let changed = false;
@@ -72,8 +75,11 @@ function eraseDay(store: Store, config: TerminalConfig, date: string): { date: s
       }
       if (!changed) continue;
       const state = foldVisit(evs.filter((e) => isVisitEventType(e.type)).map((e) => ({ type: e.type, payload: e.payload }) as VisitEvent));
-      if (state) writeVisit(store, state, evs[evs.length - 1]!.hlc);
+      if (!state) continue;
+      kpi.replaceVisit(readVisit(store, id), state);
+      writeVisit(store, state, evs[evs.length - 1]!.hlc);
     }
+    kpi.flush((sql) => store.stmt(sql));
     store.append(RETENTION_EVENT, { day: date, visits: ids.length, erasedEvents: erased, at });
     return { date, visits: ids.length, events: erased };
   });

@@ -7,6 +7,8 @@ import { addKpiInputs, computeKpis, emptyKpiInputs, type KpiReport, type KpiTarg
 import { CITIZEN_SURVEY_EVENT, type CitizenSurveyImport } from '../../common/reports/citizenSurvey';
 import { fiscalYearRange } from '../../common/reports/fiscalYear';
 import type { Store } from '../store/store';
+import { guideCompletionCounts, readKpiTotals } from '../store/kpiDaysProjection';
+import { countsToKpiInputs, DEFAULT_ONE_STOP } from '../../common/reports/kpiShare';
 import { migration as reportsMigration } from '../store/migrations/006-reports';
 
 /** Event type of an anonymous online-guide completion (see docs/report-layout.md). */
@@ -35,10 +37,10 @@ export function readGuideCompletions(store: Store, date: string): { uses: number
   let uses = 0;
   const ratings: number[] = [];
   for (const r of rows) {
-    const p = JSON.parse(r.payload) as { count?: unknown; ratings?: unknown };
-    const c = typeof p.count === 'number' && Number.isInteger(p.count) && p.count > 0 ? p.count : 1;
-    uses += c;
-    if (Array.isArray(p.ratings)) for (const x of p.ratings) if (Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 5) ratings.push(x as number);
+    const g = guideCompletionCounts(JSON.parse(r.payload));
+    if (!g) continue;
+    uses += g.uses;
+    ratings.push(...g.ratings);
   }
   return { uses, ratings };
 }
@@ -105,13 +107,48 @@ export function reportDates(store: Store, from: string, to: string): string[] {
   return rows.map((r) => r.d);
 }
 
-/** Fiscal-year-to-date KPIs: every day of the year up to `asOf` (default: the year's end or today). */
-export function kpiReport(store: Store, config: TerminalConfig, fy: number, targets: KpiTargets, opts: { asOf?: string } = {}): KpiReport {
+/** The fiscal year's range up to `asOf` (default: the year's end, or today while it runs). */
+function kpiRange(store: Store, config: TerminalConfig, fy: number, asOfOpt?: string): { from: string; asOf: string } {
   const range = fiscalYearRange(fy);
   const today = businessDate(store.now(), config.timeZone);
-  let asOf = opts.asOf ?? (today < range.to ? today : range.to);
+  let asOf = asOfOpt ?? (today < range.to ? today : range.to);
   if (asOf > range.to) asOf = range.to;
-  const dates = asOf < range.from ? [] : reportDates(store, range.from, asOf);
+  return { from: range.from, asOf };
+}
+
+export interface KpiReportOptions {
+  asOf?: string;
+  /** The department hosting the one-stop counter (catalog `oneStop`; the daily report's default: 市民課). */
+  oneStop?: string;
+}
+
+/**
+ * Fiscal-year-to-date KPIs: every day of the year up to `asOf` (default: the year's end or today),
+ * summed from the KPI day sums the store keeps at fold time (store/kpiDaysProjection.ts): no visit
+ * is folded for it, closed day or today. The days counted are those with a visit, a guide
+ * completion or a stored report.
+ */
+export function kpiReport(store: Store, config: TerminalConfig, fy: number, targets: KpiTargets, opts: KpiReportOptions = {}): KpiReport {
+  ensureReportSchema(store);
+  const { from, asOf } = kpiRange(store, config, fy, opts.asOf);
+  let days = 0;
+  let sum = emptyKpiInputs();
+  if (asOf >= from) {
+    const t = readKpiTotals(store.db, from, asOf);
+    const stored = store.db.prepare('SELECT date FROM report_days WHERE date BETWEEN ? AND ?').all(from, asOf) as Array<{ date: string }>;
+    days = new Set([...t.dates, ...stored.map((r) => r.date)]).size;
+    sum = countsToKpiInputs(t.day, t.departments, t.guide, opts.oneStop ?? DEFAULT_ONE_STOP);
+  }
+  return computeKpis(fy, asOf, days, sum, targets, { citizenSurvey: latestCitizenSurvey(store, fy) });
+}
+
+/**
+ * The same KPIs by adding up every day's report (stored, or folded from the day's visits): the
+ * path before the day sums, kept to check them (tests, the reports benchmark).
+ */
+export function kpiReportFromDays(store: Store, config: TerminalConfig, fy: number, targets: KpiTargets, opts: KpiReportOptions = {}): KpiReport {
+  const { from, asOf } = kpiRange(store, config, fy, opts.asOf);
+  const dates = asOf < from ? [] : reportDates(store, from, asOf);
   let sum = emptyKpiInputs();
   for (const d of dates) sum = addKpiInputs(sum, dailyReport(store, config, d).kpiInputs);
   return computeKpis(fy, asOf, dates.length, sum, targets, { citizenSurvey: latestCitizenSurvey(store, fy) });

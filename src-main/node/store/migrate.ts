@@ -5,6 +5,11 @@ export interface Migration {
   version: number;
   slug: string;
   sql: string;
+  /**
+   * Data work after the SQL, in the same transaction (e.g. filling a new table from existing rows).
+   * `log` prints progress when the work is long.
+   */
+  backfill?: (db: Database, log: (line: string) => void) => void;
 }
 
 /** Checks the ordered list once: versions 1..N with no gap or repeat. */
@@ -18,7 +23,7 @@ export function checkMigrationList(list: readonly Migration[]): void {
  * Applies every pending migration in one transaction and records the result in
  * `PRAGMA user_version`. A database written by a newer app is refused, never "repaired".
  */
-export function migrate(db: Database, list: readonly Migration[], file = 'database'): { from: number; to: number } {
+export function migrate(db: Database, list: readonly Migration[], file = 'database', log: (line: string) => void = (line) => process.stderr.write(`madoguchi: ${line}\n`)): { from: number; to: number } {
   checkMigrationList(list);
   const latest = list.length;
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -33,7 +38,10 @@ export function migrate(db: Database, list: readonly Migration[], file = 'databa
   // the write lock, so the second one finds the work done instead of running it twice.
   const from = db.transaction(() => {
     const now = db.pragma('user_version', { simple: true }) as number;
-    for (const m of list.slice(now)) db.exec(m.sql);
+    for (const m of list.slice(now)) {
+      db.exec(m.sql);
+      m.backfill?.(db, log);
+    }
     db.pragma(`user_version = ${latest}`);
     return now;
   }).immediate();

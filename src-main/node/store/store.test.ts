@@ -35,7 +35,7 @@ describe('store', () => {
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
   });
 
-  it('keeps every visit when migration 12 makes visits a rowid table (a state stays in its leaf page)', () => {
+  it('keeps every visit when the catch-up migration makes visits a rowid table (a state stays in its leaf page)', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const file = join(t.dir, 'v11.sqlite');

@@ -3,7 +3,9 @@ import { isVisitEventType, type VisitEvent } from '../../common/visit/events';
 import { currentDepartment, queueRank, type VisitState } from '../../common/visit/state';
 import type { StoredEvent } from '../../common/sync/event';
 import { markReportDaysStale } from './reportDaysProjection';
+import { KpiDeltas } from './kpiDaysProjection';
 import type { Projector, Store } from './store';
+import { visitKpiShare } from '../../common/reports/kpiShare';
 
 function asVisitEvent(ev: StoredEvent): VisitEvent | null {
   return isVisitEventType(ev.type) ? ({ type: ev.type, payload: ev.payload } as VisitEvent) : null;
@@ -19,10 +21,14 @@ function asVisitEvent(ev: StoredEvent): VisitEvent | null {
  */
 export const visitProjector: Projector = {
   name: 'visits',
-  tables: ['visits'],
+  // The KPI day sums are emptied with the visits: a rebuild folds both again (and the guide
+  // completions' columns through the report-days projector).
+  tables: ['visits', 'kpi_days', 'kpi_day_departments'],
   apply(store: Store, ev: StoredEvent) {
     if (!ev.visitId || !isVisitEventType(ev.type)) return;
-    const day = foldVisitEvents(store, ev.visitId, [ev]);
+    const kpi = store.visitCache ? null : new KpiDeltas();
+    const day = foldVisitEvents(store, ev.visitId, [ev], kpi);
+    kpi?.flush((sql) => store.stmt(sql));
     if (day) markReportDaysStale(store, [day]);
   },
   applyBatch(store: Store, events: readonly StoredEvent[]) {
@@ -34,11 +40,13 @@ export const visitProjector: Projector = {
       else byVisit.set(ev.visitId, [ev]);
     }
     const days = new Set<string>();
+    const kpi = store.visitCache ? null : new KpiDeltas();
     const known = byVisit.size >= LOOKUP_IN_ONE ? lookUpVisits(store, [...byVisit.keys()]) : null;
     for (const [id, evs] of byVisit) {
-      const day = foldVisitEvents(store, id, evs, known);
+      const day = foldVisitEvents(store, id, evs, kpi, known);
       if (day) days.add(day);
     }
+    kpi?.flush((sql) => store.stmt(sql));
     markReportDaysStale(store, days);
   },
 };
@@ -72,9 +80,11 @@ function lookUpVisits(store: Store, ids: string[]): KnownVisits | null {
  * Folds a visit's new events (already in the log, in log order) into its stored state: on top of
  * it when they all come after what it holds, otherwise again from the visit's whole log. Returns
  * the visit's business day (its stored report is now stale), or null when the visit has no state
- * yet (its issue has not arrived).
+ * yet (its issue has not arrived). The visit's KPI share moves from its old state to its new one
+ * in `kpi` (the day sums); a scratch database (StoreOptions.cacheVisits, the simulation's day,
+ * thrown away once its events are loaded elsewhere) keeps no day sums: `kpi` is null there.
  */
-function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEvent[], known: KnownVisits | null = null): string | null {
+function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEvent[], kpi: KpiDeltas | null, known: KnownVisits | null = null): string | null {
   const work = store.work;
   const cached = store.visitCache?.get(visitId);
   const row = store.visitCache
@@ -85,12 +95,16 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
       ? known.rows.get(visitId)
       : (store.stmt('SELECT state, last_hlc FROM visits WHERE id = ?').get(visitId) as { state: string; last_hlc: string } | undefined);
   let state: VisitState | undefined;
+  // The state before this fold (its KPI share is taken away from the day sums below).
+  let before: VisitState | undefined = cached?.state;
   let lastHlc = evs[evs.length - 1]!.hlc;
   let fromLog = true;
   if (row && evs[0]!.hlc > row.last_hlc) {
     // In order: the parsed row (or a copy of the cached state, which readers share) is ours to change in place.
     state = cached ? clonePlain(cached.state) : (JSON.parse(row.state) as VisitState);
     fromLog = false;
+    // Folding below changes `state` in place: its share is taken now.
+    if (!cached) kpi?.addShare(visitKpiShare(state), -1);
   } else if (!row) {
     // A visit new to this database: when the log holds nothing of it but these events, they are its log.
     const n = known ? (known.logSizes.get(visitId) ?? 0) : (store.stmt('SELECT COUNT(*) AS n FROM events WHERE visit_id = ?').get(visitId) as { n: number }).n;
@@ -98,6 +112,7 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
   }
   let list: readonly StoredEvent[] = evs;
   if (fromLog) {
+    if (row && !cached && kpi) before = JSON.parse(row.state) as VisitState;
     list = store.visitEvents(visitId);
     state = undefined;
     work.logFolds++;
@@ -112,6 +127,10 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
     work.eventsFolded++;
   }
   if (!state) return null;
+  if (kpi) {
+    if (before) kpi.addShare(visitKpiShare(before), -1);
+    kpi.addShare(visitKpiShare(state), 1);
+  }
   writeVisit(store, state, lastHlc);
   return state.businessDate;
 }

@@ -11,7 +11,7 @@ import type { Migration } from '../migrate';
  * that retention (which erases with secure_delete) could later miss.
  */
 export const migration: Migration = {
-  version: 12,
+  version: 13,
   slug: 'catchup',
   sql: `
     PRAGMA secure_delete = ON;
