@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useLive } from '../api/hooks';
+import { useActiveCatalogTexts } from '../i18n/activeCatalogTexts';
 
 /**
  * The status bar's catalog item (issue 19): shown only when this terminal keeps a published
@@ -8,6 +9,7 @@ import { useLive } from '../api/hooks';
 export function CatalogStatus() {
   const { t } = useTranslation('catalogEditor');
   const st = useLive('catalog.status', {});
+  useActiveCatalogTexts(st.data);
   const refused = st.data?.refused;
   if (!refused) return null;
   return (

@@ -3,6 +3,8 @@ import { initReactI18next } from 'react-i18next';
 import jaCatalog from '../../locales/ja/catalog.json';
 import jaGuidance from '../../locales/ja/guidance.json';
 import jaGuide from '../../locales/ja/guide.json';
+import catalogTexts from 'virtual:guide-catalog-texts';
+import { jaCatalogDelta, nestTexts } from './catalog';
 import { fallbacksOf, htmlLang } from './languages';
 
 /**
@@ -30,6 +32,9 @@ void i18n.use(initReactI18next).init({
   react: { useSuspense: false },
 });
 
+// What the build's catalog changes in Japanese (a published version, a city's own folder) overrides the app's texts.
+i18n.addResourceBundle('ja', 'catalog', nestTexts(jaCatalogDelta()), true, true);
+
 const loaded = new Set<string>(['ja']);
 
 async function loadOne(lang: string): Promise<void> {
@@ -44,6 +49,12 @@ async function loadOne(lang: string): Promise<void> {
       for (const code of new Set([lang, i18n.services.languageUtils.formatLanguageCode(lang)])) i18n.addResourceBundle(code, ns, data, true, true);
     }),
   );
+  // Then what the build's catalog changes in this language (its own chunk), over the app's texts.
+  const changed = catalogTexts[lang];
+  if (changed) {
+    const texts = nestTexts((await changed()).default);
+    for (const code of new Set([lang, i18n.services.languageUtils.formatLanguageCode(lang)])) i18n.addResourceBundle(code, 'catalog', texts, true, true);
+  }
   loaded.add(lang);
 }
 

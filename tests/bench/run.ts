@@ -17,6 +17,7 @@ const suites: Array<{ name: string; file: string; fn: string }> = [
   { name: 'guide-site', file: 'guideSite.bench.ts', fn: 'benchGuideSite' },
   { name: 'wait', file: 'wait.bench.ts', fn: 'benchWait' },
   { name: 'saas', file: 'saas.bench.ts', fn: 'benchSaas' },
+  { name: 'memory', file: 'memory.bench.ts', fn: 'benchMemory' },
 ];
 
 async function main() {

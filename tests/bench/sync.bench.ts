@@ -1,13 +1,16 @@
 /**
  * Sync figures, measured on loopback in one run:
  * - catch-up: a fresh terminal pulls 50,000 events (12,500 visits from 4 origins) over real HTTP,
- *   ingesting and folding them into its projections on a real file (synchronous=FULL);
+ *   ingesting and folding them into its projections on a real file (synchronous=FULL). The server
+ *   is the `madoguchi sync-server` process on the same database, as in production: the terminal's
+ *   time is not charged with the server's work, which runs beside it (the wire-only figure pulls
+ *   from the same process);
  * - call latency: a counter calls a visit (append, push on the local write) until the display
  *   terminal holds it (stream notice, pull, ingest) — p50/p95 over 200 calls;
  * - PouchDB (benchmark-only dev dependency): the same number of documents replicated between two
  *   LevelDB databases, local to local, and the ratio of the two times.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type TerminalConfig } from '../../src-main/common/config/schema';
@@ -17,6 +20,7 @@ import { SyncClient } from '../../src-main/node/sync/client';
 import { createSyncServer } from '../../src-main/node/sync/httpServer';
 import { HttpTransport } from '../../src-main/node/sync/transport';
 import { VisitService } from '../../src-main/node/visits/service';
+import { spawnSyncServer, type ServerProcess } from '../integration/sync-support';
 import { summarize } from './stats';
 
 const EVENTS = 50_000;
@@ -31,7 +35,10 @@ const BIG_COPIES = 10;
  * HTTP. Building the server is setup (bulk SQL), not timed.
  */
 export async function catchUpAtScale(scratch: string, disk: string, sourceFile: string, copies: number): Promise<{ events: number; ms: number }> {
-  const big = createSyncServer({ file: join(scratch, 'server-big.sqlite'), log: () => undefined });
+  const bigDir = join(scratch, 'server-big');
+  mkdirSync(bigDir, { recursive: true });
+  const big = createSyncServer({ file: join(bigDir, SERVER_DB_FILE), log: () => undefined });
+  let proc: ServerProcess | null = null;
   try {
     const db = big.store.db;
     db.prepare('ATTACH DATABASE ? AS src').run(sourceFile);
@@ -51,8 +58,10 @@ export async function catchUpAtScale(scratch: string, disk: string, sourceFile: 
     })();
     db.prepare('DETACH DATABASE src').run();
     const events = big.store.eventCount();
-    const { url } = await big.listen(0);
     const { token } = big.store.enroll('fresh-big', 'display', 'honcho');
+    // Served by its own process, like the 50,000-event catch-up.
+    proc = await spawnSyncServer(bigDir);
+    const url = proc.url;
     const store = Store.open({ file: join(disk, 'fresh-big.sqlite'), nodeId: 'fresh-big', site: 'honcho' });
     const client = new SyncClient({ store, transport: new HttpTransport({ server: url, token }), pageSize: 2000 });
     const t0 = performance.now();
@@ -64,9 +73,17 @@ export async function catchUpAtScale(scratch: string, disk: string, sourceFile: 
     if (r.pulled !== events || visits !== events / 4) throw new Error(`500k catch-up pulled ${r.pulled} of ${events} events, ${visits} visits`);
     return { events, ms };
   } finally {
+    if (proc) await stopServer(proc);
     await big.close();
   }
 }
+
+async function stopServer(p: ServerProcess): Promise<void> {
+  p.proc.kill('SIGTERM');
+  await p.exited;
+}
+
+const SERVER_DB_FILE = 'sync-server.sqlite';
 
 function config(id: string, station: { id: string; from: number; to: number }, role: 'kiosk' | 'counter' | 'display'): TerminalConfig {
   return parseConfig({
@@ -85,7 +102,9 @@ export async function benchSync(): Promise<Record<string, number | string>> {
   const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'madoguchi-bench-sync-'));
   const disk = mkdtempSync(join(tmpdir(), 'madoguchi-bench-sync-'));
   const out: Record<string, number | string> = {};
-  const srv = createSyncServer({ file: join(scratch, 'server.sqlite'), log: () => undefined });
+  const serverDir = join(scratch, 'server');
+  mkdirSync(serverDir);
+  const srv = createSyncServer({ file: join(serverDir, SERVER_DB_FILE), log: () => undefined });
   const closers: Array<() => unknown> = [];
   try {
     const { url } = await srv.listen(0);
@@ -121,8 +140,11 @@ export async function benchSync(): Promise<Record<string, number | string>> {
 
     // ---- catch-up of a fresh terminal over HTTP --------------------------------------------
     const { token: freshToken } = srv.store.enroll('fresh-display', 'display', 'honcho');
+    // The server process on the same database (the in-process one above only took the pushes).
+    const served = await spawnSyncServer(serverDir);
+    closers.push(() => stopServer(served));
     // The wire alone (pull pages, parse, no ingest): how much of catch-up is sync, how much folding.
-    const wire = new HttpTransport({ server: url, token: freshToken });
+    const wire = new HttpTransport({ server: served.url, token: freshToken });
     const w0 = performance.now();
     const vv: Record<string, number> = {};
     let wired = 0;
@@ -136,7 +158,7 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     wire.close();
     if (wired !== EVENTS) throw new Error(`wire pull got ${wired} events`);
     const fresh = Store.open({ file: join(disk, 'fresh.sqlite'), nodeId: 'fresh-display', site: 'honcho' });
-    const fc = new SyncClient({ store: fresh, transport: new HttpTransport({ server: url, token: freshToken }), pageSize: 2000 });
+    const fc = new SyncClient({ store: fresh, transport: new HttpTransport({ server: served.url, token: freshToken }), pageSize: 2000 });
     const t0 = performance.now();
     const r = await fc.syncOnce();
     const catchUpMs = performance.now() - t0;
@@ -154,6 +176,8 @@ export async function benchSync(): Promise<Record<string, number | string>> {
 
     // MADOGUCHI_BENCH_SYNC=catch-up stops here (for profiling the 50,000-event catch-up alone).
     if (process.env.MADOGUCHI_BENCH_SYNC === 'catch-up') return out;
+    await stopServer(served);
+    closers.pop();
 
     // ---- 500,000 events (a busy quarter): does the catch-up scale linearly? ------------------
     const big = await catchUpAtScale(scratch, disk, srv.store.file, BIG_COPIES);

@@ -101,6 +101,9 @@ describe('catch-up in batches', () => {
       // The terminal that appended one event at a time wrote a visit row per event.
       expect(origin.work.visitWrites).toBe(events);
       expect(visitRows(batched.store)).toEqual(visitRows(origin));
+      // The payload text kept from the pull's check is the one the origin stored.
+      const log = (st: Store) => st.db.prepare('SELECT origin, seq, hlc, type, visit_id, payload FROM events ORDER BY origin, seq').all();
+      expect(log(batched.store)).toEqual(log(origin));
       expect(visitRows(pageByPage.store)).toEqual(visitRows(origin));
     } finally {
       batched.store.close();

@@ -233,10 +233,14 @@ function httpSuite(kind: 'sqlite' | 'postgresql'): void {
       const code = await runCli(['sync', 'once', '--data', k2.dataDir, '--server', url, '--token', tokens['kiosk-east2']!], r.io);
       expect(code).toBe(1);
       expect(r.err.join('\n')).toMatch(/409 station-conflict.*already claimed by terminal "kiosk-east"/);
-      // An overlapping range under another station name is refused the same way.
-      const k3 = terminal({ id: 'kiosk-branch', role: 'kiosk', site: 'sakai', station: 'west' });
-      const c3 = new SyncClient({ store: k3.store, transport: new HttpTransport({ server: url, token: tokens['kiosk-branch']! }), stations: [{ station: 'west', from: 1500, to: 2999 }] });
+      // An overlapping range under another station name is refused the same way, in the same site.
+      const c3 = new SyncClient({ store: k2.store, transport: new HttpTransport({ server: url, token: tokens['kiosk-east2']! }), stations: [{ station: 'west', from: 1500, to: 2999 }] });
       await expect(c3.syncOnce()).rejects.toThrow(/overlaps station "east" 1001–1999 held by terminal "kiosk-east"/);
+      // Another site (building) numbers on its own: its kiosk may use the same range.
+      const k4 = terminal({ id: 'kiosk-branch', role: 'kiosk', site: 'sakai', station: 'west' });
+      const c4 = new SyncClient({ store: k4.store, transport: new HttpTransport({ server: url, token: tokens['kiosk-branch']! }), stations: [{ station: 'west', from: 1500, to: 2999 }] });
+      await c4.syncOnce();
+      expect((await srv.storage.claims()).map((c) => `${c.site}/${c.station}:${c.terminal}`)).toEqual(['honcho/east:kiosk-east', 'sakai/west:kiosk-branch']);
     });
 
     it('scopes pulls by site; a supervisor pulls every site', async () => {

@@ -9,6 +9,7 @@ import { HttpTransport } from '../../src-main/node/sync/transport';
 import { openTerminal, type Terminal } from '../../src-main/node/terminal/dataFolder';
 import { postgresMissing, startPgCluster, type PgCluster } from '../support/pgCluster';
 import { tempDir } from '../support/tmp';
+import { runCli } from '../../src-main/node/cli/main';
 import { Relay, issuedPayload, runCliProcess, spawnSyncServer, terminalConfig, type ServerProcess, type StationDef, type TerminalDef } from './sync-support';
 
 const missing = postgresMissing();
@@ -257,5 +258,21 @@ describe.skipIf(!!missing)('sync on PostgreSQL: tenants, two processes, kill -9'
         await s.close();
       }
     });
+  });
+});
+
+describe('sync-server --db with --publish', () => {
+  it('is refused before anything starts, naming the flag and why (a wait board is one municipality\'s)', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    // The database is never reached: the flags are checked first.
+    const code = await runCli(['sync-server', '--db', 'postgres://madoguchi:pw@127.0.0.1:1/madoguchi', '--port', '0', '--insecure-http', '--publish', 'http://127.0.0.1:9/publish', '--publish-key', 'k'.repeat(32)], {
+      out: (l: string) => out.push(l),
+      err: (l: string) => err.push(l),
+      readStdin: async () => '',
+    });
+    expect(code).not.toBe(0);
+    expect(err.join('\n')).toMatch(/--publish: the public wait board belongs to one municipality .* PostgreSQL \(--db\) holds many/);
+    expect(out.join('\n')).not.toMatch(/sync server:/);
   });
 });

@@ -129,6 +129,8 @@ function processesSuite(kind: 'sqlite' | 'postgresql'): void {
       const tail = (t: TermProc) => `${t.def.id}: ${t.lines.slice(-3).join(' | ')} ${t.err.join('').slice(-600)}`;
 
       await until('the kiosk to issue 15 tickets', () => issued() >= 15, 45_000, () => tail(kiosk));
+      // Under load the kiosk may issue its first tickets before its first push lands: wait for one.
+      await until('the server to hold some of the kiosk\'s events', async () => (await serverCount()) > 0, 45_000, () => tail(kiosk));
       const serverEventsBefore = await serverCount();
       expect(serverEventsBefore).toBeGreaterThan(0);
 

@@ -71,9 +71,11 @@ type Ev = { origin: string; seq: number; hlc: string; type: string; site: string
 
 /**
  * The sync service's store for one run: SQLite (a file in `dir`), or PostgreSQL when `pgUrl` is
- * given (a fresh database per seed). A restart closes it and opens it again.
+ * given, where each seed is its own tenant (municipality) of one shared database: no database to
+ * create per seed, and every run also proves that tenants never see each other's events. A
+ * restart closes the store and opens it again.
  */
-async function simServer(seed: number, dir: string, clock: () => number, log: (l: string) => void, pgUrl?: string) {
+async function simServer(seed: number, dir: string, clock: () => number, log: (l: string) => void, pgUrl?: string, tenant?: string) {
   const serverFile = join(dir, `server-${seed}.sqlite`);
   const open = async (): Promise<SyncStorage> =>
     pgUrl ? PgSyncStorage.open({ url: pgUrl, clock, log, poolSize: 2 }) : new SqliteSyncStorage(SyncServerStore.open({ file: serverFile, clock, log }));
@@ -81,7 +83,7 @@ async function simServer(seed: number, dir: string, clock: () => number, log: (l
   const rows = async (site?: string): Promise<Ev[]> => {
     const s = server.current;
     if (s instanceof PgSyncStorage) {
-      return (await s.pool.query<Ev>(`SELECT origin, seq, hlc, type, site, visit_id, payload FROM events ${site ? 'WHERE site = $1' : ''} ORDER BY origin, seq`, site ? [site] : [])).rows;
+      return (await s.pool.query<Ev>(`SELECT origin, seq, hlc, type, site, visit_id, payload FROM events WHERE tenant = $1 ${site ? 'AND site = $2' : ''} ORDER BY origin, seq`, site ? [tenant, site] : [tenant])).rows;
     }
     const db = (s as SqliteSyncStorage).store.db;
     return db.prepare(`SELECT origin, seq, hlc, type, site, visit_id, payload FROM events ${site ? 'WHERE site = ?' : ''} ORDER BY origin, seq`).all(...(site ? [site] : [])) as Ev[];
@@ -102,12 +104,14 @@ export async function runSimulation(seed: number, dir: string, steps = 320, pgUr
   const start = Date.UTC(2026, 10, 27, 0, 30); // 09:30 in Asia/Tokyo: ±10 min never crosses the business day
   let simNow = start;
   const log: string[] = [];
-  const sim = await simServer(seed, dir, () => simNow, (l) => log.push(l), pgUrl);
+  // On PostgreSQL each seed is a tenant of one database (runs of several seeds share it).
+  const tenant = pgUrl ? `sim-${seed}` : undefined;
+  const sim = await simServer(seed, dir, () => simNow, (l) => log.push(l), pgUrl, tenant);
   const server = sim.server;
   let restarts = 0;
 
   const tokens: string[] = [];
-  for (const def of defs) tokens.push((await server.current.enroll(def.id, def.role, { site: def.site })).token);
+  for (const def of defs) tokens.push((await server.current.enroll(def.id, def.role, { site: def.site, ...(tenant ? { tenant } : {}) })).token);
   const terms: SimTerminal[] = defs.map((def, i) => {
     const token = tokens[i]!;
     const config = terminalConfig(def, stations[def.site]!);
@@ -223,7 +227,7 @@ export async function runSimulation(seed: number, dir: string, steps = 320, pgUr
   // ---- invariants -----------------------------------------------------------------------------
   const srv = server.current;
   const totalAppended = terms.reduce((n, t) => n + t.appended, 0);
-  const serverCount = await srv.eventCount();
+  const serverCount = await srv.eventCount(tenant ? { tenant } : {});
   if (serverCount !== totalAppended) fail(seed, `server holds ${serverCount} events, terminals appended ${totalAppended} (lost or duplicated events)`);
   for (const t of terms) {
     const own = t.store.db.prepare('SELECT COUNT(*) AS n, MAX(seq) AS m FROM events WHERE origin = ?').get(t.def.id) as { n: number; m: number | null };
@@ -295,7 +299,7 @@ export async function runSimulation(seed: number, dir: string, steps = 320, pgUr
     .all();
   if (early.length) fail(seed, `actions ordered before their visit's issue: ${JSON.stringify(early)}`);
   const conflicts = (sup.store.db.prepare(`SELECT SUM(json_array_length(state, '$.conflicts')) AS n FROM visits`).get() as { n: number | null }).n ?? 0;
-  const skewFlags = (await srv.terminals()).filter((t) => t.skewFlagged).length;
+  const skewFlags = (await srv.terminals(tenant)).filter((t) => t.skewFlagged).length;
 
   for (const t of terms) {
     await t.client.stop();

@@ -13,6 +13,7 @@ import {
   questionsFileSchema,
   ROUTES,
 } from './schema';
+import { parentAnswerValues, parentCycle, typesForFact } from './questionUsage';
 import { BASE_LANGUAGE, flattenTexts } from './texts';
 import type { Catalog, CatalogBundle, CatalogIssue, QuestionDef } from './types';
 
@@ -165,7 +166,20 @@ export function checkCatalog(bundle: CatalogBundle): { catalog?: Catalog; issues
       if (q.parent && !qids.has(q.parent.question)) issues.push({ file: F.questions, path: `questions[${i}].parent.question`, reason: `unknown question "${q.parent.question}"` });
       if (q.tier === 'follow-up' && !q.parent) issues.push({ file: F.questions, path: `questions[${i}].parent`, reason: 'a follow-up needs a parent question' });
       const memberType = q.type.startsWith('member-');
-      if (memberType !== q.fact.startsWith('member.')) issues.push({ file: F.questions, path: `questions[${i}].type`, reason: `type "${q.type}" does not fit fact "${q.fact}"` });
+      const fits = typesForFact(q.fact);
+      if (memberType !== q.fact.startsWith('member.') || (fits.length > 0 && !fits.includes(q.type))) {
+        issues.push({ file: F.questions, path: `questions[${i}].type`, reason: `type "${q.type}" does not fit fact "${q.fact}"${fits.length ? ` (use ${fits.join(' or ')})` : ''}` });
+      }
+      if (q.parent && qids.has(q.parent.question)) {
+        const loop = parentCycle(questions.questions as QuestionDef[], q.id);
+        if (loop) issues.push({ file: F.questions, path: `questions[${i}].parent.question`, reason: `follow-ups go round in a circle (${[...loop, loop[0]].join(' → ')})` });
+        const parent = questions.questions.find((x) => x.id === q.parent!.question) as QuestionDef;
+        const values = parentAnswerValues(parent);
+        q.parent.in?.forEach((v, k) => {
+          if (values && !values.includes(v)) issues.push({ file: F.questions, path: `questions[${i}].parent.in[${k}]`, reason: `${JSON.stringify(v)} is not an answer of question "${parent.id}"` });
+        });
+        if (q.parent.in && q.parent.in.length === 0) issues.push({ file: F.questions, path: `questions[${i}].parent.in`, reason: 'pick at least one answer of the parent question' });
+      }
     });
   }
 

@@ -6,6 +6,7 @@ import { redactPayload } from '../reports/redact';
 import { VISIT_EVENT_TYPES, type VisitEventType } from '../visit/events';
 import { visitPayloadSchemas } from '../visit/eventSchemas';
 import { LIMITS, type WireEvent } from './protocol';
+import { compileSchemaCheck, type SchemaCheck } from './schemaCheck';
 import { CATALOG_ACTIVATED, CATALOG_MAX_BYTES, CATALOG_PUBLISHED, catalogActivatedSchema, catalogPublishedSchema } from '../catalog/published';
 
 /**
@@ -116,6 +117,33 @@ export function ruleOf(type: string): EventRule | undefined {
   return Object.prototype.hasOwnProperty.call(EVENT_RULES, type) ? (EVENT_RULES as Record<string, EventRule>)[type] : undefined;
 }
 
+const payloadChecks = new Map<EventRule, SchemaCheck | null>();
+
+/** A rule's payload schema as a precompiled predicate (schemaCheck.ts), made once. */
+function payloadCheckOf(rule: EventRule): SchemaCheck | null {
+  let c = payloadChecks.get(rule);
+  if (c === undefined) {
+    c = compileSchemaCheck(rule.payload);
+    payloadChecks.set(rule, c);
+  }
+  return c;
+}
+
+/** Bytes of `s` in UTF-8 (what TextEncoder would make), without making them. */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: 4 bytes for 2 code units
+      i++;
+    } else n += 2; // 3 bytes (a lone surrogate becomes U+FFFD, also 3)
+  }
+  return n;
+}
+
 /** Why an event cannot be accepted anywhere: names the event and the field. */
 export interface EventProblem {
   code: 'unknown-type' | 'invalid-event' | 'event-too-large';
@@ -132,18 +160,23 @@ function label(e: Pick<WireEvent, 'origin' | 'seq' | 'type'>): string {
  * The same check runs on the server (push), on a terminal before it sends (outbox) and on a
  * terminal before it folds what it pulled.
  */
-export function checkEventPayload(e: Pick<WireEvent, 'origin' | 'seq' | 'type'> & { payload: unknown; visitId?: string | null }): EventProblem | null {
+export function checkEventPayload(e: Pick<WireEvent, 'origin' | 'seq' | 'type'> & { payload: unknown; visitId?: string | null }, serialised?: { json?: string }): EventProblem | null {
   const rule = ruleOf(e.type);
   if (!rule) return { code: 'unknown-type', field: 'type', message: `${label(e)}: unknown event type "${e.type}"; known types: ${EVENT_TYPES.join(', ')}` };
   let size: number;
   try {
-    size = new TextEncoder().encode(JSON.stringify(e.payload) ?? '').length;
+    const json = JSON.stringify(e.payload);
+    // A caller that stores the payload next may keep its JSON text rather than make it again.
+    if (serialised) serialised.json = json;
+    size = utf8Length(json ?? '');
   } catch {
     return { code: 'invalid-event', field: 'payload', message: `${label(e)}: payload is not serialisable JSON` };
   }
   const limit = rule.maxBytes ?? LIMITS.maxPayloadBytes;
   if (size > limit) return { code: 'event-too-large', field: 'payload', message: `${label(e)}: payload is ${size} bytes; the limit is ${limit}` };
-  const r = rule.payload.safeParse(e.payload);
+  // The precompiled check answers for the well-formed payloads; the schema itself for the rest (and names the field).
+  const fast = payloadCheckOf(rule);
+  const r = fast && fast(e.payload) ? { success: true as const } : rule.payload.safeParse(e.payload);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const path = formatPath(issue.path);

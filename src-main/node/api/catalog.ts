@@ -43,12 +43,18 @@ export function registerCatalog(app: App): void {
     return { issues, diff: diffCatalogs(app.catalog(), catalog, households) };
   });
 
+  // Effective today (a rollback always is): this terminal switches at once and says so (catalog.activated).
+  const switched = <T>(v: T): T => {
+    app.activeCatalog.current();
+    return v;
+  };
+
   app.registry.register('catalog.publish', (input, ctx) =>
-    publishCatalog(app.terminal, { content: input.bundle as CatalogBundle, reason: input.reason, ...(input.effective ? { effective: input.effective } : {}), ...(ctx.staff ? { staff: ctx.staff.id } : {}), profile: ctx.terminal }),
+    switched(publishCatalog(app.terminal, { content: input.bundle as CatalogBundle, reason: input.reason, ...(input.effective ? { effective: input.effective } : {}), ...(ctx.staff ? { staff: ctx.staff.id } : {}), profile: ctx.terminal })),
   );
 
   app.registry.register('catalog.rollback', (input, ctx) =>
-    rollbackCatalog(app.terminal, { to: input.to, ...(input.reason ? { reason: input.reason } : {}), ...(ctx.staff ? { staff: ctx.staff.id } : {}), profile: ctx.terminal }),
+    switched(rollbackCatalog(app.terminal, { to: input.to, ...(input.reason ? { reason: input.reason } : {}), ...(ctx.staff ? { staff: ctx.staff.id } : {}), profile: ctx.terminal })),
   );
 
   // Say at once which version serves (before the first sync), then keep it current.

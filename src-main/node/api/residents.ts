@@ -10,9 +10,14 @@ import { attachMembers } from '../residents/attach';
 import { auditBetween, auditCsv, writeAudit } from '../residents/audit';
 import { Residents } from '../residents/residents';
 import { formTemplates, renderHouseholdForms } from '../forms/service';
+import { warmFormRenderer } from '../forms/warm';
+import { businessDate } from '../../common/dates/businessDay';
 import { printPdf } from '../forms/print';
 import { listForVisit, renderGuidanceList } from '../guidanceList/render';
 import { resolvePrinterSpec } from '../terminal/dataFolder';
+
+/** How long after startup a forms terminal warms its form renderer (startup itself comes first). */
+export const FORMS_WARM_DELAY_MS = 1500;
 
 /** The reader behind an API call: the signed-in staff member at this terminal. */
 export function apiReader(ctx: CallContext): ResidentReader {
@@ -55,6 +60,17 @@ export function registerResidents(app: App): void {
   }, 10 * 60_000);
   timer.unref();
   app.onClose(() => clearInterval(timer));
+
+  // A terminal that prints forms renders them once for a made-up household soon after it starts,
+  // so a clerk's first print does not wait for fonts to load and labels to be laid out (issue 15).
+  if (config.terminals.some((t) => t.role === 'counter' || t.role === 'supervisor' || t.printers.forms || t.formPrinters)) {
+    const warm = setTimeout(() => {
+      // A city's broken template is reported by the first real print, not here.
+      (async () => warmFormRenderer(formTemplates(app.terminal.dataDir).values(), { cityName: config.cityName, today: businessDate(store.now(), config.timeZone) }))().catch(() => undefined);
+    }, FORMS_WARM_DELAY_MS);
+    warm.unref();
+    app.onClose(() => clearTimeout(warm));
+  }
 
   const catalog = (): Catalog | undefined => {
     try {

@@ -45,6 +45,8 @@ export class ActiveCatalog implements CatalogSource {
   private cached: ActiveCatalogState | undefined;
   private base: { catalog: Catalog; bundle: CatalogBundle; hash: string } | undefined;
   private parsed = new Map<string, { catalog: Catalog; bundle: CatalogBundle }>();
+  /** How many published versions this terminal held at the last look (none: nothing to say). */
+  private versionCount = 0;
 
   constructor(
     private readonly store: Store,
@@ -94,9 +96,26 @@ export class ActiveCatalog implements CatalogSource {
     if (pending) state.pending = pending;
     this.cached = state;
     this.cacheKey = key;
-    // Nothing to say before any version was published (a terminal on its base catalog is not behind).
-    if (this.record && all.length > 0) this.versions.recordActivation({ version: state.version, hash: state.hash, ...(state.refused ? { refused: state.refused } : {}) });
+    this.versionCount = all.length;
+    if (this.record) this.sayWhatServes(state);
     return state;
+  }
+
+  /** Appends `catalog.activated` when what this terminal serves changed since it last said so. */
+  private sayWhatServes(state: ActiveCatalogState): boolean {
+    // Nothing to say before any version was published (a terminal on its base catalog is not behind).
+    if (this.versionCount === 0) return false;
+    return this.versions.recordActivation({ version: state.version, hash: state.hash, ...(state.refused ? { refused: state.refused } : {}) });
+  }
+
+  /**
+   * Which version serves now, said in the log (`catalog.activated`) when it changed since this
+   * terminal last said so: for the CLI verbs that write (publish, rollback, sync, doctor), so a
+   * report or an audit can tell when each terminal switched even when no app ran that day.
+   */
+  announce(): { state: ActiveCatalogState; recorded: boolean } {
+    const state = this.current();
+    return { state, recorded: this.sayWhatServes(state) };
   }
 
   catalog(): Catalog {

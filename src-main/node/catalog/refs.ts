@@ -44,6 +44,15 @@ export function activeOf(t: Terminal): ActiveCatalog {
   return new ActiveCatalog(t.store, baseCatalogDir(t.dataDir), () => t.visits.today());
 }
 
+/**
+ * Says in the log which version this terminal serves now (`catalog.activated`), when that changed
+ * since it last said so: after `catalog publish`/`rollback`, `sync`, `doctor` on the command line.
+ */
+export function announceActive(t: Terminal): { version: number; recorded: boolean } {
+  const { state, recorded } = activeOf(t).announce();
+  return { version: state.version, recorded };
+}
+
 /** `DIR`, `FILE.json`, or with --data: `N` / `vN` (a published version) or `active`. */
 function resolveRef(ref: string, dataDir: string | undefined): { label: string; bundle: CatalogBundle } {
   const m = /^v?(\d+)$/.exec(ref);

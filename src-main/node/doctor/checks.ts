@@ -15,7 +15,8 @@ import { openTransport } from '../printer/transport';
 import { formsPrinterStatus } from '../forms/printerStatus';
 import { resolveFormsSpec } from '../forms/printTarget';
 import { parseRollout, rolloutDecision } from '../updates/rollout';
-import { configPath, dbPath, readConfigFile, resolvePrinterSpec } from '../terminal/dataFolder';
+import { configPath, dbPath, openTerminal, readConfigFile, resolvePrinterSpec } from '../terminal/dataFolder';
+import { announceActive } from '../catalog/refs';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -39,6 +40,12 @@ export interface DoctorOptions {
   /** … and below this it warns (default 1 GB). */
   warnFreeBytes?: number;
   clock?: () => number;
+  /**
+   * Say in the log which catalog version this terminal serves (`catalog.activated`) when that
+   * changed since it last said so (a version's date came while no app ran): the CLI's `doctor`.
+   * Only on a sound database at this app's schema (doctor never migrates).
+   */
+  recordCatalog?: boolean;
   /** Which installer feed the updates check reads (default: this machine's). */
   platform?: NodeJS.Platform;
 }
@@ -64,8 +71,13 @@ export async function runDoctor(dataDir: string, opts: DoctorOptions = {}): Prom
     });
   }
   results.push(catalogCheck());
-  results.push(databaseCheck(dataDir));
-  if (config) results.push(catalogVersionCheck(dataDir, config, opts));
+  const database = databaseCheck(dataDir);
+  results.push(database);
+  const switched = config && opts.recordCatalog && database.status === 'ok' ? announceCatalog(dataDir, opts) : undefined;
+  if (config) {
+    const c = catalogVersionCheck(dataDir, config, opts);
+    results.push(switched ? { ...c, message: `${c.message}; ${switched}` } : c);
+  }
   const [printers, sync, updates, disk] = await Promise.all([
     config ? printerChecks(config, dataDir, opts.printerTimeoutMs ?? 2000) : Promise.resolve([skipped('printers')]),
     config ? syncChecks(config, opts, dataDir) : Promise.resolve([skipped('sync'), skipped('clock')]),
@@ -133,6 +145,33 @@ function catalogVersionCheck(dataDir: string, config: TerminalConfig, opts: Doct
     return { check, status: 'fail', message: `cannot read the catalog versions: ${toErrorData(e).message}` };
   } finally {
     db?.close();
+  }
+}
+
+/** Records `catalog.activated` when the served version changed; what it said, or undefined (nothing new, or not safe to write). */
+function announceCatalog(dataDir: string, opts: DoctorOptions): string | undefined {
+  let schema = 0;
+  try {
+    const db = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
+    try {
+      schema = db.pragma('user_version', { simple: true }) as number;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+  if (schema !== migrations.length) return undefined;
+  try {
+    const t = openTerminal(dataDir, { ...(opts.configFile ? { configFile: opts.configFile } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+    try {
+      const a = announceActive(t);
+      return a.recorded ? `recorded that this terminal now serves version ${a.version} (catalog.activated)` : undefined;
+    } finally {
+      t.close();
+    }
+  } catch {
+    return undefined; // the catalog version line says what is wrong
   }
 }
 

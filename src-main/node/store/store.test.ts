@@ -7,6 +7,7 @@ import demo from '../../../fixtures/config/demo.json';
 import { VisitService } from '../visits/service';
 import { Store } from './store';
 import { migrations } from './migrations';
+import { migrate } from './migrate';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
@@ -32,6 +33,25 @@ describe('store', () => {
     expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('keeps every visit when the catch-up migration makes visits a rowid table (a state stays in its leaf page)', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'v11.sqlite');
+    const old = new Database(file);
+    const at = migrations.findIndex((m) => m.slug === 'catchup');
+    migrate(old, migrations.slice(0, at));
+    const ins = old.prepare('INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let i = 0; i < 50; i++) ins.run(`v-${i}`, '2026-12-03', 'east', 1000 + i, i % 2 ? 'done' : 'waiting', i % 2 ? null : 'shimin', i % 3, `q${i}`, null, `h${i}`, JSON.stringify({ id: `v-${i}`, pad: 'x'.repeat(1700) }), i % 5 ? null : ',kokuho,');
+    const before = old.prepare('SELECT * FROM visits ORDER BY id').all();
+    old.close();
+    const { store } = open('demo-hall', file);
+    expect(store.db.prepare('SELECT * FROM visits ORDER BY id').all()).toEqual(before);
+    const sql = (store.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'visits'").get() as { sql: string }).sql;
+    expect(sql).not.toMatch(/WITHOUT ROWID/i);
+    expect((store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name)).toEqual(['visits_awaiting_delivery', 'visits_by_number', 'visits_queue']);
+    expect(store.db.pragma('secure_delete', { simple: true })).toBe(0);
   });
 
   it('refuses a database written by a newer version, with a clear message', () => {
@@ -110,5 +130,25 @@ describe('store', () => {
     const evs = a.eventsAfter({});
     expect(b.ingest(evs).inserted).toHaveLength(1);
     expect(b.ingest(evs)).toMatchObject({ inserted: [], duplicates: 1 });
+  });
+
+  it('tells new events from duplicates in a large ingest: held ones, repeats inside it, and holes filled late', () => {
+    const a = open('a').store;
+    const b = open('b').store;
+    a.tx(() => {
+      for (let i = 0; i < 130; i++) a.append('x.test', { i });
+    });
+    const evs = a.eventsAfter({}, 1000);
+    // b holds 1–20 and 40 (a hole from 21 to 39), then gets everything again, 60–70 twice.
+    b.ingest([...evs.slice(0, 20), evs[39]!]);
+    const r = b.ingest([...evs, ...evs.slice(59, 70)].reverse());
+    expect(r.duplicates).toBe(21 + 11);
+    expect(r.inserted.map((e) => e.seq)).toEqual(evs.map((e) => e.seq).filter((s) => s > 20 && s !== 40));
+    const rows = b.db.prepare('SELECT seq, payload, received_at FROM events ORDER BY seq').all() as Array<{ seq: number; payload: string; received_at: string }>;
+    expect(rows.map((x) => x.seq)).toEqual(evs.map((e) => e.seq));
+    expect(rows.map((x) => JSON.parse(x.payload) as unknown)).toEqual(evs.map((e) => e.payload));
+    expect(rows.every((x) => /^\d{4}-\d{2}-\d{2}T/.test(x.received_at))).toBe(true);
+    expect(b.versionVector()).toEqual({ a: 130 });
+    expect(b.ingest(evs)).toMatchObject({ inserted: [], duplicates: 130 });
   });
 });

@@ -36,6 +36,15 @@ export interface FoldWork {
   eventsIngested: number;
 }
 
+export interface IngestOptions {
+  /**
+   * The JSON text of an event's payload when the caller already made it (the sync client, to
+   * measure the payload): stored as is instead of serialising the payload again. It must be
+   * JSON.stringify(ev.payload) of the object passed in.
+   */
+  payloadJson?: (ev: StoredEvent) => string | undefined;
+}
+
 export interface StoreOptions {
   file: string;
   /** Event-log origin of this database. */
@@ -63,6 +72,11 @@ export interface StoreOptions {
 const CACHE_KIB = 32_768;
 
 type Row = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
+
+const INSERT_EVENT = 'INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at)';
+const ROW = ',(?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows per multi-row INSERT of new events (400 parameters). */
+const BULK_ROWS = 50;
 
 /** Runs `f`, retrying for up to 15 s while SQLite answers SQLITE_BUSY without waiting (a second process opening the same new file). */
 function untilNotBusy<T>(f: () => T, ms = 15_000): T {
@@ -232,28 +246,30 @@ export class Store extends EventEmitter {
    * Takes events from elsewhere (sync). Duplicates are harmless by construction (INSERT OR IGNORE on
    * origin+seq). Returns what was new, and the origins whose clocks ran too far ahead.
    */
-  ingest(events: readonly StoredEvent[]): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
+  ingest(events: readonly StoredEvent[], opts: IngestOptions = {}): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
     // Events from elsewhere are still held by the server: a power cut that loses the last ingest
     // (WAL, synchronous=NORMAL: never a corrupt database) only means pulling them again, so their
     // commit skips the fsync. Local appends keep synchronous=FULL, and their fsync covers these too.
-    if (this.depth > 0) return this.ingestNow(events);
+    if (this.depth > 0) return this.ingestNow(events, opts);
     this.db.pragma('synchronous = NORMAL');
     try {
-      return this.ingestNow(events);
+      return this.ingestNow(events, opts);
     } finally {
       this.db.pragma('synchronous = FULL');
     }
   }
 
-  private ingestNow(events: readonly StoredEvent[]): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
+  private ingestNow(events: readonly StoredEvent[], opts: IngestOptions): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
     return this.tx(() => {
       const inserted: StoredEvent[] = [];
       let duplicates = 0;
       const skewed = new Set<string>();
       const sorted = [...events].sort(compareEvents);
       let last = this.lastHlc();
-      for (const ev of sorted) {
-        if (!this.insert(ev)) {
+      const fresh = this.insertMany(sorted, opts.payloadJson);
+      for (let i = 0; i < sorted.length; i++) {
+        const ev = sorted[i]!;
+        if (!fresh[i]) {
           duplicates++;
           continue;
         }
@@ -315,10 +331,50 @@ export class Store extends EventEmitter {
     return [...this.skewedOrigins].sort();
   }
 
-  private insert(ev: StoredEvent): boolean {
+  /**
+   * Inserts events (in log order) and says which were new. The ones beyond everything held of
+   * their origin (a catch-up: nearly all) go in by rows of 50 per statement; the rest one by one,
+   * duplicates ignored. One time of receipt for the whole ingest.
+   */
+  private insertMany(sorted: readonly StoredEvent[], payloadJson: IngestOptions['payloadJson']): boolean[] {
+    const at = new Date(this.clock()).toISOString();
+    const held = new Map<string, number>();
+    const seen = new Set<string>();
+    const fresh: boolean[] = new Array<boolean>(sorted.length);
+    const rows: unknown[] = [];
+    const flush = (n: number) => {
+      if (n) this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`).run(rows);
+      rows.length = 0;
+    };
+    for (let i = 0; i < sorted.length; i++) {
+      const ev = sorted[i]!;
+      let max = held.get(ev.origin);
+      if (max === undefined) {
+        max = (this.stmt('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(ev.origin) as { m: number | null }).m ?? 0;
+        held.set(ev.origin, max);
+      }
+      if (ev.seq > max) {
+        // Beyond what the database holds: new, unless this ingest already brought it.
+        const key = `${ev.seq}.${ev.origin}`;
+        if (seen.has(key)) {
+          fresh[i] = false;
+          continue;
+        }
+        seen.add(key);
+        rows.push(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, payloadJson?.(ev) ?? JSON.stringify(ev.payload), at);
+        this.pending.push(ev);
+        fresh[i] = true;
+        if (rows.length === 8 * BULK_ROWS) flush(BULK_ROWS);
+      } else fresh[i] = this.insert(ev, at, payloadJson?.(ev));
+    }
+    flush(rows.length / 8);
+    return fresh;
+  }
+
+  private insert(ev: StoredEvent, at = new Date(this.clock()).toISOString(), json = JSON.stringify(ev.payload)): boolean {
     const r = this
       .stmt('INSERT OR IGNORE INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, JSON.stringify(ev.payload), new Date(this.clock()).toISOString());
+      .run(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, json, at);
     if (r.changes === 1) this.pending.push(ev);
     return r.changes === 1;
   }

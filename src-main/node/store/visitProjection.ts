@@ -41,14 +41,40 @@ export const visitProjector: Projector = {
     }
     const days = new Set<string>();
     const kpi = store.visitCache ? null : new KpiDeltas();
+    const known = byVisit.size >= LOOKUP_IN_ONE ? lookUpVisits(store, [...byVisit.keys()]) : null;
     for (const [id, evs] of byVisit) {
-      const day = foldVisitEvents(store, id, evs, kpi);
+      const day = foldVisitEvents(store, id, evs, kpi, known);
       if (day) days.add(day);
     }
     kpi?.flush((sql) => store.stmt(sql));
     markReportDaysStale(store, days);
   },
 };
+
+/** From this many visits in one batch, their rows and log sizes are read in two statements rather than two per visit. */
+const LOOKUP_IN_ONE = 64;
+
+interface KnownVisits {
+  rows: Map<string, { state: string; last_hlc: string }>;
+  /** Events in the log per visit (read for the visits without a row). */
+  logSizes: Map<string, number>;
+}
+
+function lookUpVisits(store: Store, ids: string[]): KnownVisits | null {
+  if (store.visitCache) return null;
+  const rows = new Map<string, { state: string; last_hlc: string }>();
+  for (const r of store.stmt('SELECT id, state, last_hlc FROM visits WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Array<{ id: string; state: string; last_hlc: string }>) {
+    rows.set(r.id, r);
+  }
+  const logSizes = new Map<string, number>();
+  const missing = ids.filter((id) => !rows.has(id));
+  if (missing.length) {
+    for (const r of store.stmt('SELECT visit_id AS id, COUNT(*) AS n FROM events WHERE visit_id IN (SELECT value FROM json_each(?)) GROUP BY visit_id').all(JSON.stringify(missing)) as Array<{ id: string; n: number }>) {
+      logSizes.set(r.id, r.n);
+    }
+  }
+  return { rows, logSizes };
+}
 
 /**
  * Folds a visit's new events (already in the log, in log order) into its stored state: on top of
@@ -58,10 +84,16 @@ export const visitProjector: Projector = {
  * in `kpi` (the day sums); a scratch database (StoreOptions.cacheVisits, the simulation's day,
  * thrown away once its events are loaded elsewhere) keeps no day sums: `kpi` is null there.
  */
-function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEvent[], kpi: KpiDeltas | null): string | null {
+function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEvent[], kpi: KpiDeltas | null, known: KnownVisits | null = null): string | null {
   const work = store.work;
   const cached = store.visitCache?.get(visitId);
-  const row = store.visitCache ? (cached ? { state: '', last_hlc: cached.lastHlc } : undefined) : (store.stmt('SELECT state, last_hlc FROM visits WHERE id = ?').get(visitId) as { state: string; last_hlc: string } | undefined);
+  const row = store.visitCache
+    ? cached
+      ? { state: '', last_hlc: cached.lastHlc }
+      : undefined
+    : known
+      ? known.rows.get(visitId)
+      : (store.stmt('SELECT state, last_hlc FROM visits WHERE id = ?').get(visitId) as { state: string; last_hlc: string } | undefined);
   let state: VisitState | undefined;
   // The state before this fold (its KPI share is taken away from the day sums below).
   let before: VisitState | undefined = cached?.state;
@@ -75,7 +107,7 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
     if (!cached) kpi?.addShare(visitKpiShare(state), -1);
   } else if (!row) {
     // A visit new to this database: when the log holds nothing of it but these events, they are its log.
-    const n = (store.stmt('SELECT COUNT(*) AS n FROM events WHERE visit_id = ?').get(visitId) as { n: number }).n;
+    const n = known ? (known.logSizes.get(visitId) ?? 0) : (store.stmt('SELECT COUNT(*) AS n FROM events WHERE visit_id = ?').get(visitId) as { n: number }).n;
     fromLog = n !== evs.length;
   }
   let list: readonly StoredEvent[] = evs;

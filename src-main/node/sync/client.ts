@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { TerminalConfig } from '../../common/config/schema';
 import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
 import { checkEventPayload } from '../../common/sync/authorisation';
-import { LIMITS, PROTOCOL_VERSION, pullResponseSchema, pushResponseSchema, wireEventSchema, type ClaimConflict, type StationClaim, type SyncStatus, type WireEvent } from '../../common/sync/protocol';
+import { LIMITS, PROTOCOL_VERSION, isWellFormedWireEvent, pullResponseSchema, pushResponseSchema, wireEventSchema, type ClaimConflict, type StationClaim, type SyncStatus, type WireEvent } from '../../common/sync/protocol';
 import { formatPath } from '../../common/errors';
 import type { Store } from '../store/store';
 import { outboundSkips, quarantineCount, quarantineInbound, quarantineOutbound, skippedPlaceholder } from './quarantine';
@@ -21,8 +21,10 @@ export interface SyncClientOptions {
   pageSize?: number;
   /**
    * Checked pulled events are folded in one transaction once this many have arrived (or the pull
-   * ends, or a later pull fails): a catch-up then writes each visit and index page once per batch
-   * rather than once per page, while holding at most this many events in memory.
+   * ends, or a later pull fails): each visit is written once per batch, and at most this many
+   * events are held in memory. Default 2,000: small enough that each fold overlaps the server
+   * preparing the next page (asked for before the fold), large enough that a visit's few events
+   * (close in log order) mostly share a batch.
    */
   ingestBatch?: number;
   /** Periodic sync even without a trigger (another process may write to the same data folder). */
@@ -84,6 +86,9 @@ export class SyncClient extends EventEmitter {
   private loopDone: Promise<void> | null = null;
   private lastPersisted = 0;
   private readonly onStoreEvents: (evs: StoredEvent[]) => void;
+  /** Payload JSON made while checking a pulled event, stored as is by its ingest (not made twice). */
+  private readonly payloadJson = new WeakMap<object, string>();
+  private readonly ingestOptions = { payloadJson: (ev: StoredEvent) => this.payloadJson.get(ev) };
 
   constructor(opts: SyncClientOptions) {
     super();
@@ -93,7 +98,7 @@ export class SyncClient extends EventEmitter {
     this.pushBatch = Math.min(opts.pushBatch ?? 500, LIMITS.maxEventsPerPush);
     this.pushBatchBytes = Math.min(opts.pushBatchBytes ?? 1024 * 1024, LIMITS.maxBodyBytes / 2);
     this.pageSize = Math.min(opts.pageSize ?? 1000, LIMITS.maxEventsPerPull);
-    this.ingestBatch = Math.max(1, opts.ingestBatch ?? 20_000);
+    this.ingestBatch = Math.max(1, opts.ingestBatch ?? 2000);
     this.intervalMs = opts.intervalMs ?? 5000;
     this.backoffMinMs = opts.backoffMinMs ?? 500;
     this.backoffMaxMs = opts.backoffMaxMs ?? 60_000;
@@ -216,27 +221,35 @@ export class SyncClient extends EventEmitter {
         pulled += r.inserted;
         duplicates += r.duplicates;
       };
+      // The next page is asked for as soon as this one is checked, before it is folded: the
+      // server reads and sends it while this terminal writes (a request in flight never holds
+      // anything of ours; a failure of it only ends the exchange, after the fold of what arrived).
+      const pullFrom = (at: VersionVector) => {
+        const p = this.transport.pull({ ...at }, this.pageSize);
+        p.catch(() => undefined); // awaited below; an exchange that ends first must not leave it unhandled
+        return p;
+      };
       try {
+        let next = pullFrom(vv);
         for (;;) {
-          const page = checked(pullResponseSchema, await this.transport.pull(vv, this.pageSize), 'pull');
+          const page = checked(pullResponseSchema, await next, 'pull');
           let advanced = false;
           if (page.protocol !== PROTOCOL_VERSION) throw new SyncRemoteError(426, 'protocol', `the server answered in protocol ${page.protocol}; this terminal speaks ${PROTOCOL_VERSION}`);
-          if (page.events.length) {
-            // Every event is checked as its page arrives (bad ones to quarantine, a placeholder in
-            // their place); the folding waits for a batch of pages.
-            const good = this.checkPage(page.events);
-            for (const e of good) pending.push(e);
-            if (pending.length >= this.ingestBatch || !page.more) ingestPending();
-            // Advance only over contiguous runs: a page that arrived with holes is asked for again.
-            const bySeq = [...good].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
-            for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
-                vv[e.origin] = e.seq;
-                advanced = true;
-              }
-          }
-          if (!page.more || page.events.length === 0) break;
-          // No progress (a page with only holes): stop here; the next exchange asks again.
-          if (!advanced) break;
+          // Every event is checked as its page arrives (bad ones to quarantine, a placeholder in
+          // their place); the folding waits for a batch of pages.
+          const good = page.events.length ? this.checkPage(page.events) : [];
+          // Advance only over contiguous runs: a page that arrived with holes is asked for again.
+          const bySeq = [...good].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
+          for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
+              vv[e.origin] = e.seq;
+              advanced = true;
+            }
+          // No progress (a page with only holes): stop after this one; the next exchange asks again.
+          const last = !page.more || page.events.length === 0 || !advanced;
+          if (!last) next = pullFrom(vv);
+          for (const e of good) pending.push(e);
+          if (pending.length >= this.ingestBatch || last) ingestPending();
+          if (last) break;
         }
       } catch (e) {
         // The pages that did arrive are kept: a flaky link still makes progress.
@@ -330,21 +343,28 @@ export class SyncClient extends EventEmitter {
     const at = new Date(store.now()).toISOString();
     const good: WireEvent[] = [];
     for (const item of raw) {
-      const envelope = wireEventSchema.safeParse(item);
-      if (!envelope.success) {
-        const i = envelope.error.issues[0]!;
-        const o = (item ?? {}) as { origin?: unknown; seq?: unknown };
-        const ph = quarantineInbound(store.db, item, `pulled event ${String(o.origin)}#${String(o.seq)}: ${formatPath(i.path) || 'event'}: ${i.message}`, formatPath(i.path), at);
-        if (ph) good.push(ph);
-        continue;
+      // Well-formed events (nearly all) pass the precompiled check; the schema answers for the rest.
+      let ev: WireEvent;
+      if (isWellFormedWireEvent(item)) ev = item;
+      else {
+        const envelope = wireEventSchema.safeParse(item);
+        if (!envelope.success) {
+          const i = envelope.error.issues[0]!;
+          const o = (item ?? {}) as { origin?: unknown; seq?: unknown };
+          const ph = quarantineInbound(store.db, item, `pulled event ${String(o.origin)}#${String(o.seq)}: ${formatPath(i.path) || 'event'}: ${i.message}`, formatPath(i.path), at);
+          if (ph) good.push(ph);
+          continue;
+        }
+        ev = envelope.data as WireEvent;
       }
-      const ev = envelope.data as WireEvent;
-      const problem = checkEventPayload(ev);
+      const serialised: { json?: string } = {};
+      const problem = checkEventPayload(ev, serialised);
       if (problem) {
         const ph = quarantineInbound(store.db, ev, problem.message, problem.field, at);
         if (ph) good.push(ph);
         continue;
       }
+      if (serialised.json !== undefined) this.payloadJson.set(ev, serialised.json);
       good.push(ev);
     }
     return good;
@@ -357,7 +377,7 @@ export class SyncClient extends EventEmitter {
   private ingestChecked(good: WireEvent[]): { inserted: number; duplicates: number } {
     const store = this.store;
     try {
-      const r = store.ingest(good as StoredEvent[]);
+      const r = store.ingest(good as StoredEvent[], this.ingestOptions);
       return { inserted: r.inserted.length, duplicates: r.duplicates };
     } catch (e) {
       if (!(e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError)) throw e;

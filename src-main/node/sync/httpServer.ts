@@ -400,6 +400,6 @@ export async function metricsText(store: SyncStorage, streamClients: number, sco
   metric('madoguchi_sync_terminal_clock_flagged', 'gauge', '1 when the terminal clock is off by more than 2 minutes.', terms.map((t) => [who(t), t.skewFlagged ? 1 : 0]));
   metric('madoguchi_sync_terminal_revoked', 'gauge', '1 when the terminal token was revoked.', terms.map((t) => [who(t), t.revoked ? 1 : 0]));
   const claims = scope.tenant === null ? await store.claims() : await store.claims(scope.tenant);
-  metric('madoguchi_sync_station_claims', 'gauge', 'Stations claimed by kiosks.', claims.map((x) => [{ ...(x.tenant === 'default' ? {} : { tenant: x.tenant }), station: x.station, terminal: x.terminal }, 1]));
+  metric('madoguchi_sync_station_claims', 'gauge', 'Stations claimed by kiosks.', claims.map((x) => [{ ...(x.tenant === 'default' ? {} : { tenant: x.tenant }), site: x.site, station: x.station, terminal: x.terminal }, 1]));
   return lines.join('\n') + '\n';
 }

@@ -13,7 +13,7 @@ import { ProcessCounters, type MetricsScope, type StoredNotice, type SyncStorage
 /**
  * The sync service on PostgreSQL: many stateless processes share one database, each row carries
  * its tenant (municipality) and site. Pushes of one origin are serialised by an advisory
- * transaction lock (and the (tenant, origin, seq) key), station claims by a per-tenant lock, and
+ * transaction lock (and the (tenant, origin, seq) key), station claims by a per-site lock, and
  * every process hears of stored events and token changes through LISTEN/NOTIFY.
  */
 export const pgMigrations: readonly Migration[] = [
@@ -100,6 +100,17 @@ export const pgMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    slug: 'station-claims-per-site',
+    sql: `
+      -- Ticket ranges are unique in a building (tenant and site), not across the municipality:
+      -- two sites may both have a station "east" with the same numbers.
+      ALTER TABLE station_claims DROP CONSTRAINT station_claims_pkey;
+      ALTER TABLE station_claims ADD PRIMARY KEY (tenant, site, station);
+      CREATE INDEX station_claims_by_terminal ON station_claims (tenant, terminal);
+    `,
+  },
 ];
 
 const MIGRATION_LOCK = 7_400_016;
@@ -138,6 +149,14 @@ const types = {
 };
 
 type Q = pg.PoolClient | pg.Pool;
+
+/**
+ * A named (prepared) statement: the queries of every push and pull are parsed and planned once
+ * per connection, not at each request (a 2-core server spends much of a small request there).
+ */
+function named(name: string, text: string, values: unknown[]): pg.QueryConfig {
+  return { name: `madoguchi_${name}`, text, values };
+}
 type EventRow = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
 
 export class PgSyncStorage extends EventEmitter implements SyncStorage {
@@ -226,11 +245,12 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
     this.listener = c;
   }
 
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** A transaction; with `lock`, its advisory lock is taken in the same round trip as BEGIN. */
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, lock?: string): Promise<T> {
     const c = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await c.query('BEGIN');
+      await c.query(lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(${c.escapeLiteral(lock)}, 0))`);
       const r = await fn(c);
       await c.query('COMMIT');
       return r;
@@ -260,6 +280,8 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
          ON CONFLICT (tenant, id) DO UPDATE SET role = excluded.role, site = excluded.site, token_hash = excluded.token_hash, revoked = false, revoked_at = NULL, created_at = excluded.created_at, stations = excluded.stations`,
         [tenant, id, role, site, hashToken(token), at, st],
       );
+      // Re-enrolled for another building: the stations it held in the old one are free again.
+      await c.query('DELETE FROM station_claims WHERE tenant = $1 AND terminal = $2 AND site <> $3', [tenant, id, site]);
       await c.query('SELECT pg_notify($1, $2)', [TOKENS_CHANNEL, JSON.stringify({ tenant, terminal: id })]);
     });
     return { token, terminal: { id, role: role as Role, site, tenant, ...(stations?.length ? { stations: [...new Set(stations)] } : {}) } };
@@ -276,7 +298,7 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
   }
 
   async tokenValid(tokenHash: string): Promise<boolean> {
-    const r = await this.pool.query<{ revoked: boolean }>('SELECT revoked FROM terminals WHERE token_hash = $1', [tokenHash]);
+    const r = await this.pool.query<{ revoked: boolean }>(named('token_valid', 'SELECT revoked FROM terminals WHERE token_hash = $1', [tokenHash]));
     return r.rows.length === 1 && !r.rows[0]!.revoked;
   }
 
@@ -297,8 +319,7 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
     if (!m) throw new SyncError(401, 'unauthenticated', 'send "Authorization: Bearer <token>" (the token printed by "madoguchi sync-server enroll")');
     const tokenHash = hashToken(m[1]!);
     const r = await this.pool.query<{ tenant: string; id: string; role: Role; site: string; revoked: boolean; stations: string[] | null }>(
-      'SELECT tenant, id, role, site, revoked, stations FROM terminals WHERE token_hash = $1',
-      [tokenHash],
+      named('authenticate', 'SELECT tenant, id, role, site, revoked, stations FROM terminals WHERE token_hash = $1', [tokenHash]),
     );
     const row = r.rows[0];
     if (!row) throw new SyncError(401, 'unauthenticated', 'unknown token: enroll this terminal with "madoguchi sync-server enroll"');
@@ -328,35 +349,68 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
   async push(who: EnrolledTerminal, raw: unknown, terminalNow?: number): Promise<PushResponse> {
     const req = checkPush(who, raw, this.clock(), terminalNow);
     const at = new Date(req.serverNow).toISOString();
-    let result: { accepted: number; duplicates: number; have: number };
+    let result: { accepted: number; duplicates: number; have: number; conflicts: ClaimConflict[] };
     try {
+      // One push per origin at a time, whichever process answers it: the lock comes with BEGIN.
+      // Round trips are what a push costs here; after the lock (and a kiosk's claims) there are
+      // two: one read, one statement that writes everything, then COMMIT.
       result = await this.tx(async (c) => {
-        // One push per origin at a time, whichever process answers it.
-        await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`origin/${who.tenant}/${who.id}`]);
         await this.claim(c, who, req.stations, at);
-        const have0 = (await c.query<{ max_seq: number }>('SELECT max_seq FROM origins WHERE tenant = $1 AND origin = $2', [who.tenant, who.id])).rows[0]?.max_seq ?? 0;
-        const resent = [...new Set(req.events.filter((e) => e.seq <= have0).map((e) => e.seq))];
+        const seqs = [...new Set(req.events.map((e) => e.seq))];
+        const read = await c.query<{ max_seq: number; seq: number | null; hlc: string | null; type: string | null }>(
+          named(
+            'push_read',
+            `SELECT o.max_seq, e.seq, e.hlc, e.type FROM (SELECT max_seq FROM origins WHERE tenant = $1 AND origin = $2) o
+             LEFT JOIN events e ON e.tenant = $1 AND e.origin = $2 AND e.seq = ANY($3::bigint[]) AND e.seq <= o.max_seq`,
+            [who.tenant, who.id, seqs],
+          ),
+        );
+        const have0 = read.rows[0]?.max_seq ?? 0;
         const held = new Map<number, { hlc: string; type: string }>();
-        if (resent.length) {
-          const r = await c.query<{ seq: number; hlc: string; type: string }>('SELECT seq, hlc, type FROM events WHERE tenant = $1 AND origin = $2 AND seq = ANY($3::bigint[])', [who.tenant, who.id, resent]);
-          for (const x of r.rows) held.set(x.seq, { hlc: x.hlc, type: x.type });
-        }
+        for (const x of read.rows) if (x.seq !== null) held.set(x.seq, { hlc: x.hlc!, type: x.type! });
         const plan = planPush(who, req.events, have0, (seq) => held.get(seq));
-        if (plan.fresh.length) {
-          const f = plan.fresh;
-          await c.query(
-            `INSERT INTO events (tenant, origin, seq, hlc, type, site, visit_id, payload, received_at)
-             SELECT $1, $2, x.seq, x.hlc, x.type, x.site, x.visit_id, x.payload, $9 FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS x (seq, hlc, type, site, visit_id, payload)`,
-            [who.tenant, who.id, f.map((e) => e.seq), f.map((e) => e.hlc), f.map((e) => e.type), f.map((e) => e.site), f.map((e) => e.visitId), f.map((e) => JSON.stringify(e.payload)), at],
-          );
-          await c.query('INSERT INTO origins (tenant, origin, site, max_seq) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant, origin) DO UPDATE SET max_seq = excluded.max_seq', [who.tenant, who.id, who.site, plan.have]);
-          const notice: StoredNotice = { tenant: who.tenant, origin: who.id, site: who.site, have: plan.have };
-          // Delivered to every listening process when (and only if) this transaction commits.
-          await c.query('SELECT pg_notify($1, $2)', [SYNC_CHANNEL, JSON.stringify(notice)]);
-        }
-        await c.query('UPDATE terminals SET last_seen_at = $3, skew_ms = $4, skew_flagged = $5 WHERE tenant = $1 AND id = $2', [who.tenant, who.id, at, req.skewMs, req.flagged]);
-        return { accepted: plan.fresh.length, duplicates: plan.duplicates, have: plan.have };
-      });
+        const f = plan.fresh;
+        const notice: StoredNotice = { tenant: who.tenant, origin: who.id, site: who.site, have: plan.have };
+        // Delivered to every listening process when (and only if) this transaction commits.
+        const w = await c.query<{ notified: number; conflicts: Array<{ at: string; station: string; range_from: number; range_to: number; holder: string; claimant: string; message: string }> }>(
+          named(
+            'push_write',
+            `WITH ins AS (
+               INSERT INTO events (tenant, origin, seq, hlc, type, site, visit_id, payload, received_at)
+               SELECT $1, $2, x.seq, x.hlc, x.type, x.site, x.visit_id, x.payload, $9 FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS x (seq, hlc, type, site, visit_id, payload)
+             ), hw AS (
+               INSERT INTO origins (tenant, origin, site, max_seq) SELECT $1, $2, $10, $11 WHERE $12::boolean
+               ON CONFLICT (tenant, origin) DO UPDATE SET max_seq = excluded.max_seq
+             ), seen AS (
+               UPDATE terminals SET last_seen_at = $9, skew_ms = $13, skew_flagged = $14 WHERE tenant = $1 AND id = $2
+             ), n AS (
+               SELECT pg_notify($15, $16) WHERE $12::boolean
+             )
+             SELECT (SELECT count(*) FROM n) AS notified,
+                    COALESCE((SELECT json_agg(k ORDER BY k.id DESC) FROM (SELECT id, at, station, range_from, range_to, holder, claimant, message FROM claim_conflicts WHERE tenant = $1 AND holder = $2 ORDER BY id DESC LIMIT 5) k), '[]') AS conflicts`,
+            [
+              who.tenant,
+              who.id,
+              f.map((e) => e.seq),
+              f.map((e) => e.hlc),
+              f.map((e) => e.type),
+              f.map((e) => e.site),
+              f.map((e) => e.visitId),
+              f.map((e) => JSON.stringify(e.payload)),
+              at,
+              who.site,
+              plan.have,
+              f.length > 0,
+              req.skewMs,
+              req.flagged,
+              SYNC_CHANNEL,
+              JSON.stringify(notice),
+            ],
+          ),
+        );
+        const conflicts: ClaimConflict[] = w.rows[0]!.conflicts.map((x) => ({ station: x.station, range: { from: x.range_from, to: x.range_to }, holder: x.holder, claimant: x.claimant, at: new Date(x.at).toISOString(), message: x.message }));
+        return { accepted: f.length, duplicates: plan.duplicates, have: plan.have, conflicts };
+      }, `origin/${who.tenant}/${who.id}`);
     } catch (e) {
       if (e instanceof SyncError && e.code === 'station-conflict') await this.recordConflict(who, e.details as ClaimConflict);
       throw e;
@@ -375,34 +429,35 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
       have: result.have,
       serverNow: req.serverNow,
       skew: { ms: req.skewMs, flagged: req.flagged },
-      conflicts: await this.conflictsFor(who.id, who.tenant),
+      conflicts: result.conflicts,
     };
   }
 
   /**
-   * A kiosk's station claims, atomic across processes: unless the kiosk already holds exactly
-   * these, the tenant's claims are locked for the rest of the transaction while they are checked
-   * and written, so two kiosks pushing to two processes cannot both get one station.
+   * A kiosk's station claims in its site, atomic across processes: unless the kiosk already holds
+   * exactly these, the site's claims are locked for the rest of the transaction while they are
+   * checked and written, so two kiosks pushing to two processes cannot both get one station.
+   * Other sites and other tenants number on their own.
    */
   private async claim(c: pg.PoolClient, who: EnrolledTerminal, claims: readonly StationClaim[], at: string): Promise<void> {
     checkClaimant(who, claims);
     if (!claims.length) return;
     type Claim = { station: string; range_from: number; range_to: number; terminal: string };
-    const held = (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND terminal = $2', [who.tenant, who.id])).rows;
+    const held = (await c.query<Claim>(named('claims_held', 'SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND site = $2 AND terminal = $3', [who.tenant, who.site, who.id]))).rows;
     if (claims.every((x) => held.some((h) => h.station === x.station && h.range_from === x.from && h.range_to === x.to))) return;
-    await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`claims/${who.tenant}`]);
+    await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`claims/${who.tenant}/${who.site}`]);
     for (const x of claims) {
-      const same = (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND station = $2', [who.tenant, x.station])).rows[0];
+      const same = (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND site = $2 AND station = $3', [who.tenant, who.site, x.station])).rows[0];
       const holder =
         same && same.terminal !== who.id
           ? same
-          : (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND terminal <> $2 AND range_from <= $3 AND $4 <= range_to ORDER BY station LIMIT 1', [who.tenant, who.id, x.to, x.from])).rows[0];
+          : (await c.query<Claim>('SELECT station, range_from, range_to, terminal FROM station_claims WHERE tenant = $1 AND site = $2 AND terminal <> $3 AND range_from <= $4 AND $5 <= range_to ORDER BY station LIMIT 1', [who.tenant, who.site, who.id, x.to, x.from])).rows[0];
       if (holder) throw claimConflict(who, x, holder, at);
     }
     for (const x of claims) {
       await c.query(
         `INSERT INTO station_claims (tenant, station, site, range_from, range_to, terminal, claimed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (tenant, station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
+         ON CONFLICT (tenant, site, station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
         [who.tenant, x.station, who.site, x.from, x.to, who.id, at],
       );
     }
@@ -425,9 +480,9 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
     this.log(`[sync] STATION CLAIM REFUSED (${who.tenant}): ${cf.message}`);
   }
 
-  async claims(tenant?: string): Promise<Array<{ tenant: string; station: string; from: number; to: number; terminal: string }>> {
-    const r = await this.pool.query<{ tenant: string; station: string; from: number; to: number; terminal: string }>(
-      `SELECT tenant, station, range_from AS "from", range_to AS "to", terminal FROM station_claims ${tenant ? 'WHERE tenant = $1' : ''} ORDER BY tenant, station`,
+  async claims(tenant?: string): Promise<Array<{ tenant: string; site: string; station: string; from: number; to: number; terminal: string }>> {
+    const r = await this.pool.query<{ tenant: string; site: string; station: string; from: number; to: number; terminal: string }>(
+      `SELECT tenant, site, station, range_from AS "from", range_to AS "to", terminal FROM station_claims ${tenant ? 'WHERE tenant = $1' : ''} ORDER BY tenant, site, station`,
       tenant ? [tenant] : [],
     );
     return r.rows.map((x) => ({ ...x }));
@@ -446,8 +501,7 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
   async visibleVv(who: EnrolledTerminal, q: Q = this.pool): Promise<Record<string, number>> {
     const all = SEES_ALL_SITES.includes(who.role);
     const r = await q.query<{ origin: string; max_seq: number }>(
-      all ? 'SELECT origin, max_seq FROM origins WHERE tenant = $1' : 'SELECT origin, max_seq FROM origins WHERE tenant = $1 AND site = $2',
-      all ? [who.tenant] : [who.tenant, who.site],
+      all ? named('vv_all', 'SELECT origin, max_seq FROM origins WHERE tenant = $1', [who.tenant]) : named('vv_site', 'SELECT origin, max_seq FROM origins WHERE tenant = $1 AND site = $2', [who.tenant, who.site]),
     );
     const vv: Record<string, number> = {};
     for (const x of r.rows) vv[x.origin] = x.max_seq;
@@ -469,9 +523,12 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
     const fetch = async (cs: Cursor[]) => {
       if (!cs.length) return;
       const r = await this.pool.query<EventRow>(
-        `SELECT e.origin, e.seq, e.hlc, e.type, e.site, e.visit_id, e.payload FROM unnest($2::text[], $3::bigint[]) AS c (origin, after)
-         CROSS JOIN LATERAL (SELECT * FROM events e WHERE e.tenant = $1 AND e.origin = c.origin AND e.seq > c.after ORDER BY e.seq LIMIT $4) e`,
-        [who.tenant, cs.map((c) => c.origin), cs.map((c) => c.after), chunk],
+        named(
+          'pull_events',
+          `SELECT e.origin, e.seq, e.hlc, e.type, e.site, e.visit_id, e.payload FROM unnest($2::text[], $3::bigint[]) AS c (origin, after)
+           CROSS JOIN LATERAL (SELECT * FROM events e WHERE e.tenant = $1 AND e.origin = c.origin AND e.seq > c.after ORDER BY e.seq LIMIT $4) e`,
+          [who.tenant, cs.map((c) => c.origin), cs.map((c) => c.after), chunk],
+        ),
       );
       const by = new Map(cs.map((c) => [c.origin, c]));
       for (const c of cs) {
@@ -508,7 +565,7 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
     const now = this.clock();
     if (now - (this.seenWrites.get(key) ?? -Infinity) < 5000) return;
     this.seenWrites.set(key, now);
-    await this.pool.query('UPDATE terminals SET last_seen_at = $3 WHERE tenant = $1 AND id = $2', [who.tenant, who.id, new Date(now).toISOString()]);
+    await this.pool.query(named('pull_seen', 'UPDATE terminals SET last_seen_at = $3 WHERE tenant = $1 AND id = $2', [who.tenant, who.id, new Date(now).toISOString()]));
   }
 
   // ---- counts, repair, health --------------------------------------------------------------
@@ -627,6 +684,9 @@ export async function migratePg(pool: pg.Pool, url: string, list: readonly Migra
   checkMigrationList(list);
   const c = await pool.connect();
   try {
+    // Every process start (and restart) lands here: an up-to-date schema costs one query.
+    const current = await c.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations').catch(() => null);
+    if (current?.rows[0]?.v === list.length) return { from: list.length, to: list.length };
     await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, slug text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');

@@ -96,6 +96,29 @@ export const serverMigrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    slug: 'station-claims-per-site',
+    sql: `
+      -- Ticket ranges are unique in a building (a site), not across the municipality: two sites may
+      -- both have a station "east" with the same numbers. Claims are keyed by (site, station), and
+      -- a claim's site is its kiosk's.
+      CREATE TABLE station_claims_by_site (
+        site TEXT NOT NULL,
+        station TEXT NOT NULL,
+        range_from INTEGER NOT NULL,
+        range_to INTEGER NOT NULL,
+        terminal TEXT NOT NULL REFERENCES terminals (id),
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (site, station)
+      ) WITHOUT ROWID;
+      INSERT INTO station_claims_by_site (site, station, range_from, range_to, terminal, claimed_at)
+        SELECT t.site, c.station, c.range_from, c.range_to, c.terminal, c.claimed_at FROM station_claims c JOIN terminals t ON t.id = c.terminal;
+      DROP TABLE station_claims;
+      ALTER TABLE station_claims_by_site RENAME TO station_claims;
+      CREATE INDEX station_claims_by_terminal ON station_claims (terminal);
+    `,
+  },
 ];
 
 
@@ -105,6 +128,21 @@ export interface ServerOptions {
   /** Log line sink for loud events (claim conflicts, skew, revoked tokens). */
   log?: (line: string) => void;
 }
+
+/** Rows a pull reads and holds (issue 15: memory stays bounded whatever the server holds). */
+export interface PullWork {
+  pulls: number;
+  /** Event rows read from the database, and events sent. */
+  rowsRead: number;
+  eventsSent: number;
+  /** The most rows one pull read, and the most it held in its buffers at once. */
+  maxRowsReadPerPull: number;
+  maxRowsHeld: number;
+}
+
+/** Rows a pull first reads of each origin, and the most it reads of one at a time (doubling in between). */
+export const PULL_FIRST_CHUNK = 16;
+export const PULL_MOST_CHUNK = 512;
 
 type EventRow = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
 
@@ -124,6 +162,8 @@ export class SyncServerStore extends EventEmitter {
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
   readonly counters = { pushes: 0, pulls: 0, eventsAccepted: 0, duplicates: 0, rejections: new Map<string, number>() };
+  /** What the pulls read since the store was opened: tests check that a page reads a bounded number of rows. */
+  readonly pullWork: PullWork = { pulls: 0, rowsRead: 0, eventsSent: 0, maxRowsReadPerPull: 0, maxRowsHeld: 0 };
 
   private constructor(db: Database.Database, opts: ServerOptions) {
     super();
@@ -176,6 +216,8 @@ export class SyncServerStore extends EventEmitter {
          ON CONFLICT(id) DO UPDATE SET role = excluded.role, site = excluded.site, token_hash = excluded.token_hash, revoked = 0, revoked_at = NULL, created_at = excluded.created_at, stations = excluded.stations`,
       )
       .run(id, role, site, hashToken(token), at, st);
+    // Re-enrolled for another building: the stations it held in the old one are free again.
+    this.db.prepare('DELETE FROM station_claims WHERE terminal = ? AND site <> ?').run(id, site);
     this.emit('tokens', { terminal: id });
     return { token, terminal: { id, role: role as Role, site, tenant, ...(stations?.length ? { stations: [...new Set(stations)] } : {}) } };
   }
@@ -321,25 +363,26 @@ export class SyncServerStore extends EventEmitter {
   }
 
   /**
-   * Registers the stations a kiosk issues from. Another terminal's claim on the same station, or
-   * on an overlapping range, is refused (409 naming both) and recorded so the holder hears of it.
+   * Registers the stations a kiosk issues from, in its site: another terminal's claim on the same
+   * station of that site, or on an overlapping range there, is refused (409 naming both) and
+   * recorded so the holder hears of it. Other sites number on their own.
    */
   private claim(who: EnrolledTerminal, claims: readonly StationClaim[]): void {
     const at = new Date(this.clock()).toISOString();
     type Claim = { station: string; range_from: number; range_to: number; terminal: string };
     checkClaimant(who, claims);
-    const byStation = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE station = ?');
-    const overlapping = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE terminal <> ? AND range_from <= ? AND ? <= range_to ORDER BY station LIMIT 1');
+    const byStation = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE site = ? AND station = ?');
+    const overlapping = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE site = ? AND terminal <> ? AND range_from <= ? AND ? <= range_to ORDER BY station LIMIT 1');
     for (const c of claims) {
-      const same = byStation.get(c.station) as Claim | undefined;
-      const holder = same && same.terminal !== who.id ? same : (overlapping.get(who.id, c.to, c.from) as Claim | undefined);
+      const same = byStation.get(who.site, c.station) as Claim | undefined;
+      const holder = same && same.terminal !== who.id ? same : (overlapping.get(who.site, who.id, c.to, c.from) as Claim | undefined);
       if (holder) throw claimConflict(who, c, holder, at);
     }
     const upsert = this.db.prepare(
-      `INSERT INTO station_claims (station, range_from, range_to, terminal, claimed_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
+      `INSERT INTO station_claims (site, station, range_from, range_to, terminal, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(site, station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
     );
-    for (const c of claims) upsert.run(c.station, c.from, c.to, who.id, at);
+    for (const c of claims) upsert.run(who.site, c.station, c.from, c.to, who.id, at);
   }
 
   /** A refused claim is kept (outside the refused message's transaction) so the holder hears of it. */
@@ -350,8 +393,9 @@ export class SyncServerStore extends EventEmitter {
     this.log(`[sync] STATION CLAIM REFUSED: ${cf.message}`);
   }
 
-  claims(): Array<{ station: string; from: number; to: number; terminal: string }> {
-    return (this.db.prepare('SELECT station, range_from AS "from", range_to AS "to", terminal FROM station_claims ORDER BY station').all() as Array<{
+  claims(): Array<{ site: string; station: string; from: number; to: number; terminal: string }> {
+    return (this.db.prepare('SELECT site, station, range_from AS "from", range_to AS "to", terminal FROM station_claims ORDER BY site, station').all() as Array<{
+      site: string;
       station: string;
       from: number;
       to: number;
@@ -399,17 +443,30 @@ export class SyncServerStore extends EventEmitter {
     const q = checkPullQuery(rawQuery);
     const limit = q.limit;
     const server = this.visibleVv(who);
-    const stmt = this.db.prepare('SELECT * FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?');
-    const chunk = Math.max(16, Math.min(limit, 256));
-    type Cursor = { origin: string; after: number; max: number; buf: EventRow[]; i: number };
+    const stmt = this.db.prepare('SELECT origin, seq, hlc, type, site, visit_id, payload FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?');
+    type Cursor = { origin: string; after: number; max: number; buf: EventRow[]; i: number; chunk: number };
     const cursors: Cursor[] = [];
+    const first = Math.min(PULL_FIRST_CHUNK, limit);
+    const most = Math.max(first, Math.min(PULL_MOST_CHUNK, limit));
     for (const [origin, max] of Object.entries(server)) {
       const after = q.vv[origin] ?? 0;
-      if (max > after) cursors.push({ origin, after, max, buf: [], i: 0 });
+      if (max > after) cursors.push({ origin, after, max, buf: [], i: 0, chunk: first });
     }
+    // Each origin's rows are read a chunk at a time: a small one first, doubled at each refill of
+    // an origin the page keeps taking from. An origin the page hardly uses costs a few rows, a busy
+    // one few queries; the buffers hold at most about limit + 16 rows per origin whatever the
+    // server holds (fixed 256-row chunks read 20,480 rows for a 2,000-event page over 80 origins).
+    let held = 0;
+    const work = this.pullWork;
+    let read = 0;
     const refill = (c: Cursor) => {
-      c.buf = stmt.all(c.origin, c.after, chunk) as EventRow[];
+      held -= c.buf.length - c.i;
+      c.buf = stmt.all(c.origin, c.after, c.chunk) as EventRow[];
       c.i = 0;
+      c.chunk = Math.min(most, c.chunk * 2);
+      held += c.buf.length;
+      read += c.buf.length;
+      if (held > work.maxRowsHeld) work.maxRowsHeld = held;
     };
     cursors.forEach(refill);
     const out: WireEvent[] = [];
@@ -421,11 +478,16 @@ export class SyncServerStore extends EventEmitter {
       }
       if (!best) break;
       const r = best.buf[best.i++]!;
+      held--;
       best.after = r.seq;
       out.push(eventForRole(who.role, { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) as WireEvent['payload'] }));
       if (best.i >= best.buf.length && best.after < best.max) refill(best);
     }
     const more = cursors.some((c) => c.after < c.max);
+    work.pulls++;
+    work.rowsRead += read;
+    work.eventsSent += out.length;
+    if (read > work.maxRowsReadPerPull) work.maxRowsReadPerPull = read;
     this.counters.pulls++;
     this.seen(who.id);
     return { protocol: PROTOCOL_VERSION, events: out, more, serverNow: this.clock() };

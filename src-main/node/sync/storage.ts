@@ -56,7 +56,8 @@ export interface SyncStorage extends EventEmitter {
   createMetricsToken(): Promise<string>;
   eventCount(filter?: { tenant?: string; site?: string; origin?: string }): Promise<number>;
   terminals(tenant?: string): Promise<TerminalInfo[]>;
-  claims(tenant?: string): Promise<Array<{ tenant: string; station: string; from: number; to: number; terminal: string }>>;
+  /** Station claims: a station and its ticket range are held per tenant and site. */
+  claims(tenant?: string): Promise<Array<{ tenant: string; site: string; station: string; from: number; to: number; terminal: string }>>;
   conflictsFor(holder: string, tenant?: string): Promise<ClaimConflict[]>;
   tenantCounts(): Promise<TenantCounts[]>;
   invalidEvents(limit?: number, tenant?: string): Promise<Array<{ tenant: string; origin: string; seq: number; type: string; problem: string }>>;

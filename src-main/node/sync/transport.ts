@@ -67,10 +67,24 @@ export class HttpTransport implements SyncTransport {
     return new URL(path.replace(/^\//, ''), this.base.href.endsWith('/') ? this.base : new URL(this.base.href + '/'));
   }
 
-  private send<T>(method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('the sync client was stopped'));
-    const url = this.url(path);
+  private async send<T>(method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    if (this.closed) throw new Error('the sync client was stopped');
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
+    try {
+      return await this.attempt<T>(method, path, payload, extraHeaders);
+    } catch (e) {
+      // A kept-alive socket the server closed while this terminal was busy (a long fold blocks the
+      // event loop past the server's keep-alive timeout) fails before anything was answered. Push
+      // and pull are idempotent: send it again, once, on a fresh socket.
+      if (!(e instanceof StaleSocketError) || this.closed) throw e instanceof StaleSocketError ? e.cause : e;
+      return this.attempt<T>(method, path, payload, extraHeaders).catch((e2: unknown) => {
+        throw e2 instanceof StaleSocketError ? e2.cause : e2;
+      });
+    }
+  }
+
+  private attempt<T>(method: 'GET' | 'POST', path: string, payload: Buffer | undefined, extraHeaders: Record<string, string>): Promise<T> {
+    const url = this.url(path);
     const req = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<T>((resolve, reject) => {
       const r = req(
@@ -103,7 +117,9 @@ export class HttpTransport implements SyncTransport {
         },
       );
       r.on('timeout', () => r.destroy(new Error(`no answer from ${url.origin} within ${this.timeoutMs} ms`)));
-      r.on('error', reject);
+      let answered = false;
+      r.on('response', () => (answered = true));
+      r.on('error', (e: NodeJS.ErrnoException) => reject(r.reusedSocket && !answered && (e.code === 'ECONNRESET' || e.code === 'EPIPE') ? new StaleSocketError(e) : e));
       // The socket timeout measures idleness; this bounds the whole exchange.
       const deadline = setTimeout(() => r.destroy(new Error(`no complete answer from ${url.origin} within ${2 * this.timeoutMs} ms`)), 2 * this.timeoutMs);
       deadline.unref();
@@ -184,6 +200,13 @@ export class HttpTransport implements SyncTransport {
     if (this.closed) return;
     this.closed = true;
     this.agent.destroy();
+  }
+}
+
+/** A request that failed on a reused keep-alive socket before any answer (sent again once). */
+class StaleSocketError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
   }
 }
 

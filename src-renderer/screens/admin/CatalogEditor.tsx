@@ -2,13 +2,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Condition } from '../../../src-main/common/catalog/condition';
 import { checkCatalog } from '../../../src-main/common/catalog/parse';
-import { DELIVERIES, ROUTES } from '../../../src-main/common/catalog/schema';
-import type { AppearsWhen, CatalogBundle, CatalogIssue, Deadline, Procedure, QuestionDef } from '../../../src-main/common/catalog/types';
+import { DELIVERIES, ROUTE_MARKS, ROUTES, type Route } from '../../../src-main/common/catalog/schema';
+import type { AppearsWhen, CatalogBundle, CatalogIssue, Deadline, Procedure } from '../../../src-main/common/catalog/types';
 import type { CatalogPreview, CatalogVersionsView } from '../../../src-main/common/contract/catalog';
 import { LIFE_EVENTS } from '../../../src-main/common/guidance/facts';
 import { ApiError, call } from '../../api/client';
 import { useErrorText } from '../../app/errorText';
 import { ConditionEditor } from './ConditionEditor';
+import { Issue, localeText, TextsInAllLanguages, type EditProps, type Files } from './editorParts';
+import { BringConditions, ProcedureFlags, RuleExtras } from './ProcedureExtras';
+import { QuestionsTab } from './QuestionsTab';
 import './catalogEditor.css';
 
 /**
@@ -19,25 +22,10 @@ import './catalogEditor.css';
  * previewed on the sample households, then published with a reason and an effective date; an
  * earlier version is one click away.
  */
-type Json = Record<string, unknown>;
-type Files = {
-  departments: { oneStop: string; routeOrder: string[]; departments: Array<{ id: string; counter?: string; floor?: string; external?: boolean; note?: string }> };
-  procedures: { procedures: Procedure[] };
-  bring: { items: Array<{ id: string }> };
-  online: { options: Array<{ id: string; kind: string; url: string }> };
-  forms: { forms: Array<{ id: string; name: string }> };
-  questions: { questions: QuestionDef[] };
-  locales: Record<string, Json>;
-};
 type Tab = 'procedures' | 'departments' | 'questions' | 'publish' | 'versions';
 const TABS: Tab[] = ['procedures', 'departments', 'questions', 'publish', 'versions'];
 
 const clone = <T,>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
-function localeText(d: Files, lang: string, group: string, id: string): string {
-  const g = d.locales[lang]?.[group] as Record<string, string> | undefined;
-  return g?.[id] ?? '';
-}
 
 export function CatalogEditor({ staffId, onSignOut }: { staffId: string; onSignOut: () => void }) {
   const { t } = useTranslation('catalogEditor');
@@ -144,26 +132,15 @@ export function CatalogEditor({ staffId, onSignOut }: { staffId: string; onSignO
         ))}
       </nav>
       {tab === 'procedures' && <ProceduresTab draft={draft} edit={edit} selected={selected} setSelected={setSelected} languages={languages} issueAt={issueAt} />}
-      {tab === 'departments' && <DepartmentsTab draft={draft} edit={edit} issueAt={issueAt} />}
-      {tab === 'questions' && <QuestionsTab draft={draft} edit={edit} issueAt={issueAt} />}
+      {tab === 'departments' && <DepartmentsTab draft={draft} edit={edit} issueAt={issueAt} languages={languages} />}
+      {tab === 'questions' && <QuestionsTab draft={draft} edit={edit} issueAt={issueAt} languages={languages} />}
       {tab === 'publish' && <PublishTab draft={draft} issues={issues} versions={versions} onPublished={reload} />}
       {tab === 'versions' && <VersionsTab versions={versions} onRolledBack={reload} />}
     </main>
   );
 }
 
-function Issue({ text }: { text: string | undefined }) {
-  if (!text) return null;
-  return (
-    <span className="ce-issue" role="alert">
-      {text}
-    </span>
-  );
-}
-
-type EditProps = { draft: Files; edit: (fn: (d: Files) => void) => void; issueAt: (file: string, path: string) => string | undefined };
-
-function DepartmentsTab({ draft, edit, issueAt }: EditProps) {
+function DepartmentsTab({ draft, edit, issueAt, languages }: EditProps & { languages: string[] }) {
   const { t } = useTranslation('catalogEditor');
   return (
     <section aria-labelledby="ce-deps">
@@ -181,7 +158,9 @@ function DepartmentsTab({ draft, edit, issueAt }: EditProps) {
           {draft.departments.departments.map((d, i) => (
             <tr key={d.id} data-department={d.id}>
               <th scope="row">{d.id}</th>
-              <td>{localeText(draft, 'ja', 'department', d.id)}</td>
+              <td>
+                <TextsInAllLanguages draft={draft} edit={edit} issueAt={issueAt} group="department" id={d.id} languages={languages} label={(lang) => t('departmentEdit.nameIn', { id: d.id, lang })} testId={`dep-name-${d.id}`} />
+              </td>
               <td>
                 {d.external ? (
                   <span className="muted">{t('dep.external')}</span>
@@ -371,14 +350,16 @@ function ProceduresTab({ draft, edit, selected, setSelected, languages, issueAt 
               <Issue text={issueAt(F, at('.deadline'))} />
             </label>
           </div>
+          <ProcedureFlags p={p} setP={setP} issueAt={(path) => issueAt(F, path)} at={at} />
           <CheckList
             legend={t('proc.bring')}
             all={draft.bring.items.map((b) => b.id)}
             label={(id) => localeText(draft, 'ja', 'bring', id) || id}
-            chosen={p.bring.map((b) => (typeof b === 'string' ? b : b.id))}
-            onChange={(ids) => setP((q) => void (q.bring = ids.map((id) => q.bring.find((b) => (typeof b === 'string' ? b : b.id) === id) ?? id) as Procedure['bring']))}
+            chosen={(p.bring ?? []).map((b) => (typeof b === 'string' ? b : b.id))}
+            onChange={(ids) => setP((q) => void (q.bring = ids.map((id) => (q.bring ?? []).find((b) => (typeof b === 'string' ? b : b.id) === id) ?? id) as Procedure['bring']))}
           />
-          <CheckList legend={t('proc.forms')} all={draft.forms.forms.map((f) => f.id)} label={(id) => draft.forms.forms.find((f) => f.id === id)?.name ?? id} chosen={p.forms} onChange={(ids) => setP((q) => void (q.forms = ids))} />
+          <BringConditions draft={draft} p={p} setP={setP} issueAt={(path) => issueAt(F, path)} at={at} />
+          <CheckList legend={t('proc.forms')} all={draft.forms.forms.map((f) => f.id)} label={(id) => draft.forms.forms.find((f) => f.id === id)?.name ?? id} chosen={p.forms ?? []} onChange={(ids) => setP((q) => void (q.forms = ids))} />
           <CheckList
             legend={t('proc.online')}
             all={draft.online.options.map((o) => o.id)}
@@ -386,7 +367,7 @@ function ProceduresTab({ draft, edit, selected, setSelected, languages, issueAt 
               const o = draft.online.options.find((x) => x.id === id);
               return `${localeText(draft, 'ja', 'online', id) || id}${o?.url ? ` (${o.url})` : ` — ${t('proc.noUrl')}`}`;
             }}
-            chosen={p.online}
+            chosen={p.online ?? []}
             onChange={(ids) => setP((q) => void (q.online = ids))}
           />
           <fieldset>
@@ -452,6 +433,7 @@ function RuleEditor({ rule, path, issueAt, onChange, onRemove }: { rule: Appears
           {t('rule.addIf')}
         </button>
       )}
+      <RuleExtras rule={rule} path={path} issueAt={issueAt} onChange={onChange} />
       <button type="button" onClick={onRemove}>
         {t('rule.remove')}
       </button>
@@ -473,69 +455,6 @@ function CheckList({ legend, all, chosen, label, onChange }: { legend: string; a
   );
 }
 
-function QuestionsTab({ draft, edit, issueAt }: EditProps) {
-  const { t } = useTranslation('catalogEditor');
-  const qs = draft.questions.questions;
-  const move = (i: number, d: number) =>
-    edit((x) => {
-      const list = x.questions.questions;
-      const [q] = list.splice(i, 1);
-      list.splice(i + d, 0, q!);
-    });
-  return (
-    <section aria-labelledby="ce-qs">
-      <h2 id="ce-qs">{t('tab.questions')}</h2>
-      <p className="muted">{t('q.help')}</p>
-      <table className="sv-table ce-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('q.id')}</th>
-            <th scope="col">{t('q.text')}</th>
-            <th scope="col">{t('q.tier')}</th>
-            <th scope="col">{t('q.order')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {qs.map((q, i) => (
-            <tr key={q.id}>
-              <th scope="row">
-                {q.id} <span className="muted">({q.fact})</span>
-              </th>
-              <td>
-                <input
-                  aria-label={t('q.textOf', { id: q.id })}
-                  value={localeText(draft, 'ja', 'question', q.id)}
-                  onChange={(e) => edit((x) => void (((x.locales.ja!.question ??= {}) as Record<string, string>)[q.id] = e.target.value))}
-                  size={50}
-                />
-                <Issue text={issueAt('locales/ja/catalog.json', `question.${q.id}`)} />
-              </td>
-              <td>
-                <select aria-label={t('q.tierOf', { id: q.id })} value={q.tier} onChange={(e) => edit((x) => void (x.questions.questions[i]!.tier = e.target.value as QuestionDef['tier']))}>
-                  {(['core', 'detail', 'follow-up'] as const).map((tier) => (
-                    <option key={tier} value={tier}>
-                      {t(`q.tiers.${tier}`)}
-                    </option>
-                  ))}
-                </select>
-                <Issue text={issueAt('questions.json', `questions[${i}].tier`) ?? issueAt('questions.json', `questions[${i}].parent`)} />
-              </td>
-              <td>
-                <button type="button" disabled={i === 0} onClick={() => move(i, -1)} aria-label={t('q.up', { id: q.id })}>
-                  ↑
-                </button>
-                <button type="button" disabled={i === qs.length - 1} onClick={() => move(i, 1)} aria-label={t('q.down', { id: q.id })}>
-                  ↓
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
 function PublishTab({ draft, issues, versions, onPublished }: { draft: Files; issues: CatalogIssue[]; versions: CatalogVersionsView; onPublished: () => Promise<void> }) {
   const { t } = useTranslation('catalogEditor');
   const errText = useErrorText();
@@ -545,6 +464,8 @@ function PublishTab({ draft, issues, versions, onPublished }: { draft: Files; is
   const [effective, setEffective] = useState(versions.nextBusinessDay);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const bundle = draft as unknown as CatalogBundle;
+  /** A status in the screen's words (ご希望により), a route with its mark (② proxy); other values as they are. */
+  const fieldValue = (field: string, v: string): string => (!v ? '-' : field === 'status' ? t(`status.${v}`, { ns: 'catalog' }) : field === 'route' && v in ROUTE_MARKS ? `${ROUTE_MARKS[v as Route]} ${v}` : v);
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
     setMessage(null);
@@ -585,7 +506,7 @@ function PublishTab({ draft, issues, versions, onPublished }: { draft: Files; is
                   <td>{h.added.join(', ')}</td>
                   <td>{h.removed.join(', ')}</td>
                   <td>
-                    {h.changed.map((c) => `${c.id}: ${c.fields.map((f) => `${t(`field.${f.field}`)} ${f.from || '-'} → ${f.to || '-'}`).join(', ')}`).join(' / ')}
+                    {h.changed.map((c) => `${c.id}: ${c.fields.map((f) => `${t(`field.${f.field}`)} ${fieldValue(f.field, f.from)} → ${fieldValue(f.field, f.to)}`).join(', ')}`).join(' / ')}
                     {h.route && ` ${t('preview.route')}: ${h.route.to.join(' → ')}`}
                     {h.error && <span className="ce-issue">{h.error}</span>}
                   </td>
@@ -635,10 +556,13 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
   const { t } = useTranslation('catalogEditor');
   const errText = useErrorText();
   const [error, setError] = useState<string | null>(null);
+  const [rollbackReason, setRollbackReason] = useState('');
   const active = versions.status.version;
   return (
     <section aria-labelledby="ce-versions">
       <h2 id="ce-versions">{t('tab.versions')}</h2>
+      <label htmlFor="ce-rollback-reason">{t('v.rollbackReason')}</label>
+      <input id="ce-rollback-reason" type="text" value={rollbackReason} onChange={(e) => setRollbackReason(e.target.value)} maxLength={500} data-testid="rollback-reason" />
       {error && (
         <p className="alert" role="alert">
           {error}
@@ -650,6 +574,7 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
             <th scope="col">{t('v.version')}</th>
             <th scope="col">{t('v.effective')}</th>
             <th scope="col">{t('v.by')}</th>
+            <th scope="col">{t('v.at')}</th>
             <th scope="col">{t('v.reason')}</th>
             <th scope="col">{t('v.state')}</th>
             <th scope="col" />
@@ -663,7 +588,11 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
               <td>
                 {v.publisher.staff ?? ''} @ {v.publisher.terminal}
               </td>
-              <td>{v.reason}</td>
+              <td data-testid={`version-at-${v.version}`}>{v.at.replace('T', ' ').slice(0, 19)}</td>
+              <td>
+                {v.reason}
+                {v.rollbackOf !== undefined ? ` (${t('v.rollbackOf', { version: v.rollbackOf })})` : ''}
+              </td>
               <td>{v.problem ? t('v.keptOut', { reason: v.problem }) : v.version === active ? t('v.active') : v.effective > versions.status.today ? t('v.waiting') : t('v.superseded')}</td>
               <td>
                 {!v.problem && v.version !== active && (
@@ -671,7 +600,8 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
                     type="button"
                     onClick={async () => {
                       try {
-                        await call('catalog.rollback', { to: v.version });
+                        await call('catalog.rollback', { to: v.version, ...(rollbackReason.trim() ? { reason: rollbackReason.trim() } : {}) });
+                        setRollbackReason('');
                         await onRolledBack();
                       } catch (e) {
                         setError(e instanceof ApiError ? errText(e) : String(e));

@@ -7,7 +7,7 @@ import { checkCatalog } from '../../../common/catalog/parse';
 import type { CatalogVersionInfo } from '../../../common/catalog/published';
 import { AppError } from '../../../common/errors';
 import { issueLines, publishCatalog, rollbackCatalog } from '../../catalog/publish';
-import { activeOf, bundleFromDir, resolveRef, withTerminal } from '../../catalog/refs';
+import { activeOf, announceActive, bundleFromDir, resolveRef, withTerminal } from '../../catalog/refs';
 import { loadSampleHouseholds } from '../../catalog/samples';
 
 export const commands: CliCommand[] = [
@@ -63,6 +63,8 @@ commands.push(
         const effective = stringFlag(args, 'effective');
         const staff = stringFlag(args, 'by');
         const v = publishCatalog(t, { content, reason, ...(effective !== undefined ? { effective } : {}), ...(staff !== undefined ? { staff } : {}) });
+        // Effective today: this terminal switches now, and says so (catalog.activated), as the app does.
+        announceActive(t);
         io.out(JSON.stringify({ version: v.version, hash: v.hash, effective: v.effective, publisher: v.publisher, at: v.at, reason: v.reason }));
         return 0;
       });
@@ -107,6 +109,7 @@ commands.push(
         const reason = stringFlag(args, 'reason');
         const staff = stringFlag(args, 'by');
         const v = rollbackCatalog(t, { to, ...(reason !== undefined ? { reason } : {}), ...(staff !== undefined ? { staff } : {}) });
+        announceActive(t);
         io.out(JSON.stringify({ version: v.version, hash: v.hash, effective: v.effective, rollbackOf: v.rollbackOf, reason: v.reason }));
         return 0;
       });

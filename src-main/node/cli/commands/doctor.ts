@@ -12,7 +12,7 @@ export const commands: CliCommand[] = [
     async run(args, io) {
       const dataDir = resolve(stringFlag(args, 'data') ?? defaultDataDir());
       const configFile = stringFlag(args, 'config');
-      const results = await runDoctor(dataDir, { ...(configFile ? { configFile } : {}), printerTimeoutMs: intFlag(args, 'printer-timeout', 2000, 100) });
+      const results = await runDoctor(dataDir, { ...(configFile ? { configFile } : {}), printerTimeoutMs: intFlag(args, 'printer-timeout', 2000, 100), recordCatalog: true });
       if (args.values.json) io.out(JSON.stringify(results));
       else for (const r of results) io.out(formatCheck(r));
       const failed = results.filter((r) => r.status === 'fail').length;

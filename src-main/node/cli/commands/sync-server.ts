@@ -79,7 +79,15 @@ export const commands: CliCommand[] = [
       if (!!publishUrl !== !!publishKey) throw new AppError('bad-input', 'publishing needs both --publish URL and --publish-key K', { field: publishUrl ? 'publish-key' : 'publish' });
       if (publishUrl) checkPublishUrl(publishUrl);
       if (publishKey) checkPublishKey(publishKey, 'publish-key');
-      if (publishUrl && where.kind !== 'sqlite') throw new AppError('bad-input', '--publish reads the SQLite store; with --db postgres://… it is not available yet', { field: 'publish' });
+      if (publishUrl && where.kind !== 'sqlite') {
+        // A wait board is one municipality's, sent to that city's relay with that city's key; a
+        // PostgreSQL service holds many municipalities (and runs as several processes).
+        throw new AppError(
+          'bad-input',
+          "--publish: the public wait board belongs to one municipality (its own status-relay URL and key), and a sync service on PostgreSQL (--db) holds many, so it does not publish one; this version keeps no relay per tenant. Leave --publish out with --db (the terminals' own displays are not affected), or publish from a SQLite sync service (--data DIR).",
+          { field: 'publish' },
+        );
+      }
       const publishEvery = intFlag(args, 'publish-interval', 5, 1);
       const log = (l: string) => io.err(l);
       const storage = await openSyncStorage({ ...(where.kind === 'postgresql' ? { db: where.url } : { data: where.dir }), create: true, listen: true, log });

@@ -1,12 +1,13 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../../../common/errors';
+import { announceActive } from '../../catalog/refs';
 import type { SyncStatus } from '../../../common/sync/protocol';
 import { SyncClient, stationClaimsOf } from '../../sync/client';
 import { dropQuarantine, listQuarantine } from '../../sync/quarantine';
 import { HttpTransport } from '../../sync/transport';
 import { defaultDataDir, openTerminal, type Terminal } from '../../terminal/dataFolder';
 import { loggedIO } from '../../logs/appLog';
-import { intFlag, stringFlag, type CliCommand, type CommandArgs } from '../command';
+import { intFlag, stringFlag, type CliCommand, type CliIO, type CommandArgs } from '../command';
 
 const options = {
   data: { type: 'string' },
@@ -38,6 +39,16 @@ function describe(s: SyncStatus): string {
   return `${s.state}${s.lastSyncAt ? `, last sync ${s.lastSyncAt}` : ''}, outbox ${s.outbox}${s.message ? ` — ${s.message}` : ''}`;
 }
 
+/** Says which catalog version serves when it changed (a version received, or its date come); never stops the sync. */
+function announce(terminal: Terminal, io: CliIO): void {
+  try {
+    const a = announceActive(terminal);
+    if (a.recorded) io.out(`catalog: this terminal now serves version ${a.version}`);
+  } catch (e) {
+    io.err(`catalog: cannot read the active catalog version: ${(e as Error).message}`);
+  }
+}
+
 export const commands: CliCommand[] = [
   {
     name: 'sync once',
@@ -54,6 +65,8 @@ export const commands: CliCommand[] = [
           return 1;
         }
         io.out(`pushed ${r.pushed}, pulled ${r.pulled}, duplicates ${r.duplicates}; ${describe(s)}`);
+        // A version received (or its date come): this terminal switches and says so (catalog.activated), pushed on the next sync.
+        announce(terminal, io);
         if (s.skew?.flagged || s.conflicts?.length) io.err(`warning: ${s.message ?? ''}`);
         return 0;
       } finally {
@@ -73,6 +86,7 @@ export const commands: CliCommand[] = [
       io = lio;
       let last = '';
       client.on('state', (s: SyncStatus) => {
+        if (s.state !== 'error') announce(terminal, io);
         const line = describe({ ...s, lastSyncAt: undefined } as SyncStatus);
         if (line !== last) {
           last = line;

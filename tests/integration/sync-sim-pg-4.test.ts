@@ -1,0 +1,4 @@
+import { simulationSuitePg } from './sync-sim-pg-suite';
+
+// Seeds 151–200 on PostgreSQL (sync-sim-pg-1..4 run the 200 seeds). sync-sim-pg-1.test.ts replays seeds.
+simulationSuitePg(151, 50, false);
