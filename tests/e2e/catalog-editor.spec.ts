@@ -1,9 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli, runCliSync } from '../support/cli';
+import { expect, test } from '@playwright/test';
+import { interviewFamily, kioskCatalogStatus, signInAdmin, startCatalogHosts } from './catalogHosts';
 
 /**
  * The issue's acceptance (issue 19): on an admin terminal (its own browser-mode host) an
@@ -14,71 +11,13 @@ import { runCli, runCliSync } from '../support/cli';
  */
 const LANGS = ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl'];
 
-async function interviewFamily(page: Page): Promise<void> {
-  await page.click('[data-event="moving-in"]');
-  for (const r of ['applicant', 'spouse', 'child', 'child', 'parent']) await page.click(`[data-add-role="${r}"]`);
-  const bands = ['20-59', '20-59', 'preschool', 'school-age', '75+'];
-  for (const [i, b] of bands.entries()) await page.locator(`[data-member="${i}"] select[data-age-band]`).selectOption(b);
-  await page.locator('[data-question="move-from"]').getByRole('button', { name: '群馬県外の市区町村', exact: true }).click();
-  for (let guard = 0; guard < 6; guard++) {
-    const open = page.locator('[data-question="insurance"] [role="group"]').filter({ hasNot: page.locator('button[aria-pressed="true"]') });
-    if ((await open.count()) === 0) break;
-    const g = open.first();
-    const label = (await g.getAttribute('aria-label')) ?? '';
-    await g.getByRole('button', { name: label.includes('親') ? '後期高齢者医療' : '国民健康保険', exact: true }).click();
-  }
-  for (const q of ['my-number-card', 'pregnant', 'disability-certificate']) await page.locator(`[data-question="${q}"] [data-answer="none"]`).click();
-  await page.locator('[data-question="care-certified"]').getByRole('button', { name: '5. 親' }).click();
-  await page.locator('[data-question="single-parent"] button').nth(1).click();
-  for (const q of ['dogs', 'mopeds']) await page.locator(`[data-question="${q}"] button`).first().click();
-  await expect(page.locator('[data-procedure-id="kaigo-certified-transfer"]')).toBeVisible();
-}
-
 test('an admin moves a counter and adds a procedure, previews, publishes today; a kiosk shows both after sync', async ({ browser }) => {
   test.setTimeout(240_000);
-  const root = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-catalog-'));
-  const serverData = join(root, 'server');
-  const adminData = join(root, 'admin');
-  const kioskData = join(root, 'kiosk');
-  const syncPort = 23000 + Math.floor(Math.random() * 1000);
-  const adminPort = syncPort + 1000;
-  const kioskPort = syncPort + 2000;
-  const syncUrl = `http://127.0.0.1:${syncPort}/`;
-
-  const enroll = (id: string, role: string, extra: string[] = []) => {
-    const r = runCliSync(['sync-server', 'enroll', '--data', serverData, '--terminal', id, '--role', role, ...extra, '--format', 'json']);
-    expect(r.code, r.stderr).toBe(0);
-    return (JSON.parse(r.stdout) as { token: string }).token;
-  };
-  const adminToken = enroll('admin', 'admin');
-  const kioskToken = enroll('kiosk-east', 'kiosk', ['--station', 'east']);
-  for (const args of [
-    ['terminal', 'init', '--data', adminData, '--role', 'admin', '--terminal', 'admin', '--server', syncUrl, '--token', adminToken],
-    ['terminal', 'init', '--data', kioskData, '--role', 'kiosk', '--terminal', 'kiosk-east', '--station', 'east', '--printer', 'file:printer/ticket', '--server', syncUrl, '--token', kioskToken, '--no-kiosk'],
-  ]) {
-    const r = runCliSync(args);
-    expect(r.code, r.stderr).toBe(0);
-  }
-  const staff = runCliSync(['staff', 'add', '--data', adminData, '--id', 'admin01', '--name', '窓口運用WG', '--role', 'admin', '--department', 'shimin'], { input: '9999\n' });
-  expect(staff.code, staff.stderr).toBe(0);
-
-  const server = runCli(['sync-server', '--port', String(syncPort), '--data', serverData, '--insecure-http']);
-  const adminHost = runCli(['web', '--port', String(adminPort), '--data', adminData]);
-  const kioskHost = runCli(['web', '--port', String(kioskPort), '--data', kioskData]);
-  const adminCtx = await browser.newContext({ baseURL: `http://127.0.0.1:${adminPort}` });
-  const kioskCtx = await browser.newContext({ baseURL: `http://127.0.0.1:${kioskPort}` });
+  const { adminCtx, kioskCtx, kioskPort, close } = await startCatalogHosts(browser, 'madoguchi-e2e-catalog-');
   try {
-    for (const port of [adminPort, kioskPort]) {
-      await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null))?.status ?? 0, { timeout: 60_000 }).toBe(200);
-    }
-
     // The administrator signs in on the admin terminal.
     const admin = await adminCtx.newPage();
-    await admin.goto('/?terminal=admin');
-    await admin.getByTestId('signin-id').fill('admin01');
-    await admin.getByTestId('signin-pin').fill('9999');
-    await admin.getByTestId('signin-submit').click();
-    await expect(admin.getByTestId('catalog-editor')).toBeVisible();
+    await signInAdmin(admin);
     await expect(admin.getByTestId('catalog-issues-count')).toContainText('問題はありません');
 
     // 介護保険課 moves to counter 21; a blank counter is refused field by field while typing.
@@ -119,25 +58,13 @@ test('an admin moves a counter and adds a procedure, previews, publishes today; 
     await expect(admin.getByTestId('catalog-active')).toContainText('使用中: 版 1');
 
     // The kiosk receives it through the sync server and switches (effective today).
-    await expect
-      .poll(
-        async () => {
-          const r = await fetch(`http://127.0.0.1:${kioskPort}/api/call/catalog.status`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-madoguchi-terminal': 'kiosk-east', origin: `http://127.0.0.1:${kioskPort}` }, body: '{}' }).catch(() => null);
-          return r ? ((await r.json()) as { value?: { version: number } }).value?.version : undefined;
-        },
-        { timeout: 60_000 },
-      )
-      .toBe(1);
+    await expect.poll(async () => (await kioskCatalogStatus(kioskPort))?.version, { timeout: 60_000 }).toBe(1);
     const kiosk = await kioskCtx.newPage();
     await kiosk.goto('/?terminal=kiosk-east');
     await interviewFamily(kiosk);
     await expect(kiosk.locator('[data-procedure-id="kaigo-certified-transfer"]')).toContainText('21');
     await expect(kiosk.locator('[data-procedure-id="gomi-guide"]')).toContainText('ごみの出し方の案内');
   } finally {
-    await adminCtx.close();
-    await kioskCtx.close();
-    for (const p of [adminHost, kioskHost, server]) p.kill('SIGTERM');
-    await Promise.all([adminHost.done, kioskHost.done, server.done]);
-    rmSync(root, { recursive: true, force: true });
+    await close();
   }
 });
