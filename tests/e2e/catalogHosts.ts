@@ -85,26 +85,5 @@ export async function signInAdmin(page: Page): Promise<void> {
   await expect(page.getByTestId('catalog-editor')).toBeVisible();
 }
 
-/**
- * At the kiosk: a family moving in from outside Gunma, with a care-certified parent (75+), so
- * 介護保険 受給資格証明書の提出 (kaigo-certified-transfer, at 介護保険課's counter) is on the list.
- */
-export async function interviewFamily(page: Page): Promise<void> {
-  await page.click('[data-event="moving-in"]');
-  for (const r of ['applicant', 'spouse', 'child', 'child', 'parent']) await page.click(`[data-add-role="${r}"]`);
-  const bands = ['20-59', '20-59', 'preschool', 'school-age', '75+'];
-  for (const [i, b] of bands.entries()) await page.locator(`[data-member="${i}"] select[data-age-band]`).selectOption(b);
-  await page.locator('[data-question="move-from"]').getByRole('button', { name: '群馬県外の市区町村', exact: true }).click();
-  for (let guard = 0; guard < 6; guard++) {
-    const open = page.locator('[data-question="insurance"] [role="group"]').filter({ hasNot: page.locator('button[aria-pressed="true"]') });
-    if ((await open.count()) === 0) break;
-    const g = open.first();
-    const label = (await g.getAttribute('aria-label')) ?? '';
-    await g.getByRole('button', { name: label.includes('親') ? '後期高齢者医療' : '国民健康保険', exact: true }).click();
-  }
-  for (const q of ['my-number-card', 'pregnant', 'disability-certificate']) await page.locator(`[data-question="${q}"] [data-answer="none"]`).click();
-  await page.locator('[data-question="care-certified"]').getByRole('button', { name: '5. 親' }).click();
-  await page.locator('[data-question="single-parent"] button').nth(1).click();
-  for (const q of ['dogs', 'mopeds']) await page.locator(`[data-question="${q}"] button`).first().click();
-  await expect(page.locator('[data-procedure-id="kaigo-certified-transfer"]')).toBeVisible();
-}
+/** At the kiosk: the moving-in family of the counter specs, up to kaigo-certified-transfer on the list. */
+export { interviewMovingInFamily as interviewFamily } from './flow';

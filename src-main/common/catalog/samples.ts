@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random';
 import type { LifeEvent } from '../guidance/facts';
 import type { Catalog } from './types';
 
@@ -21,17 +22,6 @@ export function catalogEvents(catalog: Pick<Catalog, 'procedures'>): LifeEvent[]
   const seen: LifeEvent[] = [];
   for (const p of catalog.procedures) for (const r of p.appearsWhen) for (const e of r.events) if (!seen.includes(e)) seen.push(e);
   return seen;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type M = Record<string, unknown>;
@@ -148,7 +138,7 @@ function withEvent(event: LifeEvent, members: M[], pick: <T>(xs: readonly T[]) =
 
 /** ≥ 100 sample households: every catalog event × every household shape (and a second pick for the busiest events). */
 export function buildSampleHouseholds(catalog: Pick<Catalog, 'procedures'>, seed = 19): SampleHousehold[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const out: SampleHousehold[] = [];
   const events = catalogEvents(catalog);

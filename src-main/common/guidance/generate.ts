@@ -2,20 +2,8 @@ import { AGE_BAND_IDS } from '../dates/ageBands';
 import { addDays, type IsoDate } from '../dates/isoDate';
 import { CERTIFICATES, INSURANCES, LIFE_EVENTS, PENSIONS, defaultMember, type Facts, type LifeEvent, type Member, type Role, type Tri } from './facts';
 
-/** A seeded source of numbers in [0, 1): the same seed gives the same households. */
-export type Rng = () => number;
-
-/** Small, fast, well-mixed 32-bit generator; enough for test data, not for secrets. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Rng } from '../random';
+export { mulberry32, type Rng } from '../random';
 
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
 const chance = (rng: Rng, p: number): boolean => rng() < p;

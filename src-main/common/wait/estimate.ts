@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random';
 import { queueRank, type VisitState } from '../visit/state';
 import { EMPTY_PRIOR, localWeekdayHour, priorKey, servedStops, stopProcedures, workKeys, type ServedStop, type WaitPrior } from './prior';
 
@@ -424,18 +425,6 @@ function hashString(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
-}
-
-/** A small seeded generator: the same visits give the same estimate. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Φ(x), the standard normal distribution (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */
