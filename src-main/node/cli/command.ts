@@ -54,6 +54,13 @@ export function stringFlag(args: CommandArgs, name: string): string | undefined 
   return v;
 }
 
+/** `--format`, one of `allowed` (default `def`); anything else is refused naming the field. */
+export function formatFlag(args: CommandArgs, allowed: readonly string[], def: string): string {
+  const f = stringFlag(args, 'format') ?? def;
+  if (!allowed.includes(f)) throw new AppError('bad-input', `--format must be ${allowed.join(' or ')}, got "${f}"`, { field: 'format' });
+  return f;
+}
+
 export function requiredFlag(args: CommandArgs, name: string): string {
   const v = stringFlag(args, name);
   if (v === undefined) throw new AppError('bad-input', `--${name} is required`, { field: name });

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { auditBetween, auditCsv, verifyAudit, writeAudit } from '../../residents/audit';
 import { claimedOperatorNote, cliReader } from '../../residents/cliReader';
 import { dbPath, defaultDataDir } from '../../terminal/dataFolder';
-import { requiredFlag, stringFlag, type CliCommand } from '../command';
-import { formatFlag, withResidents } from './residents';
+import { formatFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
+import { withResidents } from './residents';
 
 export const commands: CliCommand[] = [
   {

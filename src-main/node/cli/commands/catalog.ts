@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkCatalogDir, DEFAULT_CATALOG_DIR, loadCatalog, localesDirFor } from '../../catalog/load';
-import { intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
+import { formatFlag, intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
 import { diffCatalogs, diffLines } from '../../../common/catalog/diff';
 import { checkCatalog } from '../../../common/catalog/parse';
 import type { CatalogVersionInfo } from '../../../common/catalog/published';
@@ -76,8 +76,7 @@ commands.push(
     usage: 'catalog status [--data DIR] [--format text|json]',
     options: { data: { type: 'string' }, format: { type: 'string' } },
     async run(args, io) {
-      const format = stringFlag(args, 'format') ?? 'text';
-      if (format !== 'text' && format !== 'json') throw new AppError('bad-input', `--format must be text or json, got "${format}"`, { field: 'format' });
+      const format = formatFlag(args, ['text', 'json'], 'text');
       return withTerminal(stringFlag(args, 'data'), (t) => {
         const a = activeOf(t);
         const s = a.current();
@@ -123,8 +122,7 @@ commands.push(
     options: { data: { type: 'string' }, households: { type: 'string' }, format: { type: 'string' } },
     async run(args, io) {
       if (args.positionals.length !== 2) throw new AppError('bad-input', 'catalog diff needs two catalogs: A B', { field: 'catalog' });
-      const format = stringFlag(args, 'format') ?? 'text';
-      if (format !== 'text' && format !== 'json') throw new AppError('bad-input', `--format must be text or json, got "${format}"`, { field: 'format' });
+      const format = formatFlag(args, ['text', 'json'], 'text');
       const data = stringFlag(args, 'data');
       const [a, b] = args.positionals.map((r) => resolveRef(r, data)) as [ReturnType<typeof resolveRef>, ReturnType<typeof resolveRef>];
       const parse = (x: ReturnType<typeof resolveRef>) => {

@@ -5,13 +5,7 @@ import { formatWareki } from '../../../common/wareki';
 import { cliReader } from '../../residents/cliReader';
 import { decodeLinkage, Residents } from '../../residents/residents';
 import { defaultDataDir, ensureDemoSetup, openTerminal } from '../../terminal/dataFolder';
-import { intFlag, requiredFlag, stringFlag, type CliCommand, type CliIO, type CommandArgs } from '../command';
-
-export function formatFlag(args: CommandArgs, allowed: readonly string[], def: string): string {
-  const f = stringFlag(args, 'format') ?? def;
-  if (!allowed.includes(f)) throw new AppError('bad-input', `--format must be ${allowed.join(' or ')}, got "${f}"`, { field: 'format' });
-  return f;
-}
+import { formatFlag, intFlag, requiredFlag, stringFlag, type CliCommand, type CliIO, type CommandArgs } from '../command';
 
 /** Opens the data folder (setting up the demo terminal in an empty one, as `web` does). */
 export async function withResidents<T>(args: CommandArgs, io: CliIO, fn: (r: Residents, t: ReturnType<typeof openTerminal>) => T | Promise<T>): Promise<T> {

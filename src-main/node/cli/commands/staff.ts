@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { AppError } from '../../../common/errors';
 import { StaffDirectory } from '../../staff/staff';
 import { defaultDataDir, openTerminal } from '../../terminal/dataFolder';
-import { requiredFlag, stringFlag, type CliCommand } from '../command';
+import { formatFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
 
 async function readPin(args: Parameters<CliCommand['run']>[0], io: Parameters<CliCommand['run']>[1]): Promise<string> {
   const flag = stringFlag(args, 'pin');
@@ -57,8 +57,7 @@ export const commands: CliCommand[] = [
     usage: 'staff list [--data DIR] [--format text|json]',
     options: { data: { type: 'string' }, format: { type: 'string' } },
     async run(args, io) {
-      const format = stringFlag(args, 'format') ?? 'text';
-      if (format !== 'text' && format !== 'json') throw new AppError('bad-input', `--format must be text or json, got "${format}"`, { field: 'format' });
+      const format = formatFlag(args, ['text', 'json'], 'text');
       const t = openTerminal(resolve(stringFlag(args, 'data') ?? defaultDataDir()));
       try {
         const list = new StaffDirectory(t.store.db).list();

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { AppError } from '../../../common/errors';
 import { defaultDataDir, openTerminal } from '../../terminal/dataFolder';
-import { stringFlag, type CliCommand } from '../command';
+import { formatFlag, stringFlag, type CliCommand } from '../command';
 import { writeAudit } from '../../residents/audit';
 import { claimedOperatorNote, cliReader } from '../../residents/cliReader';
 
@@ -12,8 +12,7 @@ export const commands: CliCommand[] = [
     usage: 'visits list [--data DIR] [--date YYYY-MM-DD] [--format text|json]',
     options: { data: { type: 'string' }, date: { type: 'string' }, format: { type: 'string' } },
     async run(args, io) {
-      const format = stringFlag(args, 'format') ?? 'text';
-      if (format !== 'text' && format !== 'json') throw new AppError('bad-input', `--format must be text or json, got "${format}"`, { field: 'format' });
+      const format = formatFlag(args, ['text', 'json'], 'text');
       const date = stringFlag(args, 'date');
       if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new AppError('bad-input', `--date must be YYYY-MM-DD, got "${date}"`, { field: 'date' });
       const t = openTerminal(resolve(stringFlag(args, 'data') ?? defaultDataDir()));
