@@ -33,6 +33,13 @@ export function ipcConnection(p: Preload, identity: () => Identity): Connection 
 
 const PUSH_NAMES = ['events', 'printer', 'sync', 'call'] as const;
 
+/**
+ * Sent to every screen when a stream (re)opens: whatever happened while no stream was open (a
+ * reconnect, or the gap while the stream moves to another tab) was never pushed, so every screen
+ * re-reads what it shows. No types means "anything may have changed".
+ */
+export const RESYNC: PushMessage = { name: 'events', data: { types: [], visitIds: [] } };
+
 /** What one tab tells the others about the shared stream. */
 type LiveMessage = { kind: 'push'; msg: PushMessage } | { kind: 'link'; up: boolean } | { kind: 'hello' };
 
@@ -47,7 +54,10 @@ type LiveMessage = { kind: 'push'; msg: PushMessage } | { kind: 'link'; up: bool
 export function sharedStream(base: string, deliver: (m: PushMessage) => void, link: (up: boolean) => void): void {
   const own = () => {
     const source = new EventSource(`${base}/api/stream`);
-    source.onopen = () => link(true);
+    source.onopen = () => {
+      link(true);
+      deliver(RESYNC);
+    };
     // EventSource reconnects by itself (retry: 1000); we only report the link state.
     source.onerror = () => link(false);
     for (const name of PUSH_NAMES) {
@@ -78,7 +88,11 @@ export function sharedStream(base: string, deliver: (m: PushMessage) => void, li
     leading = true;
     const source = own();
     // The leader's own listeners are wrapped to relay to the other tabs.
-    source.addEventListener('open', () => ((up = true), post({ kind: 'link', up })));
+    source.addEventListener('open', () => {
+      up = true;
+      post({ kind: 'link', up });
+      post({ kind: 'push', msg: RESYNC });
+    });
     source.addEventListener('error', () => ((up = false), post({ kind: 'link', up })));
     for (const name of PUSH_NAMES) {
       source.addEventListener(name, (e) => post({ kind: 'push', msg: { name, data: JSON.parse((e as MessageEvent<string>).data) } as PushMessage }));

@@ -15,9 +15,10 @@ async function api<T>(request: APIRequestContext, terminal: string, method: stri
 
 const family = { events: ['moving-in'], members: [{ role: 'applicant', ageBand: '20-59' }], moveFrom: 'other-municipality' };
 
-test('ten screens in one browser all load, share one live stream and stay live; the stream moves when its screen closes', async ({ context, request }) => {
+test('ten screens in one browser all load, share one live stream and stay live; the stream moves when its screen closes', async ({ browser, context, request }) => {
+  // Streams that opened (a refused attempt has no response).
   const streams: string[] = [];
-  context.on('request', (r) => {
+  context.on('response', (r) => {
     if (new URL(r.url()).pathname === '/api/stream') streams.push(r.url());
   });
   const displays: Page[] = [];
@@ -49,11 +50,33 @@ test('ten screens in one browser all load, share one live stream and stay live; 
   for (const d of displays) await expect(d.getByTestId('display-latest')).toHaveText(String(first.number));
   await api(request, 'counter-shimin-2', 'counter.finish', { visitId: first.visit.id, leftOpenReason: 'e2e: 表示の確認のみ' }, token);
 
-  // The first screen held the stream (it opened first). Close it: another takes the lock and opens it.
+  // The first screen held the stream (it opened first). Close it: another takes the lock and opens
+  // it. A call made before the new stream is open is never pushed: the screens re-read on open.
+  // The next stream is held back until the call is made and pushed (a display in another browser,
+  // with its own stream, shows it), so the gap is there on every run.
+  const witness = await (await browser.newContext()).newPage();
+  await witness.goto('/?terminal=display-hall');
+  await expect(witness.getByTestId('status-link')).toHaveText('接続中');
+  let held = 0;
+  let release = () => undefined as void;
+  const gate = new Promise<void>((r) => (release = r));
+  await context.route('**/api/stream', async (r) => {
+    held += 1;
+    await gate;
+    await r.continue();
+  });
   await displays[0]!.close();
+  await expect.poll(() => held).toBe(1);
   const second = await call();
-  for (const d of displays.slice(1)) await expect(d.getByTestId('display-latest')).toHaveText(String(second.number));
-  expect(streams).toHaveLength(2);
-  await api(request, 'counter-shimin-2', 'counter.finish', { visitId: second.visit.id, leftOpenReason: 'e2e: 表示の確認のみ' }, token);
+  try {
+    await expect(witness.getByTestId('display-latest')).toHaveText(String(second.number));
+    release();
+    for (const d of displays.slice(1)) await expect(d.getByTestId('display-latest')).toHaveText(String(second.number));
+    expect(streams).toHaveLength(2);
+  } finally {
+    // Counter 2 is free for the next spec even when this one fails.
+    await api(request, 'counter-shimin-2', 'counter.finish', { visitId: second.visit.id, leftOpenReason: 'e2e: 表示の確認のみ' }, token);
+  }
   for (const p of [...displays.slice(1), ...kiosks]) await p.close();
+  await witness.context().close();
 });

@@ -58,6 +58,8 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
   const [busy, setBusy] = useState(false);
   const numberRef = useRef<HTMLInputElement>(null);
   const latestError = useRef<string | null>(null);
+  /** A shortcut's target that was disabled while a call was in flight: focused once the call ends. */
+  const pendingFocus = useRef<string | null>(null);
   const { t: tc } = useTranslation('common');
 
   const signOut = useCallback(async () => {
@@ -154,7 +156,11 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
       if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
       const { actions: a, shown: v, busy: b, firstNoShow: ns } = latest.current;
       const key = e.key.toLowerCase();
-      const focus = (sel: string) => document.querySelector<HTMLElement>(sel)?.focus();
+      const focus = (sel: string) => {
+        const el = document.querySelector<HTMLElement>(sel);
+        pendingFocus.current = el && (el as HTMLButtonElement).disabled ? sel : null;
+        el?.focus();
+      };
       let handled = true;
       if (key === '?') setHelp((h) => !h);
       else if (key === 'b') setView((x) => (x === 'queue' ? 'board' : 'queue'));
@@ -182,6 +188,12 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+  // A key pressed while the buttons were disabled is not lost: its target takes the focus after.
+  useEffect(() => {
+    if (busy || !pendingFocus.current) return;
+    document.querySelector<HTMLElement>(pendingFocus.current)?.focus();
+    pendingFocus.current = null;
+  }, [busy]);
 
   return (
     <main className="counter" aria-busy={busy}>
