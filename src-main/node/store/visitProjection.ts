@@ -101,7 +101,7 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
   let fromLog = true;
   if (row && evs[0]!.hlc > row.last_hlc) {
     // In order: the parsed row (or a copy of the cached state, which readers share) is ours to change in place.
-    state = cached ? clonePlain(cached.state) : (JSON.parse(row.state) as VisitState);
+    state = cached ? copyForFold(cached.state) : (JSON.parse(row.state) as VisitState);
     fromLog = false;
     // Folding below changes `state` in place: its share is taken now.
     if (!cached) kpi?.addShare(visitKpiShare(state), -1);
@@ -175,11 +175,27 @@ export function readVisit(store: Store, id: string): VisitState | undefined {
   return row ? (JSON.parse(row.state) as VisitState) : undefined;
 }
 
-/** A deep copy of plain data (what a visit state is: objects, arrays, strings, numbers, booleans, null). */
-function clonePlain<T>(x: T): T {
-  if (x === null || typeof x !== 'object') return x;
-  if (Array.isArray(x)) return x.map(clonePlain) as T;
-  const o: Record<string, unknown> = {};
-  for (const k in x) o[k] = clonePlain((x as Record<string, unknown>)[k]);
-  return o as T;
+/**
+ * A copy of a visit state that the fold (applyVisitEventTo with `owned`) may change in place while
+ * whoever holds the original keeps it unchanged (the cached states of StoreOptions.cacheVisits,
+ * which readers share): the top level, `call`, the arrays the fold pushes to, the stops and items
+ * it updates (and each item's steps) are copied; what it only reads or replaces whole (facts, life
+ * events, adjustments, the entries of the timeline, notes, payments and conflicts) is shared, not
+ * deep-copied. tests/integration/visit-fold-copy.test.ts folds every kind of event on deep-frozen
+ * states through this copy, so a fold that changed a shared part fails there.
+ */
+export function copyForFold(v: VisitState): VisitState {
+  const c: VisitState = {
+    ...v,
+    route: [...v.route],
+    stops: v.stops.map((s) => ({ ...s })),
+    items: v.items.map((i) => ({ ...i, steps: [...i.steps] })),
+    notes: [...v.notes],
+    timeline: [...v.timeline],
+    payments: [...v.payments],
+    conflicts: [...v.conflicts],
+  };
+  if (v.call) c.call = { ...v.call };
+  if (v.leftOpen) c.leftOpen = [...v.leftOpen];
+  return c;
 }
