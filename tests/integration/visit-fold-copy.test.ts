@@ -14,7 +14,11 @@ import { ensureDemoSetup, openTerminal } from '../../src-main/node/terminal/data
 import { defaultCatalog } from '../../src-main/node/catalog/load';
 import { SimClock, localInstant } from '../../src-main/node/simulate/clock';
 import { simulateRange } from '../../src-main/node/simulate/range';
-import { copyForFold } from '../../src-main/node/store/visitProjection';
+import { awaitingDelivery, copyForFold } from '../../src-main/node/store/visitProjection';
+import { Store } from '../../src-main/node/store/store';
+import { VisitService } from '../../src-main/node/visits/service';
+import { simulateDay } from '../../src-main/node/simulate/day';
+import { currentDepartment, queueRank } from '../../src-main/common/visit/state';
 import { applyVisitEvent, applyVisitEventTo } from '../../src-main/common/visit/fold';
 import { VISIT_EVENT_TYPES, isVisitEventType, type VisitEvent } from '../../src-main/common/visit/events';
 import type { VisitState } from '../../src-main/common/visit/state';
@@ -103,6 +107,44 @@ describe('the copy of a cached visit state that the projection folds', () => {
       }
       expect([...covered].sort()).toEqual(VISIT_EVENT_TYPES.filter((x) => x !== 'visit.issued').sort());
     } finally {
+      t.close();
+    }
+  }, 120_000);
+
+  it('leaves a scratch database the queue columns of every cached state, though it writes a row only when they move', () => {
+    const seed = Number(process.env.FOLD_COPY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    console.log(`visit-fold-copy scratch seed ${seed} (replay: FOLD_COPY_SEED=${seed} npx vitest run tests/integration/visit-fold-copy.test.ts)`);
+    const tmp = tempDir('madoguchi-foldcopy-');
+    temps.push(tmp.cleanup);
+    ensureDemoSetup(tmp.dir);
+    const clock = new SimClock(localInstant('2025-06-16', '07:00', 'Asia/Tokyo'));
+    const t = openTerminal(tmp.dir, { clock: clock.read });
+    const scratch = Store.open({ file: ':memory:', nodeId: t.store.nodeId, site: t.store.site, clock: clock.read, cacheVisits: true });
+    try {
+      const r = simulateDay({ store: scratch, visits: new VisitService(scratch, t.config), config: t.config }, defaultCatalog(), clock, { date: '2025-06-16', visitors: 80, seed });
+      expect(r.issued).toBeGreaterThan(50);
+      const rows = scratch.db.prepare('SELECT id, business_date, station, number, status, department, priority, queue_key, called_counter, awaiting_delivery FROM visits').all() as Array<Record<string, unknown>>;
+      expect(rows.length).toBe(r.issued);
+      const events = (scratch.db.prepare("SELECT COUNT(*) AS n FROM events WHERE visit_id IS NOT NULL").get() as { n: number }).n;
+      // Every visit event of the day was folded on the scratch database.
+      expect(scratch.work.eventsFolded).toBe(events);
+      for (const row of rows) {
+        const v = scratch.visitCache!.get(row.id as string)!.state;
+        expect(row).toEqual({
+          id: v.id,
+          business_date: v.businessDate,
+          station: v.station,
+          number: v.number,
+          status: v.status,
+          department: currentDepartment(v),
+          priority: queueRank(v),
+          queue_key: v.issuedAt,
+          called_counter: v.call?.counter ?? null,
+          awaiting_delivery: awaitingDelivery(v),
+        });
+      }
+    } finally {
+      scratch.close();
       t.close();
     }
   }, 120_000);

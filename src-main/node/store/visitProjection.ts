@@ -137,7 +137,31 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
 
 export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
   store.work.visitWrites++;
-  store.visitCache?.set(v.id, { state: v, lastHlc });
+  const row = {
+    id: v.id,
+    business_date: v.businessDate,
+    station: v.station,
+    number: v.number,
+    status: v.status,
+    department: currentDepartment(v),
+    // The queue rank: 2 = came back after 不在 (called next), 1 = priority, 0 = everyone else.
+    priority: queueRank(v),
+    queue_key: v.issuedAt,
+    called_counter: v.call?.counter ?? null,
+    last_hlc: lastHlc,
+    state: store.visitCache ? '' : JSON.stringify(v),
+    awaiting_delivery: awaitingDelivery(v),
+  };
+  if (store.visitCache) {
+    // A scratch database: its visits table only answers the day's queue queries (the states and
+    // their last HLC live in the cache, and the table is thrown away with the day), so the row is
+    // written only when one of its queue columns moves (an item's status mostly moves none).
+    const before = store.visitCache.get(v.id);
+    const written = before && scratchRows.get(before.state);
+    store.visitCache.set(v.id, { state: v, lastHlc });
+    scratchRows.set(v, row);
+    if (written && sameQueueColumns(written, row)) return;
+  }
   store
     .stmt(
       `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery)
@@ -146,21 +170,26 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
          queue_key = excluded.queue_key, called_counter = excluded.called_counter, last_hlc = excluded.last_hlc, state = excluded.state,
          awaiting_delivery = excluded.awaiting_delivery`,
     )
-    .run({
-      id: v.id,
-      business_date: v.businessDate,
-      station: v.station,
-      number: v.number,
-      status: v.status,
-      department: currentDepartment(v),
-      // The queue rank: 2 = came back after 不在 (called next), 1 = priority, 0 = everyone else.
-      priority: queueRank(v),
-      queue_key: v.issuedAt,
-      called_counter: v.call?.counter ?? null,
-      last_hlc: lastHlc,
-      state: store.visitCache ? '' : JSON.stringify(v),
-      awaiting_delivery: awaitingDelivery(v),
-    });
+    .run(row);
+}
+
+type VisitRow = { [K in 'business_date' | 'station' | 'number' | 'status' | 'department' | 'priority' | 'queue_key' | 'called_counter' | 'awaiting_delivery']: unknown };
+
+/** The visits row last written (or skipped) for a cached state of a scratch database. */
+const scratchRows = new WeakMap<VisitState, VisitRow>();
+
+function sameQueueColumns(a: VisitRow, b: VisitRow): boolean {
+  return (
+    a.business_date === b.business_date &&
+    a.station === b.station &&
+    a.number === b.number &&
+    a.status === b.status &&
+    a.department === b.department &&
+    a.priority === b.priority &&
+    a.queue_key === b.queue_key &&
+    a.called_counter === b.called_counter &&
+    a.awaiting_delivery === b.awaiting_delivery
+  );
 }
 
 /** `,kokuho,kaigo,` for the departments with items still to deliver (事後交付待ち), or null. */
