@@ -8,6 +8,8 @@ import { VisitService } from '../visits/service';
 import { Store } from './store';
 import { migrations } from './migrations';
 import { migrate } from './migrate';
+import { rebuildKpiDays } from './kpiDaysProjection';
+import { readGuideCompletions, reportDates } from '../reports/source';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
@@ -74,6 +76,10 @@ describe('store', () => {
     // The queries that read completions by type use it (a plan on the whole log would be a scan).
     const plan = (sql: string) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
     expect(plan("SELECT payload FROM events WHERE type = 'guide.completed'")).toContain('events_guide_completed');
+    // Every reader of completions by type still finds all 10 (and no visit event).
+    expect(readGuideCompletions(store, '2026-12-03')).toEqual({ uses: 10, ratings: [] });
+    expect(reportDates(store, '2026-12-01', '2026-12-31')).toEqual(['2026-12-03']);
+    expect(rebuildKpiDays(store.db).guideCompletions).toBe(10);
   });
 
   it('refuses a database written by a newer version, with a clear message', () => {
