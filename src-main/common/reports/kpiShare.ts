@@ -52,7 +52,21 @@ export interface KpiGuideCounts {
   guide_rating_n: number;
 }
 
-export const emptyDayCounts = (): KpiDayCounts => Object.fromEntries(KPI_DAY_COLUMNS.map((c) => [c, 0])) as KpiDayCounts;
+// A literal (one object shape, no per-call arrays): made once per folded visit. The type pins its keys to KPI_DAY_COLUMNS.
+export const emptyDayCounts = (): KpiDayCounts => ({
+  visits: 0,
+  guide_qr: 0,
+  one_stop_accepted: 0,
+  one_stop_any_host: 0,
+  payments: 0,
+  cashless_payments: 0,
+  cashless_sat_sum: 0,
+  cashless_sat_n: 0,
+  survey_sum: 0,
+  survey_n: 0,
+  stay_ms: 0,
+  stay_n: 0,
+});
 export const emptyDepartmentCounts = (): KpiDepartmentCounts => ({ wait_ms: 0, wait_n: 0, one_stop_single: 0 });
 
 function msBetween(from: string | undefined, to: string | undefined): number | null {
@@ -64,13 +78,12 @@ function msBetween(from: string | undefined, to: string | undefined): number | n
 export function visitKpiShare(v: VisitState): KpiShare {
   const day = emptyDayCounts();
   const departments: Record<string, KpiDepartmentCounts> = {};
-  const dept = (d: string) => (departments[d] ??= emptyDepartmentCounts());
   day.visits = 1;
   if (v.source === 'guide-qr') day.guide_qr = 1;
   for (const stop of v.stops) {
     const w = msBetween(stop.arrivedAt, stop.firstCalledAt);
     if (w === null) continue;
-    const c = dept(stop.department);
+    const c = (departments[stop.department] ??= emptyDepartmentCounts());
     c.wait_ms += w;
     c.wait_n += 1;
   }
@@ -86,7 +99,7 @@ export function visitKpiShare(v: VisitState): KpiShare {
   if (accepted.length > 0) {
     const depts = new Set(accepted.map((i) => i.department));
     if (accepted.some((i) => i.route === 'proxy') || depts.size >= 2) day.one_stop_any_host = 1;
-    else dept(accepted[0]!.department).one_stop_single = 1;
+    else (departments[accepted[0]!.department] ??= emptyDepartmentCounts()).one_stop_single = 1;
   }
   let paidCashless = false;
   for (const p of v.payments) {

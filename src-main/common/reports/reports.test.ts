@@ -4,6 +4,7 @@ import { median, percentile, summarize } from './stats';
 import { redactPayload } from './redact';
 import { computeKpis, emptyKpiInputs, mergeKpiTargets, parseKpiTargets } from './kpi';
 import { itemOutcome, acceptedAtOneStop } from './daily';
+import { emptyDayCounts, KPI_DAY_COLUMNS } from './kpiShare';
 
 describe('stats', () => {
   it('median and nearest-rank p90', () => {
@@ -80,5 +81,14 @@ describe('redaction', () => {
     expect(redactPayload('visit.itemStatus', { status: 'accepted' })).toBeNull();
     expect(redactPayload('visit.paymentTaken', { amount: 300 })).toBeNull();
     expect(redactPayload('visit.noteAdded', { text: '', redacted: true })).toBeNull();
+  });
+});
+
+describe('KPI day counts', () => {
+  it('a visit share starts from every day column at 0, and only those (the literal follows KPI_DAY_COLUMNS, which the day-sum SQL is built from)', () => {
+    const d = emptyDayCounts();
+    expect(Object.keys(d)).toEqual([...KPI_DAY_COLUMNS]);
+    expect(Object.values(d).every((x) => x === 0)).toBe(true);
+    expect(emptyDayCounts()).not.toBe(d);
   });
 });

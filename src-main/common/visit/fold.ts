@@ -54,21 +54,14 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
   const closed = v.status === 'done' || v.status === 'cancelled';
   const here = v.route[v.stop];
 
-  const conflict = (c: Omit<Conflict, 'at' | 'loser'> & { counter?: string }): VisitState => {
-    v.conflicts.push({ at: p.at, kind: c.kind, message: c.message, loser: { ...p.by, ...(c.counter ? { counter: c.counter } : {}) }, ...(c.winner ? { winner: c.winner } : {}) });
-    return v;
-  };
-  const log = (type: string, extra: { department?: string; counter?: string; detail?: string } = {}) => {
-    v.timeline.push({ at: p.at, type, by: p.by, ...extra });
-  };
 
   switch (ev.type) {
     case 'visit.called': {
       const { department, counter } = ev.payload;
-      if (closed) return conflict({ kind: 'closed', message: `#${v.number} was already ${v.status} when counter ${counter} called it`, counter });
-      if (department !== here) return conflict({ kind: 'not-here', message: `#${v.number} is at ${here}, not ${department}`, counter });
+      if (closed) return conflictOn(v, p, { kind: 'closed', message: `#${v.number} was already ${v.status} when counter ${counter} called it`, counter });
+      if (department !== here) return conflictOn(v, p, { kind: 'not-here', message: `#${v.number} is at ${here}, not ${department}`, counter });
       if ((v.status === 'called' || v.status === 'serving') && v.call && v.call.counter !== counter) {
-        return conflict({
+        return conflictOn(v, p, {
           kind: 'double-call',
           message: `#${v.number} was called by counter ${v.call.counter} first; counter ${counter}'s call was not applied`,
           counter,
@@ -77,7 +70,7 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
       }
       if (v.status === 'called' && v.call?.counter === counter) {
         v.call.count += 1;
-        log('recalled', { department, counter });
+        logTo(v, p, 'recalled', { department, counter });
         return v;
       }
       v.status = 'called';
@@ -85,40 +78,40 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
       v.call = { department, counter, at: ev.payload.at, count: 1, terminal: p.by.terminal };
       const stop = v.stops[v.stop];
       if (stop && !stop.firstCalledAt) stop.firstCalledAt = ev.payload.at;
-      log('called', { department, counter });
+      logTo(v, p, 'called', { department, counter });
       return v;
     }
     case 'visit.recalled': {
       const { department, counter } = ev.payload;
       if (closed || department !== here || !v.call || v.call.counter !== counter) {
-        return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number} is not called at counter ${counter}; recall ignored`, counter });
+        return conflictOn(v, p, { kind: closed ? 'closed' : 'not-here', message: `#${v.number} is not called at counter ${counter}; recall ignored`, counter });
       }
       v.call.count += 1;
       v.status = 'called';
-      log('recalled', { department, counter });
+      logTo(v, p, 'recalled', { department, counter });
       return v;
     }
     case 'visit.noShow': {
-      if (closed || ev.payload.department !== here) return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number}: no-show ignored` });
+      if (closed || ev.payload.department !== here) return conflictOn(v, p, { kind: closed ? 'closed' : 'not-here', message: `#${v.number}: no-show ignored` });
       v.status = 'no-show';
-      log('no-show', { department: here });
+      logTo(v, p, 'no-show', { department: here });
       return v;
     }
     case 'visit.reactivated': {
-      if (closed || ev.payload.department !== here) return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number}: reactivation ignored` });
+      if (closed || ev.payload.department !== here) return conflictOn(v, p, { kind: closed ? 'closed' : 'not-here', message: `#${v.number}: reactivation ignored` });
       if (v.status === 'no-show') {
         v.status = 'waiting';
         delete v.call;
         v.returnedAt = ev.payload.at;
-        log('reactivated', { department: here });
+        logTo(v, p, 'reactivated', { department: here });
       }
       return v;
     }
     case 'visit.started': {
       const { department, counter } = ev.payload;
-      if (closed || department !== here) return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number}: start at counter ${counter} ignored`, counter });
+      if (closed || department !== here) return conflictOn(v, p, { kind: closed ? 'closed' : 'not-here', message: `#${v.number}: start at counter ${counter} ignored`, counter });
       if (v.call && v.call.counter !== counter && (v.status === 'called' || v.status === 'serving')) {
-        return conflict({ kind: 'double-call', message: `#${v.number} is with counter ${v.call.counter}; counter ${counter} could not start it`, counter, winner: { counter: v.call.counter, terminal: v.call.terminal } });
+        return conflictOn(v, p, { kind: 'double-call', message: `#${v.number} is with counter ${v.call.counter}; counter ${counter} could not start it`, counter, winner: { counter: v.call.counter, terminal: v.call.terminal } });
       }
       v.status = 'serving';
       delete v.returnedAt;
@@ -127,15 +120,15 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
       stop.firstCalledAt ??= ev.payload.at;
       stop.startedAt ??= ev.payload.at;
       stop.counter = counter;
-      log('started', { department, counter });
+      logTo(v, p, 'started', { department, counter });
       return v;
     }
     case 'visit.itemStatus': {
       const item = v.items.find((i) => i.id === ev.payload.itemId);
-      if (!item) return conflict({ kind: 'unknown-item', message: `#${v.number} has no item ${ev.payload.itemId}` });
+      if (!item) return conflictOn(v, p, { kind: 'unknown-item', message: `#${v.number} has no item ${ev.payload.itemId}` });
       item.status = ev.payload.status;
       item.steps.push({ status: ev.payload.status, at: ev.payload.at, by: p.by, department: ev.payload.department, ...(ev.payload.reason ? { reason: ev.payload.reason } : {}) });
-      log('item', { department: ev.payload.department, detail: `${item.id} → ${ev.payload.status}${ev.payload.reason ? ` (${ev.payload.reason})` : ''}` });
+      logTo(v, p, 'item', { department: ev.payload.department, detail: `${item.id} → ${ev.payload.status}${ev.payload.reason ? ` (${ev.payload.reason})` : ''}` });
       return v;
     }
     case 'visit.itemAdded': {
@@ -145,19 +138,19 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
       item.addedBy = { at: ev.payload.at, by: p.by, reason: ev.payload.reason };
       v.items.push(item);
       extendRoute(v, item);
-      log('item-added', { department: seed.department, detail: `${seed.id}: ${ev.payload.reason}` });
+      logTo(v, p, 'item-added', { department: seed.department, detail: `${seed.id}: ${ev.payload.reason}` });
       return v;
     }
     case 'visit.noteAdded': {
       const n = ev.payload;
       if (v.notes.some((x) => x.id === n.noteId)) return v;
       v.notes.push({ id: n.noteId, at: n.at, by: p.by, department: n.department, ...(n.counter ? { counter: n.counter } : {}), text: n.text });
-      log('note', { department: n.department, ...(n.counter ? { counter: n.counter } : {}) });
+      logTo(v, p, 'note', { department: n.department, ...(n.counter ? { counter: n.counter } : {}) });
       return v;
     }
     case 'visit.finishedHere': {
       const { department, counter } = ev.payload;
-      if (closed || department !== here) return conflict({ kind: closed ? 'closed' : 'not-here', message: `#${v.number}: finish at ${department} ignored (visit is ${closed ? v.status : `at ${here}`})`, counter });
+      if (closed || department !== here) return conflictOn(v, p, { kind: closed ? 'closed' : 'not-here', message: `#${v.number}: finish at ${department} ignored (visit is ${closed ? v.status : `at ${here}`})`, counter });
       // Never silently drop items: a finish that leaves items open is applied (the visitor has
       // left the counter) but recorded. Items the finishing clerk confirmed carry their reason;
       // items they could not have seen (added on another terminal meanwhile, or a terminal that
@@ -170,12 +163,12 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
         v.leftOpen ??= [];
         if (confirmed.length > 0) {
           v.leftOpen.push({ at: p.at, department, counter, by: p.by, items: confirmed, reason: ev.payload.leftOpen!.reason, confirmed: true });
-          log('left-open', { department, counter, detail: `${confirmed.join(', ')}: ${ev.payload.leftOpen!.reason}` });
+          logTo(v, p, 'left-open', { department, counter, detail: `${confirmed.join(', ')}: ${ev.payload.leftOpen!.reason}` });
         }
         if (unconfirmed.length > 0) {
           v.leftOpen.push({ at: p.at, department, counter, by: p.by, items: unconfirmed, confirmed: false });
-          log('left-open', { department, counter, detail: unconfirmed.join(', ') });
-          conflict({ kind: 'left-open', message: `#${v.number} was finished at ${department} with ${unconfirmed.length} item(s) still open: ${unconfirmed.join(', ')}`, counter });
+          logTo(v, p, 'left-open', { department, counter, detail: unconfirmed.join(', ') });
+          conflictOn(v, p, { kind: 'left-open', message: `#${v.number} was finished at ${department} with ${unconfirmed.length} item(s) still open: ${unconfirmed.join(', ')}`, counter });
           v.conflicts[v.conflicts.length - 1]!.items = unconfirmed;
         }
       }
@@ -184,14 +177,14 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
       stop.counter ??= counter;
       stop.startedAt ??= ev.payload.at;
       stop.firstCalledAt ??= ev.payload.at;
-      log('finished-here', { department, counter });
+      logTo(v, p, 'finished-here', { department, counter });
       delete v.call;
       delete v.returnedAt;
       v.stop += 1;
       if (v.stop >= v.route.length) {
         v.status = 'done';
         v.completedAt = ev.payload.at;
-        log('completed');
+        logTo(v, p, 'completed');
       } else {
         v.status = 'waiting';
         v.stops[v.stop]!.arrivedAt = ev.payload.at;
@@ -199,26 +192,26 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
       return v;
     }
     case 'visit.cancelled': {
-      if (closed) return conflict({ kind: 'closed', message: `#${v.number} was already ${v.status}; cancel ignored` });
+      if (closed) return conflictOn(v, p, { kind: 'closed', message: `#${v.number} was already ${v.status}; cancel ignored` });
       v.status = 'cancelled';
       v.cancelled = { at: ev.payload.at, reason: ev.payload.reason, by: p.by };
       delete v.call;
       delete v.returnedAt;
-      log('cancelled', { detail: ev.payload.reason });
+      logTo(v, p, 'cancelled', { detail: ev.payload.reason });
       return v;
     }
     case 'visit.paymentTaken': {
       const pay = ev.payload;
       if (v.payments.some((x) => x.id === pay.paymentId)) return v;
       v.payments.push({ id: pay.paymentId, at: pay.at, method: pay.method, amount: pay.amount, lines: pay.lines, by: p.by });
-      log('payment', { detail: `${pay.method} ¥${pay.amount}` });
+      logTo(v, p, 'payment', { detail: `${pay.method} ¥${pay.amount}` });
       return v;
     }
     case 'visit.surveyAnswered': {
       const scores: Record<string, number> = {};
       for (const [k, s] of Object.entries(ev.payload.scores)) if (typeof s === 'number') scores[k] = s;
       v.survey = { at: ev.payload.at, scores };
-      log('survey');
+      logTo(v, p, 'survey');
       return v;
     }
     case 'visit.membersAttached': {
@@ -232,12 +225,23 @@ export function applyVisitEventTo(state: VisitState | undefined, ev: VisitEvent,
         v.items.push(item);
         extendRoute(v, item);
       }
-      log('members-attached', { detail: `${a.residentIds.length}` });
+      logTo(v, p, 'members-attached', { detail: `${a.residentIds.length}` });
       // The clerk's choices where the interview and the register differed: `1:birthDate=data, 2:insurance=answered`.
-      if (a.decisions?.length) log('link-decisions', { detail: a.decisions.map((d) => `${d.member + 1}:${d.field}=${d.keep}`).join(', ') });
+      if (a.decisions?.length) logTo(v, p, 'link-decisions', { detail: a.decisions.map((d) => `${d.member + 1}:${d.field}=${d.keep}`).join(', ') });
       return v;
     }
   }
+}
+
+/** Records an event the rules refused as a conflict on the visit (which it returns unchanged otherwise). */
+function conflictOn(v: VisitState, p: { at: string; by: Actor }, c: Omit<Conflict, 'at' | 'loser'> & { counter?: string }): VisitState {
+  v.conflicts.push({ at: p.at, kind: c.kind, message: c.message, loser: { ...p.by, ...(c.counter ? { counter: c.counter } : {}) }, ...(c.winner ? { winner: c.winner } : {}) });
+  return v;
+}
+
+/** Adds a line to the visit's timeline. (Module functions, not closures made per folded event.) */
+function logTo(v: VisitState, p: { at: string; by: Actor }, type: string, extra: { department?: string; counter?: string; detail?: string } = {}): void {
+  v.timeline.push({ at: p.at, type, by: p.by, ...extra });
 }
 
 function seedItem(it: VisitItemSeed, at: string, by: Actor): VisitItem {

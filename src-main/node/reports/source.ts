@@ -13,6 +13,8 @@ import { migration as reportsMigration } from '../store/migrations/006-reports';
 
 /** Event type of an anonymous online-guide completion (see docs/report-layout.md). */
 export const GUIDE_COMPLETED = 'guide.completed';
+/** The type as an SQL literal: the partial index events_guide_completed (migration 14) serves only a query naming it. */
+const IS_GUIDE_COMPLETED = `type = '${GUIDE_COMPLETED}'`;
 
 const ensured = new WeakSet<Database>();
 /** The reports tables, whether or not the store's migration list includes 006 yet. */
@@ -32,8 +34,8 @@ export function readVisitsOn(store: Store, date: string): VisitState[] {
 export function readGuideCompletions(store: Store, date: string): { uses: number; ratings: number[] } {
   ensureReportSchema(store);
   const rows = store.db
-    .prepare(`SELECT payload FROM events WHERE type = ? AND json_extract(payload, '$.date') = ?`)
-    .all(GUIDE_COMPLETED, date) as Array<{ payload: string }>;
+    .prepare(`SELECT payload FROM events WHERE ${IS_GUIDE_COMPLETED} AND json_extract(payload, '$.date') = ?`)
+    .all(date) as Array<{ payload: string }>;
   let uses = 0;
   const ratings: number[] = [];
   for (const r of rows) {
@@ -100,10 +102,10 @@ export function reportDates(store: Store, from: string, to: string): string[] {
     .prepare(
       `SELECT DISTINCT business_date AS d FROM visits WHERE business_date BETWEEN @from AND @to
        UNION SELECT date AS d FROM report_days WHERE date BETWEEN @from AND @to
-       UNION SELECT json_extract(payload, '$.date') AS d FROM events WHERE type = @type AND json_extract(payload, '$.date') BETWEEN @from AND @to
+       UNION SELECT json_extract(payload, '$.date') AS d FROM events WHERE ${IS_GUIDE_COMPLETED} AND json_extract(payload, '$.date') BETWEEN @from AND @to
        ORDER BY d`,
     )
-    .all({ from, to, type: GUIDE_COMPLETED }) as Array<{ d: string }>;
+    .all({ from, to }) as Array<{ d: string }>;
   return rows.map((r) => r.d);
 }
 

@@ -138,7 +138,7 @@ export function rebuildKpiDays(db: Database, log?: (line: string) => void): { vi
     if (loud && n % every === 0) log(`  ${n.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} visits`);
   }
   let guides = 0;
-  for (const row of db.prepare('SELECT payload FROM events WHERE type = ?').iterate(GUIDE_COMPLETED_EVENT) as IterableIterator<{ payload: string }>) {
+  for (const row of db.prepare(`SELECT payload FROM events WHERE type = '${GUIDE_COMPLETED_EVENT}'`).iterate() as IterableIterator<{ payload: string }>) {
     deltas.addGuideCompletion(JSON.parse(row.payload));
     guides++;
   }

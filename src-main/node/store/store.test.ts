@@ -8,6 +8,8 @@ import { VisitService } from '../visits/service';
 import { Store } from './store';
 import { migrations } from './migrations';
 import { migrate } from './migrate';
+import { rebuildKpiDays } from './kpiDaysProjection';
+import { readGuideCompletions, reportDates } from '../reports/source';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
@@ -52,6 +54,32 @@ describe('store', () => {
     expect(sql).not.toMatch(/WITHOUT ROWID/i);
     expect((store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name)).toEqual(['visits_awaiting_delivery', 'visits_by_number', 'visits_queue']);
     expect(store.db.pragma('secure_delete', { simple: true })).toBe(0);
+  });
+
+  it('indexes by type only the guide completions (an ingest writes no type entry per visit event), and their queries still find them all', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'v13.sqlite');
+    const old = new Database(file);
+    migrate(old, migrations.slice(0, migrations.findIndex((m) => m.slug === 'fast')));
+    const ins = old.prepare('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let i = 1; i <= 30; i++) {
+      const guide = i % 3 === 0;
+      ins.run('kiosk-east', i, `0017962968543${String(i).padStart(2, '0')}.000000.kiosk-east`, guide ? 'guide.completed' : 'visit.noted', 'honcho', guide ? null : `v-${i}`, JSON.stringify(guide ? { date: '2026-12-03', uses: 1 } : { note: i }), '2026-12-03T00:00:00.000Z');
+    }
+    old.close();
+    const { store } = open('demo-hall', file);
+    const indexes = store.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string; sql: string }>;
+    expect(indexes.map((r) => r.name)).toEqual(['events_by_hlc', 'events_by_visit', 'events_guide_completed']);
+    // The partial index holds the 10 completions and nothing else.
+    expect((store.db.prepare("SELECT COUNT(*) AS n FROM events INDEXED BY events_guide_completed WHERE type = 'guide.completed'").get() as { n: number }).n).toBe(10);
+    // The queries that read completions by type use it (a plan on the whole log would be a scan).
+    const plan = (sql: string) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    expect(plan("SELECT payload FROM events WHERE type = 'guide.completed'")).toContain('events_guide_completed');
+    // Every reader of completions by type still finds all 10 (and no visit event).
+    expect(readGuideCompletions(store, '2026-12-03')).toEqual({ uses: 10, ratings: [] });
+    expect(reportDates(store, '2026-12-01', '2026-12-31')).toEqual(['2026-12-03']);
+    expect(rebuildKpiDays(store.db).guideCompletions).toBe(10);
   });
 
   it('refuses a database written by a newer version, with a clear message', () => {
