@@ -98,10 +98,80 @@ function issue(visits: VisitService, station: string, by: string) {
   return visits.issue({ station, lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [{ id: 'item-0', department: 'shimin', route: 'accept', delivery: 'none', need: 'required' }], route: ['shimin'] }, { terminal: by });
 }
 
+/**
+ * Call → display latency on loopback: a counter calls a visit (append, committed, push on the
+ * local write) until the display terminal holds it (stream notice, pull, ingest, fold, notify).
+ */
+async function callLatency(scratch: string, disk: string, closers: Array<() => unknown>): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  // ---- call → display latency on loopback ------------------------------------------------
+  const lat = createSyncServer({ file: join(scratch, 'latency.sqlite'), log: () => undefined });
+  closers.push(() => lat.close());
+  const { url: latUrl } = await lat.listen(0);
+  const kioskStore = Store.open({ file: join(disk, 'kiosk.sqlite'), nodeId: 'kiosk-1', site: 'honcho' });
+  const kioskVisits = new VisitService(kioskStore, config('kiosk-1', { id: 'east', from: 1001, to: 1999 }, 'kiosk'));
+  kioskStore.tx(() => {
+    for (let i = 0; i < CALLS; i++) issue(kioskVisits, 'east', 'kiosk-1');
+  });
+  const kc = new SyncClient({ store: kioskStore, transport: new HttpTransport({ server: latUrl, token: lat.store.enroll('kiosk-1', 'kiosk', 'honcho').token }) });
+  await kc.syncOnce();
+  await kc.stop();
+  kioskStore.close();
+
+  const a = Store.open({ file: join(disk, 'counter.sqlite'), nodeId: 'counter-1', site: 'honcho' });
+  const b = Store.open({ file: join(disk, 'display.sqlite'), nodeId: 'display-1', site: 'honcho' });
+  closers.push(() => a.close(), () => b.close());
+  const aVisits = new VisitService(a, config('counter-1', { id: 'east', from: 1001, to: 1999 }, 'counter'));
+  const ca = new SyncClient({ store: a, transport: new HttpTransport({ server: latUrl, token: lat.store.enroll('counter-1', 'counter', 'honcho').token }), intervalMs: 60_000 });
+  const cb = new SyncClient({ store: b, transport: new HttpTransport({ server: latUrl, token: lat.store.enroll('display-1', 'display', 'honcho').token }), intervalMs: 60_000 });
+  await ca.syncOnce();
+  await cb.syncOnce();
+  ca.run();
+  cb.run();
+  closers.unshift(() => ca.stop(), () => cb.stop());
+  await new Promise((ok) => setTimeout(ok, 300)); // streams open
+  const samples: number[] = [];
+  for (let i = 0; i < CALLS; i++) {
+    const arrived = new Promise<number>((ok) => {
+      const on = (evs: StoredEvent[]) => {
+        if (evs.some((e) => e.type === 'visit.called' && e.origin === 'counter-1')) {
+          b.off('events', on);
+          ok(performance.now());
+        }
+      };
+      b.on('events', on);
+    });
+    const start = performance.now();
+    const v = aVisits.callNext('shimin', '1', { terminal: 'counter-1' });
+    if (!v) throw new Error('nothing left to call');
+    const timeout = new Promise<number>((_, fail) => setTimeout(() => fail(new Error(`call ${i} did not reach the display within 10 s`)), 10_000).unref());
+    samples.push((await Promise.race([arrived, timeout])) - start);
+    aVisits.finishHere(v.id, '1', { terminal: 'counter-1' }, { leftOpenReason: 'bench' });
+    await new Promise((ok) => setTimeout(ok, 5));
+  }
+  const s = summarize(samples);
+  out['call → display: calls'] = s.n;
+  out['call → display: p50 (ms)'] = s.p50;
+  out['call → display: p95 (ms)'] = s.p95;
+
+  return out;
+}
+
 export async function benchSync(): Promise<Record<string, number | string>> {
   const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'madoguchi-bench-sync-'));
   const disk = mkdtempSync(join(tmpdir(), 'madoguchi-bench-sync-'));
   const out: Record<string, number | string> = {};
+  // MADOGUCHI_BENCH_SYNC=call runs only the call → display latency (for profiling it alone).
+  if (process.env.MADOGUCHI_BENCH_SYNC === 'call') {
+    const closers: Array<() => unknown> = [];
+    try {
+      return await callLatency(scratch, disk, closers);
+    } finally {
+      for (const c of closers) await c();
+      rmSync(scratch, { recursive: true, force: true });
+      rmSync(disk, { recursive: true, force: true });
+    }
+  }
   const serverDir = join(scratch, 'server');
   mkdirSync(serverDir);
   const srv = createSyncServer({ file: join(serverDir, SERVER_DB_FILE), log: () => undefined });
@@ -186,55 +256,7 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     out['catch-up 500k: events/s'] = Math.round(big.events / (big.ms / 1000));
     out['ratio per-event time 500k / 50k (1 = linear)'] = big.ms / big.events / (catchUpMs / EVENTS);
 
-    // ---- call → display latency on loopback ------------------------------------------------
-    const lat = createSyncServer({ file: join(scratch, 'latency.sqlite'), log: () => undefined });
-    closers.push(() => lat.close());
-    const { url: latUrl } = await lat.listen(0);
-    const kioskStore = Store.open({ file: join(disk, 'kiosk.sqlite'), nodeId: 'kiosk-1', site: 'honcho' });
-    const kioskVisits = new VisitService(kioskStore, config('kiosk-1', { id: 'east', from: 1001, to: 1999 }, 'kiosk'));
-    kioskStore.tx(() => {
-      for (let i = 0; i < CALLS; i++) issue(kioskVisits, 'east', 'kiosk-1');
-    });
-    const kc = new SyncClient({ store: kioskStore, transport: new HttpTransport({ server: latUrl, token: lat.store.enroll('kiosk-1', 'kiosk', 'honcho').token }) });
-    await kc.syncOnce();
-    await kc.stop();
-    kioskStore.close();
-
-    const a = Store.open({ file: join(disk, 'counter.sqlite'), nodeId: 'counter-1', site: 'honcho' });
-    const b = Store.open({ file: join(disk, 'display.sqlite'), nodeId: 'display-1', site: 'honcho' });
-    closers.push(() => a.close(), () => b.close());
-    const aVisits = new VisitService(a, config('counter-1', { id: 'east', from: 1001, to: 1999 }, 'counter'));
-    const ca = new SyncClient({ store: a, transport: new HttpTransport({ server: latUrl, token: lat.store.enroll('counter-1', 'counter', 'honcho').token }), intervalMs: 60_000 });
-    const cb = new SyncClient({ store: b, transport: new HttpTransport({ server: latUrl, token: lat.store.enroll('display-1', 'display', 'honcho').token }), intervalMs: 60_000 });
-    await ca.syncOnce();
-    await cb.syncOnce();
-    ca.run();
-    cb.run();
-    closers.unshift(() => ca.stop(), () => cb.stop());
-    await new Promise((ok) => setTimeout(ok, 300)); // streams open
-    const samples: number[] = [];
-    for (let i = 0; i < CALLS; i++) {
-      const arrived = new Promise<number>((ok) => {
-        const on = (evs: StoredEvent[]) => {
-          if (evs.some((e) => e.type === 'visit.called' && e.origin === 'counter-1')) {
-            b.off('events', on);
-            ok(performance.now());
-          }
-        };
-        b.on('events', on);
-      });
-      const start = performance.now();
-      const v = aVisits.callNext('shimin', '1', { terminal: 'counter-1' });
-      if (!v) throw new Error('nothing left to call');
-      const timeout = new Promise<number>((_, fail) => setTimeout(() => fail(new Error(`call ${i} did not reach the display within 10 s`)), 10_000).unref());
-      samples.push((await Promise.race([arrived, timeout])) - start);
-      aVisits.finishHere(v.id, '1', { terminal: 'counter-1' }, { leftOpenReason: 'bench' });
-      await new Promise((ok) => setTimeout(ok, 5));
-    }
-    const s = summarize(samples);
-    out['call → display: calls'] = s.n;
-    out['call → display: p50 (ms)'] = s.p50;
-    out['call → display: p95 (ms)'] = s.p95;
+    Object.assign(out, await callLatency(scratch, disk, closers));
 
     // ---- PouchDB: the same number of documents, local to local ------------------------------
     // eslint-disable-next-line @typescript-eslint/no-require-imports
