@@ -295,8 +295,18 @@ export class SyncServerStore extends EventEmitter {
     if (who.role !== 'admin') throw new SyncError(403, 'forbidden', `terminal "${who.id}" (${who.role}) may not read metrics; use the metrics token or an admin terminal's token`);
   }
 
+  /**
+   * When a terminal last pulled: a monitoring hint, so its commit skips the fsync (WAL,
+   * synchronous=NORMAL: never a corrupt database; a power cut may only bring back an older time).
+   * A pull (on a display's path to a call) must not wait for the disk; pushes stay synchronous=FULL.
+   */
   private seen(id: string): void {
-    this.db.prepare('UPDATE terminals SET last_seen_at = ? WHERE id = ?').run(new Date(this.clock()).toISOString(), id);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.prepare('UPDATE terminals SET last_seen_at = ? WHERE id = ?').run(new Date(this.clock()).toISOString(), id);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   // ---- push --------------------------------------------------------------------------------
