@@ -123,7 +123,7 @@ export class SyncClient extends EventEmitter {
   /** Local events the server has not acknowledged. */
   outbox(): number {
     const acked = Number(this.store.meta(META_ACKED) ?? 0);
-    const row = this.store.db.prepare('SELECT COUNT(*) AS n FROM events WHERE origin = ? AND seq > ?').get(this.store.nodeId, acked) as { n: number };
+    const row = this.store.stmt('SELECT COUNT(*) AS n FROM events WHERE origin = ? AND seq > ?').get(this.store.nodeId, acked) as { n: number };
     return row.n;
   }
 

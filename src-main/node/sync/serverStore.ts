@@ -345,9 +345,7 @@ export class SyncServerStore extends EventEmitter {
         const { have, duplicates } = plan;
         const accepted = plan.fresh.length;
         if (have !== have0) {
-          this.db
-            .prepare('INSERT INTO origins (origin, site, max_seq) VALUES (?, ?, ?) ON CONFLICT(origin) DO UPDATE SET max_seq = excluded.max_seq')
-            .run(who.id, who.site, have);
+          this.stmt('INSERT INTO origins (origin, site, max_seq) VALUES (?, ?, ?) ON CONFLICT(origin) DO UPDATE SET max_seq = excluded.max_seq').run(who.id, who.site, have);
         }
         this.stmt('UPDATE terminals SET last_seen_at = ?, skew_ms = ?, skew_flagged = ? WHERE id = ?').run(at, skewMs, flagged ? 1 : 0, who.id);
         return { accepted, duplicates, have };
