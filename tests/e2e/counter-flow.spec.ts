@@ -119,28 +119,38 @@ test('the same counter flow with the keyboard only', async ({ page, context }) =
   const shimin = await context.newPage();
   await signInWithKeyboard(shimin, 'counter-shimin-1', STAFF.shimin);
   const k = shimin.keyboard;
+  // The answers to 呼出 and 開始 are held back, so the screen shows each step (pushed) while its
+  // call is still in flight: keys pressed then are not lost, and the buttons stay disabled until
+  // the last call ends (a 1 pressed meanwhile focuses its button when they come back).
+  const held = async (method: string) => {
+    let answer = () => undefined as void;
+    const answered = new Promise<void>((r) => (answer = r));
+    await shimin.route(`**/api/call/${method}`, async (r) => {
+      const res = await r.fetch();
+      await answered;
+      await r.fulfill({ response: res });
+    });
+    return answer;
+  };
+  const answerCall = await held('counter.callNumber');
+  const answerStart = await held('counter.start');
   await k.press('g');
   await expect(shimin.getByTestId('call-number-input')).toBeFocused();
   await k.type(String(number));
   await k.press('Enter');
   await expect(shimin.getByTestId('current-number')).toHaveText(String(number));
   await k.press('Escape');
-  // The answer to 開始 is held back, so the visit shows 対応中 (pushed) while the buttons are still
-  // disabled: the 1 pressed then is not lost, its button takes the focus when the answer comes.
-  let answer = () => undefined as void;
-  const answered = new Promise<void>((r) => (answer = r));
-  await shimin.route('**/api/call/counter.start', async (r) => {
-    const res = await r.fetch();
-    await answered;
-    await r.fulfill({ response: res });
-  });
   await k.press('s');
   await expect(shimin.getByTestId('visit-status')).toHaveText('対応中');
+  const callAnswered = shimin.waitForResponse('**/api/call/counter.callNumber');
+  answerCall();
+  await callAnswered;
+  await expect(shimin.getByTestId('counter-message')).toContainText(String(number));
   await expect(item(shimin, 'tennyu').getByTestId('item-advance')).toBeDisabled();
   await k.press('1');
-  answer();
+  answerStart();
   await expect(item(shimin, 'tennyu').getByTestId('item-advance')).toBeFocused();
-  await shimin.unroute('**/api/call/counter.start');
+  await shimin.unrouteAll();
   await k.press('Enter');
   await expect(item(shimin, 'tennyu')).toHaveAttribute('data-status', 'accepted');
   await k.press('2');

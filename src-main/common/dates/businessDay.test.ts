@@ -18,4 +18,19 @@ describe('businessDate', () => {
     expect(businessDate('2026-03-31T15:00:00Z', 'Asia/Tokyo')).toBe('2026-04-01');
     expect(() => businessDate(0, 'Not/AZone')).toThrow(RangeError);
   });
+
+  it('answers an instant asked again (the last one per zone is kept) with the date in that zone, never that of another zone or instant', () => {
+    const at = Date.parse('2025-06-15T20:00:00Z');
+    for (let i = 0; i < 3; i++) {
+      expect(businessDate(at, 'Asia/Tokyo')).toBe('2025-06-16');
+      expect(businessDate(at, 'UTC')).toBe('2025-06-15');
+      expect(businessDate(new Date(at), 'Asia/Tokyo')).toBe('2025-06-16');
+    }
+    // The same Date object moved on: its new instant is asked, not the kept one.
+    const d = new Date(at);
+    expect(businessDate(d, 'UTC')).toBe('2025-06-15');
+    d.setTime(at + 4 * 3_600_000);
+    expect(businessDate(d, 'UTC')).toBe('2025-06-16');
+    expect(businessDate(at + 4 * 3_600_000 - 1, 'UTC')).toBe('2025-06-15');
+  });
 });

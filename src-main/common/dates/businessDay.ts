@@ -12,10 +12,18 @@ function dateFormat(timeZone: string): Intl.DateTimeFormat {
 /** The local business date (YYYY-MM-DD) of an instant in the city's time zone. */
 export function businessDate(at: Date | string | number, timeZone: string): string {
   const d = at instanceof Date ? at : new Date(at);
+  const ms = d.getTime();
+  const last = lastAsked.get(timeZone);
+  if (last && last.ms === ms) return last.date;
   const parts = dateFormat(timeZone).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const date = `${get('year')}-${get('month')}-${get('day')}`;
+  lastAsked.set(timeZone, { ms, date });
+  return date;
 }
+
+/** The last instant asked per zone and its date: one operation (and a simulated minute) asks for the same instant's date again and again. */
+const lastAsked = new Map<string, { ms: number; date: string }>();
 
 /** Local clock time HH:MM of an instant in the city's time zone. */
 export function localTime(at: Date | string | number, timeZone: string): string {

@@ -101,7 +101,7 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
   let fromLog = true;
   if (row && evs[0]!.hlc > row.last_hlc) {
     // In order: the parsed row (or a copy of the cached state, which readers share) is ours to change in place.
-    state = cached ? clonePlain(cached.state) : (JSON.parse(row.state) as VisitState);
+    state = cached ? copyForFold(cached.state) : (JSON.parse(row.state) as VisitState);
     fromLog = false;
     // Folding below changes `state` in place: its share is taken now.
     if (!cached) kpi?.addShare(visitKpiShare(state), -1);
@@ -137,7 +137,31 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
 
 export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
   store.work.visitWrites++;
-  store.visitCache?.set(v.id, { state: v, lastHlc });
+  const row = {
+    id: v.id,
+    business_date: v.businessDate,
+    station: v.station,
+    number: v.number,
+    status: v.status,
+    department: currentDepartment(v),
+    // The queue rank: 2 = came back after 不在 (called next), 1 = priority, 0 = everyone else.
+    priority: queueRank(v),
+    queue_key: v.issuedAt,
+    called_counter: v.call?.counter ?? null,
+    last_hlc: lastHlc,
+    state: store.visitCache ? '' : JSON.stringify(v),
+    awaiting_delivery: awaitingDelivery(v),
+  };
+  if (store.visitCache) {
+    // A scratch database: its visits table only answers the day's queue queries (the states and
+    // their last HLC live in the cache, and the table is thrown away with the day), so the row is
+    // written only when one of its queue columns moves (an item's status mostly moves none).
+    const before = store.visitCache.get(v.id);
+    const written = before && scratchRows.get(before.state);
+    store.visitCache.set(v.id, { state: v, lastHlc });
+    scratchRows.set(v, row);
+    if (written && sameQueueColumns(written, row)) return;
+  }
   store
     .stmt(
       `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery)
@@ -146,21 +170,26 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
          queue_key = excluded.queue_key, called_counter = excluded.called_counter, last_hlc = excluded.last_hlc, state = excluded.state,
          awaiting_delivery = excluded.awaiting_delivery`,
     )
-    .run({
-      id: v.id,
-      business_date: v.businessDate,
-      station: v.station,
-      number: v.number,
-      status: v.status,
-      department: currentDepartment(v),
-      // The queue rank: 2 = came back after 不在 (called next), 1 = priority, 0 = everyone else.
-      priority: queueRank(v),
-      queue_key: v.issuedAt,
-      called_counter: v.call?.counter ?? null,
-      last_hlc: lastHlc,
-      state: store.visitCache ? '' : JSON.stringify(v),
-      awaiting_delivery: awaitingDelivery(v),
-    });
+    .run(row);
+}
+
+type VisitRow = { [K in 'business_date' | 'station' | 'number' | 'status' | 'department' | 'priority' | 'queue_key' | 'called_counter' | 'awaiting_delivery']: unknown };
+
+/** The visits row last written (or skipped) for a cached state of a scratch database. */
+const scratchRows = new WeakMap<VisitState, VisitRow>();
+
+function sameQueueColumns(a: VisitRow, b: VisitRow): boolean {
+  return (
+    a.business_date === b.business_date &&
+    a.station === b.station &&
+    a.number === b.number &&
+    a.status === b.status &&
+    a.department === b.department &&
+    a.priority === b.priority &&
+    a.queue_key === b.queue_key &&
+    a.called_counter === b.called_counter &&
+    a.awaiting_delivery === b.awaiting_delivery
+  );
 }
 
 /** `,kokuho,kaigo,` for the departments with items still to deliver (事後交付待ち), or null. */
@@ -175,11 +204,27 @@ export function readVisit(store: Store, id: string): VisitState | undefined {
   return row ? (JSON.parse(row.state) as VisitState) : undefined;
 }
 
-/** A deep copy of plain data (what a visit state is: objects, arrays, strings, numbers, booleans, null). */
-function clonePlain<T>(x: T): T {
-  if (x === null || typeof x !== 'object') return x;
-  if (Array.isArray(x)) return x.map(clonePlain) as T;
-  const o: Record<string, unknown> = {};
-  for (const k in x) o[k] = clonePlain((x as Record<string, unknown>)[k]);
-  return o as T;
+/**
+ * A copy of a visit state that the fold (applyVisitEventTo with `owned`) may change in place while
+ * whoever holds the original keeps it unchanged (the cached states of StoreOptions.cacheVisits,
+ * which readers share): the top level, `call`, the arrays the fold pushes to, the stops and items
+ * it updates (and each item's steps) are copied; what it only reads or replaces whole (facts, life
+ * events, adjustments, the entries of the timeline, notes, payments and conflicts) is shared, not
+ * deep-copied. tests/integration/visit-fold-copy.test.ts folds every kind of event on deep-frozen
+ * states through this copy, so a fold that changed a shared part fails there.
+ */
+export function copyForFold(v: VisitState): VisitState {
+  const c: VisitState = {
+    ...v,
+    route: [...v.route],
+    stops: v.stops.map((s) => ({ ...s })),
+    items: v.items.map((i) => ({ ...i, steps: [...i.steps] })),
+    notes: [...v.notes],
+    timeline: [...v.timeline],
+    payments: [...v.payments],
+    conflicts: [...v.conflicts],
+  };
+  if (v.call) c.call = { ...v.call };
+  if (v.leftOpen) c.leftOpen = [...v.leftOpen];
+  return c;
 }

@@ -60,6 +60,7 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
   const latestError = useRef<string | null>(null);
   /** A shortcut's target that was disabled while a call was in flight: focused once the call ends. */
   const pendingFocus = useRef<string | null>(null);
+  const inFlight = useRef(0);
   const { t: tc } = useTranslation('common');
 
   const signOut = useCallback(async () => {
@@ -77,6 +78,8 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
 
   const run = useCallback(
     async <T,>(fn: () => Promise<T>, done?: (r: T) => string): Promise<T | undefined> => {
+      // Keys are not dropped while a call is in flight, so calls overlap: busy until the last ends.
+      inFlight.current += 1;
       setBusy(true);
       setError(null);
       latestError.current = null;
@@ -90,7 +93,8 @@ export function Workstation({ staff, title, onSignedOut }: { staff: Staff; title
         setError(errorText(e, tc, ct));
         return undefined;
       } finally {
-        setBusy(false);
+        inFlight.current -= 1;
+        setBusy(inFlight.current > 0);
       }
     },
     [q, tc, ct],
