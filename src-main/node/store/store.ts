@@ -105,6 +105,8 @@ export class Store extends EventEmitter {
   private pending: StoredEvent[] = [];
   private skewedOrigins = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
+  /** Per origin, the contiguous mark versionVector() proved on committed rows (only ever grows). */
+  private readonly provenVv = new Map<string, number>();
   readonly work: FoldWork = { visitWrites: 0, eventsFolded: 0, logFolds: 0, ingests: 0, eventsIngested: 0 };
   /** Visit states of a scratch database (StoreOptions.cacheVisits), else null. */
   readonly visitCache: Map<string, { state: VisitState; lastHlc: string }> | null;
@@ -177,6 +179,22 @@ export class Store extends EventEmitter {
 
   setMeta(key: string, value: string): void {
     this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /**
+   * Writes a meta value the server can always restate (its acknowledged mark): committed without
+   * an fsync of its own (WAL, synchronous=NORMAL: never a corrupt database; the next local
+   * append's fsync covers it). A power cut may only bring back the older value, which costs a
+   * resend the server counts as duplicates. Inside a transaction it joins it.
+   */
+  setMetaWithoutFsync(key: string, value: string): void {
+    if (this.depth > 0) return this.setMeta(key, value);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.setMeta(key, value);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   addProjector(p: Projector): void {
@@ -407,21 +425,36 @@ export class Store extends EventEmitter {
     }
   }
 
-  /** Highest contiguous seq per origin: what this database can prove it holds. */
+  /**
+   * Highest contiguous seq per origin: what this database can prove it holds. Asked before every
+   * pull (a display's, on its way to showing a call), so it never scans the log: the origins are
+   * found by a skip scan of the (origin, seq) key, and each origin is checked only beyond the mark
+   * proven at the last committed answer (events are never deleted from a terminal's log; another
+   * process on the same file only adds to it).
+   */
   versionVector(): VersionVector {
     const vv: VersionVector = {};
-    const rows = this.stmt('SELECT origin, MAX(seq) AS max, COUNT(*) AS n FROM events GROUP BY origin').all() as Array<{ origin: string; max: number; n: number }>;
-    for (const r of rows) {
-      if (r.max === r.n) {
-        vv[r.origin] = r.max;
-        continue;
+    const nextOrigin = this.stmt('SELECT MIN(origin) AS o FROM events WHERE origin > ?');
+    const beyond = this.stmt('SELECT MAX(seq) AS max, COUNT(*) AS n FROM events WHERE origin = ? AND seq > ?');
+    const holds = this.stmt('SELECT 1 FROM events WHERE origin = ? AND seq = ?');
+    // The first seq after `from` whose successor is missing (from itself held, or 0).
+    const gapAfter = this.stmt(
+      'SELECT e.seq AS last FROM events e WHERE e.origin = ? AND e.seq > ? AND NOT EXISTS (SELECT 1 FROM events f WHERE f.origin = e.origin AND f.seq = e.seq + 1) ORDER BY e.seq LIMIT 1',
+    );
+    // Inside a transaction the rows may still be rolled back: answer, but prove nothing for later.
+    const keep = !this.db.inTransaction;
+    const firstOrigin = this.stmt('SELECT MIN(origin) AS o FROM events');
+    for (let origin = (firstOrigin.get() as { o: string | null }).o; origin !== null; origin = (nextOrigin.get(origin) as { o: string | null }).o) {
+      const known = this.provenVv.get(origin) ?? 0;
+      const r = beyond.get(origin, known) as { max: number | null; n: number };
+      let mark = known;
+      if (r.max !== null) {
+        if (r.max - known === r.n) mark = r.max;
+        // A gap (delivery out of order): the first missing seq bounds what we can claim.
+        else if (holds.get(origin, known + 1)) mark = (gapAfter.get(origin, known) as { last: number }).last;
       }
-      // A gap (delivery out of order): the first missing seq bounds what we can claim.
-      const gap = this
-        .stmt('SELECT e.seq + 1 AS missing FROM events e WHERE e.origin = ? AND NOT EXISTS (SELECT 1 FROM events f WHERE f.origin = e.origin AND f.seq = e.seq + 1) ORDER BY e.seq LIMIT 1')
-        .get(r.origin) as { missing: number };
-      const first = this.stmt('SELECT MIN(seq) AS s FROM events WHERE origin = ?').get(r.origin) as { s: number };
-      vv[r.origin] = first.s > 1 ? 0 : gap.missing - 1;
+      vv[origin] = mark;
+      if (keep) this.provenVv.set(origin, mark);
     }
     return vv;
   }

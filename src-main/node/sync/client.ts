@@ -123,7 +123,7 @@ export class SyncClient extends EventEmitter {
   /** Local events the server has not acknowledged. */
   outbox(): number {
     const acked = Number(this.store.meta(META_ACKED) ?? 0);
-    const row = this.store.db.prepare('SELECT COUNT(*) AS n FROM events WHERE origin = ? AND seq > ?').get(this.store.nodeId, acked) as { n: number };
+    const row = this.store.stmt('SELECT COUNT(*) AS n FROM events WHERE origin = ? AND seq > ?').get(this.store.nodeId, acked) as { n: number };
     return row.n;
   }
 
@@ -190,7 +190,7 @@ export class SyncClient extends EventEmitter {
               const have = (e.details as { have?: number } | undefined)?.have;
               if (typeof have === 'number' && have < acked) {
                 acked = have;
-                store.setMeta(META_ACKED, String(acked));
+                store.setMetaWithoutFsync(META_ACKED, String(acked));
                 continue;
               }
             }
@@ -204,7 +204,7 @@ export class SyncClient extends EventEmitter {
           skew = res.skew;
           if (res.have !== acked) {
             acked = res.have;
-            store.setMeta(META_ACKED, String(acked));
+            store.setMetaWithoutFsync(META_ACKED, String(acked));
           }
           if (all && rows.length < this.pushBatch) break;
         }

@@ -197,6 +197,17 @@ export class SyncServerStore extends EventEmitter {
     if (this.db.open) this.db.close();
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+  /** A prepared statement, made once per SQL text: pushes and pulls (on the way to a display's call) do not prepare again. */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   reject(code: string): void {
     this.counters.rejections.set(code, (this.counters.rejections.get(code) ?? 0) + 1);
   }
@@ -266,7 +277,7 @@ export class SyncServerStore extends EventEmitter {
     const m = /^Bearer ([A-Za-z0-9_\-.~+/=]{8,200})$/.exec(authorization ?? '');
     if (!m) throw new SyncError(401, 'unauthenticated', 'send "Authorization: Bearer <token>" (the token printed by "madoguchi sync-server enroll")');
     const tokenHash = hashToken(m[1]!);
-    const row = this.db.prepare('SELECT id, role, site, revoked, stations FROM terminals WHERE token_hash = ?').get(tokenHash) as
+    const row = this.stmt('SELECT id, role, site, revoked, stations FROM terminals WHERE token_hash = ?').get(tokenHash) as
       | { id: string; role: Role; site: string; revoked: number; stations: string | null }
       | undefined;
     if (!row) throw new SyncError(401, 'unauthenticated', 'unknown token: enroll this terminal with "madoguchi sync-server enroll"');
@@ -295,8 +306,18 @@ export class SyncServerStore extends EventEmitter {
     if (who.role !== 'admin') throw new SyncError(403, 'forbidden', `terminal "${who.id}" (${who.role}) may not read metrics; use the metrics token or an admin terminal's token`);
   }
 
+  /**
+   * When a terminal last pulled: a monitoring hint, so its commit skips the fsync (WAL,
+   * synchronous=NORMAL: never a corrupt database; a power cut may only bring back an older time).
+   * A pull (on a display's path to a call) must not wait for the disk; pushes stay synchronous=FULL.
+   */
   private seen(id: string): void {
-    this.db.prepare('UPDATE terminals SET last_seen_at = ? WHERE id = ?').run(new Date(this.clock()).toISOString(), id);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.stmt('UPDATE terminals SET last_seen_at = ? WHERE id = ?').run(new Date(this.clock()).toISOString(), id);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   // ---- push --------------------------------------------------------------------------------
@@ -315,20 +336,18 @@ export class SyncServerStore extends EventEmitter {
       result = this.db
       .transaction(() => {
         this.claim(who, req.stations);
-        const have0 = (this.db.prepare('SELECT max_seq FROM origins WHERE origin = ?').get(who.id) as { max_seq: number } | undefined)?.max_seq ?? 0;
-        const existing = this.db.prepare('SELECT hlc, type FROM events WHERE origin = ? AND seq = ?');
+        const have0 = (this.stmt('SELECT max_seq FROM origins WHERE origin = ?').get(who.id) as { max_seq: number } | undefined)?.max_seq ?? 0;
+        const existing = this.stmt('SELECT hlc, type FROM events WHERE origin = ? AND seq = ?');
         const plan = planPush(who, req.events, have0, (seq) => existing.get(who.id, seq) as { hlc: string; type: string } | undefined);
-        const insert = this.db.prepare('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+        const insert = this.stmt('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
         const at = new Date(serverNow).toISOString();
         for (const e of plan.fresh) insert.run(e.origin, e.seq, e.hlc, e.type, e.site, e.visitId, JSON.stringify(e.payload), at);
         const { have, duplicates } = plan;
         const accepted = plan.fresh.length;
         if (have !== have0) {
-          this.db
-            .prepare('INSERT INTO origins (origin, site, max_seq) VALUES (?, ?, ?) ON CONFLICT(origin) DO UPDATE SET max_seq = excluded.max_seq')
-            .run(who.id, who.site, have);
+          this.stmt('INSERT INTO origins (origin, site, max_seq) VALUES (?, ?, ?) ON CONFLICT(origin) DO UPDATE SET max_seq = excluded.max_seq').run(who.id, who.site, have);
         }
-        this.db.prepare('UPDATE terminals SET last_seen_at = ?, skew_ms = ?, skew_flagged = ? WHERE id = ?').run(at, skewMs, flagged ? 1 : 0, who.id);
+        this.stmt('UPDATE terminals SET last_seen_at = ?, skew_ms = ?, skew_flagged = ? WHERE id = ?').run(at, skewMs, flagged ? 1 : 0, who.id);
         return { accepted, duplicates, have };
       })
       .immediate();
@@ -371,14 +390,14 @@ export class SyncServerStore extends EventEmitter {
     const at = new Date(this.clock()).toISOString();
     type Claim = { station: string; range_from: number; range_to: number; terminal: string };
     checkClaimant(who, claims);
-    const byStation = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE site = ? AND station = ?');
-    const overlapping = this.db.prepare('SELECT station, range_from, range_to, terminal FROM station_claims WHERE site = ? AND terminal <> ? AND range_from <= ? AND ? <= range_to ORDER BY station LIMIT 1');
+    const byStation = this.stmt('SELECT station, range_from, range_to, terminal FROM station_claims WHERE site = ? AND station = ?');
+    const overlapping = this.stmt('SELECT station, range_from, range_to, terminal FROM station_claims WHERE site = ? AND terminal <> ? AND range_from <= ? AND ? <= range_to ORDER BY station LIMIT 1');
     for (const c of claims) {
       const same = byStation.get(who.site, c.station) as Claim | undefined;
       const holder = same && same.terminal !== who.id ? same : (overlapping.get(who.site, who.id, c.to, c.from) as Claim | undefined);
       if (holder) throw claimConflict(who, c, holder, at);
     }
-    const upsert = this.db.prepare(
+    const upsert = this.stmt(
       `INSERT INTO station_claims (site, station, range_from, range_to, terminal, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(site, station) DO UPDATE SET range_from = excluded.range_from, range_to = excluded.range_to`,
     );
@@ -405,7 +424,7 @@ export class SyncServerStore extends EventEmitter {
 
   /** The latest refused claims against stations this terminal holds (so both sides hear of it). */
   conflictsFor(holder: string, limit = 5): ClaimConflict[] {
-    const rows = this.db.prepare('SELECT at, station, range_from, range_to, holder, claimant, message FROM claim_conflicts WHERE holder = ? ORDER BY id DESC LIMIT ?').all(holder, limit) as Array<{
+    const rows = this.stmt('SELECT at, station, range_from, range_to, holder, claimant, message FROM claim_conflicts WHERE holder = ? ORDER BY id DESC LIMIT ?').all(holder, limit) as Array<{
       at: string;
       station: string;
       range_from: number;
@@ -422,7 +441,7 @@ export class SyncServerStore extends EventEmitter {
   /** Origins (with their high-water marks) this terminal may read. */
   visibleVv(who: EnrolledTerminal): Record<string, number> {
     const all = SEES_ALL_SITES.includes(who.role);
-    const rows = (all ? this.db.prepare('SELECT origin, max_seq FROM origins').all() : this.db.prepare('SELECT origin, max_seq FROM origins WHERE site = ?').all(who.site)) as Array<{
+    const rows = (all ? this.stmt('SELECT origin, max_seq FROM origins').all() : this.stmt('SELECT origin, max_seq FROM origins WHERE site = ?').all(who.site)) as Array<{
       origin: string;
       max_seq: number;
     }>;
@@ -443,7 +462,7 @@ export class SyncServerStore extends EventEmitter {
     const q = checkPullQuery(rawQuery);
     const limit = q.limit;
     const server = this.visibleVv(who);
-    const stmt = this.db.prepare('SELECT origin, seq, hlc, type, site, visit_id, payload FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?');
+    const stmt = this.stmt('SELECT origin, seq, hlc, type, site, visit_id, payload FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?');
     type Cursor = { origin: string; after: number; max: number; buf: EventRow[]; i: number; chunk: number };
     const cursors: Cursor[] = [];
     const first = Math.min(PULL_FIRST_CHUNK, limit);
