@@ -14,11 +14,10 @@ import { ensureDemoSetup, openTerminal } from '../../src-main/node/terminal/data
 import { defaultCatalog } from '../../src-main/node/catalog/load';
 import { SimClock, localInstant } from '../../src-main/node/simulate/clock';
 import { simulateRange } from '../../src-main/node/simulate/range';
-import { awaitingDelivery, copyForFold } from '../../src-main/node/store/visitProjection';
+import { copyForFold, queueColumns } from '../../src-main/node/store/visitProjection';
 import { Store } from '../../src-main/node/store/store';
 import { VisitService } from '../../src-main/node/visits/service';
 import { simulateDay } from '../../src-main/node/simulate/day';
-import { currentDepartment, queueRank } from '../../src-main/common/visit/state';
 import { applyVisitEvent, applyVisitEventTo } from '../../src-main/common/visit/fold';
 import { VISIT_EVENT_TYPES, isVisitEventType, type VisitEvent } from '../../src-main/common/visit/events';
 import type { VisitState } from '../../src-main/common/visit/state';
@@ -130,18 +129,7 @@ describe('the copy of a cached visit state that the projection folds', () => {
       expect(scratch.work.eventsFolded).toBe(events);
       for (const row of rows) {
         const v = scratch.visitCache!.get(row.id as string)!.state;
-        expect(row).toEqual({
-          id: v.id,
-          business_date: v.businessDate,
-          station: v.station,
-          number: v.number,
-          status: v.status,
-          department: currentDepartment(v),
-          priority: queueRank(v),
-          queue_key: v.issuedAt,
-          called_counter: v.call?.counter ?? null,
-          awaiting_delivery: awaitingDelivery(v),
-        });
+        expect(row).toEqual({ id: v.id, ...queueColumns(v) });
       }
     } finally {
       scratch.close();

@@ -137,21 +137,8 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
 
 export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
   store.work.visitWrites++;
-  const row = {
-    id: v.id,
-    business_date: v.businessDate,
-    station: v.station,
-    number: v.number,
-    status: v.status,
-    department: currentDepartment(v),
-    // The queue rank: 2 = came back after 不在 (called next), 1 = priority, 0 = everyone else.
-    priority: queueRank(v),
-    queue_key: v.issuedAt,
-    called_counter: v.call?.counter ?? null,
-    last_hlc: lastHlc,
-    state: store.visitCache ? '' : JSON.stringify(v),
-    awaiting_delivery: awaitingDelivery(v),
-  };
+  const columns = queueColumns(v);
+  const row = { id: v.id, ...columns, last_hlc: lastHlc, state: store.visitCache ? '' : JSON.stringify(v) };
   if (store.visitCache) {
     // A scratch database: its visits table only answers the day's queue queries (the states and
     // their last HLC live in the cache, and the table is thrown away with the day), so the row is
@@ -159,8 +146,8 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
     const before = store.visitCache.get(v.id);
     const written = before && scratchRows.get(before.state);
     store.visitCache.set(v.id, { state: v, lastHlc });
-    scratchRows.set(v, row);
-    if (written && sameQueueColumns(written, row)) return;
+    scratchRows.set(v, columns);
+    if (written && sameQueueColumns(written, columns)) return;
   }
   store
     .stmt(
@@ -173,23 +160,29 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
     .run(row);
 }
 
-type VisitRow = { [K in 'business_date' | 'station' | 'number' | 'status' | 'department' | 'priority' | 'queue_key' | 'called_counter' | 'awaiting_delivery']: unknown };
+type VisitRow = ReturnType<typeof queueColumns>;
 
-/** The visits row last written (or skipped) for a cached state of a scratch database. */
+/** The visits row's columns that the queue queries read, from a visit's state. */
+export function queueColumns(v: VisitState) {
+  return {
+    business_date: v.businessDate,
+    station: v.station,
+    number: v.number,
+    status: v.status,
+    department: currentDepartment(v),
+    // The queue rank: 2 = came back after 不在 (called next), 1 = priority, 0 = everyone else.
+    priority: queueRank(v),
+    queue_key: v.issuedAt,
+    called_counter: v.call?.counter ?? null,
+    awaiting_delivery: awaitingDelivery(v),
+  };
+}
+
+/** The queue columns last written (or skipped) for a cached state of a scratch database. */
 const scratchRows = new WeakMap<VisitState, VisitRow>();
 
 function sameQueueColumns(a: VisitRow, b: VisitRow): boolean {
-  return (
-    a.business_date === b.business_date &&
-    a.station === b.station &&
-    a.number === b.number &&
-    a.status === b.status &&
-    a.department === b.department &&
-    a.priority === b.priority &&
-    a.queue_key === b.queue_key &&
-    a.called_counter === b.called_counter &&
-    a.awaiting_delivery === b.awaiting_delivery
-  );
+  return (Object.keys(a) as Array<keyof VisitRow>).every((k) => a[k] === b[k]);
 }
 
 /** `,kokuho,kaigo,` for the departments with items still to deliver (事後交付待ち), or null. */
