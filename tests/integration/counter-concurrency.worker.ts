@@ -1,12 +1,14 @@
 /**
  * One counter terminal in its own process: opens the App on the shared data folder, signs in,
- * waits for the start signal, then calls next and finishes, round after round. Prints one JSON
- * line per round: {round, number|null, at}.
+ * waits for the start signal, then calls next and finishes, round after round. After its first
+ * round it waits until every peer has done its first round too, so the workers' windows overlap
+ * however the machine schedules them. Prints one JSON line per round: {round, number|null, at}.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { createApp } from '../../src-main/node/app/app';
 
-const [dir, terminal, staffId, roundsArg, goFile] = process.argv.slice(2);
+const [dir, terminal, staffId, roundsArg, goFile, peersArg = '1'] = process.argv.slice(2);
 if (!dir || !terminal || !staffId || !roundsArg || !goFile) throw new Error('usage: worker DIR TERMINAL STAFF ROUNDS GOFILE');
 
 async function main() {
@@ -24,6 +26,11 @@ async function main() {
     if (v) {
       const f = await app.registry.call('counter.finish', { visitId: v.id, leftOpenReason: 'load test' }, ctx);
       if (!f.ok) throw new Error(`finish ${v.number}: ${f.error.message}`);
+    }
+    if (round === 0) {
+      const prefix = `${basename(goFile!)}.started.`;
+      writeFileSync(`${goFile}.started.${terminal}`, '');
+      while (readdirSync(dirname(goFile!)).filter((f) => f.startsWith(prefix)).length < Number(peersArg)) await new Promise((r) => setTimeout(r, 2));
     }
   }
   app.close();
