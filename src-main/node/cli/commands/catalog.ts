@@ -99,11 +99,12 @@ commands.push(
   {
     name: 'catalog rollback',
     summary: "Publish an earlier version's catalog again, effective at once",
-    usage: 'catalog rollback --data DIR --to VERSION [--reason TEXT] [--by STAFF]',
+    usage: 'catalog rollback --data DIR --to VERSION [--reason TEXT] [--by STAFF]   (VERSION 0: the base catalog)',
     options: { data: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } },
     async run(args, io) {
-      const to = intFlag(args, 'to', -1, 1);
-      if (to < 1) throw new AppError('bad-input', '--to VERSION is required', { field: 'to' });
+      // 0: the base catalog (shipped with the app, or the data folder's own catalog/).
+      if (stringFlag(args, 'to') === undefined) throw new AppError('bad-input', '--to VERSION is required (0 = the base catalog)', { field: 'to' });
+      const to = intFlag(args, 'to', -1, 0);
       return withTerminal(stringFlag(args, 'data'), (t) => {
         const reason = stringFlag(args, 'reason');
         const staff = stringFlag(args, 'by');
