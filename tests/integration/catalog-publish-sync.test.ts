@@ -81,6 +81,10 @@ describe('catalog versions: publish on one terminal, sync, guide on another', ()
     const r = await cli(['catalog', 'publish', '--from', bad, '--data', admin, '--reason', 'x', '--effective', 'today']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/procedures\.json: procedures\[2\]\.department: .*nowhere/);
+    const nowhere = await cli(['catalog', 'publish', '--from', join(tmp.dir, 'no-such-folder'), '--data', admin, '--reason', 'x', '--effective', 'today']);
+    expect(nowhere.err).toMatch(/from: no catalog folder .*no-such-folder/);
+    const file = await cli(['catalog', 'publish', '--from', facts, '--data', admin, '--reason', 'x', '--effective', 'today']);
+    expect(file.err).toMatch(/from: .*facts\.json is a file; --from takes a catalog folder/);
     const noReason = await cli(['catalog', 'publish', '--from', edited, '--data', admin, '--reason', '  ', '--effective', 'today']);
     expect(noReason.code).not.toBe(0);
     expect(noReason.err).toMatch(/reason/);
@@ -180,11 +184,11 @@ describe('catalog versions: publish on one terminal, sync, guide on another', ()
     expect(missing.code).not.toBe(0);
     expect(missing.err).toMatch(/to: no catalog version 9 on this terminal \(known: 0 \(the base catalog\), 1, 2, 3\)/);
     const negative = await cli(['catalog', 'rollback', '--data', admin, '--to=-1']);
-    expect(negative.err).toMatch(/--to must be a whole number ≥ 0/);
+    expect(negative.err).toMatch(/to: --to must be a version number .* got "-1"/);
     const noTo = await cli(['catalog', 'rollback', '--data', admin]);
     expect(noTo.err).toMatch(/--to VERSION is required \(0 = the base catalog\)/);
 
-    const r = await cli(['catalog', 'rollback', '--data', admin, '--to', '0', '--by', 'admin01']);
+    const r = await cli(['catalog', 'rollback', '--data', admin, '--to', 'v0', '--by', 'admin01']); // as `catalog status` prints it
     expect(r.code, r.err).toBe(0);
     const v = JSON.parse(r.out) as { version: number; hash: string; rollbackOf: number; reason: string };
     expect(v).toMatchObject({ version: 4, rollbackOf: 0, reason: 'rollback to version 0 (the base catalog)' });
