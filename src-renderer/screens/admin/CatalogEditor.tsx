@@ -555,7 +555,7 @@ function PublishTab({ draft, issues, versions, onPublished }: { draft: Files; is
   );
 }
 
-function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView; onRolledBack: () => Promise<void> }) {
+export function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView; onRolledBack: () => Promise<void> }) {
   const { t } = useTranslation('catalogEditor');
   const errText = useErrorText();
   const [error, setError] = useState<string | null>(null);
