@@ -85,6 +85,9 @@ test('an admin moves a counter and adds a procedure, previews, publishes today; 
     await expect(admin.getByTestId('preview-summary')).toContainText('世帯の一覧が変わります');
     await expect(admin.locator('[data-testid="preview-result"] tr[data-household="moving-in-family-preschool"]')).toContainText('gomi-guide');
     await expect(admin.locator('[data-testid="preview-result"] tr[data-household="moving-in-elderly"]')).toContainText('21');
+    // The renamed thing to bring and form change no list: the preview names them, with their languages.
+    await expect(admin.getByTestId('preview-texts')).toContainText('bring.kaigo-jukyu-shikaku (en)');
+    await expect(admin.getByTestId('preview-texts')).toContainText('form.kaigo-ido (en)');
     await admin.getByTestId('publish-today').click();
     await admin.getByTestId('publish-reason').fill('介護保険課を21番窓口へ移設、ごみの出し方の案内を追加');
     await admin.getByTestId('publish').click();

@@ -493,6 +493,18 @@ function PublishTab({ draft, issues, versions, onPublished }: { draft: Files; is
             {preview.diff.procedures.added.length > 0 && ` · ${t('preview.procAdded', { ids: preview.diff.procedures.added.join(', ') })}`}
             {preview.diff.procedures.removed.length > 0 && ` · ${t('preview.procRemoved', { ids: preview.diff.procedures.removed.join(', ') })}`}
           </p>
+          {/* A renamed thing changes no household's list: said here, key by key with its languages. */}
+          {preview.diff.texts.length > 0 && (
+            <p data-testid="preview-texts">
+              {t('preview.textsChanged', {
+                count: preview.diff.texts.length,
+                keys: `${preview.diff.texts
+                  .slice(0, 20)
+                  .map((x) => `${x.key} (${x.langs.join(', ')})`)
+                  .join(' / ')}${preview.diff.texts.length > 20 ? ' …' : ''}`,
+              })}
+            </p>
+          )}
           <table className="sv-table ce-table">
             <thead>
               <tr>
