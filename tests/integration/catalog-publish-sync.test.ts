@@ -204,5 +204,17 @@ describe('catalog versions: publish on one terminal, sync, guide on another', ()
     const g = await cli(['guide', '--data', kiosk, '--facts', facts]);
     expect(g.code, g.err).toBe(0);
     expect(kaigoCounter(g.out)).toBe('12');
+
+    // Version 0 exported as a published JSON (for GUIDE_CATALOG_JSON), even while a later version serves.
+    const out = join(tmp.dir, 'v0.json');
+    const e0 = await cli(['catalog', 'export', '--data', admin, '--out', out, '--version', '0']);
+    expect(e0.code, e0.err).toBe(0);
+    const exported = JSON.parse(readFileSync(out, 'utf8')) as { version: number; hash: string; content: Parameters<typeof catalogHash>[0] };
+    expect(exported).toMatchObject({ version: 0, hash: v.hash });
+    expect(catalogHash(exported.content)).toBe(v.hash);
+    const e1 = await cli(['catalog', 'export', '--data', admin, '--out', out, '--version', '1']);
+    expect(JSON.parse(e1.out)).toMatchObject({ version: 1 });
+    const e9 = await cli(['catalog', 'export', '--data', admin, '--out', out, '--version', '9']);
+    expect(e9.err).toMatch(/version: no sound catalog version 9 .*\(known: 0 \(the base catalog\), 1, 3, 4\)/);
   }, 120_000);
 });

@@ -6,7 +6,8 @@ import { diffCatalogs, diffLines } from '../../../common/catalog/diff';
 import { checkCatalog } from '../../../common/catalog/parse';
 import type { CatalogVersionInfo } from '../../../common/catalog/published';
 import { AppError } from '../../../common/errors';
-import { issueLines, publishCatalog, rollbackCatalog } from '../../catalog/publish';
+import { baseCatalogContent, issueLines, publishCatalog, rollbackCatalog } from '../../catalog/publish';
+import { catalogHash } from '../../catalog/versions';
 import { activeOf, announceActive, bundleFromDir, resolveRef, withTerminal } from '../../catalog/refs';
 import { loadSampleHouseholds } from '../../catalog/samples';
 
@@ -152,16 +153,24 @@ commands.push(
 commands.push({
   name: 'catalog export',
   summary: "Write a terminal's active (or a given) catalog version as a published JSON (for GUIDE_CATALOG_JSON=FILE npm run build:guide)",
-  usage: 'catalog export --data DIR --out FILE.json [--version N]',
+  usage: 'catalog export --data DIR --out FILE.json [--version N]   (default: the active version; 0: the base catalog)',
   options: { data: { type: 'string' }, out: { type: 'string' }, version: { type: 'string' } },
   async run(args, io) {
     const out = resolve(requiredFlag(args, 'out'));
-    const want = intFlag(args, 'version', 0, 0);
+    // Absent: the active version; 0: the base catalog (even when a later version serves).
+    const want = stringFlag(args, 'version') === undefined ? undefined : intFlag(args, 'version', 0, 0);
     return withTerminal(stringFlag(args, 'data'), (t) => {
       const a = activeOf(t);
       const s = a.current();
+      if (want === 0) {
+        const content = baseCatalogContent(t);
+        const payload = { version: 0, hash: catalogHash(content), effective: null, reason: 'base catalog', content };
+        writeFileSync(out, JSON.stringify(payload));
+        io.out(JSON.stringify({ version: 0, hash: payload.hash, out }));
+        return 0;
+      }
       const info = want ? a.versions.find(want) : s.info;
-      if (want && (!info || info.problem !== null)) throw new AppError('not-found', `no sound catalog version ${want} in ${t.dataDir}`, { field: 'version' });
+      if (want && (!info || info.problem !== null)) throw new AppError('not-found', `no sound catalog version ${want} in ${t.dataDir} (known: 0 (the base catalog)${a.versions.list().filter((v) => v.problem === null).map((v) => `, ${v.version}`).join('')})`, { field: 'version' });
       const content = info ? a.versions.content(info) : s.bundle;
       const payload = { version: info?.version ?? 0, hash: info?.hash ?? s.hash, effective: info?.effective ?? s.info?.effective ?? null, reason: info?.reason ?? 'base catalog', content };
       writeFileSync(out, JSON.stringify(payload));
