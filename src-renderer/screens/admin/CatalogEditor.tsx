@@ -609,11 +609,11 @@ export function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersi
           {[...versions.versions].reverse().map((v) => (
             <tr key={`${v.origin}-${v.seq}`} data-version={v.version}>
               <th scope="row">v{v.version}</th>
-              <td>{v.effective}</td>
+              <td className="ce-nowrap">{v.effective}</td>
               <td>
                 {v.publisher.staff ?? ''} @ {v.publisher.terminal}
               </td>
-              <td data-testid={`version-at-${v.version}`}>{v.at.replace('T', ' ').slice(0, 19)}</td>
+              <td className="ce-nowrap" data-testid={`version-at-${v.version}`}>{v.at.replace('T', ' ').slice(0, 19)}</td>
               <td>
                 {v.reason}
                 {v.rollbackOf !== undefined ? ` (${t('v.rollbackOf', { version: v.rollbackOf })})` : ''}
