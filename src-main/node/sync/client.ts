@@ -248,7 +248,13 @@ export class SyncClient extends EventEmitter {
           const last = !page.more || page.events.length === 0 || !advanced;
           if (!last) next = pullFrom(vv);
           for (const e of good) pending.push(e);
-          if (pending.length >= this.ingestBatch || last) ingestPending();
+          if (pending.length >= this.ingestBatch || last) {
+            // The request just made only leaves once the event loop turns (Node hands it its
+            // keep-alive socket on the next tick): let it go before the fold blocks this thread,
+            // so the server prepares the next page while we fold, not after.
+            if (!last) await new Promise<void>((ok) => setImmediate(ok));
+            ingestPending();
+          }
           if (last) break;
         }
       } catch (e) {
