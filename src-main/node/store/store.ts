@@ -280,7 +280,10 @@ export class Store extends EventEmitter {
     const bulk = events.length >= BULK_INGEST ? this.bulkCheckpointer() : null;
     this.db.pragma('synchronous = NORMAL');
     // A bulk ingest's commit does not stop for a checkpoint: the worker makes it beside us.
-    if (bulk) this.db.pragma('wal_autocheckpoint = 0');
+    if (bulk) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      bulk.beforeWrite();
+    }
     try {
       const before = { visits: this.work.visitWrites, events: this.work.eventsIngested };
       const r = this.ingestNow(events, opts);
