@@ -321,7 +321,7 @@ export class Store extends EventEmitter {
       const inserted: StoredEvent[] = [];
       let duplicates = 0;
       const skewed = new Set<string>();
-      const sorted = [...events].sort(compareEvents);
+      const sorted = inLogOrder(events);
       let last = this.lastHlc();
       const fresh = this.insertMany(sorted, opts.payloadJson);
       for (let i = 0; i < sorted.length; i++) {
@@ -529,6 +529,12 @@ export class Store extends EventEmitter {
     this.checkpointer = null;
     if (this.db.open) this.db.close();
   }
+}
+
+/** The events in log order: as they are when they already are (a pulled page nearly always), else sorted. */
+function inLogOrder(events: readonly StoredEvent[]): readonly StoredEvent[] {
+  for (let i = 1; i < events.length; i++) if (compareEvents(events[i - 1]!, events[i]!) > 0) return [...events].sort(compareEvents);
+  return events;
 }
 
 function rowToEvent(r: Row): StoredEvent {

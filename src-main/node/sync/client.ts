@@ -239,11 +239,23 @@ export class SyncClient extends EventEmitter {
           // their place); the folding waits for a batch of pages.
           const good = page.events.length ? this.checkPage(page.events) : [];
           // Advance only over contiguous runs: a page that arrived with holes is asked for again.
-          const bySeq = [...good].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
-          for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
+          // In arrival order first (a page holds each origin's events in seq order), then, when some
+          // event beyond the mark is left, in seq order: the same contiguous runs either way.
+          let left = false;
+          for (const e of good) {
+            const mark = vv[e.origin] ?? 0;
+            if (e.seq === mark + 1) {
               vv[e.origin] = e.seq;
               advanced = true;
-            }
+            } else if (e.seq > mark) left = true;
+          }
+          if (left) {
+            const bySeq = [...good].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
+            for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
+                vv[e.origin] = e.seq;
+                advanced = true;
+              }
+          }
           // No progress (a page with only holes): stop after this one; the next exchange asks again.
           const last = !page.more || page.events.length === 0 || !advanced;
           if (!last) next = pullFrom(vv);
