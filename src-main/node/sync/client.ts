@@ -86,8 +86,12 @@ export class SyncClient extends EventEmitter {
   private loopDone: Promise<void> | null = null;
   private lastPersisted = 0;
   private readonly onStoreEvents: (evs: StoredEvent[]) => void;
-  /** Payload JSON made while checking a pulled event, stored as is by its ingest (not made twice). */
-  private readonly payloadJson = new WeakMap<object, string>();
+  /**
+   * Payload JSON made while checking a pulled event, stored as is by its ingest (not made twice).
+   * Holds the checked events not folded yet (emptied by each fold): a Map, not a WeakMap, whose
+   * entries cost the garbage collector more than the whole map's lifetime here.
+   */
+  private readonly payloadJson = new Map<object, string>();
   private readonly ingestOptions = { payloadJson: (ev: StoredEvent) => this.payloadJson.get(ev) };
 
   constructor(opts: SyncClientOptions) {
@@ -211,13 +215,20 @@ export class SyncClient extends EventEmitter {
       }
 
       let pulled = 0;
+      this.payloadJson.clear();
       const vv: VersionVector = store.versionVector();
       let pending: WireEvent[] = [];
       const ingestPending = () => {
         if (!pending.length) return;
         const batch = pending;
         pending = [];
-        const r = this.ingestChecked(batch);
+        let r;
+        try {
+          r = this.ingestChecked(batch);
+        } finally {
+          // Every checked event waiting was in this batch.
+          this.payloadJson.clear();
+        }
         pulled += r.inserted;
         duplicates += r.duplicates;
       };
