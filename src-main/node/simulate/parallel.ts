@@ -51,7 +51,7 @@ export async function simulateRangeInParallel(
     clock.now = start;
     let r = done.result;
     if (same) {
-      loadScratchDay(store, done.rows);
+      loadScratchDay(store, done);
       clock.now = done.endedAt;
     } else {
       totals.redone++;

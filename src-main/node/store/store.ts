@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { AppError } from '../../common/errors';
 import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
 import type { VisitState } from '../../common/visit/state';
+import { isVisitEventType } from '../../common/visit/events';
 import { decodeHlc, encodeHlc, receive, tick, type Hlc } from '../../common/sync/hlc';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
@@ -313,28 +314,46 @@ export class Store extends EventEmitter {
   /**
    * Bulk load of this terminal's own events written first into a scratch database (the simulated
    * year): rows in log order, kept as they are (origin, seq, hlc, payload, time of receipt), inserted
-   * with one prepared statement in one transaction and folded like an ingest, each visit once.
+   * by rows of 50 per statement in one transaction and folded like an ingest, each visit once.
    * The clock's last reading becomes the newest loaded HLC, as if each had been appended here.
+   *
+   * `writeVisits`: the caller holds the visit projection of these events already folded (the
+   * scratch database's, each visit new here with its whole log in `rows`) and writes it, in this
+   * transaction, instead of the visit projector folding them again. The other projectors see the
+   * events the visit projector would have taken (visit events) no more than they would in an
+   * ingest (they ignore them), so only the others are passed on, and a visit event's payload is
+   * parsed only when someone listens for new events.
    */
-  loadOwnEvents(rows: ReadonlyArray<StoredEvent & { receivedAt: string; payloadText?: string }>): void {
+  loadOwnEvents(rows: ReadonlyArray<Omit<StoredEvent, 'payload'> & { payload?: unknown; receivedAt: string; payloadText?: string }>, opts: { writeVisits?: () => void } = {}): void {
     if (!rows.length) return;
     this.db.pragma('synchronous = NORMAL');
     try {
       this.tx(() => {
-        const ins = this.stmt('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
         let newest = this.meta('hlc') ?? '';
         const events: StoredEvent[] = [];
+        const listened = this.listenerCount('events') > 0;
+        const params: unknown[] = [];
+        const flush = (n: number) => {
+          if (n) this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`).run(params);
+          params.length = 0;
+        };
         for (const r of rows) {
           if (r.origin !== this.nodeId) throw new Error(`loadOwnEvents: event ${r.origin}/${r.seq} is not from this terminal (${this.nodeId})`);
           // payloadText: the payload as the scratch database stored it (it is JSON.stringify(payload)).
-          ins.run(r.origin, r.seq, r.hlc, r.type, r.site, r.visitId, r.payloadText ?? JSON.stringify(r.payload), r.receivedAt);
-          const ev: StoredEvent = { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visitId, payload: r.payload };
-          events.push(ev);
-          this.pending.push(ev);
+          params.push(r.origin, r.seq, r.hlc, r.type, r.site, r.visitId, r.payloadText ?? JSON.stringify(r.payload), r.receivedAt);
+          if (params.length === 8 * BULK_ROWS) flush(BULK_ROWS);
           if (r.hlc > newest) newest = r.hlc;
+          const folded = opts.writeVisits !== undefined && r.visitId !== null && isVisitEventType(r.type);
+          if (folded && !listened) continue;
+          const ev: StoredEvent = { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visitId, payload: r.payloadText === undefined ? r.payload : JSON.parse(r.payloadText) };
+          this.pending.push(ev);
+          if (!folded) events.push(ev);
         }
+        flush(params.length / 8);
         this.setMeta('hlc', newest);
+        opts.writeVisits?.();
         for (const p of this.projectors) {
+          if (opts.writeVisits && p === visitProjector) continue;
           if (p.applyBatch) p.applyBatch(this, events);
           else for (const ev of events) p.apply(this, ev);
         }
