@@ -1,7 +1,6 @@
 import type { Catalog } from '../../common/catalog/types';
 import type { TerminalConfig } from '../../common/config/schema';
-import type { StoredEvent } from '../../common/sync/event';
-import { Store } from '../store/store';
+import { Store, type ScratchEventRow } from '../store/store';
 import { VisitService } from '../visits/service';
 import { queueColumns } from '../store/visitProjection';
 import { KpiDeltas } from '../store/kpiDaysProjection';
@@ -77,7 +76,7 @@ export function simulateRange(target: SimulationTarget, catalog: Catalog, clock:
  */
 export interface ScratchDay {
   result: SimulationResult;
-  rows: Array<Omit<StoredEvent, 'payload'> & { payloadText: string; receivedAt: string }>;
+  rows: ScratchEventRow[];
   /** In the order the day issued them (the order the visit projector would write them in). */
   visits: ScratchVisit[];
 }
@@ -101,9 +100,8 @@ export function simulateDayOnScratch(
   try {
     if (hlc) scratch.setMeta('hlc', hlc);
     const result = simulateDay({ store: scratch, visits: new VisitService(scratch, origin.config), config: origin.config }, catalog, clock, opts);
-    const rows = scratch.db
-      .prepare('SELECT origin, seq, hlc, type, site, visit_id AS visitId, payload AS payloadText, received_at AS receivedAt FROM events WHERE origin = ? ORDER BY hlc, origin, seq')
-      .all(origin.nodeId) as ScratchDay['rows'];
+    // In log order: the scratch database appended them one after the other, each HLC past the last.
+    const rows = scratch.scratchEvents() as ScratchDay['rows'];
     // The cache holds each visit's state folded from exactly its events above (the day's visits are
     // new: the scratch database knew nothing before the day), in the order they were issued.
     const visits: ScratchVisit[] = [];

@@ -59,7 +59,8 @@ export interface StoreOptions {
    * Scratch databases only (the simulation's day, see simulate/range.ts): visit states live in
    * memory, folded copy-on-write, and the visits table keeps only the queue columns (its `state`
    * column is left empty, so a reader of it fails loudly). Reads hand out the cached state, which
-   * nobody may change.
+   * nobody may change. Its event log lives in memory too (ScratchLog): appended in log order, read
+   * back by scratchEvents(); the events table stays empty.
    */
   cacheVisits?: boolean;
 }
@@ -111,6 +112,8 @@ export class Store extends EventEmitter {
   readonly work: FoldWork = { visitWrites: 0, eventsFolded: 0, logFolds: 0, ingests: 0, eventsIngested: 0 };
   /** Visit states of a scratch database (StoreOptions.cacheVisits), else null. */
   readonly visitCache: Map<string, { state: VisitState; lastHlc: string }> | null;
+  /** The event log of a scratch database (StoreOptions.cacheVisits), else null. */
+  private readonly scratchLog: ScratchLog | null;
 
   private constructor(db: Database.Database, opts: StoreOptions) {
     super();
@@ -121,6 +124,7 @@ export class Store extends EventEmitter {
     this.clock = opts.clock ?? Date.now;
     this.maxDriftMs = opts.maxDriftMs ?? 5 * 60_000;
     this.visitCache = opts.cacheVisits ? new Map() : null;
+    this.scratchLog = opts.cacheVisits ? { rows: [], hlc: undefined, visits: new Map() } : null;
     this.projectors.push(visitProjector, reportDaysProjector, catalogProjector);
   }
 
@@ -175,10 +179,15 @@ export class Store extends EventEmitter {
   }
 
   meta(key: string): string | undefined {
+    if (key === 'hlc' && this.scratchLog) return this.scratchLog.hlc;
     return (this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
+    if (key === 'hlc' && this.scratchLog) {
+      this.scratchLog.hlc = value;
+      return;
+    }
     this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
@@ -216,12 +225,14 @@ export class Store extends EventEmitter {
     if (this.depth > 0) return fn();
     this.depth++;
     let result: T;
+    const log = this.scratchLog && { length: this.scratchLog.rows.length, hlc: this.scratchLog.hlc };
     try {
       result = this.db.transaction(fn).immediate();
     } catch (e) {
       this.pending = [];
-      // The rollback undid the visits table: the in-memory states go with it.
+      // The rollback undid the visits table: the in-memory states go with it (and a scratch log's events).
       this.visitCache?.clear();
+      if (this.scratchLog && log) rollBackScratchLog(this.scratchLog, log);
       throw mapSqliteError(e, this.file);
     } finally {
       this.depth--;
@@ -239,6 +250,7 @@ export class Store extends EventEmitter {
 
   /** Appends a local event and folds it into the projections, atomically. */
   append<P>(type: string, payload: P, opts: { visitId?: string } = {}): StoredEvent<P> {
+    if (this.scratchLog) return this.tx(() => this.appendToScratch(this.scratchLog!, type, payload, opts.visitId));
     return this.tx(() => {
       let hlc = tick(this.lastHlc(), this.clock());
       if (opts.visitId) {
@@ -259,6 +271,39 @@ export class Store extends EventEmitter {
       this.project(ev);
       return ev;
     });
+  }
+
+  /**
+   * append() on a scratch database: the same event (HLC, seq, payload text, time of receipt) kept in
+   * its in-memory log. Its HLCs only grow, so a visit's newest event is its last one appended.
+   */
+  private appendToScratch<P>(log: ScratchLog, type: string, payload: P, visitId: string | undefined): StoredEvent<P> {
+    let hlc = tick(this.lastHlc(), this.clock());
+    const seen = visitId === undefined ? undefined : log.visits.get(visitId);
+    if (seen) {
+      const v = decodeHlc(seen.hlc);
+      if (v.wall > hlc.wall || (v.wall === hlc.wall && v.logical >= hlc.logical)) hlc = { wall: v.wall, logical: v.logical + 1 };
+    }
+    const encoded = encodeHlc(hlc, this.nodeId);
+    log.hlc = encoded;
+    const ev: StoredEvent<P> = { origin: this.nodeId, seq: log.rows.length + 1, hlc: encoded, type, site: this.site, visitId: visitId ?? null, payload };
+    log.rows.push({ origin: ev.origin, seq: ev.seq, hlc: encoded, type, site: ev.site, visitId: ev.visitId, payloadText: JSON.stringify(payload), receivedAt: new Date(this.clock()).toISOString() });
+    if (visitId !== undefined) log.visits.set(visitId, { hlc: encoded, n: (seen?.n ?? 0) + 1 });
+    this.pending.push(ev);
+    this.project(ev);
+    return ev;
+  }
+
+  /** A scratch database's events, in log order (seq from 1, the payload as its JSON text). */
+  scratchEvents(): readonly ScratchEventRow[] {
+    if (!this.scratchLog) throw new Error('scratchEvents: not a scratch database (StoreOptions.cacheVisits)');
+    return this.scratchLog.rows;
+  }
+
+  /** Events of one visit in the log (a visit new to the fold holds only the ones being folded). */
+  visitLogSize(visitId: string): number {
+    if (this.scratchLog) return this.scratchLog.visits.get(visitId)?.n ?? 0;
+    return (this.stmt('SELECT COUNT(*) AS n FROM events WHERE visit_id = ?').get(visitId) as { n: number }).n;
   }
 
   /**
@@ -326,6 +371,7 @@ export class Store extends EventEmitter {
    */
   loadOwnEvents(rows: ReadonlyArray<Omit<StoredEvent, 'payload'> & { payload?: unknown; receivedAt: string; payloadText?: string }>, opts: { writeVisits?: () => void } = {}): void {
     if (!rows.length) return;
+    if (this.scratchLog) throw new Error('loadOwnEvents: a scratch database keeps its log in memory');
     this.db.pragma('synchronous = NORMAL');
     try {
       this.tx(() => {
@@ -422,11 +468,17 @@ export class Store extends EventEmitter {
 
   /** Events of one visit in log order. */
   visitEvents(visitId: string): StoredEvent[] {
+    if (this.scratchLog) {
+      return this.scratchLog.rows
+        .filter((r) => r.visitId === visitId)
+        .map((r) => ({ origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visitId, payload: JSON.parse(r.payloadText) as unknown }));
+    }
     return (this.stmt('SELECT * FROM events WHERE visit_id = ? ORDER BY hlc, origin, seq').all(visitId) as Row[]).map(rowToEvent);
   }
 
   /** Every event in log order, in pages (for rebuilds, reports and catch-up). */
   *allEvents(pageSize = 5000, where: { site?: string; types?: string[] } = {}): Generator<StoredEvent> {
+    if (this.scratchLog) throw new Error('allEvents: a scratch database keeps its log in memory (scratchEvents)');
     let after = '';
     const cond: string[] = ['hlc > ?'];
     const params: unknown[] = [];
@@ -492,6 +544,7 @@ export class Store extends EventEmitter {
   }
 
   eventCount(): number {
+    if (this.scratchLog) return this.scratchLog.rows.length;
     return (this.stmt('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   }
 
@@ -507,6 +560,25 @@ export class Store extends EventEmitter {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** A stored event as its row: the payload as its JSON text. */
+export type ScratchEventRow = Omit<StoredEvent, 'payload'> & { payloadText: string; receivedAt: string };
+
+/** The in-memory event log of a scratch database (StoreOptions.cacheVisits), and its clock. */
+interface ScratchLog {
+  rows: ScratchEventRow[];
+  /** The meta value `hlc` (the newest HLC appended). */
+  hlc: string | undefined;
+  /** Per visit, the HLC of its newest event and its number of events. */
+  visits: Map<string, { hlc: string; n: number }>;
+}
+
+function rollBackScratchLog(log: ScratchLog, to: { length: number; hlc: string | undefined }): void {
+  log.rows.length = to.length;
+  log.hlc = to.hlc;
+  log.visits.clear();
+  for (const r of log.rows) if (r.visitId !== null) log.visits.set(r.visitId, { hlc: r.hlc, n: (log.visits.get(r.visitId)?.n ?? 0) + 1 });
 }
 
 function rowToEvent(r: Row): StoredEvent {
