@@ -14,6 +14,7 @@ import { SimClock, localInstant } from '../../src-main/node/simulate/clock';
 import { simulateRange } from '../../src-main/node/simulate/range';
 import { simulateRangeInParallel } from '../../src-main/node/simulate/parallel';
 import { encodeHlc } from '../../src-main/common/sync/hlc';
+import { kpiDayRows } from '../../src-main/node/store/kpiDaysProjection';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
@@ -39,6 +40,8 @@ async function build(how: 'one' | 'bulk' | 'parallel', seed: number, preset: { c
   const clock = new SimClock(localInstant('2025-06-13', preset.clock ?? '07:00', 'Asia/Tokyo'));
   const t = openTerminal(tmp.dir, { clock: clock.read });
   try {
+    // A stored report of a day the range covers: folding that day's visits must mark it stale.
+    t.store.db.prepare("INSERT INTO report_days (date, report, computed_at, stale) VALUES ('2025-06-16', '{}', '2025-06-12T00:00:00.000Z', 0)").run();
     if (preset.hlcAt) t.store.setMeta('hlc', encodeHlc({ wall: localInstant(preset.hlcAt[0], preset.hlcAt[1], 'Asia/Tokyo'), logical: 3 }, t.store.nodeId));
     // Friday, Monday (a Monday morning rush), Tuesday.
     const opts = { from: '2025-06-13', to: '2025-06-17', visitors: 260, seed, bulk: how !== 'one' };
@@ -49,7 +52,14 @@ async function build(how: 'one' | 'bulk' | 'parallel', seed: number, preset: { c
     );
     const logOrder = (t.store.db.prepare('SELECT seq FROM events ORDER BY hlc, origin, seq').all() as Array<{ seq: number }>).map((x) => x.seq);
     const visits = (t.store.db.prepare('SELECT * FROM visits ORDER BY business_date, station, number').all() as Array<Record<string, unknown>>).map((v) => normaliseIds(JSON.stringify(v), ids));
-    return { r, events, logOrder, visits, hlc: t.store.meta('hlc'), work: { ...t.store.work } };
+    // What the fold leaves besides the visits: the KPI day sums, the stored reports' staleness, the catalog tables.
+    const db = t.store.db;
+    const projections = {
+      kpi: kpiDayRows(db),
+      reportDays: db.prepare('SELECT date, stale FROM report_days ORDER BY date').all(),
+      catalog: [db.prepare('SELECT * FROM catalog_versions ORDER BY origin, seq').all(), db.prepare('SELECT * FROM catalog_terminals ORDER BY terminal').all()],
+    };
+    return { r, events, logOrder, visits, projections, hlc: t.store.meta('hlc'), work: { ...t.store.work } };
   } finally {
     t.close();
   }
@@ -72,6 +82,9 @@ describe('simulated days built in bulk', () => {
     expect(bulk.visits.length).toBe(one.r.issued);
     expect(bulk.visits).toEqual(one.visits);
     expect(bulk.hlc).toBe(one.hlc);
+    expect(one.projections.kpi.days.length).toBe(3);
+    expect(one.projections.reportDays).toEqual([{ date: '2025-06-16', stale: 1 }]);
+    expect(bulk.projections).toEqual(one.projections);
     // In bulk each visit is folded and written once (all of a day's visits are new): the
     // one-at-a-time path writes it once per event.
     expect(bulk.work.visitWrites).toBe(one.r.issued);
@@ -93,6 +106,8 @@ describe('simulated days built in bulk', () => {
     expect(par.logOrder).toEqual(one.logOrder);
     expect(par.visits).toEqual(one.visits);
     expect(par.hlc).toBe(one.hlc);
+    expect(one.projections.kpi.days.length).toBe(3);
+    expect(par.projections).toEqual(one.projections);
     expect(par.work.visitWrites).toBe(one.r.issued);
     expect(par.work.logFolds).toBe(0);
   }, 120_000);
@@ -112,5 +127,6 @@ describe('simulated days built in bulk', () => {
     expect(par.logOrder).toEqual(one.logOrder);
     expect(par.visits).toEqual(one.visits);
     expect(par.hlc).toBe(one.hlc);
+    expect(par.projections).toEqual(one.projections);
   }, 120_000);
 });

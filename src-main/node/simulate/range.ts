@@ -1,8 +1,11 @@
 import type { Catalog } from '../../common/catalog/types';
 import type { TerminalConfig } from '../../common/config/schema';
-import type { StoredEvent } from '../../common/sync/event';
-import { Store } from '../store/store';
+import { Store, type ScratchEventRow } from '../store/store';
 import { VisitService } from '../visits/service';
+import { queueColumns } from '../store/visitProjection';
+import { KpiDeltas } from '../store/kpiDaysProjection';
+import { markReportDaysStale } from '../store/reportDaysProjection';
+import { visitKpiShare, type KpiShare } from '../../common/reports/kpiShare';
 import { localInstant, type SimClock } from './clock';
 import { dayWeight, openDays } from './calendar';
 import { simulateDay, type SimulationResult, type SimulationTarget } from './day';
@@ -67,12 +70,19 @@ export function simulateRange(target: SimulationTarget, catalog: Catalog, clock:
 
 /**
  * A day's events as the scratch database wrote them (seq from 1, payload as its stored JSON text,
- * which passes between threads cheaply and is inserted as it is), with the day's result.
+ * which passes between threads cheaply and is inserted as it is), with the day's result and the
+ * visits as the scratch database folded them: their rows (the state as its JSON text) and KPI
+ * shares, written as they are by loadScratchDay instead of folding every event a second time.
  */
 export interface ScratchDay {
   result: SimulationResult;
-  rows: Array<Omit<StoredEvent, 'payload'> & { payloadText: string; receivedAt: string }>;
+  rows: ScratchEventRow[];
+  /** In the order the day issued them (the order the visit projector would write them in). */
+  visits: ScratchVisit[];
 }
+
+/** A visit of a scratch day: its visits row with the state's JSON text, and its share of the KPI day sums. */
+export type ScratchVisit = ReturnType<typeof queueColumns> & { id: string; last_hlc: string; state: string; kpi: KpiShare };
 
 /**
  * One day through the real VisitService on a scratch in-memory database of this terminal's origin,
@@ -90,24 +100,61 @@ export function simulateDayOnScratch(
   try {
     if (hlc) scratch.setMeta('hlc', hlc);
     const result = simulateDay({ store: scratch, visits: new VisitService(scratch, origin.config), config: origin.config }, catalog, clock, opts);
-    const rows = scratch.db
-      .prepare('SELECT origin, seq, hlc, type, site, visit_id AS visitId, payload AS payloadText, received_at AS receivedAt FROM events WHERE origin = ? ORDER BY hlc, origin, seq')
-      .all(origin.nodeId) as ScratchDay['rows'];
-    return { result, rows };
+    // In log order: the scratch database appended them one after the other, each HLC past the last.
+    const rows = scratch.scratchEvents() as ScratchDay['rows'];
+    // The cache holds each visit's state folded from exactly its events above (the day's visits are
+    // new: the scratch database knew nothing before the day), in the order they were issued.
+    const visits: ScratchVisit[] = [];
+    for (const [id, { state, lastHlc }] of scratch.visitCache!) {
+      visits.push({ id, ...queueColumns(state), last_hlc: lastHlc, state: JSON.stringify(state), kpi: visitKpiShare(state) });
+    }
+    return { result, rows, visits };
   } finally {
     scratch.close();
   }
 }
 
-/** Loads a scratch day's events after this terminal's own (seq shifted past the last one). */
-export function loadScratchDay(store: Store, rows: ScratchDay['rows']): void {
+const VISIT_COLUMNS = ['id', 'business_date', 'station', 'number', 'status', 'department', 'priority', 'queue_key', 'called_counter', 'last_hlc', 'state', 'awaiting_delivery'] as const;
+/** Visits per multi-row INSERT (12 columns: 600 parameters). */
+const VISIT_ROWS = 50;
+
+/**
+ * Loads a scratch day into this terminal's database in one transaction: its events after the
+ * terminal's own (seq shifted past the last one; `day.rows` are renumbered in place), and its
+ * visits as the scratch database folded them, with their KPI shares added to the day sums and
+ * their business days' stored reports marked stale, exactly what the visit projector leaves when
+ * it folds the same events (tests/integration/simulate-bulk.test.ts compares both). A plain INSERT:
+ * a visit this database already held would fail the load rather than be overwritten.
+ */
+export function loadScratchDay(store: Store, day: Pick<ScratchDay, 'rows' | 'visits'>): void {
   const base = (store.db.prepare('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(store.nodeId) as { m: number | null }).m ?? 0;
-  store.loadOwnEvents(rows.map((e) => ({ ...e, seq: e.seq + base, payload: JSON.parse(e.payloadText) as unknown })));
+  for (const r of day.rows) r.seq += base;
+  store.loadOwnEvents(day.rows, {
+    writeVisits: () => {
+      const params: unknown[] = [];
+      const flush = (n: number) => {
+        if (n) store.stmt(`INSERT INTO visits (${VISIT_COLUMNS.join(', ')}) VALUES ${`,(${VISIT_COLUMNS.map(() => '?').join(', ')})`.repeat(n).slice(1)}`).run(params);
+        params.length = 0;
+      };
+      const kpi = new KpiDeltas();
+      const dates = new Set<string>();
+      for (const v of day.visits) {
+        for (const c of VISIT_COLUMNS) params.push(v[c]);
+        if (params.length === VISIT_COLUMNS.length * VISIT_ROWS) flush(VISIT_ROWS);
+        kpi.addShare(v.kpi, 1);
+        dates.add(v.business_date);
+      }
+      flush(params.length / VISIT_COLUMNS.length);
+      store.work.visitWrites += day.visits.length;
+      kpi.flush((sql) => store.stmt(sql));
+      markReportDaysStale(store, dates);
+    },
+  });
 }
 
 export function simulateDayInBulk(target: SimulationTarget, catalog: Catalog, clock: SimClock, opts: { date: string; visitors: number; seed: number }): SimulationResult {
   const { store } = target;
   const day = simulateDayOnScratch({ nodeId: store.nodeId, site: store.site, config: target.config }, catalog, clock, opts, store.meta('hlc'));
-  loadScratchDay(store, day.rows);
+  loadScratchDay(store, day);
   return day.result;
 }

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { AppError } from '../../common/errors';
 import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
 import type { VisitState } from '../../common/visit/state';
+import { isVisitEventType } from '../../common/visit/events';
 import { decodeHlc, encodeHlc, receive, tick, type Hlc } from '../../common/sync/hlc';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
@@ -59,7 +60,8 @@ export interface StoreOptions {
    * Scratch databases only (the simulation's day, see simulate/range.ts): visit states live in
    * memory, folded copy-on-write, and the visits table keeps only the queue columns (its `state`
    * column is left empty, so a reader of it fails loudly). Reads hand out the cached state, which
-   * nobody may change.
+   * nobody may change. Its event log lives in memory too (ScratchLog): appended in log order, read
+   * back by scratchEvents(); the events table stays empty.
    */
   cacheVisits?: boolean;
 }
@@ -118,6 +120,8 @@ export class Store extends EventEmitter {
   readonly visitCache: Map<string, { state: VisitState; lastHlc: string }> | null;
   /** Checkpoints the WAL of bulk ingests on a worker thread (made at the first one; file databases in WAL mode only). */
   private checkpointer: Checkpointer | null | undefined;
+  /** The event log of a scratch database (StoreOptions.cacheVisits), else null. */
+  private readonly scratchLog: ScratchLog | null;
 
   private constructor(db: Database.Database, opts: StoreOptions) {
     super();
@@ -128,6 +132,7 @@ export class Store extends EventEmitter {
     this.clock = opts.clock ?? Date.now;
     this.maxDriftMs = opts.maxDriftMs ?? 5 * 60_000;
     this.visitCache = opts.cacheVisits ? new Map() : null;
+    this.scratchLog = opts.cacheVisits ? { rows: [], hlc: undefined, visits: new Map() } : null;
     this.projectors.push(visitProjector, reportDaysProjector, catalogProjector);
   }
 
@@ -182,10 +187,15 @@ export class Store extends EventEmitter {
   }
 
   meta(key: string): string | undefined {
+    if (key === 'hlc' && this.scratchLog) return this.scratchLog.hlc;
     return (this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
+    if (key === 'hlc' && this.scratchLog) {
+      this.scratchLog.hlc = value;
+      return;
+    }
     this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
@@ -223,12 +233,14 @@ export class Store extends EventEmitter {
     if (this.depth > 0) return fn();
     this.depth++;
     let result: T;
+    const log = this.scratchLog && { length: this.scratchLog.rows.length, hlc: this.scratchLog.hlc };
     try {
       result = this.db.transaction(fn).immediate();
     } catch (e) {
       this.pending = [];
-      // The rollback undid the visits table: the in-memory states go with it.
+      // The rollback undid the visits table: the in-memory states go with it (and a scratch log's events).
       this.visitCache?.clear();
+      if (this.scratchLog && log) rollBackScratchLog(this.scratchLog, log);
       throw mapSqliteError(e, this.file);
     } finally {
       this.depth--;
@@ -246,6 +258,7 @@ export class Store extends EventEmitter {
 
   /** Appends a local event and folds it into the projections, atomically. */
   append<P>(type: string, payload: P, opts: { visitId?: string } = {}): StoredEvent<P> {
+    if (this.scratchLog) return this.tx(() => this.appendToScratch(this.scratchLog!, type, payload, opts.visitId));
     return this.tx(() => {
       let hlc = tick(this.lastHlc(), this.clock());
       if (opts.visitId) {
@@ -266,6 +279,39 @@ export class Store extends EventEmitter {
       this.project(ev);
       return ev;
     });
+  }
+
+  /**
+   * append() on a scratch database: the same event (HLC, seq, payload text, time of receipt) kept in
+   * its in-memory log. Its HLCs only grow, so a visit's newest event is its last one appended.
+   */
+  private appendToScratch<P>(log: ScratchLog, type: string, payload: P, visitId: string | undefined): StoredEvent<P> {
+    let hlc = tick(this.lastHlc(), this.clock());
+    const seen = visitId === undefined ? undefined : log.visits.get(visitId);
+    if (seen) {
+      const v = decodeHlc(seen.hlc);
+      if (v.wall > hlc.wall || (v.wall === hlc.wall && v.logical >= hlc.logical)) hlc = { wall: v.wall, logical: v.logical + 1 };
+    }
+    const encoded = encodeHlc(hlc, this.nodeId);
+    log.hlc = encoded;
+    const ev: StoredEvent<P> = { origin: this.nodeId, seq: log.rows.length + 1, hlc: encoded, type, site: this.site, visitId: visitId ?? null, payload };
+    log.rows.push({ origin: ev.origin, seq: ev.seq, hlc: encoded, type, site: ev.site, visitId: ev.visitId, payloadText: JSON.stringify(payload), receivedAt: new Date(this.clock()).toISOString() });
+    if (visitId !== undefined) log.visits.set(visitId, { hlc: encoded, n: (seen?.n ?? 0) + 1 });
+    this.pending.push(ev);
+    this.project(ev);
+    return ev;
+  }
+
+  /** A scratch database's events, in log order (seq from 1, the payload as its JSON text). */
+  scratchEvents(): readonly ScratchEventRow[] {
+    if (!this.scratchLog) throw new Error('scratchEvents: not a scratch database (StoreOptions.cacheVisits)');
+    return this.scratchLog.rows;
+  }
+
+  /** Events of one visit in the log (a visit new to the fold holds only the ones being folded). */
+  visitLogSize(visitId: string): number {
+    if (this.scratchLog) return this.scratchLog.visits.get(visitId)?.n ?? 0;
+    return (this.stmt('SELECT COUNT(*) AS n FROM events WHERE visit_id = ?').get(visitId) as { n: number }).n;
   }
 
   /**
@@ -352,28 +398,47 @@ export class Store extends EventEmitter {
   /**
    * Bulk load of this terminal's own events written first into a scratch database (the simulated
    * year): rows in log order, kept as they are (origin, seq, hlc, payload, time of receipt), inserted
-   * with one prepared statement in one transaction and folded like an ingest, each visit once.
+   * by rows of 50 per statement in one transaction and folded like an ingest, each visit once.
    * The clock's last reading becomes the newest loaded HLC, as if each had been appended here.
+   *
+   * `writeVisits`: the caller holds the visit projection of these events already folded (the
+   * scratch database's, each visit new here with its whole log in `rows`) and writes it, in this
+   * transaction, instead of the visit projector folding them again. The other projectors see the
+   * events the visit projector would have taken (visit events) no more than they would in an
+   * ingest (they ignore them), so only the others are passed on, and a visit event's payload is
+   * parsed only when someone listens for new events.
    */
-  loadOwnEvents(rows: ReadonlyArray<StoredEvent & { receivedAt: string; payloadText?: string }>): void {
+  loadOwnEvents(rows: ReadonlyArray<Omit<StoredEvent, 'payload'> & { payload?: unknown; receivedAt: string; payloadText?: string }>, opts: { writeVisits?: () => void } = {}): void {
     if (!rows.length) return;
+    if (this.scratchLog) throw new Error('loadOwnEvents: a scratch database keeps its log in memory');
     this.db.pragma('synchronous = NORMAL');
     try {
       this.tx(() => {
-        const ins = this.stmt('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
         let newest = this.meta('hlc') ?? '';
         const events: StoredEvent[] = [];
+        const listened = this.listenerCount('events') > 0;
+        const params: unknown[] = [];
+        const flush = (n: number) => {
+          if (n) this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`).run(params);
+          params.length = 0;
+        };
         for (const r of rows) {
           if (r.origin !== this.nodeId) throw new Error(`loadOwnEvents: event ${r.origin}/${r.seq} is not from this terminal (${this.nodeId})`);
           // payloadText: the payload as the scratch database stored it (it is JSON.stringify(payload)).
-          ins.run(r.origin, r.seq, r.hlc, r.type, r.site, r.visitId, r.payloadText ?? JSON.stringify(r.payload), r.receivedAt);
-          const ev: StoredEvent = { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visitId, payload: r.payload };
-          events.push(ev);
-          this.pending.push(ev);
+          params.push(r.origin, r.seq, r.hlc, r.type, r.site, r.visitId, r.payloadText ?? JSON.stringify(r.payload), r.receivedAt);
+          if (params.length === 8 * BULK_ROWS) flush(BULK_ROWS);
           if (r.hlc > newest) newest = r.hlc;
+          const folded = opts.writeVisits !== undefined && r.visitId !== null && isVisitEventType(r.type);
+          if (folded && !listened) continue;
+          const ev: StoredEvent = { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visitId, payload: r.payloadText === undefined ? r.payload : JSON.parse(r.payloadText) };
+          this.pending.push(ev);
+          if (!folded) events.push(ev);
         }
+        flush(params.length / 8);
         this.setMeta('hlc', newest);
+        opts.writeVisits?.();
         for (const p of this.projectors) {
+          if (opts.writeVisits && p === visitProjector) continue;
           if (p.applyBatch) p.applyBatch(this, events);
           else for (const ev of events) p.apply(this, ev);
         }
@@ -442,11 +507,17 @@ export class Store extends EventEmitter {
 
   /** Events of one visit in log order. */
   visitEvents(visitId: string): StoredEvent[] {
+    if (this.scratchLog) {
+      return this.scratchLog.rows
+        .filter((r) => r.visitId === visitId)
+        .map((r) => ({ origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visitId, payload: JSON.parse(r.payloadText) as unknown }));
+    }
     return (this.stmt('SELECT * FROM events WHERE visit_id = ? ORDER BY hlc, origin, seq').all(visitId) as Row[]).map(rowToEvent);
   }
 
   /** Every event in log order, in pages (for rebuilds, reports and catch-up). */
   *allEvents(pageSize = 5000, where: { site?: string; types?: string[] } = {}): Generator<StoredEvent> {
+    if (this.scratchLog) throw new Error('allEvents: a scratch database keeps its log in memory (scratchEvents)');
     let after = '';
     const cond: string[] = ['hlc > ?'];
     const params: unknown[] = [];
@@ -512,6 +583,7 @@ export class Store extends EventEmitter {
   }
 
   eventCount(): number {
+    if (this.scratchLog) return this.scratchLog.rows.length;
     return (this.stmt('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   }
 
@@ -535,6 +607,25 @@ export class Store extends EventEmitter {
 function inLogOrder(events: readonly StoredEvent[]): readonly StoredEvent[] {
   for (let i = 1; i < events.length; i++) if (compareEvents(events[i - 1]!, events[i]!) > 0) return [...events].sort(compareEvents);
   return events;
+}
+
+/** A stored event as its row: the payload as its JSON text. */
+export type ScratchEventRow = Omit<StoredEvent, 'payload'> & { payloadText: string; receivedAt: string };
+
+/** The in-memory event log of a scratch database (StoreOptions.cacheVisits), and its clock. */
+interface ScratchLog {
+  rows: ScratchEventRow[];
+  /** The meta value `hlc` (the newest HLC appended). */
+  hlc: string | undefined;
+  /** Per visit, the HLC of its newest event and its number of events. */
+  visits: Map<string, { hlc: string; n: number }>;
+}
+
+function rollBackScratchLog(log: ScratchLog, to: { length: number; hlc: string | undefined }): void {
+  log.rows.length = to.length;
+  log.hlc = to.hlc;
+  log.visits.clear();
+  for (const r of log.rows) if (r.visitId !== null) log.visits.set(r.visitId, { hlc: r.hlc, n: (log.visits.get(r.visitId)?.n ?? 0) + 1 });
 }
 
 function rowToEvent(r: Row): StoredEvent {

@@ -29,7 +29,8 @@ export const visitProjector: Projector = {
     const kpi = store.visitCache ? null : new KpiDeltas();
     const day = foldVisitEvents(store, ev.visitId, [ev], kpi);
     kpi?.flush((sql) => store.stmt(sql));
-    if (day) markReportDaysStale(store, [day]);
+    // A scratch database computes no reports: it has no stored day to mark.
+    if (day && !store.visitCache) markReportDaysStale(store, [day]);
   },
   applyBatch(store: Store, events: readonly StoredEvent[]) {
     const byVisit = new Map<string, StoredEvent[]>();
@@ -107,7 +108,7 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
     if (!cached) kpi?.addShare(visitKpiShare(state), -1);
   } else if (!row) {
     // A visit new to this database: when the log holds nothing of it but these events, they are its log.
-    const n = known ? (known.logSizes.get(visitId) ?? 0) : (store.stmt('SELECT COUNT(*) AS n FROM events WHERE visit_id = ?').get(visitId) as { n: number }).n;
+    const n = known ? (known.logSizes.get(visitId) ?? 0) : store.visitLogSize(visitId);
     fromLog = n !== evs.length;
   }
   let list: readonly StoredEvent[] = evs;
