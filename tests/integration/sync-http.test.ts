@@ -22,6 +22,7 @@ import { until } from '../support/until';
 const stations: StationDef[] = [
   { id: 'east', from: 1001, to: 1999 },
   { id: 'west', from: 2001, to: 2999 },
+  { id: 'north', from: 3001, to: 3999 },
 ];
 
 function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
@@ -92,6 +93,7 @@ function httpSuite(kind: 'sqlite' | 'postgresql'): void {
         ['supervisor', 'supervisor', 'honcho'],
         ['admin-1', 'admin', 'honcho'],
         ['skewed', 'counter', 'honcho'],
+        ['kiosk-ahead', 'kiosk', 'honcho'],
         ['liar', 'counter', 'honcho'],
       ];
       for (const [id, role, site] of enroll) tokens[id] = (await srv.storage.enroll(id, role, { site })).token;
@@ -246,7 +248,13 @@ function httpSuite(kind: 'sqlite' | 'postgresql'): void {
     });
 
     it('flags a terminal whose clock is 10 minutes ahead, but keeps its events', async () => {
-      const t = terminal({ id: 'skewed', role: 'counter', site: 'honcho', department: 'shimin', counter: '9' }, { clock: () => Date.now() + 10 * 60_000 });
+      const ahead = () => Date.now() + 10 * 60_000;
+      // A visit to call on the skewed terminal's own business day: in the ten minutes before
+      // midnight in Tokyo that is tomorrow, when the visits of the tests above are not its queue.
+      const kiosk = terminal({ id: 'kiosk-ahead', role: 'kiosk', site: 'honcho', station: 'north' }, { clock: ahead });
+      kiosk.visits.issue({ station: 'north', lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [], route: ['shimin'] }, { terminal: 'kiosk-ahead' });
+      await client(kiosk).syncOnce();
+      const t = terminal({ id: 'skewed', role: 'counter', site: 'honcho', department: 'shimin', counter: '9' }, { clock: ahead });
       const c = client(t);
       await c.syncOnce();
       const v = t.visits.callNext('shimin', '9', { terminal: 'skewed' });
