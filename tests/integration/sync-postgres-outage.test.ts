@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../src-main/common/sync/hlc';
+import { createSyncServer } from '../../src-main/node/sync/httpServer';
 import { PgSyncStorage } from '../../src-main/node/sync/pgStore';
 import { postgresMissing, startPgCluster, type PgCluster } from '../support/pgCluster';
 import { tempDir } from '../support/tmp';
@@ -13,6 +14,7 @@ import { issuedPayload, runCliProcess, spawnSyncServer, type ServerProcess } fro
  * problem and a non-zero exit, never a stack trace or the password; a database that goes away
  * while the service runs gives 503s (health, push, pull, metrics), not 500s, a process that stays
  * calm (one reconnection a second, logged once), and service again when the database returns.
+ * /health and /metrics turn away forged, malformed, revoked and other tenants' tokens.
  */
 const missing = postgresMissing();
 if (missing) console.log(`sync on PostgreSQL, a wrong or vanishing database: skipped, ${missing}`);
@@ -51,7 +53,7 @@ const ticket = (seq: number) => ({
 /** The lines a failed command printed, without the plain-http warning block. */
 const said = (err: string) => err.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('***'));
 
-describe.skipIf(!!missing)('sync on PostgreSQL: a wrong --db URL, a database that goes away', () => {
+describe.skipIf(!!missing)('sync on PostgreSQL: a wrong --db URL, hostile tokens, a database that goes away', () => {
   const tmp = tempDir('madoguchi-sync-pg-outage-');
   let cluster: PgCluster;
   let db: string;
@@ -83,14 +85,15 @@ describe.skipIf(!!missing)('sync on PostgreSQL: a wrong --db URL, a database tha
       ['no server there', variant((x) => x.searchParams.set('host', join(tmp.dir, 'no-socket-here'))), /cannot use the PostgreSQL database .*(ENOENT|ECONNREFUSED)/],
       ['password not percent-encoded', 'postgres://madoguchi:s3cret-pw/x#y@127.0.0.1:5432/madoguchi', /must be percent-encoded/],
     ];
+    // The server for every case; enroll (the same opening path) for the first two.
     const runs = await Promise.all(
-      cases.flatMap(([, url]) => [
+      cases.map(([, url], i) => [
         runCliProcess(['sync-server', '--db', url, '--port', '0', '--insecure-http']),
-        runCliProcess(['sync-server', 'enroll', '--db', url, '--tenant', 'isesaki', '--terminal', 'kiosk-1', '--role', 'kiosk']),
-      ]),
+        ...(i < 2 ? [runCliProcess(['sync-server', 'enroll', '--db', url, '--tenant', 'isesaki', '--terminal', 'kiosk-1', '--role', 'kiosk'])] : []),
+      ]).map((ps) => Promise.all(ps)),
     );
     cases.forEach(([what, , pattern], i) => {
-      for (const r of [runs[2 * i]!, runs[2 * i + 1]!]) {
+      for (const r of runs[i]!) {
         const lines = said(r.err);
         expect(r.code, `${what}: ${r.err}`).not.toBe(0);
         expect(lines, `${what}: ${r.err}`).toHaveLength(1);
@@ -98,6 +101,66 @@ describe.skipIf(!!missing)('sync on PostgreSQL: a wrong --db URL, a database tha
         expect(r.err + r.out, what).not.toMatch(/\n\s+at |s3cret-pw/);
       }
     });
+  });
+
+  it('/health and /metrics on PostgreSQL refuse forged, malformed, revoked and cross-tenant tokens', { timeout: 60_000 }, async () => {
+    const storage = await PgSyncStorage.open({ url: await cluster.createDatabase('attacks'), listen: true, log: () => undefined });
+    const srv = createSyncServer({ storage, log: () => undefined });
+    try {
+      const { url } = await srv.listen(0);
+      const iseAdmin = (await storage.enroll('admin-1', 'admin', { tenant: 'isesaki' })).token;
+      const otaAdmin = (await storage.enroll('admin-1', 'admin', { tenant: 'ota' })).token;
+      await storage.enroll('kiosk-1', 'kiosk', { tenant: 'ota', stations: ['east'] });
+      const otaCounter = (await storage.enroll('counter-1', 'counter', { tenant: 'ota' })).token;
+      const revoked = (await storage.enroll('admin-2', 'admin', { tenant: 'ota' })).token;
+      await storage.revoke('admin-2', 'ota');
+      const metricsToken = await storage.createMetricsToken();
+      const metrics = async (authorization?: string) => {
+        const r = await fetch(`${url}/metrics`, { headers: authorization === undefined ? {} : { authorization } });
+        return { status: r.status, text: await r.text() };
+      };
+      const flip = (t: string) => t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A');
+      for (const [what, authorization] of [
+        ['none', undefined],
+        ['empty bearer', 'Bearer '],
+        ['basic', 'Basic YWRtaW46YWRtaW4='],
+        ['bearer without a space', `Bearer${iseAdmin}`],
+        ['a long token', `Bearer mdg1_${'A'.repeat(4000)}`],
+        ['forged terminal token', `Bearer mdg1_${'x'.repeat(43)}`],
+        ['forged metrics token', `Bearer mdgm_${'x'.repeat(43)}`],
+        ['an admin token one character off', `Bearer ${flip(iseAdmin)}`],
+        ['the metrics token one character off', `Bearer ${flip(metricsToken)}`],
+        ['a revoked admin', `Bearer ${revoked}`],
+      ] as const) {
+        const r = await metrics(authorization);
+        expect(r.status, what).toBe(401);
+        expect(r.text, what).not.toMatch(/madoguchi_|isesaki|ota/);
+      }
+      expect((await metrics(`Bearer ${otaCounter}`)).status).toBe(403);
+      // An admin reads its own tenant's series only; the operator's metrics token reads every tenant's.
+      const ota = await metrics(`Bearer ${otaAdmin}`);
+      expect(ota.status).toBe(200);
+      expect(ota.text).toMatch(/tenant="ota"/);
+      expect(ota.text).not.toMatch(/tenant="isesaki"/);
+      const ise = await metrics(`Bearer ${iseAdmin}`);
+      expect(ise.text).toMatch(/tenant="isesaki"/);
+      expect(ise.text).not.toMatch(/tenant="ota"/);
+      const all = await metrics(`Bearer ${metricsToken}`);
+      expect(all.text).toMatch(/tenant="ota"/);
+      expect(all.text).toMatch(/tenant="isesaki"/);
+      // /health names no tenant and no terminal, whatever token comes with it.
+      for (const authorization of [`Bearer ${otaAdmin}`, `Bearer mdg1_${'x'.repeat(43)}`, 'Bearer ']) {
+        const h = await fetch(`${url}/health?tenant=isesaki`, { headers: { authorization } });
+        const body = await h.text();
+        expect(h.status).toBe(200);
+        expect(Object.keys(JSON.parse(body) as object).sort()).toEqual(['database', 'db', 'ok', 'protocol', 'service', 'supported', 'version']);
+        expect(body).not.toMatch(/isesaki|ota|admin|kiosk/);
+      }
+      expect((await fetch(`${url}/health`, { method: 'POST', body: '{}' })).status).toBe(405);
+    } finally {
+      await srv.close();
+      await storage.close();
+    }
   });
 
   it('the database goes away while serving: 503s, a calm process, and service again when it returns', { timeout: 180_000 }, async () => {
