@@ -44,6 +44,10 @@ test('a supervisor holding two sites that both number station "east" sees them a
     cli(['ticket', 'issue', '--data', join(root, 'kiosk-honcho'), '--event', 'moving-in', '--count', '2']);
     cli(['ticket', 'issue', '--data', join(root, 'kiosk-sakai'), '--event', 'moving-in']);
     for (const d of [join(root, 'kiosk-honcho'), join(root, 'kiosk-sakai'), sup]) cli(['sync', 'once', '--data', d]);
+    // The CLI's list names the site where the database holds two; a kiosk's own list reads as before.
+    const listed = cli(['visits', 'list', '--data', sup]);
+    expect(listed.match(/#\s*1001 (\S+)/g)?.map((l) => l.split(' ').pop()).sort()).toEqual(['honcho/east', 'sakai/east']);
+    expect(cli(['visits', 'list', '--data', join(root, 'kiosk-sakai')])).toMatch(/# {1}1001 east {7}/);
 
     host = runCli(['web', '--port', String(webPort), '--data', sup]);
     await expect.poll(async () => (await fetch(`http://127.0.0.1:${webPort}/api/health`).catch(() => null))?.status ?? 0, { timeout: 60_000 }).toBe(200);

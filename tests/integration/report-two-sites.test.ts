@@ -8,7 +8,7 @@ import { parseConfig, type TerminalConfig } from '../../src-main/common/config/s
 import { liveBoardBySite } from '../../src-main/common/reports/live';
 import { reportTables } from '../../src-main/common/reports/tables';
 import { exportDaily, tableOptions } from '../../src-main/node/reports/export';
-import { computeDayFromStore, readVisitSitesOn, readVisitsOn } from '../../src-main/node/reports/source';
+import { computeDayFromStore, dailyReport, ensureReportSchema, readVisitSitesOn, readVisitsOn, storeDay } from '../../src-main/node/reports/source';
 import { Store } from '../../src-main/node/store/store';
 import { SyncClient, stationClaimsOf } from '../../src-main/node/sync/client';
 import { SyncServerStore } from '../../src-main/node/sync/serverStore';
@@ -90,6 +90,19 @@ describe('daily report and live board of a supervisor holding two sites that bot
     const ownReport = computeDayFromStore(own.store, own.config, DATE);
     expect(ownReport.byStation).toEqual([{ site: 'sakai', station: 'east', issued: 2 }]);
     expect(reportTables(ownReport, tableOptions(own.config)).find((t) => t.id === '02-by-station')!.rows).toEqual([['東口', 2]]);
+  });
+
+  it('a day stored before stations were kept per site is folded again while its visits are there', () => {
+    ensureReportSchema(sup.store);
+    const fresh = computeDayFromStore(sup.store, sup.config, DATE);
+    // As the old code stored it: both sites' "east" in one row, no site.
+    const old = { ...fresh, byStation: [{ station: 'east', issued: 5 }, { station: 'west', issued: 1 }], unfinishedVisits: fresh.unfinishedVisits.map(({ site: _s, ...u }) => u) };
+    storeDay(sup.store, old);
+    expect(dailyReport(sup.store, sup.config, DATE).byStation).toEqual(fresh.byStation);
+    // Once personal details are erased the stored day is all there is: it is kept as stored.
+    storeDay(sup.store, old, '2026-12-01T00:00:00.000Z');
+    expect(dailyReport(sup.store, sup.config, DATE).byStation).toEqual(old.byStation);
+    sup.store.db.prepare('DELETE FROM report_days WHERE date = ?').run(DATE);
   });
 
   it('the tables name each station with its site (config siteNames), the one-site case as before', () => {

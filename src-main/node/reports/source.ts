@@ -88,7 +88,12 @@ export function dailyReport(store: Store, config: TerminalConfig, date: string, 
   const today = businessDate(store.now(), config.timeZone);
   if (!opts.fresh) {
     const row = store.db.prepare('SELECT report, stale, redacted_at FROM report_days WHERE date = ?').get(date) as DayRow | undefined;
-    if (row && !row.stale) return JSON.parse(row.report) as DailyReport;
+    if (row && !row.stale) {
+      const stored = JSON.parse(row.report) as DailyReport;
+      // Stored before stations were kept per site (two sites' "east" in one row): folded again
+      // while the day's visits are still there to fold.
+      if (row.redacted_at !== null || !stored.byStation.some((s) => s.site === undefined)) return stored;
+    }
   }
   if (date >= today) return computeDayFromStore(store, config, date);
   return store.tx(() => {
