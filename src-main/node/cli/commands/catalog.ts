@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkCatalogDir, DEFAULT_CATALOG_DIR, loadCatalog, localesDirFor } from '../../catalog/load';
 import { formatFlag, intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
@@ -51,6 +51,8 @@ commands.push(
     options: { from: { type: 'string' }, data: { type: 'string' }, reason: { type: 'string' }, effective: { type: 'string' }, by: { type: 'string' } },
     async run(args, io) {
       const from = resolve(requiredFlag(args, 'from'));
+      if (!existsSync(from)) throw new AppError('bad-input', `no catalog folder ${from}`, { field: 'from' });
+      if (!statSync(from).isDirectory()) throw new AppError('bad-input', `${from} is a file; --from takes a catalog folder (departments.json, procedures.json … and optionally its own locales/)`, { field: 'from' });
       const reason = requiredFlag(args, 'reason');
       const content = bundleFromDir(from);
       const issues = checkCatalog(content).issues;
@@ -99,11 +101,16 @@ commands.push(
   {
     name: 'catalog rollback',
     summary: "Publish an earlier version's catalog again, effective at once",
-    usage: 'catalog rollback --data DIR --to VERSION [--reason TEXT] [--by STAFF]',
+    usage: 'catalog rollback --data DIR --to VERSION [--reason TEXT] [--by STAFF]   (VERSION 0: the base catalog)',
     options: { data: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } },
     async run(args, io) {
-      const to = intFlag(args, 'to', -1, 1);
-      if (to < 1) throw new AppError('bad-input', '--to VERSION is required', { field: 'to' });
+      // 0: the base catalog (shipped with the app, or the data folder's own catalog/); `v2` as
+      // `catalog status` prints it is taken as 2.
+      const raw = stringFlag(args, 'to');
+      if (raw === undefined) throw new AppError('bad-input', '--to VERSION is required (0 = the base catalog)', { field: 'to' });
+      const m = /^v?(\d+)$/i.exec(raw.trim());
+      if (!m) throw new AppError('bad-input', `--to must be a version number (0, 1, 2 … or v2 as catalog status prints it), got "${raw}"`, { field: 'to' });
+      const to = Number(m[1]);
       return withTerminal(stringFlag(args, 'data'), (t) => {
         const reason = stringFlag(args, 'reason');
         const staff = stringFlag(args, 'by');
