@@ -15,6 +15,10 @@ export interface PgCluster {
   url(db?: string): string;
   /** Creates a fresh database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (fast shutdown: open connections are cut) and keeps its folder, as a database that goes away. */
+  pause(): void;
+  /** Starts it again on the same socket and port after pause(). */
+  resume(): void;
   stop(): void;
 }
 
@@ -65,6 +69,8 @@ export function startPgCluster(opts: { durable?: boolean; prefix?: string } = {}
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || r.error?.message || '').trim().slice(-1500)}`);
   };
   const port = 20_000 + Math.floor(Math.random() * 40_000);
+  const start = (settings: string[]) => run('pg_ctl', ['-D', data, '-l', join(dir, 'postgres.log'), '-o', settings.join(' '), '-w', '-t', '60', 'start']);
+  let started: string[] = [];
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
     const settings = [
@@ -76,7 +82,8 @@ export function startPgCluster(opts: { durable?: boolean; prefix?: string } = {}
       // Tests kill sync-server processes, never the database: durability of the cluster itself is not what they prove.
       ...(opts.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     ];
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'postgres.log'), '-o', settings.join(' '), '-w', '-t', '60', 'start']);
+    started = settings;
+    start(settings);
   } catch (e) {
     let log = '';
     try {
@@ -101,6 +108,12 @@ export function startPgCluster(opts: { durable?: boolean; prefix?: string } = {}
         await c.end();
       }
       return url(name);
+    },
+    pause() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    resume() {
+      start(started);
     },
     stop() {
       if (stopped) return;

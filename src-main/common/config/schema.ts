@@ -65,6 +65,11 @@ export type TerminalProfile = z.infer<typeof terminalSchema>;
 export const configSchema = z.object({
   /** 本庁舎, or a 支所: events are scoped by site. */
   site: id.default('honcho'),
+  /**
+   * Names of the municipality's sites by id (`{ "honcho": "本庁舎", "sakai": "境支所" }`): where a
+   * supervisor's figures hold two sites, each station is named with its site. Absent = the site ids.
+   */
+  siteNames: z.record(id, z.string().min(1).max(40)).optional(),
   cityName: z.string().min(1).default('伊勢崎市'),
   /** Business days, ticket resets and report dates follow this zone, not the machine's. */
   timeZone: z.string().min(1).default('Asia/Tokyo'),

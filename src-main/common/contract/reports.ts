@@ -11,6 +11,8 @@ export interface DailyView {
   report: DailyReport;
   departmentNames: Record<string, string>;
   stationNames: Record<string, string>;
+  /** Config `siteNames`: where the day holds two sites, each station is named with its site. */
+  siteNames?: Record<string, string>;
 }
 
 export interface ExportedFile {
@@ -24,7 +26,8 @@ export interface ExportedFile {
 /** The supervisor screen (監督者画面): live queues, the day's figures, KPIs, exports. */
 export const reportsMethods = {
   /** `waitEstimates`: per department, minutes a visitor joining the line now would wait. */
-  'supervisor.live': method<LiveBoard & { departmentNames: Record<string, string>; waitEstimates?: Record<string, number> }>()(z.object({}), supervisor),
+  // With several sites (departments carry `site`): `siteWaitEstimates[site][department]` instead, and `siteNames` from the config.
+  'supervisor.live': method<LiveBoard & { departmentNames: Record<string, string>; waitEstimates?: Record<string, number>; siteWaitEstimates?: Record<string, Record<string, number>>; siteNames?: Record<string, string> }>()(z.object({}), supervisor),
   'report.daily': method<DailyView>()(z.object({ date: date.optional() }), supervisor),
   'report.kpi': method<KpiReport>()(z.object({ fy: z.number().int().min(2000).max(2100).optional(), asOf: date.optional() }), supervisor),
   'report.export': method<ExportedFile>()(z.object({ date: date.optional(), format: z.enum(['csv', 'xlsx', 'pdf']) }), supervisor),

@@ -4,6 +4,7 @@ import { CERTIFICATES } from '../guidance/facts';
 import { fiscalYearOf } from './fiscalYear';
 import { secondsBetween, summarize, type DurationStats, type MeanParts } from './stats';
 import { addKpiInputs, emptyKpiInputs } from './kpi';
+import { stationKey } from './stationLabel';
 
 /**
  * The daily report (日報), folded from the day's visits (themselves folded from the event log)
@@ -36,6 +37,8 @@ export interface UnfinishedVisit {
   visitId: string;
   number: number;
   station: string;
+  /** The site (本庁舎, a 支所) the ticket was issued at; absent in reports stored before it was kept. */
+  site?: string;
   status: string;
   /** Where the visitor was when the day closed. */
   department: string | null;
@@ -87,7 +90,8 @@ export interface DailyReport {
     reactivated: number;
     fromGuideQr: number;
   };
-  byStation: Array<{ station: string; issued: number }>;
+  /** Per site and station (two sites may both number a station "east"); `site` is absent in reports stored before it was kept. */
+  byStation: Array<{ station: string; site?: string; issued: number }>;
   byLifeEvent: Array<{ event: string; visits: number }>;
   byHour: Array<{ hour: number; issued: number; completed: number }>;
   times: TimesRow[];
@@ -118,6 +122,10 @@ export interface DailyInput {
   guideRatings?: readonly number[];
   /** Station ids from the config, so a station with no visit still shows a 0 row. */
   stations?: readonly string[];
+  /** The site of this terminal (the config's stations are its own); visits of unknown site count as its. */
+  site?: string;
+  /** Visit id → the site its ticket was issued at (a supervisor's database holds every site of the municipality). */
+  visitSites?: ReadonlyMap<string, string>;
   /** The department hosting the one-stop counter (catalog `oneStop`), default 市民課. */
   oneStop?: string;
   /** Report hours (local), default 8..17. */
@@ -226,7 +234,11 @@ export function computeDailyReport(input: DailyInput): DailyReport {
   const hours = input.hours ?? [8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
 
   const counts = { issued: 0, completed: 0, cancelled: 0, noShow: 0, unfinished: 0, priority: 0, reactivated: 0, fromGuideQr: 0 };
-  const byStation = new Map<string, number>((input.stations ?? []).map((s) => [s, 0]));
+  // Keyed by (site, station): two sites may both number a station "east".
+  const siteOf = (v: VisitState): string | undefined => input.visitSites?.get(v.id) ?? input.site;
+  const byStation = new Map<string, { station: string; site?: string; issued: number }>(
+    (input.stations ?? []).map((s) => [stationKey(input.site, s), { station: s, ...(input.site !== undefined ? { site: input.site } : {}), issued: 0 }]),
+  );
   const byEvent = new Map<string, number>();
   const byHour = new Map<number, { issued: number; completed: number }>(hours.map((h) => [h, { issued: 0, completed: 0 }]));
   const samples = new Map<string, { wait: number[]; service: number[]; stay: number[] }>();
@@ -259,7 +271,11 @@ export function computeDailyReport(input: DailyInput): DailyReport {
     else if (v.status === 'cancelled') counts.cancelled++;
     else if (v.status === 'no-show') counts.noShow++;
     else counts.unfinished++;
-    byStation.set(v.station, (byStation.get(v.station) ?? 0) + 1);
+    const site = siteOf(v);
+    const sk = stationKey(site, v.station);
+    const st = byStation.get(sk);
+    if (st) st.issued++;
+    else byStation.set(sk, { station: v.station, ...(site !== undefined ? { site } : {}), issued: 1 });
     for (const e of v.events) byEvent.set(e, (byEvent.get(e) ?? 0) + 1);
     const ih = hourIn(v.issuedAt, timeZone);
     const hi = byHour.get(ih) ?? { issued: 0, completed: 0 };
@@ -327,6 +343,7 @@ export function computeDailyReport(input: DailyInput): DailyReport {
         visitId: v.id,
         number: v.number,
         station: v.station,
+        ...(site !== undefined ? { site } : {}),
         status: v.status,
         department: v.route[v.stop] ?? null,
         issuedAt: v.issuedAt,
@@ -370,7 +387,7 @@ export function computeDailyReport(input: DailyInput): DailyReport {
     timeZone,
     empty: counts.issued === 0,
     visits: counts,
-    byStation: [...byStation.entries()].map(([station, issued]) => ({ station, issued })),
+    byStation: [...byStation.values()],
     byLifeEvent: [...byEvent.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([event, n]) => ({ event, visits: n })),
     byHour: [...byHour.entries()].sort((a, b) => a[0] - b[0]).map(([hour, e]) => ({ hour, ...e })),
     times,

@@ -14,6 +14,8 @@ export interface LiveCounter {
 
 export interface LiveDepartment {
   department: string;
+  /** Set only when the board holds more than one site: each site's line and counters are its own. */
+  site?: string;
   waiting: number;
   called: number;
   serving: number;
@@ -104,4 +106,30 @@ export function liveBoard(visits: readonly VisitState[], opts: { businessDate: s
   });
   departments.sort((a, b) => b.waiting - a.waiting || a.department.localeCompare(b.department));
   return { businessDate: opts.businessDate, at: new Date(opts.now).toISOString(), issued: visits.length, completed, inProgress, departments };
+}
+
+/**
+ * The live board of a database that holds several sites (a supervisor's: every site of the
+ * municipality). Each site's departments are lines of their own, with their own counters (two
+ * buildings may both have 市民課 counter 3 and both issue #1001); with one site it is liveBoard's.
+ * `configuredCounters` are those of `ownSite`.
+ */
+export function liveBoardBySite(
+  visits: readonly VisitState[],
+  siteOf: (v: VisitState) => string,
+  opts: Parameters<typeof liveBoard>[1] & { ownSite: string },
+): LiveBoard {
+  const bySite = new Map<string, VisitState[]>([[opts.ownSite, []]]);
+  for (const v of visits) {
+    const site = siteOf(v);
+    const list = bySite.get(site);
+    if (list) list.push(v);
+    else bySite.set(site, [v]);
+  }
+  if (bySite.size === 1) return liveBoard(visits, opts);
+  const boards = [...bySite].map(([site, vs]) => ({ site, board: liveBoard(vs, { ...opts, configuredCounters: site === opts.ownSite ? opts.configuredCounters : [] }) }));
+  const departments = boards.flatMap(({ site, board }) => board.departments.map((d) => ({ ...d, site })));
+  departments.sort((a, b) => b.waiting - a.waiting || a.department.localeCompare(b.department) || a.site.localeCompare(b.site));
+  const sum = (k: 'issued' | 'completed' | 'inProgress') => boards.reduce((n, b) => n + b.board[k], 0);
+  return { businessDate: opts.businessDate, at: new Date(opts.now).toISOString(), issued: sum('issued'), completed: sum('completed'), inProgress: sum('inProgress'), departments };
 }

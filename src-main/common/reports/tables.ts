@@ -4,6 +4,7 @@ import { fiscalYearLabel } from './fiscalYear';
 import { departmentLabel, LIFE_EVENT_LABELS, OUTCOME_LABELS, PAYMENT_LABELS, ROUTE_LABELS, STATUS_LABELS, SURVEY_LABELS, weekdayJa } from './labels';
 import { formatWareki } from '../dates/wareki';
 import { OUTCOMES } from './daily';
+import { stationLabeller } from './stationLabel';
 
 /**
  * The daily report as tables: the one layout every export format writes (CSV: one file per table;
@@ -30,6 +31,8 @@ export interface ReportTable {
 export interface TableOptions {
   departmentNames?: Readonly<Record<string, string>>;
   stationNames?: Readonly<Record<string, string>>;
+  /** Site names (config `siteNames`): where the report holds two sites, each station names its site. */
+  siteNames?: Readonly<Record<string, string>>;
   kpi?: KpiReport;
   cityName?: string;
 }
@@ -42,7 +45,7 @@ export function dateHeading(date: string): string {
 
 export function reportTables(r: DailyReport, opts: TableOptions = {}): ReportTable[] {
   const dept = (d: string | null) => (d === null ? '' : departmentLabel(d, opts.departmentNames));
-  const station = (s: string) => opts.stationNames?.[s] ?? s;
+  const station = stationLabeller([...r.byStation, ...r.unfinishedVisits], opts);
   const v = r.visits;
   const overall = r.times.find((t) => t.department === '*');
 
@@ -87,7 +90,7 @@ export function reportTables(r: DailyReport, opts: TableOptions = {}): ReportTab
       { key: 'station', label: '発券所', kind: 'text' },
       { key: 'issued', label: '発券数', kind: 'int' },
     ],
-    rows: r.byStation.map((s) => [station(s.station), s.issued]),
+    rows: r.byStation.map((s) => [station(s), s.issued]),
   };
 
   const byEvent: ReportTable = {
@@ -241,7 +244,7 @@ export function reportTables(r: DailyReport, opts: TableOptions = {}): ReportTab
       { key: 'remaining', label: '残りの課', kind: 'text' },
       { key: 'openItems', label: '未処理の手続き', kind: 'int' },
     ],
-    rows: r.unfinishedVisits.map((u) => [u.number, station(u.station), STATUS_LABELS[u.status] ?? u.status, dept(u.department), u.issuedAt, u.remaining.map((d) => dept(d)).join(' → '), u.openItems]),
+    rows: r.unfinishedVisits.map((u) => [u.number, station(u), STATUS_LABELS[u.status] ?? u.status, dept(u.department), u.issuedAt, u.remaining.map((d) => dept(d)).join(' → '), u.openItems]),
   };
 
   return [summary, byStation, byEvent, byHour, times, procedures, byDept, byRoute, payments, survey, guide, kpi, unfinished];

@@ -1,10 +1,11 @@
 import { fiscalYearOf } from '../../common/reports/fiscalYear';
-import { liveBoard } from '../../common/reports/live';
+import { liveBoardBySite } from '../../common/reports/live';
+import type { VisitState } from '../../common/visit/state';
 import type { App } from '../app/app';
-import { terminalWaits } from '../wait/terminalWaits';
+import { siteWaits, terminalWaits } from '../wait/terminalWaits';
 import { departmentNames, exportDaily } from '../reports/export';
 import { applyRetention } from '../reports/retention';
-import { dailyReport, kpiReport, readVisitsOn } from '../reports/source';
+import { dailyReport, kpiReport, readVisitSitesOn, readVisitsOn } from '../reports/source';
 import { loadKpiTargets } from '../reports/targets';
 
 const RETENTION_EVERY_MS = 6 * 60 * 60_000;
@@ -17,12 +18,24 @@ export function registerReports(app: App): void {
 
   app.registry.register('supervisor.live', () => {
     const date = visits.today();
-    const board = liveBoard(readVisitsOn(store, date), { businessDate: date, now: store.now(), configuredCounters: counters });
-    const waits = terminalWaits(visits);
-    const waitEstimates = Object.fromEntries(board.departments.map((d) => [d.department, waits.department(d.department).estimateMinutes]));
-    return { ...board, departmentNames: names, waitEstimates };
+    const today = readVisitsOn(store, date);
+    const sites = readVisitSitesOn(store, date);
+    const siteOf = (v: VisitState) => sites.get(v.id) ?? config.site;
+    const board = liveBoardBySite(today, siteOf, { businessDate: date, now: store.now(), configuredCounters: counters, ownSite: config.site });
+    if (!board.departments.some((d) => d.site !== undefined)) {
+      const waits = terminalWaits(visits);
+      const waitEstimates = Object.fromEntries(board.departments.map((d) => [d.department, waits.department(d.department).estimateMinutes]));
+      return { ...board, departmentNames: names, waitEstimates };
+    }
+    // Several sites: each site's line is estimated on its own visits and counters.
+    const siteWaitEstimates: Record<string, Record<string, number>> = {};
+    for (const site of new Set(board.departments.map((d) => d.site!))) {
+      const waits = siteWaits(visits, today.filter((v) => siteOf(v) === site), site === config.site);
+      siteWaitEstimates[site] = Object.fromEntries(board.departments.filter((d) => d.site === site).map((d) => [d.department, waits.department(d.department).estimateMinutes]));
+    }
+    return { ...board, departmentNames: names, siteWaitEstimates, ...(config.siteNames ? { siteNames: config.siteNames } : {}) };
   });
-  app.registry.register('report.daily', (input) => ({ report: dailyReport(store, config, input.date ?? visits.today()), departmentNames: names, stationNames }));
+  app.registry.register('report.daily', (input) => ({ report: dailyReport(store, config, input.date ?? visits.today()), departmentNames: names, stationNames, ...(config.siteNames ? { siteNames: config.siteNames } : {}) }));
   app.registry.register('report.kpi', (input) => {
     const fy = input.fy ?? fiscalYearOf(input.asOf ?? visits.today());
     return kpiReport(store, config, fy, loadKpiTargets(dataDir), input.asOf ? { asOf: input.asOf } : {});

@@ -16,7 +16,7 @@ export const SITE_FILE = 'site.json';
 export const terminalFile = (dir: string, id: string): string => join(dir, 'terminals', `${id}.json`);
 
 /** Site-wide keys a central site.json may set; a terminal's own profile is never taken from it. */
-const SITE_KEYS = ['site', 'cityName', 'timeZone', 'defaultLanguage', 'stations', 'queue', 'sync', 'residentAccess', 'updates'] as const;
+const SITE_KEYS = ['site', 'siteNames', 'cityName', 'timeZone', 'defaultLanguage', 'stations', 'queue', 'sync', 'residentAccess', 'updates'] as const;
 
 export interface TerminalInitOptions {
   dataDir: string;

@@ -44,6 +44,7 @@ export function tableOptions(config: TerminalConfig, kpi?: KpiReport): TableOpti
   return {
     departmentNames: departmentNames(),
     stationNames: Object.fromEntries(config.stations.map((s) => [s.id, s.name])),
+    ...(config.siteNames ? { siteNames: config.siteNames } : {}),
     cityName: config.cityName,
     ...(kpi ? { kpi } : {}),
   };

@@ -30,6 +30,17 @@ export function readVisitsOn(store: Store, date: string): VisitState[] {
   return rows.map((r) => JSON.parse(r.state) as VisitState);
 }
 
+/**
+ * Visit id → the site its ticket was issued at (the site of its `visit.issued` event). A supervisor's
+ * database holds every site of the municipality, and two sites may both number a station "east".
+ */
+export function readVisitSitesOn(store: Store, date: string): Map<string, string> {
+  const rows = store
+    .stmt("SELECT v.id AS id, e.site AS site FROM visits v JOIN events e ON e.visit_id = v.id AND e.type = 'visit.issued' WHERE v.business_date = ?")
+    .all(date) as Array<{ id: string; site: string }>;
+  return new Map(rows.map((r) => [r.id, r.site]));
+}
+
 /** The day's anonymous guide completions: Σ count, and any 1–5 ratings they carry. */
 export function readGuideCompletions(store: Store, date: string): { uses: number; ratings: number[] } {
   ensureReportSchema(store);
@@ -57,6 +68,8 @@ export function computeDayFromStore(store: Store, config: TerminalConfig, date: 
     guideOnlineUses: g.uses,
     guideRatings: g.ratings,
     stations: config.stations.map((s) => s.id),
+    site: config.site,
+    visitSites: readVisitSitesOn(store, date),
   });
 }
 
@@ -75,7 +88,12 @@ export function dailyReport(store: Store, config: TerminalConfig, date: string, 
   const today = businessDate(store.now(), config.timeZone);
   if (!opts.fresh) {
     const row = store.db.prepare('SELECT report, stale, redacted_at FROM report_days WHERE date = ?').get(date) as DayRow | undefined;
-    if (row && !row.stale) return JSON.parse(row.report) as DailyReport;
+    if (row && !row.stale) {
+      const stored = JSON.parse(row.report) as DailyReport;
+      // Stored before stations were kept per site (two sites' "east" in one row): folded again
+      // while the day's visits are still there to fold.
+      if (row.redacted_at !== null || !stored.byStation.some((s) => s.site === undefined)) return stored;
+    }
   }
   if (date >= today) return computeDayFromStore(store, config, date);
   return store.tx(() => {

@@ -234,6 +234,12 @@ function serveSync(store: SyncStorage, opts: SyncServerOptions): SyncServer {
         store.counters.reject('unavailable');
         return sendJson(res, 503, { ok: false, error: { code: 'unavailable', message: e.message }, protocol: PROTOCOL_VERSION });
       }
+      if (store.isUnavailable?.(e)) {
+        // The database is down, restarting or failing over: the terminal retries, nothing was stored.
+        store.counters.reject('unavailable');
+        log(`[sync] ${req.method} ${url.pathname}: the ${store.kind} database does not answer: ${(e as Error).message}`);
+        return sendJson(res, 503, { ok: false, error: { code: 'unavailable', message: `the sync service's database does not answer (${(e as Error).message}); retry shortly (a push is safe to send again)` }, protocol: PROTOCOL_VERSION });
+      }
       store.counters.reject('internal');
       log(`[sync] ${req.method} ${url.pathname} failed: ${(e as Error)?.stack ?? String(e)}`);
       sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'internal error; the details are in the sync server log' }, protocol: PROTOCOL_VERSION });

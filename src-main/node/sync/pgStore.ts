@@ -165,6 +165,8 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
   private listener: pg.Client | undefined;
+  private reconnect: NodeJS.Timeout | undefined;
+  private listenDownSince: number | undefined;
   private closed = false;
   private tokenNotices = 0;
   private readonly seenWrites = new Map<string, number>();
@@ -202,7 +204,7 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
   // ---- LISTEN/NOTIFY -----------------------------------------------------------------------
 
   private async startListening(): Promise<void> {
-    const c = new pg.Client({ connectionString: this.opts.url, types, application_name: 'madoguchi-sync-listen' });
+    const c = new pg.Client({ connectionString: this.opts.url, types, application_name: 'madoguchi-sync-listen', connectionTimeoutMillis: 10_000, keepAlive: true });
     c.on('notification', (n) => {
       try {
         const body = JSON.parse(n.payload ?? '{}') as Record<string, unknown>;
@@ -215,34 +217,71 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
         this.log(`[sync] unreadable notification on ${n.channel}: ${(e as Error).message}`);
       }
     });
-    let retried = false;
-    const retry = (e?: Error) => {
-      if (retried || this.closed) return;
-      retried = true;
-      this.log(`[sync] the LISTEN connection to PostgreSQL was lost (${e?.message ?? 'closed'}); reconnecting`);
+    // Each client reports its loss once ('error' and 'end' may both come); a client that never
+    // connected reports nothing here: the caller's rejection does.
+    let done = false;
+    const lost = (e?: Error) => {
+      if (done) return;
+      done = true;
+      if (this.listener === c) this.listener = undefined;
       c.end().catch(() => undefined);
-      const t = setTimeout(() => {
-        if (this.closed) return;
-        this.startListening().then(
-          () => {
-            // Whatever was announced meanwhile: streams re-check their tokens, displays pull.
-            this.tokenNotices++;
-            this.emit('tokens', {});
-          },
-          (err: unknown) => {
-            retried = false;
-            retry(err as Error);
-          },
-        );
-      }, 1000);
-      t.unref();
+      this.listenLost(e);
     };
-    c.on('error', retry);
-    c.on('end', () => retry());
-    await c.connect();
-    await c.query(`LISTEN ${SYNC_CHANNEL}`);
-    await c.query(`LISTEN ${TOKENS_CHANNEL}`);
+    c.on('error', lost);
+    c.on('end', () => lost());
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${SYNC_CHANNEL}`);
+      await c.query(`LISTEN ${TOKENS_CHANNEL}`);
+    } catch (e) {
+      done = true;
+      c.end().catch(() => undefined);
+      throw e;
+    }
+    if (this.closed) {
+      done = true;
+      await c.end().catch(() => undefined);
+      return;
+    }
     this.listener = c;
+  }
+
+  /**
+   * The LISTEN connection is gone (the database restarted, failed over, or went away): one
+   * reconnection at a time, a second apart, for as long as it takes. Logged when lost and when back,
+   * not on every attempt.
+   */
+  private listenLost(e?: Error): void {
+    if (this.closed || this.reconnect) return;
+    if (this.listenDownSince === undefined) {
+      this.listenDownSince = Date.now();
+      this.log(`[sync] the LISTEN connection to PostgreSQL was lost (${e?.message ?? 'closed'}); reconnecting every second`);
+    }
+    this.reconnect = setTimeout(() => {
+      if (this.closed) return;
+      this.startListening().then(
+        () => {
+          this.reconnect = undefined;
+          if (this.closed) return;
+          const after = Math.round((Date.now() - (this.listenDownSince ?? Date.now())) / 1000);
+          this.listenDownSince = undefined;
+          this.log(`[sync] the LISTEN connection to PostgreSQL is back (after ${after} s)`);
+          // Whatever was announced meanwhile: streams re-check their tokens, displays pull.
+          this.tokenNotices++;
+          this.emit('tokens', {});
+        },
+        (err: unknown) => {
+          this.reconnect = undefined;
+          this.listenLost(err as Error);
+        },
+      );
+    }, 1000);
+    this.reconnect.unref();
+  }
+
+  /** A request failed because the database cannot be reached (down, restarting, failing over): 503, not 500. */
+  isUnavailable(e: unknown): boolean {
+    return pgUnavailable(e);
   }
 
   /** A transaction; with `lock`, its advisory lock is taken in the same round trip as BEGIN. */
@@ -669,11 +708,26 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.reconnect) clearTimeout(this.reconnect);
     const l = this.listener;
     this.listener = undefined;
     await l?.end().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EMFILE', 'ENOENT']);
+
+/**
+ * Whether an error means the database cannot be reached now (a connection refused, cut or timed
+ * out; the server shutting down, starting up or out of connections), rather than a fault of the
+ * request or of the code.
+ */
+export function pgUnavailable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i.test(e.message);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AppError, formatPath } from '../../common/errors';
-import { SKEW_THRESHOLD_MS, PROTOCOL_VERSION, pullQuerySchema, pushRequestSchema, type ClaimConflict, type StationClaim, type WireEvent } from '../../common/sync/protocol';
+import { SKEW_THRESHOLD_MS, PROTOCOL_HEADER, PROTOCOL_VERSION, pullQuerySchema, pushRequestSchema, type ClaimConflict, type StationClaim, type WireEvent } from '../../common/sync/protocol';
 import { SKIPPED_EVENT, actorOf, checkEventPayload, mayOriginate, ruleOf } from '../../common/sync/authorisation';
 import type { Role } from '../../common/config/schema';
 
@@ -47,7 +47,7 @@ export function protocolError(got: unknown): SyncError {
   return new SyncError(
     426,
     'protocol',
-    `this sync server speaks protocol ${PROTOCOL_VERSION}; the terminal sent ${got === undefined || got === '' ? 'no protocol version' : `protocol ${String(got)}`}. Update the terminal's Madoguchi (or the server) so both speak the same protocol; nothing was stored.`,
+    `this sync server speaks protocol ${PROTOCOL_VERSION}; the terminal sent ${got === undefined || got === '' ? `no protocol version (header ${PROTOCOL_HEADER})` : `protocol ${String(got)}`}. Update the terminal's Madoguchi (or the server) so both speak the same protocol; nothing was stored.`,
     { supported: [PROTOCOL_VERSION] },
   );
 }

@@ -43,6 +43,8 @@ export interface SyncStorage extends EventEmitter {
   /** Per-process counters, by tenant where a request's tenant is known. */
   readonly counters: ProcessCounters;
   now(): number;
+  /** Whether a failed request failed because the database cannot be reached now (answered 503, not 500). */
+  isUnavailable?(e: unknown): boolean;
   authenticate(authorization: string | undefined): Promise<EnrolledTerminal>;
   authenticateMetrics(authorization: string | undefined): Promise<MetricsScope>;
   tokenValid(tokenHash: string): Promise<boolean>;

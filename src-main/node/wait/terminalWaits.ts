@@ -4,6 +4,7 @@ import { WaitEstimator } from '../../common/wait/estimate';
 import { buildWaitPrior, type WaitPrior } from '../../common/wait/prior';
 import type { Store } from '../store/store';
 import type { VisitService } from '../visits/service';
+import type { VisitState } from '../../common/visit/state';
 
 /** The estimate as a terminal sees it: today's visits in its database, the same weekday of the last four weeks as the prior. */
 const priors = new WeakMap<Store, { date: string; prior: WaitPrior }>();
@@ -30,5 +31,16 @@ export function terminalWaits(visits: VisitService): WaitEstimator {
     timeZone: visits.config.timeZone,
     prior: priorFor(visits, date),
     configuredCounters: configuredCounters(visits.config),
+  });
+}
+
+/** The estimate for one site's line when a database holds several (a supervisor's); counters configured here are the own site's. */
+export function siteWaits(visits: VisitService, siteVisits: readonly VisitState[], ownSite: boolean): WaitEstimator {
+  const date = visits.today();
+  return new WaitEstimator(siteVisits, {
+    now: visits.store.now(),
+    timeZone: visits.config.timeZone,
+    prior: priorFor(visits, date),
+    configuredCounters: ownSite ? configuredCounters(visits.config) : {},
   });
 }

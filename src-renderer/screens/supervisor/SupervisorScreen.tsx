@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DailyReport } from '../../../src-main/common/reports/daily';
 import type { KpiReport, KpiValue } from '../../../src-main/common/reports/kpi';
+import { stationLabeller, type SitedStation } from '../../../src-main/common/reports/stationLabel';
 import { call, setStaffSession } from '../../api/client';
 import { SignIn } from '../counter/SignIn';
 import { useLive } from '../../api/hooks';
@@ -61,7 +62,14 @@ function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSigne
   }, [ended, onSignedOut]);
   const names = today.data?.departmentNames ?? live.data?.departmentNames ?? {};
   const report = today.data?.report;
-  const stationNames = today.data?.stationNames ?? {};
+  // Stations by (site, station): where the day holds two sites, each station is named with its site.
+  const station = report
+    ? stationLabeller([...report.byStation, ...report.unfinishedVisits], {
+        stationNames: today.data?.stationNames ?? {},
+        siteNames: today.data?.siteNames ?? {},
+        format: (name, site) => t('today.atSite', { name, site }),
+      })
+    : (s: SitedStation) => s.station;
   return (
     <main className="supervisor" data-testid="supervisor">
       <header className="row">
@@ -81,10 +89,10 @@ function SupervisorBoard({ staff, onSignedOut }: { staff: SignedInStaff; onSigne
       )}
       <LiveSection names={names} data={live.data} fmt={fmt} />
       <CatalogBehind />
-      {report && <TodaySection report={report} names={names} stationNames={stationNames} fmt={fmt} />}
+      {report && <TodaySection report={report} names={names} station={station} fmt={fmt} />}
       <ExportSection defaultDate={report?.date ?? live.data?.businessDate ?? ''} fmt={fmt} />
       {kpi.data && <KpiSection kpi={kpi.data} fmt={fmt} />}
-      {report && <UnfinishedSection report={report} names={names} stationNames={stationNames} fmt={fmt} />}
+      {report && <UnfinishedSection report={report} names={names} station={station} fmt={fmt} />}
       {staff.role === 'admin' && <DevicePairing fmt={fmt} />}
     </main>
   );
@@ -123,9 +131,11 @@ function LiveSection({ data, names, fmt }: { data: Live; names: Record<string, s
             <tbody>
               {data.departments.map((d) => {
                 const isLate = d.longestWait !== null && d.longestWait > 30 * 60;
+                // Several sites: each site's line is its own row, named with its site.
+                const estimate = d.site === undefined ? data.waitEstimates?.[d.department] : data.siteWaitEstimates?.[d.site]?.[d.department];
                 return (
-                  <tr key={d.department} data-department={d.department}>
-                    <th scope="row">{department(d.department)}</th>
+                  <tr key={`${d.site ?? ''}/${d.department}`} data-department={d.department} {...(d.site !== undefined ? { 'data-site': d.site } : {})}>
+                    <th scope="row">{d.site === undefined ? department(d.department) : t('today.atSite', { name: department(d.department), site: data.siteNames?.[d.site] ?? d.site })}</th>
                     <td>{fmt.count(d.waiting)}</td>
                     <td>{fmt.count(d.called)}</td>
                     <td>{fmt.count(d.serving)}</td>
@@ -136,7 +146,7 @@ function LiveSection({ data, names, fmt }: { data: Live; names: Record<string, s
                     <td>{fmt.minutes(d.meanWait)}</td>
                     <td>{fmt.minutes(d.recentWait)}</td>
                     <td data-testid="sv-wait-estimate">
-                      <WaitEstimate minutes={data.waitEstimates?.[d.department]} />
+                      <WaitEstimate minutes={estimate} />
                     </td>
                     <td
                       title={d.counters
@@ -160,7 +170,7 @@ function LiveSection({ data, names, fmt }: { data: Live; names: Record<string, s
   );
 }
 
-function TodaySection({ report, names, stationNames, fmt }: { report: DailyReport; names: Record<string, string>; stationNames: Record<string, string>; fmt: SupervisorFormat }) {
+function TodaySection({ report, names, station, fmt }: { report: DailyReport; names: Record<string, string>; station: (s: SitedStation) => string; fmt: SupervisorFormat }) {
   const { t } = useTranslation('supervisor');
   const overall = report.times.find((x) => x.department === '*');
   const tiles: Array<[key: string, value: string]> = [
@@ -197,7 +207,7 @@ function TodaySection({ report, names, stationNames, fmt }: { report: DailyRepor
       {report.byStation.length > 0 && (
         <p className="muted" data-testid="by-station">
           {t('today.byStation', {
-            list: report.byStation.map((s) => t('today.stationCount', { station: stationNames[s.station] ?? s.station, count: fmt.count(s.issued) })).join(t('today.listSeparator')),
+            list: report.byStation.map((s) => t('today.stationCount', { station: station(s), count: fmt.count(s.issued) })).join(t('today.listSeparator')),
           })}
         </p>
       )}
@@ -316,7 +326,7 @@ function KpiSection({ kpi, fmt }: { kpi: KpiReport; fmt: SupervisorFormat }) {
   );
 }
 
-function UnfinishedSection({ report, names, stationNames, fmt }: { report: DailyReport; names: Record<string, string>; stationNames: Record<string, string>; fmt: SupervisorFormat }) {
+function UnfinishedSection({ report, names, station, fmt }: { report: DailyReport; names: Record<string, string>; station: (s: SitedStation) => string; fmt: SupervisorFormat }) {
   const { t } = useTranslation('supervisor');
   const department = useDepartmentName(names);
   const list = report.unfinishedVisits;
@@ -341,7 +351,7 @@ function UnfinishedSection({ report, names, stationNames, fmt }: { report: Daily
             {list.map((u) => (
               <tr key={u.visitId} data-visit={u.visitId}>
                 <th scope="row">{u.number}</th>
-                <td>{stationNames[u.station] ?? u.station}</td>
+                <td>{station(u)}</td>
                 <td>{t(`status.${u.status}`, { defaultValue: u.status })}</td>
                 <td>{u.department ? department(u.department) : t('none')}</td>
                 <td>{fmt.clock(u.issuedAt)}</td>

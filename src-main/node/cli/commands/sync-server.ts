@@ -94,7 +94,7 @@ export const commands: CliCommand[] = [
       const srv = createSyncServer({ storage, ...(cert && key ? { tls: { cert, key } } : {}), log, version: appVersion() });
       const { url } = await srv.listen(port, host);
       const place = where.kind === 'postgresql' ? `db: ${redactUrl(where.url)}` : `data: ${where.dir}`;
-      io.out(`Madoguchi sync server: ${url}  (${place}, events: ${await storage.eventCount()})`);
+      io.out(`Madoguchi sync server: ${url}  (${place}, events: ${await storage.eventCount()}, pid ${process.pid})`);
       const sqlite = storage instanceof SqliteSyncStorage ? storage.store : undefined;
       const publisher = publishUrl && publishKey && sqlite ? new StatusPublisher({ db: sqlite.db, url: publishUrl, key: publishKey, intervalMs: publishEvery * 1000, log: (l) => io.err(l) }) : undefined;
       if (publisher) {

@@ -4,6 +4,7 @@ import { defaultDataDir, openTerminal } from '../../terminal/dataFolder';
 import { formatFlag, stringFlag, type CliCommand } from '../command';
 import { writeAudit } from '../../residents/audit';
 import { claimedOperatorNote, cliReader } from '../../residents/cliReader';
+import { readVisitSitesOn } from '../../reports/source';
 
 export const commands: CliCommand[] = [
   {
@@ -34,11 +35,15 @@ export const commands: CliCommand[] = [
           return 0;
         }
         io.out(`${day}: ${visits.length} visit(s) on ${t.config.node.id}`);
+        // A supervisor's database holds every site, and two sites may both number station "east": name the site then.
+        const sites = readVisitSitesOn(t.store, day);
+        const manySites = new Set(sites.values()).size > 1;
         for (const v of visits) {
           const here = v.route[v.stop] ?? '-';
           const call = v.call ? ` counter ${v.call.counter}` : '';
           const conflicts = v.conflicts.length ? `  conflicts: ${v.conflicts.map((c) => c.message).join(' | ')}` : '';
-          io.out(`#${String(v.number).padStart(5)} ${v.station.padEnd(10)} ${v.status.padEnd(10)} ${here.padEnd(14)}${call}${conflicts}`);
+          const station = manySites ? `${sites.get(v.id) ?? t.config.site}/${v.station}` : v.station;
+          io.out(`#${String(v.number).padStart(5)} ${station.padEnd(10)} ${v.status.padEnd(10)} ${here.padEnd(14)}${call}${conflicts}`);
         }
         return 0;
       } finally {
