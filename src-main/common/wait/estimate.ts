@@ -108,6 +108,7 @@ export class WaitEstimator {
   private readonly workMemo = new Map<string, number>();
   private readonly relMemo = new WeakMap<object, number[]>();
   private readonly departmentsSeen = new Set<string>();
+  private readonly places = new Map<string, Map<string, number>>();
 
   constructor(visits: Iterable<VisitState>, opts: WaitOptions) {
     this.now = opts.now;
@@ -275,9 +276,20 @@ export class WaitEstimator {
     }
     // Waiting elsewhere: a rough wait (its place in that line over the counters), then its service.
     const S = this.serviceSeconds(here) * 1000;
-    const line = this.lines.get(here) ?? [];
-    const pos = Math.max(0, line.findIndex((e) => e.v.id === v.id));
+    const pos = this.placeInLine(here, v.id);
     return ((pos + 0.5) * S) / this.openCounters(here) + E;
+  }
+
+  /** Index of a visit in a department's line (0 when not in it), from one map per line. */
+  private placeInLine(department: string, id: string): number {
+    let places = this.places.get(department);
+    if (!places) {
+      places = new Map();
+      const line = this.lines.get(department) ?? [];
+      for (let i = 0; i < line.length; i++) if (!places.has(line[i]!.v.id)) places.set(line[i]!.v.id, i);
+      this.places.set(department, places);
+    }
+    return places.get(id) ?? 0;
   }
 
   /**
@@ -312,7 +324,7 @@ export class WaitEstimator {
     const fixed = counterRun(
       holders.map((h) => Math.max(0.15 * expected(h), expected(h) - (this.now - h.since))),
       idle,
-      ahead.map((p) => ({ ...p })),
+      ahead,
       (p) => p.cycle,
       target.arrivalMs,
     );
@@ -332,7 +344,7 @@ export class WaitEstimator {
         const total = work * Math.exp(mu + sigma * normalQuantile(u));
         return Math.max(0, total - elapsed) + turnover;
       });
-      const draw = counterRun(free, idle, ahead.map((p) => ({ ...p })), (p) => (p.cycle - turnover) * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, rnd())))) + turnover, target.arrivalMs);
+      const draw = counterRun(free, idle, ahead, (p) => (p.cycle - turnover) * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, rnd())))) + turnover, target.arrivalMs);
       times.push(draw.atMs);
     }
     times.sort((x, y) => x - y);
@@ -395,28 +407,41 @@ export class WaitEstimator {
  * Counters calling a line: each frees at `free[i]` (an idle one: 0) and calls the first one present
  * in queue order, who keeps it `cycle(p)`; when nobody is there yet, whoever arrives first. When is
  * the target, present from `arrival`, called, and how many before them?
+ *
+ * `ahead` is read, never changed (the draws share it): those called are marked instead of spliced
+ * out of a copy, and each search starts after the called prefix. Same choices in the same order
+ * (and so the same `cycle` calls, which draw) as the copy: estimate.same.test.ts compares them.
  */
-function counterRun<P extends { arrival: number }>(freeAt: number[], idle: number, ahead: P[], cycle: (p: P) => number, arrival: number): { atMs: number; ahead: number } {
+export function counterRun<P extends { arrival: number }>(freeAt: readonly number[], idle: number, ahead: readonly P[], cycle: (p: P) => number, arrival: number): { atMs: number; ahead: number } {
   const free = [...freeAt];
   for (let i = 0; i < idle; i++) free.push(0);
   if (!free.length) free.push(0);
+  const called = new Uint8Array(ahead.length);
+  let head = 0;
   let calledBefore = 0;
   for (;;) {
     let m = 0;
     for (let i = 1; i < free.length; i++) if (free[i]! < free[m]!) m = i;
     const at = free[m]!;
-    const idx = ahead.findIndex((p) => p.arrival <= at);
+    while (head < ahead.length && called[head]) head++;
+    let idx = -1;
+    for (let i = head; i < ahead.length; i++) {
+      if (!called[i] && ahead[i]!.arrival <= at) {
+        idx = i;
+        break;
+      }
+    }
     if (idx >= 0) {
       free[m] = at + cycle(ahead[idx]!);
-      ahead.splice(idx, 1);
+      called[idx] = 1;
       calledBefore++;
       continue;
     }
     if (arrival <= at) return { atMs: at, ahead: calledBefore };
-    const first = earliest(ahead);
+    const first = earliest(ahead, called, head);
     if (first < 0 || ahead[first]!.arrival >= arrival) return { atMs: arrival, ahead: calledBefore };
     free[m] = ahead[first]!.arrival + cycle(ahead[first]!);
-    ahead.splice(first, 1);
+    called[first] = 1;
     calledBefore++;
   }
 }
@@ -455,9 +480,10 @@ export function normalQuantile(p: number): number {
   return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
 }
 
-function earliest(xs: ReadonlyArray<{ arrival: number }>): number {
+/** The first not yet called with the earliest arrival (from `from`: all before it are called). */
+function earliest(xs: ReadonlyArray<{ arrival: number }>, called: Uint8Array, from: number): number {
   let first = -1;
-  for (let i = 0; i < xs.length; i++) if (first < 0 || xs[i]!.arrival < xs[first]!.arrival) first = i;
+  for (let i = from; i < xs.length; i++) if (!called[i] && (first < 0 || xs[i]!.arrival < xs[first]!.arrival)) first = i;
   return first;
 }
 
