@@ -126,11 +126,13 @@ export class WaitEstimator {
     const windowStart = this.now - this.opts.openWindowMinutes * MIN;
     for (const d of Object.keys(this.opts.configuredCounters)) this.departmentsSeen.add(d);
     for (const v of visits) {
-      for (const s of v.stops) {
+      const facts = visitFacts(v);
+      for (let k = 0; k < v.stops.length; k++) {
+        const s = v.stops[k]!;
         this.departmentsSeen.add(s.department);
-        if (s.counter && ((s.finishedAt && Date.parse(s.finishedAt) >= windowStart) || (s.firstCalledAt && Date.parse(s.firstCalledAt) >= windowStart))) this.active(s.department).add(s.counter);
+        if (s.counter && ((s.finishedAt && facts.finishedAt[k]! >= windowStart) || (s.firstCalledAt && facts.firstCalledAt[k]! >= windowStart))) this.active(s.department).add(s.counter);
       }
-      for (const s of servedStops([v], this.now)) this.push(this.served, s.department, s);
+      for (const s of facts.served) if (s.finishedAt <= this.now) this.push(this.served, s.department, s);
       if (v.status === 'done' || v.status === 'cancelled') continue;
       const here = v.route[v.stop];
       if (!here) continue;
@@ -183,7 +185,7 @@ export class WaitEstimator {
     if (d === undefined) return 0;
     let byStop = this.relMemo.get(v);
     if (!byStop) this.relMemo.set(v, (byStop = []));
-    const rel = (byStop[k] ??= this.relativeWork(d, stopProcedures(v, k)));
+    const rel = (byStop[k] ??= this.relativeWork(d, stopWorkKeys(v, k)));
     const m = this.model(d);
     return (m.service - m.turnover) * rel;
   }
@@ -194,8 +196,7 @@ export class WaitEstimator {
     return s && s.n >= 20 ? Math.min(1.5, s.sigma) : 0.4;
   }
 
-  private relativeWork(d: string, procedures: readonly string[]): number {
-    const keys = workKeys(d, procedures);
+  private relativeWork(d: string, keys: readonly [string, string]): number {
     const hit = this.workMemo.get(keys[0]);
     if (hit !== undefined) return hit;
     const { work, overall } = this.opts.prior;
@@ -401,6 +402,52 @@ export class WaitEstimator {
       stops,
     };
   }
+}
+
+/**
+ * What the estimator reads of a visit that does not depend on the moment: its stops' times, its
+ * finished stops, its work keys per stop. A terminal's estimates share today's parsed states
+ * between estimators (deep-frozen, node/wait/terminalWaits.ts), so these are worked out once per
+ * state; a state that is not frozen (it may still change) is worked out afresh each time.
+ */
+interface VisitFacts {
+  finishedAt: number[];
+  firstCalledAt: number[];
+  /** servedStops([v]) with no time limit (callers keep those finished by now). */
+  served: ServedStop[];
+}
+
+const factsOf = new WeakMap<VisitState, VisitFacts>();
+
+function isSharedState(v: VisitState): boolean {
+  return Object.isFrozen(v.stops) && v.stops.every(Object.isFrozen) && isSharedWork(v);
+}
+
+function isSharedWork(v: Pick<VisitState, 'route' | 'items'>): boolean {
+  return Object.isFrozen(v) && Object.isFrozen(v.items) && Object.isFrozen(v.route) && v.items.every(Object.isFrozen);
+}
+
+const workKeysOf = new WeakMap<object, Array<readonly [string, string]>>();
+
+function visitFacts(v: VisitState): VisitFacts {
+  const hit = factsOf.get(v);
+  if (hit) return hit;
+  const f: VisitFacts = {
+    finishedAt: v.stops.map((s) => (s.finishedAt ? Date.parse(s.finishedAt) : NaN)),
+    firstCalledAt: v.stops.map((s) => (s.firstCalledAt ? Date.parse(s.firstCalledAt) : NaN)),
+    served: servedStops([v]),
+  };
+  if (isSharedState(v)) factsOf.set(v, f);
+  return f;
+}
+
+function stopWorkKeys(v: Pick<VisitState, 'route' | 'items'>, k: number): readonly [string, string] {
+  let byStop = workKeysOf.get(v);
+  if (!byStop) {
+    byStop = [];
+    if (isSharedWork(v)) workKeysOf.set(v, byStop);
+  }
+  return (byStop[k] ??= workKeys(v.route[k]!, stopProcedures(v, k)));
 }
 
 /**
