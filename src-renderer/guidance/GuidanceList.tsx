@@ -50,12 +50,12 @@ export function GuidanceList({ items, lang, onRemove, showIds = false }: { items
             <div className="meta">
               {it.online.map((o) =>
                 o.url ? (
-                  <a key={o.kind + o.url} href={o.url} target="_blank" rel="noreferrer">
-                    <Ruby text={ct(`online.${o.kind}`, o.label)} />
+                  <a key={o.id} href={o.url} target="_blank" rel="noreferrer">
+                    <Ruby text={ct(`online.${o.id}`, o.label)} />
                   </a>
                 ) : (
-                  <span key={o.kind}>
-                    <Ruby text={ct(`online.${o.kind}`, o.label)} />
+                  <span key={o.id}>
+                    <Ruby text={ct(`online.${o.id}`, o.label)} />
                   </span>
                 ),
               )}

@@ -29,7 +29,7 @@ export function listAsText(items: GuidanceItem[], catalog: Catalog, opts: { t: T
     const due = deadlineText(it, opts.lang ?? 'ja', (k) => ct(k), { visitYear: Number(opts.date.slice(0, 4)) });
     if (due) lines.push(`   ${t('file.deadline')}: ${p(due)}`);
     if (it.bring.length > 0) lines.push(`   ${t('file.bring')}: ${it.bring.map((b) => p(ct(`bring.${b.id}`, b.name))).join(' / ')}`);
-    for (const o of it.online) lines.push(`   ${t('file.online')}: ${p(ct(`online.${o.kind}`, o.label))} ${o.url}`);
+    for (const o of it.online) lines.push(`   ${t('file.online')}: ${p(ct(`online.${o.id}`, o.label))} ${o.url}`);
     if (it.convenienceStore) lines.push(`   ${p(tl('list.convenienceStore'))}`);
     if (it.status === 'to-confirm') lines.push(`   ${p(tl('list.toConfirm'))}`);
   });

@@ -11,7 +11,7 @@
  * - PouchDB (benchmark-only dev dependency): the same number of documents replicated between two
  *   LevelDB databases, local to local, and the ratio of the two times.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type TerminalConfig } from '../../src-main/common/config/schema';
@@ -89,6 +89,17 @@ async function stopServer(p: ServerProcess): Promise<void> {
 }
 
 const SERVER_DB_FILE = 'sync-server.sqlite';
+
+/** CPU time of this process's main thread (ms, 10 ms steps), where /proc has it (Linux); else null. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * (1000 / 100);
+  } catch {
+    return null;
+  }
+}
 
 function config(id: string, station: { id: string; from: number; to: number }, role: 'kiosk' | 'counter' | 'display'): TerminalConfig {
   return parseConfig({
@@ -259,9 +270,13 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     if (wired !== EVENTS) throw new Error(`wire pull got ${wired} events`);
     const fresh = Store.open({ file: join(disk, 'fresh.sqlite'), nodeId: 'fresh-display', site: 'honcho' });
     const fc = new SyncClient({ store: fresh, transport: new HttpTransport({ server: served.url, token: freshToken }), pageSize: 2000 });
+    const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuMs();
     const t0 = performance.now();
     const r = await fc.syncOnce();
     const catchUpMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const mainCpu = main0 === null ? null : mainThreadCpuMs()! - main0;
     await fc.stop();
     const visitsHeld = (fresh.db.prepare('SELECT COUNT(*) AS n FROM visits').get() as { n: number }).n;
     if (r.pulled !== EVENTS || visitsHeld !== EVENTS / 4) throw new Error(`catch-up pulled ${r.pulled} events, ${visitsHeld} visits`);
@@ -272,6 +287,11 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     out['catch-up: time (s)'] = catchUpMs / 1000;
     out['catch-up: events/s'] = Math.round(EVENTS / (catchUpMs / 1000));
     out['catch-up: wire only, no folding (s)'] = wireMs / 1000;
+    // CPU time of the terminal's process (all its threads: the WAL checkpoints run on one of their
+    // own), and of its main thread alone where Linux says: far less sensitive than wall time to a
+    // busy machine. The server's CPU is not in it.
+    out['catch-up: terminal CPU, all threads (s)'] = (cpu.user + cpu.system) / 1e6;
+    if (mainCpu !== null) out['catch-up: terminal CPU, main thread (s)'] = mainCpu / 1000;
     out['catch-up: visit rows written (batched fold)'] = visitWrites;
 
     // MADOGUCHI_BENCH_SYNC=catch-up stops here (for profiling the 50,000-event catch-up alone).

@@ -1,5 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCliSync } from '../support/cli';
 import { interviewFamily, kioskCatalogStatus, signInAdmin, startCatalogHosts } from './catalogHosts';
 
 /**
@@ -7,13 +10,21 @@ import { interviewFamily, kioskCatalogStatus, signInAdmin, startCatalogHosts } f
  * administrator moves 介護保険課 to another counter and adds a procedure, previews the effect on
  * the sample households, and publishes effective today. A kiosk (another host, another browser
  * context) receives the version through a real sync server and shows the new counter and the new
- * procedure for a household it concerns.
+ * procedure for a household it concerns. On the way the administrator renames, in English, a thing
+ * to bring and a form of 介護保険 受給資格証明書の提出 (names of what a procedure lists are edited in
+ * every language): the English kiosk list and `guide --data --lang en` on the kiosk show them.
  */
 const LANGS = ['ja', 'ja-easy', 'en', 'pt-BR', 'es', 'vi', 'zh-CN', 'tl'];
+const BRING_EN = 'Care eligibility certificate from your former city (edited)';
+const FORM_EN = 'Long-term care insurance: change of address form (edited)';
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
 
 test('an admin moves a counter and adds a procedure, previews, publishes today; a kiosk shows both after sync', async ({ browser }) => {
   test.setTimeout(240_000);
-  const { adminCtx, kioskCtx, kioskPort, close } = await startCatalogHosts(browser, 'madoguchi-e2e-catalog-');
+  const { adminCtx, kioskCtx, kioskPort, kioskData, root, close } = await startCatalogHosts(browser, 'madoguchi-e2e-catalog-');
   try {
     // The administrator signs in on the admin terminal.
     const admin = await adminCtx.newPage();
@@ -45,12 +56,38 @@ test('an admin moves a counter and adds a procedure, previews, publishes today; 
     const axe = await new AxeBuilder({ page: admin }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
     expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
 
+    // Names of what a procedure lists, in every language. A blank English name of a thing to bring is
+    // named at its field, and its row on the 持ち物・書類・オンライン tab opens by itself.
+    const count = admin.getByTestId('catalog-issues-count');
+    await admin.getByTestId('proc-kaigo-certified-transfer').click();
+    const names = admin.getByTestId('proc-item-names');
+    await expect(names.getByTestId('bring-name-kaigo-jukyu-shikaku-summary')).toContainText('受給資格証明書');
+    await names.getByTestId('bring-name-kaigo-jukyu-shikaku-summary').click();
+    await admin.getByTestId('bring-name-kaigo-jukyu-shikaku-en').fill('');
+    await expect(admin.locator('.ce-field', { has: admin.getByTestId('bring-name-kaigo-jukyu-shikaku-en') }).getByRole('alert')).toContainText('missing translation');
+    await expect(count).toContainText('件の問題');
+    await admin.getByTestId('tab-items').click();
+    await expect(admin.getByTestId('bring-name-kaigo-jukyu-shikaku-en')).toBeVisible();
+    await expect(admin.getByTestId('bring-name-honnin-kakunin-en')).toBeHidden(); // a sound row stays folded
+    await admin.getByTestId('bring-name-kaigo-jukyu-shikaku-en').fill(BRING_EN);
+    await expect(count).toContainText('問題はありません');
+    await admin.getByTestId('tab-procedures').click();
+    await admin.getByTestId('form-name-kaigo-ido-summary').click();
+    await admin.getByTestId('form-name-kaigo-ido-en').fill(FORM_EN);
+    await expect(count).toContainText('問題はありません');
+    await shot(admin, 'procedure-item-names');
+    const axe2 = await new AxeBuilder({ page: admin }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(axe2.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+
     // Preview on the sample households, then publish effective today.
     await admin.getByTestId('tab-publish').click();
     await admin.getByTestId('preview').click();
     await expect(admin.getByTestId('preview-summary')).toContainText('世帯の一覧が変わります');
     await expect(admin.locator('[data-testid="preview-result"] tr[data-household="moving-in-family-preschool"]')).toContainText('gomi-guide');
     await expect(admin.locator('[data-testid="preview-result"] tr[data-household="moving-in-elderly"]')).toContainText('21');
+    // The renamed thing to bring and form change no list: the preview names them, with their languages.
+    await expect(admin.getByTestId('preview-texts')).toContainText('bring.kaigo-jukyu-shikaku (en)');
+    await expect(admin.getByTestId('preview-texts')).toContainText('form.kaigo-ido (en)');
     await admin.getByTestId('publish-today').click();
     await admin.getByTestId('publish-reason').fill('介護保険課を21番窓口へ移設、ごみの出し方の案内を追加');
     await admin.getByTestId('publish').click();
@@ -64,6 +101,17 @@ test('an admin moves a counter and adds a procedure, previews, publishes today; 
     await interviewFamily(kiosk);
     await expect(kiosk.locator('[data-procedure-id="kaigo-certified-transfer"]')).toContainText('21');
     await expect(kiosk.locator('[data-procedure-id="gomi-guide"]')).toContainText('ごみの出し方の案内');
+    // In English, the list names the thing to bring as the administrator wrote it.
+    await kiosk.locator('#ui-lang').selectOption('en');
+    await expect(kiosk.locator('[data-procedure-id="kaigo-certified-transfer"]')).toContainText(BRING_EN);
+    await kiosk.locator('[data-procedure-id="kaigo-certified-transfer"]').screenshot({ path: test.info().outputPath('kiosk-english-bring-name.png') });
+    // So does `guide --data` on the kiosk's folder, with the form's English name.
+    const facts = join(root, 'facts.json');
+    writeFileSync(facts, JSON.stringify({ date: '2026-11-26', eventDate: '2026-11-20', events: ['moving-in'], moveFrom: 'other-prefecture', members: [{ role: 'applicant', birthDate: '1955-04-01', insurance: 'nhi', careCertified: true, head: true }] }));
+    const g = runCliSync(['guide', '--data', kioskData, '--facts', facts, '--lang', 'en', '--format', 'text']);
+    expect(g.code, g.stderr).toBe(0);
+    expect(g.stdout).toContain(BRING_EN);
+    expect(g.stdout).toContain(FORM_EN);
   } finally {
     await close();
   }

@@ -2,6 +2,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG_PUBLISHED } from '../../src-main/common/catalog/published';
+import { bundleFromDir } from '../../src-main/node/catalog/refs';
+import { catalogHash } from '../../src-main/node/catalog/versions';
 import { createApp } from '../../src-main/node/app/app';
 import { DEFAULT_CATALOG_DIR } from '../../src-main/node/catalog/load';
 import { runCli } from '../../src-main/node/cli/main';
@@ -79,11 +81,19 @@ describe('catalog versions: publish on one terminal, sync, guide on another', ()
     const r = await cli(['catalog', 'publish', '--from', bad, '--data', admin, '--reason', 'x', '--effective', 'today']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/procedures\.json: procedures\[2\]\.department: .*nowhere/);
+    const nowhere = await cli(['catalog', 'publish', '--from', join(tmp.dir, 'no-such-folder'), '--data', admin, '--reason', 'x', '--effective', 'today']);
+    expect(nowhere.err).toMatch(/from: no catalog folder .*no-such-folder/);
+    const file = await cli(['catalog', 'publish', '--from', facts, '--data', admin, '--reason', 'x', '--effective', 'today']);
+    expect(file.err).toMatch(/from: .*facts\.json is a file; --from takes a catalog folder/);
     const noReason = await cli(['catalog', 'publish', '--from', edited, '--data', admin, '--reason', '  ', '--effective', 'today']);
     expect(noReason.code).not.toBe(0);
     expect(noReason.err).toMatch(/reason/);
     const past = await cli(['catalog', 'publish', '--from', edited, '--data', admin, '--reason', 'x', '--effective', '2020-01-06']);
     expect(past.err).toMatch(/effective/);
+    // Nothing published yet: version 0 already serves, there is nothing to roll back.
+    const zero = await cli(['catalog', 'rollback', '--data', admin, '--to', '0']);
+    expect(zero.code).not.toBe(0);
+    expect(zero.err).toMatch(/to: no catalog version was published on this terminal: it already serves version 0/);
     const st = await cli(['catalog', 'status', '--data', admin, '--format', 'json']);
     expect(JSON.parse(st.out)).toMatchObject({ active: { version: 0 }, versions: [] });
   });
@@ -168,4 +178,43 @@ describe('catalog versions: publish on one terminal, sync, guide on another', ()
     }
     expect(migrations.length).toBeGreaterThan(10);
   });
+
+  it('rolls back to version 0, the shipped catalog: published again as a new version, verified and synced like any other', async () => {
+    const missing = await cli(['catalog', 'rollback', '--data', admin, '--to', '9']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toMatch(/to: no catalog version 9 on this terminal \(known: 0 \(the base catalog\), 1, 2, 3\)/);
+    const negative = await cli(['catalog', 'rollback', '--data', admin, '--to=-1']);
+    expect(negative.err).toMatch(/to: --to must be a version number .* got "-1"/);
+    const noTo = await cli(['catalog', 'rollback', '--data', admin]);
+    expect(noTo.err).toMatch(/--to VERSION is required \(0 = the base catalog\)/);
+
+    const r = await cli(['catalog', 'rollback', '--data', admin, '--to', 'v0', '--by', 'admin01']); // as `catalog status` prints it
+    expect(r.code, r.err).toBe(0);
+    const v = JSON.parse(r.out) as { version: number; hash: string; rollbackOf: number; reason: string };
+    expect(v).toMatchObject({ version: 4, rollbackOf: 0, reason: 'rollback to version 0 (the base catalog)' });
+    // Its content is the shipped catalog, byte for byte as a terminal hashes it.
+    expect(v.hash).toBe(catalogHash(bundleFromDir(DEFAULT_CATALOG_DIR)));
+    expect((await cli(['sync', 'once', '--data', admin])).code).toBe(0);
+    expect((await cli(['sync', 'once', '--data', kiosk])).code).toBe(0);
+    const st = JSON.parse((await cli(['catalog', 'status', '--data', kiosk, '--format', 'json'])).out) as { active: { version: number; hash: string }; versions: Array<{ version: number; rollbackOf?: number; problem: string | null }> };
+    expect(st.active).toEqual({ version: 4, hash: v.hash });
+    expect(st.versions.find((x) => x.version === 4)).toMatchObject({ rollbackOf: 0, problem: null });
+    const text = await cli(['catalog', 'status', '--data', kiosk]);
+    expect(text.out).toMatch(/\* v4 .*\(rollback to v0\)/);
+    const g = await cli(['guide', '--data', kiosk, '--facts', facts]);
+    expect(g.code, g.err).toBe(0);
+    expect(kaigoCounter(g.out)).toBe('12');
+
+    // Version 0 exported as a published JSON (for GUIDE_CATALOG_JSON), even while a later version serves.
+    const out = join(tmp.dir, 'v0.json');
+    const e0 = await cli(['catalog', 'export', '--data', admin, '--out', out, '--version', '0']);
+    expect(e0.code, e0.err).toBe(0);
+    const exported = JSON.parse(readFileSync(out, 'utf8')) as { version: number; hash: string; content: Parameters<typeof catalogHash>[0] };
+    expect(exported).toMatchObject({ version: 0, hash: v.hash });
+    expect(catalogHash(exported.content)).toBe(v.hash);
+    const e1 = await cli(['catalog', 'export', '--data', admin, '--out', out, '--version', '1']);
+    expect(JSON.parse(e1.out)).toMatchObject({ version: 1 });
+    const e9 = await cli(['catalog', 'export', '--data', admin, '--out', out, '--version', '9']);
+    expect(e9.err).toMatch(/version: no sound catalog version 9 .*\(known: 0 \(the base catalog\), 1, 3, 4\)/);
+  }, 120_000);
 });

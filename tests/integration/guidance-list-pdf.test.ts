@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp';
 import { formatDisplayDate } from '../../src-main/common/dates/format';
 import { catalogText } from '../../src-main/common/catalog/texts';
-import type { Catalog } from '../../src-main/common/catalog/types';
+import type { Catalog, CatalogBundle } from '../../src-main/common/catalog/types';
 import type { VisitState } from '../../src-main/common/visit/state';
-import { defaultCatalog } from '../../src-main/node/catalog/load';
+import { DEFAULT_CATALOG_DIR, defaultCatalog } from '../../src-main/node/catalog/load';
+import { publishCatalog } from '../../src-main/node/catalog/publish';
+import { bundleFromDir } from '../../src-main/node/catalog/refs';
 import { listForVisit, renderGuidanceList } from '../../src-main/node/guidanceList/render';
 import { LIST_LABELS } from '../../src-main/node/guidanceList/labels';
 import { demoApp } from './residents-support';
@@ -92,6 +94,20 @@ describe('printed guidance list', () => {
     expect(dated.length).toBeGreaterThan(0);
     for (const it of dated) expect(flat, it.id).toContain(squeeze(formatDisplayDate(it.deadline!, 'ja', { visitYear: Number(visit.businessDate.slice(0, 4)) })));
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
+  it("prints the names a published version gives the things to bring (an English name edited in the catalog editor)", async () => {
+    const content = bundleFromDir(DEFAULT_CATALOG_DIR) as CatalogBundle & { locales: Record<string, { bring: Record<string, string> }> };
+    const edited = 'Photo identification (reworded by the WG)';
+    expect(squeeze(content.locales.en!.bring['honnin-kakunin']!)).not.toBe(squeeze(edited));
+    content.locales.en!.bring['honnin-kakunin'] = edited;
+    publishCatalog(app.terminal, { content, reason: '本人確認書類の英語名を変更', effective: 'today', staff: 'admin01' });
+    const doc = await app.registry.call('guidance.listPdf', { visitId: visit.id, lang: 'en' }, app.context('kiosk-east', 'test'));
+    if (!doc.ok) throw new Error(doc.error.message);
+    const file = join(dir, 'list-published-en.pdf');
+    writeFileSync(file, Buffer.from((doc.value as { pdfBase64: string }).pdfBase64, 'base64'));
+    const flat = squeeze(execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }));
+    expect(flat).toContain(squeeze(edited));
   });
 
   it('has every heading in every shipped language', () => {

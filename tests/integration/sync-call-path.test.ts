@@ -8,6 +8,7 @@ import { createSyncServer } from '../../src-main/node/sync/httpServer';
 import { HttpTransport } from '../../src-main/node/sync/transport';
 import { VisitService } from '../../src-main/node/visits/service';
 import { tempDir } from '../support/tmp';
+import { until } from '../support/until';
 
 /**
  * The call → display path over a real server on loopback (what `npm run bench -- sync` times):
@@ -27,18 +28,6 @@ function config(id: string, role: 'kiosk' | 'counter' | 'display'): TerminalConf
     node: { id },
     stations: [{ id: 'east', name: 'east', range: { from: 1001, to: 1999 } }],
     terminals: [role === 'kiosk' ? { id, role, station: 'east' } : role === 'counter' ? { id, role, department: 'shimin', counter: '1' } : { id, role }],
-  });
-}
-
-function until(what: string, cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  return new Promise((ok, fail) => {
-    const tick = () => {
-      if (cond()) return ok();
-      if (Date.now() > deadline) return fail(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
   });
 }
 
@@ -80,19 +69,19 @@ describe('call → display over the live stream', () => {
     ca.run();
     cb.run();
     cleanups.unshift(() => ca.stop(), () => cb.stop());
-    await until('both streams open', () => srv.streamClients() === 2);
+    await until('both streams open', () => srv.streamClients() === 2, { timeoutMs: 20_000, everyMs: 10 });
 
     const called: string[] = [];
     for (let i = 0; i < CALLS; i++) {
       const v = visits.callNext('shimin', '1', { terminal: 'counter-1' });
       expect(v, `call ${i}`).toBeTruthy();
       called.push(v!.id);
-      await until(`call ${i} on the display`, () => arrived.some((e) => e.type === 'visit.called' && e.visitId === v!.id));
+      await until(`call ${i} on the display`, () => arrived.some((e) => e.type === 'visit.called' && e.visitId === v!.id), { timeoutMs: 20_000, everyMs: 10 });
       // Every other visit is finished at once, so some calls follow traffic still in flight.
       if (i % 2 === 0) visits.finishHere(v!.id, '1', { terminal: 'counter-1' }, { leftOpenReason: 'test' });
     }
     const finished = called.filter((_, i) => i % 2 === 0).length;
-    await until('the last finish on the display', () => arrived.filter((e) => e.type === 'visit.finishedHere').length === finished);
+    await until('the last finish on the display', () => arrived.filter((e) => e.type === 'visit.finishedHere').length === finished, { timeoutMs: 20_000, everyMs: 10 });
 
     // Exactly once and in the counter's order: seq 1..n, no repeats, nothing missing.
     const own = counter.db.prepare('SELECT seq, type, visit_id FROM events WHERE origin = ? ORDER BY seq').all('counter-1') as Array<{ seq: number; type: string; visit_id: string }>;
@@ -110,7 +99,7 @@ describe('call → display over the live stream', () => {
     expect(rows(display)).toEqual(rows(counter));
 
     // The counter's acknowledged mark is the server's, and survives a reopen of the file.
-    await until('the outbox empty', () => ca.status().outbox === 0);
+    await until('the outbox empty', () => ca.status().outbox === 0, { timeoutMs: 20_000, everyMs: 10 });
     expect(Number(counter.meta('sync.acked'))).toBe(own.length);
     expect(srv.store.db.prepare('SELECT max_seq FROM origins WHERE origin = ?').get('counter-1')).toEqual({ max_seq: own.length });
     // The display's pulls were seen by the server (its time written without an fsync of its own).

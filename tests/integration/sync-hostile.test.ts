@@ -27,6 +27,7 @@ import { openTerminal, type Terminal } from '../../src-main/node/terminal/dataFo
 import { tempDir } from '../support/tmp';
 import { cli } from './it-support';
 import { issuedPayload as issuedPayloadAt, pick, rng, spawnSyncServer, terminalConfig, type ServerProcess, type StationDef, type TerminalDef } from './sync-support';
+import { until } from '../support/until';
 
 interface Answer {
   status: number;
@@ -596,7 +597,7 @@ function hostileSuite(kind: 'sqlite' | 'postgresql'): void {
       );
       agent.destroy();
       // The server cuts slow senders off (headers within 10 s); wait for that, bounded.
-      await until('the server to cut off the slowloris sockets', () => slowClosedByServer === slow.length, 30_000).catch(() => undefined);
+      await until('the server to cut off the slowloris sockets', () => slowClosedByServer === slow.length, { timeoutMs: 30_000, everyMs: 50 }).catch(() => undefined);
       for (const t of slowTimers) clearInterval(t);
       for (const s of slow) s.destroy();
       console.log(`fuzz: ${done} answered; statuses by kind: ${JSON.stringify(Object.fromEntries([...kinds].map(([k, v]) => [k, [...v].sort()])))}; slowloris sockets closed by the server: ${slowClosedByServer}/12`);
@@ -617,14 +618,3 @@ function hostileSuite(kind: 'sqlite' | 'postgresql'): void {
   });
 }
 
-function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((ok, fail) => {
-    const tick = () => {
-      if (cond()) return ok();
-      if (Date.now() > deadline) return fail(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}

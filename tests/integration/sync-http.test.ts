@@ -17,23 +17,12 @@ import { tempDir } from '../support/tmp';
 import { postgresMissing, startPgCluster, type PgCluster } from '../support/pgCluster';
 import { PgSyncStorage } from '../../src-main/node/sync/pgStore';
 import { terminalConfig, type StationDef, type TerminalDef } from './sync-support';
+import { until } from '../support/until';
 
 const stations: StationDef[] = [
   { id: 'east', from: 1001, to: 1999 },
   { id: 'west', from: 2001, to: 2999 },
 ];
-
-function until(what: string, cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((ok, fail) => {
-    const tick = async () => {
-      if (await cond()) return ok();
-      if (Date.now() > deadline) return fail(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 25);
-    };
-    void tick();
-  });
-}
 
 function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
   return new Promise((ok, fail) => {
@@ -142,7 +131,7 @@ function httpSuite(kind: 'sqlite' | 'postgresql'): void {
       expect(called.number).toBe(1001);
       await cc.syncOnce();
       // The display did not poll (interval 10 s): the stream announced the call and it pulled.
-      await until('the call on the display', () => display.visits.get(called.id).status === 'called', 5000);
+      await until('the call on the display', () => display.visits.get(called.id).status === 'called', { timeoutMs: 5000 });
       await cd.stop();
       expect(states.at(-1)?.state).toBe('online');
 

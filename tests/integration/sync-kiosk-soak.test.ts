@@ -18,6 +18,7 @@ import { SqliteSyncStorage, type SyncStorage } from '../../src-main/node/sync/st
 import { postgresMissing, startPgCluster, type PgCluster } from '../support/pgCluster';
 import { tempDir } from '../support/tmp';
 import { CLI, rng, runCliProcess, spawnSyncServer, terminalConfig, tsxProcess, type ServerProcess } from './sync-support';
+import { until } from '../support/until';
 
 interface Reported {
   number: number;
@@ -39,18 +40,6 @@ function lines(p: ChildProcess, onLine: (l: string) => void): void {
 }
 
 const exited = (p: ChildProcess) => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((ok) => p.once('exit', () => ok())));
-
-function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((ok, fail) => {
-    const tick = () => {
-      if (cond()) return ok();
-      if (Date.now() > deadline) return fail(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 25);
-    };
-    tick();
-  });
-}
 
 const pgMissing = postgresMissing();
 if (pgMissing) console.log(`kill -9 soak with the sync server on PostgreSQL: skipped, ${pgMissing}`);
@@ -121,7 +110,7 @@ function soakSuite(kind: 'sqlite' | 'postgresql'): void {
           }
         });
         const want = reported.length + 3 + Math.floor(r() * 12);
-        await until(`round ${round}: ${want} tickets reported`, () => reported.length >= want || p.exitCode !== null, 90_000);
+        await until(`round ${round}: ${want} tickets reported`, () => reported.length >= want || p.exitCode !== null, { timeoutMs: 90_000 });
         // Somewhere between two tickets, or in the middle of one (stored, printing, or printed but not yet reported).
         await new Promise((ok) => setTimeout(ok, Math.floor(r() * 40)));
         p.kill('SIGKILL');

@@ -11,24 +11,13 @@ import { postgresMissing, startPgCluster, type PgCluster } from '../support/pgCl
 import { tempDir } from '../support/tmp';
 import { runCli } from '../../src-main/node/cli/main';
 import { Relay, issuedPayload, runCliProcess, spawnSyncServer, terminalConfig, type ServerProcess, type StationDef, type TerminalDef } from './sync-support';
+import { until } from '../support/until';
 
 const missing = postgresMissing();
 if (missing) console.log(`sync on PostgreSQL: skipped, ${missing}`);
 
 const stations: StationDef[] = [{ id: 'east', from: 1001, to: 1999 }];
 const P = { 'x-madoguchi-protocol': '1', 'content-type': 'application/json' };
-
-function until(what: string, cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((ok, fail) => {
-    const tick = async () => {
-      if (await cond()) return ok();
-      if (Date.now() > deadline) return fail(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 25);
-    };
-    void tick();
-  });
-}
 
 async function call(url: string, token: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const r = await fetch(`${url}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { ...P, authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });

@@ -7,6 +7,7 @@ import { tempDir } from '../support/tmp';
 import { postgresMissing, startPgCluster, type PgCluster } from '../support/pgCluster';
 import { PgSyncStorage } from '../../src-main/node/sync/pgStore';
 import { REPO, Relay, runCliProcess, spawnSyncServer, terminalConfig, tsxProcess, type ServerProcess, type TerminalDef } from './sync-support';
+import { until } from '../support/until';
 
 const SCRIPT = resolve(REPO, 'tests/integration/sync-terminal-proc.ts');
 
@@ -17,24 +18,6 @@ interface TermProc {
   lines: string[];
   err: string[];
   exited: Promise<number | null>;
-}
-
-function until(what: string, cond: () => boolean | Promise<boolean>, ms = 45_000, detail: () => string = () => ''): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((ok, fail) => {
-    const tick = async () => {
-      let done = false;
-      try {
-        done = await cond();
-      } catch {
-        done = false;
-      }
-      if (done) return ok();
-      if (Date.now() > deadline) return fail(new Error(`timed out waiting for ${what}${detail() ? `\n${detail()}` : ''}`));
-      setTimeout(tick, 50);
-    };
-    void tick();
-  });
 }
 
 function readDb<T>(file: string, fn: (db: Database.Database) => T): T {
@@ -128,9 +111,9 @@ function processesSuite(kind: 'sqlite' | 'postgresql'): void {
       const issued = () => [...kioskLines, ...kiosk.lines].filter((l) => l.startsWith('issued ')).length;
       const tail = (t: TermProc) => `${t.def.id}: ${t.lines.slice(-3).join(' | ')} ${t.err.join('').slice(-600)}`;
 
-      await until('the kiosk to issue 15 tickets', () => issued() >= 15, 45_000, () => tail(kiosk));
+      await until('the kiosk to issue 15 tickets', () => issued() >= 15, { timeoutMs: 45_000, everyMs: 50, detail: () => tail(kiosk) });
       // Under load the kiosk may issue its first tickets before its first push lands: wait for one.
-      await until('the server to hold some of the kiosk\'s events', async () => (await serverCount()) > 0, 45_000, () => tail(kiosk));
+      await until('the server to hold some of the kiosk\'s events', async () => (await serverCount()) > 0, { timeoutMs: 45_000, everyMs: 50, detail: () => tail(kiosk) });
       const serverEventsBefore = await serverCount();
       expect(serverEventsBefore).toBeGreaterThan(0);
 
@@ -142,7 +125,7 @@ function processesSuite(kind: 'sqlite' | 'postgresql'): void {
 
       // The terminals work on, offline; then kill -9 the kiosk in the middle of its writes.
       const at = issued();
-      await until('the kiosk to write while the server is down', () => issued() >= at + 10, 45_000, () => tail(kiosk));
+      await until('the kiosk to write while the server is down', () => issued() >= at + 10, { timeoutMs: 45_000, everyMs: 50, detail: () => tail(kiosk) });
       kiosk.proc.kill('SIGKILL');
       await kiosk.exited;
       kioskLines.push(...kiosk.lines);
@@ -155,8 +138,8 @@ function processesSuite(kind: 'sqlite' | 'postgresql'): void {
       relay.target = server.port;
       kiosk = start(defs[0]!);
 
-      await until('the kiosk to finish its tickets', () => kiosk.lines.includes('done'), 60_000, () => tail(kiosk));
-      await until('the counter to finish its visits', () => counter.lines.includes('done'), 60_000, () => tail(counter));
+      await until('the kiosk to finish its tickets', () => kiosk.lines.includes('done'), { timeoutMs: 60_000, everyMs: 50, detail: () => tail(kiosk) });
+      await until('the counter to finish its visits', () => counter.lines.includes('done'), { timeoutMs: 60_000, everyMs: 50, detail: () => tail(counter) });
 
       // Convergence: the server holds every origin's whole log; every terminal holds all of it.
       const counts = async () => {
@@ -172,7 +155,7 @@ function processesSuite(kind: 'sqlite' | 'postgresql'): void {
         const c = await counts();
         last = c;
         return c.srv === c.total && c.held.every((h) => h === c.total);
-      }, 60_000, () => `${JSON.stringify(last)}\n${tail(display)}\n${tail(counter)}`);
+      }, { timeoutMs: 60_000, everyMs: 50, detail: () => `${JSON.stringify(last)}\n${tail(display)}\n${tail(counter)}` });
 
       for (const t of [kiosk, counter, display]) t.proc.kill('SIGTERM');
       await Promise.all([kiosk.exited, counter.exited, display.exited]);

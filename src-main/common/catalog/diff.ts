@@ -27,6 +27,28 @@ export interface CatalogDiff {
   changed: HouseholdDiff[];
   /** Procedures (ids) added to or removed from the catalog itself. */
   procedures: { added: string[]; removed: string[] };
+  /**
+   * Catalog texts (names of procedures, things to bring, forms, online options, questions …)
+   * written, changed or blanked, by key, with the languages, in the languages both catalogs carry:
+   * a renamed thing changes no household's list, and is said here.
+   */
+  texts: Array<{ key: string; langs: string[] }>;
+}
+
+function textChanges(a: Catalog, b: Catalog): CatalogDiff['texts'] {
+  const byKey = new Map<string, string[]>();
+  for (const lang of b.languages) {
+    const ta = a.texts[lang];
+    const tb = b.texts[lang];
+    if (!ta || !tb) continue;
+    for (const key of new Set([...Object.keys(ta), ...Object.keys(tb)])) {
+      if ((ta[key] ?? '') === (tb[key] ?? '')) continue;
+      const langs = byKey.get(key) ?? [];
+      langs.push(lang);
+      byKey.set(key, langs);
+    }
+  }
+  return [...byKey].map(([key, langs]) => ({ key, langs }));
 }
 
 function listOf(facts: unknown, catalog: Catalog): GuidanceItem[] {
@@ -79,6 +101,7 @@ export function diffCatalogs(a: Catalog, b: Catalog, households: readonly Sample
     households: households.length,
     changed,
     procedures: { added: [...pb].filter((x) => !pa.has(x)), removed: [...pa].filter((x) => !pb.has(x)) },
+    texts: textChanges(a, b),
   };
 }
 
@@ -87,6 +110,10 @@ export function diffLines(d: CatalogDiff): string[] {
   const lines: string[] = [];
   if (d.procedures.added.length) lines.push(`procedures added to the catalog: ${d.procedures.added.join(', ')}`);
   if (d.procedures.removed.length) lines.push(`procedures removed from the catalog: ${d.procedures.removed.join(', ')}`);
+  if (d.texts.length) {
+    const shown = d.texts.slice(0, 20).map((x) => `${x.key} [${x.langs.join(', ')}]`);
+    lines.push(`catalog texts changed: ${d.texts.length} (${shown.join('; ')}${d.texts.length > shown.length ? `; and ${d.texts.length - shown.length} more` : ''})`);
+  }
   lines.push(`${d.changed.length} of ${d.households} sample households get a different list`);
   for (const h of d.changed) {
     lines.push(`${h.id} (${h.label})`);

@@ -46,5 +46,5 @@ export const catalogMethods = {
     }),
     admin,
   ),
-  'catalog.rollback': method<CatalogVersionInfo>()(z.object({ to: z.number().int().min(1), reason: z.string().trim().max(500).optional() }), admin),
+  'catalog.rollback': method<CatalogVersionInfo>()(z.object({ /** 0: the base catalog (shipped with the app, or the data folder's own). */ to: z.number().int().min(0), reason: z.string().trim().max(500).optional() }), admin),
 };

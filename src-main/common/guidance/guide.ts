@@ -21,7 +21,8 @@ export interface GuidanceItem {
   /** Indices into facts.members. */
   members: number[];
   bring: Array<{ id: string; name: string }>;
-  online: Array<{ kind: OnlineKind; url: string; label: string }>;
+  /** `id`: the option in online.json, whose name is the catalog text `online.<id>`. */
+  online: Array<{ id: string; kind: OnlineKind; url: string; label: string }>;
   forms: string[];
   /** Last day (ISO) when computable. */
   deadline: string | null;
@@ -207,7 +208,7 @@ function toItem(m: ProcedureMatch, facts: Facts, catalog: Catalog, ctx: EvalCont
   for (const o of p.online) {
     const opt = catalog.online[o];
     // An option without an address the city configured is not shown: no invented links.
-    if (opt && opt.url) online.push({ kind: opt.kind, url: opt.url, label: catalogText(catalog, `online.${o}`, lang) });
+    if (opt && opt.url) online.push({ id: o, kind: opt.kind, url: opt.url, label: catalogText(catalog, `online.${o}`, lang) });
   }
   // Key order is the CLI's JSON contract: id … deadline first, extras after.
   const item: GuidanceItem = {

@@ -12,7 +12,7 @@ import { formTemplates, pickTemplates } from '../forms/service';
 import { Residents } from '../residents/residents';
 import { accessRules } from '../residents/access';
 import type { CallContext } from './registry';
-import { apiReader, formsForVisit } from './residents';
+import { apiReader, formTarget } from './residents';
 
 export { resolveFormsSpec } from '../forms/printTarget';
 
@@ -62,23 +62,10 @@ export function registerFormPrint(app: App): void {
   };
   const target = (input: { visitId: string; forms?: string[] | undefined; householdId?: string | undefined }) => {
     const visit = visits.get(input.visitId);
-    const applicantId = visit.residentIds[0];
-    let householdId = input.householdId;
-    if (!householdId) {
-      if (!applicantId) throw new AppError('bad-input', 'attach the household to the visit first (residents.attach), or give householdId', { field: 'householdId' });
-      householdId = residents.householdIdOf(applicantId);
-    }
-    let formIds = input.forms;
-    if (!formIds || formIds.length === 0) {
-      const cat = catalog();
-      formIds = cat ? formsForVisit(visit, cat, dataDir) : [];
-      if (formIds.length === 0) throw new AppError('bad-input', `the list of #${visit.number} needs no pre-filled form; choose forms to print`, { field: 'forms' });
-    }
+    const t = formTarget(visit, input, residents, catalog(), dataDir);
     return {
       visit,
-      householdId,
-      formIds,
-      ...(applicantId && residents.householdIdOf(applicantId) === householdId ? { applicantId } : {}),
+      ...t,
       visitRef: { id: visit.id, number: visit.number, station: visit.station, businessDate: visit.businessDate, facts: visit.facts },
     };
   };

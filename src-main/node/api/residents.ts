@@ -46,6 +46,33 @@ export function formsForVisit(visit: VisitState, catalog: Catalog, dataDir?: str
   return [...formTemplates(dataDir).keys()].filter((id) => wanted.has(id));
 }
 
+/**
+ * What a form job prints for: the visit, its household (given, or the applicant's) and its forms
+ * (given, or those its list needs). Refused naming the field when the household or the forms
+ * cannot be told.
+ */
+export function formTarget(
+  visit: VisitState,
+  input: { forms?: string[] | undefined; householdId?: string | undefined },
+  residents: Pick<Residents, 'householdIdOf'>,
+  catalog: Catalog | undefined,
+  dataDir?: string,
+): { householdId: string; formIds: string[]; applicantId?: string } {
+  const applicantId = visit.residentIds[0];
+  let householdId = input.householdId;
+  if (!householdId) {
+    if (!applicantId) throw new AppError('bad-input', 'attach the household to the visit first (residents.attach), or give householdId', { field: 'householdId' });
+    householdId = residents.householdIdOf(applicantId);
+  }
+  let formIds = input.forms;
+  if (!formIds || formIds.length === 0) {
+    formIds = catalog ? formsForVisit(visit, catalog, dataDir) : [];
+    if (formIds.length === 0) throw new AppError('bad-input', `the list of #${visit.number} needs no pre-filled form; choose forms to print`, { field: 'forms' });
+  }
+  // The applicant is named only when they belong to the household the forms are for.
+  return { householdId, formIds, ...(applicantId && residents.householdIdOf(applicantId) === householdId ? { applicantId } : {}) };
+}
+
 export function registerResidents(app: App): void {
   const { store, config, visits } = app.terminal;
   const residents = new Residents(store, config);
@@ -105,22 +132,11 @@ export function registerResidents(app: App): void {
   const renderFor = async (input: { visitId: string; forms?: string[] | undefined; householdId?: string | undefined }, ctx: CallContext, action: 'preview' | 'print') => {
     const who = apiReader(ctx);
     const visit = visits.get(input.visitId);
-    const applicantId = visit.residentIds[0];
-    let householdId = input.householdId;
-    if (!householdId) {
-      if (!applicantId) throw new AppError('bad-input', 'attach the household to the visit first (residents.attach), or give householdId', { field: 'householdId' });
-      householdId = residents.householdIdOf(applicantId);
-    }
-    let formIds = input.forms;
-    if (!formIds || formIds.length === 0) {
-      const cat = catalog();
-      formIds = cat ? formsForVisit(visit, cat, app.terminal.dataDir) : [];
-      if (formIds.length === 0) throw new AppError('bad-input', `the list of #${visit.number} needs no pre-filled form; choose forms to print`, { field: 'forms' });
-    }
+    const { householdId, formIds, applicantId } = formTarget(visit, input, residents, catalog(), app.terminal.dataDir);
     const res = await renderHouseholdForms(residents, who, {
       householdId,
       formIds,
-      ...(applicantId && residents.householdIdOf(applicantId) === householdId ? { applicantId } : {}),
+      ...(applicantId ? { applicantId } : {}),
       visit: { id: visit.id, number: visit.number, station: visit.station, businessDate: visit.businessDate, facts: visit.facts },
       purpose: action === 'print' ? '届出書の印刷（書かない窓口）' : '届出書のプレビュー（書かない窓口）',
       action,

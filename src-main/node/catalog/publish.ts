@@ -5,6 +5,8 @@ import type { TerminalProfile } from '../../common/config/schema';
 import { isIsoDate } from '../../common/dates/isoDate';
 import { AppError } from '../../common/errors';
 import type { Terminal } from '../terminal/dataFolder';
+import { baseCatalogDir } from './active';
+import { localesDirFor, readCatalogBundle } from './load';
 import { CatalogVersions } from './versions';
 
 export interface PublishInput {
@@ -60,16 +62,48 @@ export function publishCatalog(t: Terminal, input: PublishInput): CatalogVersion
   return new CatalogVersions(t.store).publish({ content: input.content, publisher, reason, effective: effectiveDate(t, input.effective) });
 }
 
-/** Publishes an earlier version's catalog again as a new version, effective at once. */
+/**
+ * The catalog a terminal serves before any version (version 0): its data folder's own `catalog/`,
+ * else the one shipped with the app. Refused, naming the field, when it does not pass `catalog check`.
+ */
+export function baseCatalogContent(t: Terminal): CatalogBundle {
+  const dir = baseCatalogDir(t.dataDir);
+  const issues: CatalogIssue[] = [];
+  const bundle = readCatalogBundle(dir, localesDirFor(dir), issues);
+  if (issues.length === 0) issues.push(...checkCatalog(bundle).issues);
+  const first = issues[0];
+  if (first) {
+    throw new AppError('bad-catalog', `version 0 (the base catalog, ${dir}) has ${issues.length} issue${issues.length === 1 ? '' : 's'} and cannot be published again:\n${issueLines(issues).join('\n')}`, {
+      field: `${first.file}:${first.path}`,
+      details: issues,
+    });
+  }
+  return bundle;
+}
+
+/**
+ * Publishes an earlier version's catalog again as a new version, effective at once. Version 0 is
+ * the base catalog (the one the app shipped with, or the data folder's own `catalog/`): its
+ * content is published like any other, so every terminal verifies it and switches together.
+ */
 export function rollbackCatalog(t: Terminal, input: { to: number; reason?: string; staff?: string; profile?: TerminalProfile }): CatalogVersionInfo {
   const versions = new CatalogVersions(t.store);
-  const target = versions.find(input.to);
-  if (!target) {
-    const known = versions.list().map((v) => v.version);
-    throw new AppError('not-found', `no catalog version ${input.to} on this terminal (known: ${known.length ? known.join(', ') : 'none'})`, { field: 'to' });
+  const known = () => {
+    const list = versions.list().map((v) => v.version);
+    return `known: 0 (the base catalog)${list.length ? `, ${list.join(', ')}` : ''}`;
+  };
+  if (!Number.isInteger(input.to) || input.to < 0) throw new AppError('bad-input', `the version to roll back to must be a whole number ≥ 0, got ${input.to} (${known()})`, { field: 'to' });
+  let content: CatalogBundle;
+  if (input.to === 0) {
+    if (versions.list().length === 0) throw new AppError('bad-input', 'no catalog version was published on this terminal: it already serves version 0 (the base catalog)', { field: 'to' });
+    content = baseCatalogContent(t);
+  } else {
+    const target = versions.find(input.to);
+    if (!target) throw new AppError('not-found', `no catalog version ${input.to} on this terminal (${known()})`, { field: 'to' });
+    if (target.problem !== null) throw new AppError('bad-input', `version ${input.to} is kept out on this terminal: ${target.problem}`, { field: 'to' });
+    content = versions.content(target);
   }
-  if (target.problem !== null) throw new AppError('bad-input', `version ${input.to} is kept out on this terminal: ${target.problem}`, { field: 'to' });
   const publisher = publisherOf(t, input.profile, input.staff);
-  const reason = input.reason?.trim() || `rollback to version ${input.to}`;
-  return versions.publish({ content: versions.content(target), publisher, reason, effective: t.visits.today(), rollbackOf: input.to });
+  const reason = input.reason?.trim() || (input.to === 0 ? 'rollback to version 0 (the base catalog)' : `rollback to version ${input.to}`);
+  return versions.publish({ content, publisher, reason, effective: t.visits.today(), rollbackOf: input.to });
 }

@@ -96,7 +96,26 @@ describe('sample households', () => {
     const certificate = households.filter((h) => (h.facts.events as string[]).join() === 'certificate');
     for (const h of certificate) expect(d.changed.find((x) => x.id === h.id)).toBeUndefined();
     expect(diffLines(d).join('\n')).toMatch(/\+ added: .*gomi-guide/);
+    // The new procedure's names are new texts in every language.
+    expect(d.texts).toContainEqual({ key: 'procedure.gomi-guide', langs: expect.arrayContaining(['ja', 'en', 'vi']) as string[] });
     // The same catalog: nothing changes.
     expect(diffCatalogs(a, a, households).changed).toEqual([]);
+    expect(diffCatalogs(a, a, households).texts).toEqual([]);
+  });
+
+  it('diff says which names changed, in which languages, when no household list does (a thing to bring, a form renamed)', () => {
+    const a = defaultCatalog();
+    const b = bundle();
+    const en = b.locales.en as { bring: Record<string, string>; form: Record<string, string> };
+    en.bring['kaigo-jukyu-shikaku'] = 'Care eligibility certificate (edited)';
+    en.form['kaigo-ido'] = 'Long-term care change form (edited)';
+    (b.locales.vi as { bring: Record<string, string> }).bring['kaigo-jukyu-shikaku'] = 'Giấy chứng nhận (sửa)';
+    const d = diffCatalogs(a, parseCatalog(b), households);
+    expect(d.changed).toEqual([]);
+    expect(d.texts).toEqual([
+      { key: 'bring.kaigo-jukyu-shikaku', langs: ['en', 'vi'] },
+      { key: 'form.kaigo-ido', langs: ['en'] },
+    ]);
+    expect(diffLines(d)).toContain('catalog texts changed: 2 (bring.kaigo-jukyu-shikaku [en, vi]; form.kaigo-ido [en])');
   });
 });

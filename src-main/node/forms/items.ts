@@ -6,11 +6,10 @@ import type { Resident } from '../../common/contract/residents';
 const MM = 72 / 25.4;
 
 /**
- * The printed-choice items of a full A4 form: the options in a row with the known one circled
- * (異動の種別, 届出人, 国保の事由), and empty one-character boxes for the clerk (個人番号).
+ * A field's or a choice's box: its frame, and its small label in the top left. Gives the box in
+ * points and where the content below the label starts.
  */
-export function drawChoice(doc: PDFKit.PDFDocument, it: Extract<FormItem, { type: 'choice' }>, ctx: FormContext, member: Resident | undefined): void {
-  const pd = doc as unknown as PdfDoc;
+export function labelledBox(doc: PDFKit.PDFDocument, it: { x: number; y: number; w: number; h: number; label?: string | undefined }): { x: number; y: number; w: number; h: number; top: number } {
   const x = it.x * MM;
   const y = it.y * MM;
   const w = it.w * MM;
@@ -18,9 +17,19 @@ export function drawChoice(doc: PDFKit.PDFDocument, it: Extract<FormItem, { type
   doc.rect(x, y, w, h).lineWidth(0.6).stroke();
   let top = y;
   if (it.label) {
-    drawFitted(pd, [it.label], { x, y, w, h: 6 * 1.5 }, { size: 6, valign: 'top', padding: 1 });
+    drawFitted(doc as unknown as PdfDoc, [it.label], { x, y, w, h: 6 * 1.5 }, { size: 6, valign: 'top', padding: 1 });
     top += 6 * 1.3;
   }
+  return { x, y, w, h, top };
+}
+
+/**
+ * The printed-choice items of a full A4 form: the options in a row with the known one circled
+ * (異動の種別, 届出人, 国保の事由), and empty one-character boxes for the clerk (個人番号).
+ */
+export function drawChoice(doc: PDFKit.PDFDocument, it: Extract<FormItem, { type: 'choice' }>, ctx: FormContext, member: Resident | undefined): void {
+  const pd = doc as unknown as PdfDoc;
+  const { x, y, w, h, top } = labelledBox(doc, it);
   const chosen = it.bind ? chosenOption(it.options, resolveBinding(it.bind, ctx, member)) : -1;
   // Options spread evenly; the size shrinks until the row fits the box.
   const gap = it.size * 0.9;

@@ -3,7 +3,7 @@ import { AppError } from '../../common/errors';
 import type { FormRef, Resident } from '../../common/contract/residents';
 import { formatValue, matches, resolveBinding, type FormContext } from './bindings';
 import { drawFitted, registerFonts, type PdfDoc } from './pdfText';
-import { drawChoice, drawDigits } from './items';
+import { drawChoice, drawDigits, labelledBox } from './items';
 import type { FormItem, FormTemplate } from './template';
 
 /** Millimetres to PDF points. */
@@ -39,16 +39,9 @@ function drawItem(doc: PDFKit.PDFDocument, it: FormItem, ctx: FormContext, membe
       drawFitted(pd, [it.label], { x: it.x * MM, y: it.y * MM, w: it.w * MM, h: 6 * 1.5 }, { size: 6, valign: 'top', padding: 1 });
       return;
     case 'field': {
-      const x = it.x * MM;
-      const y = it.y * MM;
-      const w = it.w * MM;
-      const h = it.h * MM;
-      doc.rect(x, y, w, h).lineWidth(0.6).stroke();
-      let top = y;
-      if (it.label) {
-        drawFitted(pd, [it.label], { x, y, w, h: 6 * 1.5 }, { size: 6, valign: 'top', padding: 1 });
-        top += 6 * 1.3;
-      }
+      const box = labelledBox(doc, it);
+      const { x, y, w, h } = box;
+      let top = box.top;
       const value = resolveBinding(it.bind, ctx, member);
       const lines = formatValue(it.format, value, ctx, it.bind, member);
       if (it.furigana) {

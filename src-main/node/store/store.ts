@@ -9,6 +9,7 @@ import { migrations } from './migrations';
 import { reportDaysProjector } from './reportDaysProjection';
 import { visitProjector } from './visitProjection';
 import { catalogProjector } from '../catalog/versions';
+import { Checkpointer } from './checkpointer';
 
 /** A read model folded from the log, updated in the same transaction as the append. */
 export interface Projector {
@@ -71,6 +72,11 @@ export interface StoreOptions {
  */
 const CACHE_KIB = 32_768;
 
+/** An ingest of this many events or more is bulk (a catch-up): its WAL is checkpointed on a worker thread. */
+const BULK_INGEST = 1000;
+/** SQLite's own autocheckpoint threshold (pages), restored after a bulk ingest. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
 type Row = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
 
 const INSERT_EVENT = 'INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at)';
@@ -110,6 +116,8 @@ export class Store extends EventEmitter {
   readonly work: FoldWork = { visitWrites: 0, eventsFolded: 0, logFolds: 0, ingests: 0, eventsIngested: 0 };
   /** Visit states of a scratch database (StoreOptions.cacheVisits), else null. */
   readonly visitCache: Map<string, { state: VisitState; lastHlc: string }> | null;
+  /** Checkpoints the WAL of bulk ingests on a worker thread (made at the first one; file databases in WAL mode only). */
+  private checkpointer: Checkpointer | null | undefined;
 
   private constructor(db: Database.Database, opts: StoreOptions) {
     super();
@@ -269,12 +277,43 @@ export class Store extends EventEmitter {
     // (WAL, synchronous=NORMAL: never a corrupt database) only means pulling them again, so their
     // commit skips the fsync. Local appends keep synchronous=FULL, and their fsync covers these too.
     if (this.depth > 0) return this.ingestNow(events, opts);
+    const bulk = events.length >= BULK_INGEST ? this.bulkCheckpointer() : null;
     this.db.pragma('synchronous = NORMAL');
+    // A bulk ingest's commit does not stop for a checkpoint: the worker makes it beside us.
+    if (bulk) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      bulk.beforeWrite();
+    }
     try {
-      return this.ingestNow(events, opts);
+      const before = { visits: this.work.visitWrites, events: this.work.eventsIngested };
+      const r = this.ingestNow(events, opts);
+      // Roughly what the commit wrote: an event row with its index entries, a visit's state.
+      const bytes = (this.work.eventsIngested - before.events) * 700 + (this.work.visitWrites - before.visits) * 2200;
+      if (bulk?.afterCommit(bytes)) this.db.pragma('wal_checkpoint(PASSIVE)');
+      return r;
     } finally {
       this.db.pragma('synchronous = FULL');
+      if (bulk) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     }
+  }
+
+  /** The worker checkpointing bulk ingests' WAL, once one ran (null for in-memory databases or when it could not start). */
+  walCheckpointer(): Checkpointer | null {
+    return this.checkpointer ?? null;
+  }
+
+  private bulkCheckpointer(): Checkpointer | null {
+    if (this.checkpointer === undefined) {
+      this.checkpointer = null;
+      if (this.db.pragma('journal_mode', { simple: true }) === 'wal') {
+        try {
+          this.checkpointer = new Checkpointer(this.file);
+        } catch {
+          // No worker threads here: SQLite checkpoints on commit, as it always did.
+        }
+      }
+    }
+    return this.checkpointer?.alive ? this.checkpointer : null;
   }
 
   private ingestNow(events: readonly StoredEvent[], opts: IngestOptions): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
@@ -282,7 +321,7 @@ export class Store extends EventEmitter {
       const inserted: StoredEvent[] = [];
       let duplicates = 0;
       const skewed = new Set<string>();
-      const sorted = [...events].sort(compareEvents);
+      const sorted = inLogOrder(events);
       let last = this.lastHlc();
       const fresh = this.insertMany(sorted, opts.payloadJson);
       for (let i = 0; i < sorted.length; i++) {
@@ -486,8 +525,16 @@ export class Store extends EventEmitter {
   }
 
   close(): void {
+    this.checkpointer?.stop();
+    this.checkpointer = null;
     if (this.db.open) this.db.close();
   }
+}
+
+/** The events in log order: as they are when they already are (a pulled page nearly always), else sorted. */
+function inLogOrder(events: readonly StoredEvent[]): readonly StoredEvent[] {
+  for (let i = 1; i < events.length; i++) if (compareEvents(events[i - 1]!, events[i]!) > 0) return [...events].sort(compareEvents);
+  return events;
 }
 
 function rowToEvent(r: Row): StoredEvent {

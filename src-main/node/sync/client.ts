@@ -94,8 +94,12 @@ export class SyncClient extends EventEmitter {
   private loopDone: Promise<void> | null = null;
   private lastPersisted = 0;
   private readonly onStoreEvents: (evs: StoredEvent[]) => void;
-  /** Payload JSON made while checking a pulled event, stored as is by its ingest (not made twice). */
-  private readonly payloadJson = new WeakMap<object, string>();
+  /**
+   * Payload JSON made while checking a pulled event, stored as is by its ingest (not made twice).
+   * Holds the checked events not folded yet (emptied by each fold): a Map, not a WeakMap, whose
+   * entries cost the garbage collector more than the whole map's lifetime here.
+   */
+  private readonly payloadJson = new Map<object, string>();
   private readonly ingestOptions = { payloadJson: (ev: StoredEvent) => this.payloadJson.get(ev) };
 
   constructor(opts: SyncClientOptions) {
@@ -237,13 +241,20 @@ export class SyncClient extends EventEmitter {
       }
       this.lastPullAt = Date.now();
       let pulled = 0;
+      this.payloadJson.clear();
       const vv: VersionVector = store.versionVector();
       let pending: WireEvent[] = [];
       const ingestPending = () => {
         if (!pending.length) return;
         const batch = pending;
         pending = [];
-        const r = this.ingestChecked(batch);
+        let r;
+        try {
+          r = this.ingestChecked(batch);
+        } finally {
+          // Every checked event waiting was in this batch.
+          this.payloadJson.clear();
+        }
         pulled += r.inserted;
         duplicates += r.duplicates;
       };
@@ -265,16 +276,34 @@ export class SyncClient extends EventEmitter {
           // their place); the folding waits for a batch of pages.
           const good = page.events.length ? this.checkPage(page.events) : [];
           // Advance only over contiguous runs: a page that arrived with holes is asked for again.
-          const bySeq = [...good].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
-          for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
+          // In arrival order first (a page holds each origin's events in seq order), then, when some
+          // event beyond the mark is left, in seq order: the same contiguous runs either way.
+          let left = false;
+          for (const e of good) {
+            const mark = vv[e.origin] ?? 0;
+            if (e.seq === mark + 1) {
               vv[e.origin] = e.seq;
               advanced = true;
-            }
+            } else if (e.seq > mark) left = true;
+          }
+          if (left) {
+            const bySeq = [...good].sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
+            for (const e of bySeq) if (e.seq === (vv[e.origin] ?? 0) + 1) {
+                vv[e.origin] = e.seq;
+                advanced = true;
+              }
+          }
           // No progress (a page with only holes): stop after this one; the next exchange asks again.
           const last = !page.more || page.events.length === 0 || !advanced;
           if (!last) next = pullFrom(vv);
           for (const e of good) pending.push(e);
-          if (pending.length >= this.ingestBatch || last) ingestPending();
+          if (pending.length >= this.ingestBatch || last) {
+            // The request just made only leaves once the event loop turns (Node hands it its
+            // keep-alive socket on the next tick): let it go before the fold blocks this thread,
+            // so the server prepares the next page while we fold, not after.
+            if (!last) await new Promise<void>((ok) => setImmediate(ok));
+            ingestPending();
+          }
           if (last) break;
         }
       } catch (e) {

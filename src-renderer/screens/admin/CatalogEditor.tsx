@@ -10,6 +10,7 @@ import { ApiError, call } from '../../api/client';
 import { useErrorText } from '../../app/errorText';
 import { ConditionEditor } from './ConditionEditor';
 import { Issue, localeText, TextsInAllLanguages, type EditProps, type Files } from './editorParts';
+import { formLabel, ItemsTab, ProcedureItemNames } from './ItemNames';
 import { BringConditions, ProcedureFlags, RuleExtras } from './ProcedureExtras';
 import { QuestionsTab } from './QuestionsTab';
 import './catalogEditor.css';
@@ -22,8 +23,8 @@ import './catalogEditor.css';
  * previewed on the sample households, then published with a reason and an effective date; an
  * earlier version is one click away.
  */
-type Tab = 'procedures' | 'departments' | 'questions' | 'publish' | 'versions';
-const TABS: Tab[] = ['procedures', 'departments', 'questions', 'publish', 'versions'];
+type Tab = 'procedures' | 'items' | 'departments' | 'questions' | 'publish' | 'versions';
+const TABS: Tab[] = ['procedures', 'items', 'departments', 'questions', 'publish', 'versions'];
 
 const clone = <T,>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -132,6 +133,7 @@ export function CatalogEditor({ staffId, onSignOut }: { staffId: string; onSignO
         ))}
       </nav>
       {tab === 'procedures' && <ProceduresTab draft={draft} edit={edit} selected={selected} setSelected={setSelected} languages={languages} issueAt={issueAt} />}
+      {tab === 'items' && <ItemsTab draft={draft} edit={edit} issueAt={issueAt} languages={languages} />}
       {tab === 'departments' && <DepartmentsTab draft={draft} edit={edit} issueAt={issueAt} languages={languages} />}
       {tab === 'questions' && <QuestionsTab draft={draft} edit={edit} issueAt={issueAt} languages={languages} />}
       {tab === 'publish' && <PublishTab draft={draft} issues={issues} versions={versions} onPublished={reload} />}
@@ -359,7 +361,7 @@ function ProceduresTab({ draft, edit, selected, setSelected, languages, issueAt 
             onChange={(ids) => setP((q) => void (q.bring = ids.map((id) => (q.bring ?? []).find((b) => (typeof b === 'string' ? b : b.id) === id) ?? id) as Procedure['bring']))}
           />
           <BringConditions draft={draft} p={p} setP={setP} issueAt={(path) => issueAt(F, path)} at={at} />
-          <CheckList legend={t('proc.forms')} all={draft.forms.forms.map((f) => f.id)} label={(id) => draft.forms.forms.find((f) => f.id === id)?.name ?? id} chosen={p.forms ?? []} onChange={(ids) => setP((q) => void (q.forms = ids))} />
+          <CheckList legend={t('proc.forms')} all={draft.forms.forms.map((f) => f.id)} label={(id) => formLabel(draft, id)} chosen={p.forms ?? []} onChange={(ids) => setP((q) => void (q.forms = ids))} />
           <CheckList
             legend={t('proc.online')}
             all={draft.online.options.map((o) => o.id)}
@@ -370,6 +372,7 @@ function ProceduresTab({ draft, edit, selected, setSelected, languages, issueAt 
             chosen={p.online ?? []}
             onChange={(ids) => setP((q) => void (q.online = ids))}
           />
+          <ProcedureItemNames draft={draft} edit={edit} issueAt={issueAt} languages={languages} p={p} />
           <fieldset>
             <legend>{t('proc.when')}</legend>
             {p.appearsWhen.map((rule, ri) => (
@@ -490,6 +493,18 @@ function PublishTab({ draft, issues, versions, onPublished }: { draft: Files; is
             {preview.diff.procedures.added.length > 0 && ` · ${t('preview.procAdded', { ids: preview.diff.procedures.added.join(', ') })}`}
             {preview.diff.procedures.removed.length > 0 && ` · ${t('preview.procRemoved', { ids: preview.diff.procedures.removed.join(', ') })}`}
           </p>
+          {/* A renamed thing changes no household's list: said here, key by key with its languages. */}
+          {preview.diff.texts.length > 0 && (
+            <p data-testid="preview-texts">
+              {t('preview.textsChanged', {
+                count: preview.diff.texts.length,
+                keys: `${preview.diff.texts
+                  .slice(0, 20)
+                  .map((x) => `${x.key} (${x.langs.join(', ')})`)
+                  .join(' / ')}${preview.diff.texts.length > 20 ? ' …' : ''}`,
+              })}
+            </p>
+          )}
           <table className="sv-table ce-table">
             <thead>
               <tr>
@@ -552,12 +567,22 @@ function PublishTab({ draft, issues, versions, onPublished }: { draft: Files; is
   );
 }
 
-function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView; onRolledBack: () => Promise<void> }) {
+export function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView; onRolledBack: () => Promise<void> }) {
   const { t } = useTranslation('catalogEditor');
   const errText = useErrorText();
   const [error, setError] = useState<string | null>(null);
   const [rollbackReason, setRollbackReason] = useState('');
   const active = versions.status.version;
+  const rollback = async (to: number) => {
+    try {
+      await call('catalog.rollback', { to, ...(rollbackReason.trim() ? { reason: rollbackReason.trim() } : {}) });
+      setRollbackReason('');
+      setError(null);
+      await onRolledBack();
+    } catch (e) {
+      setError(e instanceof ApiError ? errText(e) : String(e));
+    }
+  };
   return (
     <section aria-labelledby="ce-versions">
       <h2 id="ce-versions">{t('tab.versions')}</h2>
@@ -584,11 +609,11 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
           {[...versions.versions].reverse().map((v) => (
             <tr key={`${v.origin}-${v.seq}`} data-version={v.version}>
               <th scope="row">v{v.version}</th>
-              <td>{v.effective}</td>
+              <td className="ce-nowrap">{v.effective}</td>
               <td>
                 {v.publisher.staff ?? ''} @ {v.publisher.terminal}
               </td>
-              <td data-testid={`version-at-${v.version}`}>{v.at.replace('T', ' ').slice(0, 19)}</td>
+              <td className="ce-nowrap" data-testid={`version-at-${v.version}`}>{v.at.replace('T', ' ').slice(0, 19)}</td>
               <td>
                 {v.reason}
                 {v.rollbackOf !== undefined ? ` (${t('v.rollbackOf', { version: v.rollbackOf })})` : ''}
@@ -596,25 +621,29 @@ function VersionsTab({ versions, onRolledBack }: { versions: CatalogVersionsView
               <td>{v.problem ? t('v.keptOut', { reason: v.problem }) : v.version === active ? t('v.active') : v.effective > versions.status.today ? t('v.waiting') : t('v.superseded')}</td>
               <td>
                 {!v.problem && v.version !== active && (
-                  <button
-                    type="button"
-                    onClick={async () => {
-                      try {
-                        await call('catalog.rollback', { to: v.version, ...(rollbackReason.trim() ? { reason: rollbackReason.trim() } : {}) });
-                        setRollbackReason('');
-                        await onRolledBack();
-                      } catch (e) {
-                        setError(e instanceof ApiError ? errText(e) : String(e));
-                      }
-                    }}
-                    data-testid={`rollback-${v.version}`}
-                  >
+                  <button type="button" onClick={() => void rollback(v.version)} data-testid={`rollback-${v.version}`}>
                     {t('v.rollback', { version: v.version })}
                   </button>
                 )}
               </td>
             </tr>
           ))}
+          {/* Version 0: the catalog this terminal had before any version (shipped with the app, or its data folder's own). */}
+          <tr data-version="0">
+            <th scope="row">v0</th>
+            <td>-</td>
+            <td>-</td>
+            <td>-</td>
+            <td>{t('v.base')}</td>
+            <td>{active === 0 ? t('v.active') : t('v.superseded')}</td>
+            <td>
+              {active !== 0 && versions.versions.length > 0 && (
+                <button type="button" onClick={() => void rollback(0)} data-testid="rollback-0">
+                  {t('v.rollback', { version: 0 })}
+                </button>
+              )}
+            </td>
+          </tr>
         </tbody>
       </table>
       {versions.terminals.length > 0 && (

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkCatalogDir, DEFAULT_CATALOG_DIR, loadCatalog, localesDirFor } from '../../catalog/load';
 import { formatFlag, intFlag, requiredFlag, stringFlag, type CliCommand } from '../command';
@@ -6,7 +6,8 @@ import { diffCatalogs, diffLines } from '../../../common/catalog/diff';
 import { checkCatalog } from '../../../common/catalog/parse';
 import type { CatalogVersionInfo } from '../../../common/catalog/published';
 import { AppError } from '../../../common/errors';
-import { issueLines, publishCatalog, rollbackCatalog } from '../../catalog/publish';
+import { baseCatalogContent, issueLines, publishCatalog, rollbackCatalog } from '../../catalog/publish';
+import { catalogHash } from '../../catalog/versions';
 import { activeOf, announceActive, bundleFromDir, resolveRef, withTerminal } from '../../catalog/refs';
 import { loadSampleHouseholds } from '../../catalog/samples';
 
@@ -51,6 +52,8 @@ commands.push(
     options: { from: { type: 'string' }, data: { type: 'string' }, reason: { type: 'string' }, effective: { type: 'string' }, by: { type: 'string' } },
     async run(args, io) {
       const from = resolve(requiredFlag(args, 'from'));
+      if (!existsSync(from)) throw new AppError('bad-input', `no catalog folder ${from}`, { field: 'from' });
+      if (!statSync(from).isDirectory()) throw new AppError('bad-input', `${from} is a file; --from takes a catalog folder (departments.json, procedures.json … and optionally its own locales/)`, { field: 'from' });
       const reason = requiredFlag(args, 'reason');
       const content = bundleFromDir(from);
       const issues = checkCatalog(content).issues;
@@ -99,11 +102,16 @@ commands.push(
   {
     name: 'catalog rollback',
     summary: "Publish an earlier version's catalog again, effective at once",
-    usage: 'catalog rollback --data DIR --to VERSION [--reason TEXT] [--by STAFF]',
+    usage: 'catalog rollback --data DIR --to VERSION [--reason TEXT] [--by STAFF]   (VERSION 0: the base catalog)',
     options: { data: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } },
     async run(args, io) {
-      const to = intFlag(args, 'to', -1, 1);
-      if (to < 1) throw new AppError('bad-input', '--to VERSION is required', { field: 'to' });
+      // 0: the base catalog (shipped with the app, or the data folder's own catalog/); `v2` as
+      // `catalog status` prints it is taken as 2.
+      const raw = stringFlag(args, 'to');
+      if (raw === undefined) throw new AppError('bad-input', '--to VERSION is required (0 = the base catalog)', { field: 'to' });
+      const m = /^v?(\d+)$/i.exec(raw.trim());
+      if (!m) throw new AppError('bad-input', `--to must be a version number (0, 1, 2 … or v2 as catalog status prints it), got "${raw}"`, { field: 'to' });
+      const to = Number(m[1]);
       return withTerminal(stringFlag(args, 'data'), (t) => {
         const reason = stringFlag(args, 'reason');
         const staff = stringFlag(args, 'by');
@@ -145,16 +153,24 @@ commands.push(
 commands.push({
   name: 'catalog export',
   summary: "Write a terminal's active (or a given) catalog version as a published JSON (for GUIDE_CATALOG_JSON=FILE npm run build:guide)",
-  usage: 'catalog export --data DIR --out FILE.json [--version N]',
+  usage: 'catalog export --data DIR --out FILE.json [--version N]   (default: the active version; 0: the base catalog)',
   options: { data: { type: 'string' }, out: { type: 'string' }, version: { type: 'string' } },
   async run(args, io) {
     const out = resolve(requiredFlag(args, 'out'));
-    const want = intFlag(args, 'version', 0, 0);
+    // Absent: the active version; 0: the base catalog (even when a later version serves).
+    const want = stringFlag(args, 'version') === undefined ? undefined : intFlag(args, 'version', 0, 0);
     return withTerminal(stringFlag(args, 'data'), (t) => {
       const a = activeOf(t);
       const s = a.current();
+      if (want === 0) {
+        const content = baseCatalogContent(t);
+        const payload = { version: 0, hash: catalogHash(content), effective: null, reason: 'base catalog', content };
+        writeFileSync(out, JSON.stringify(payload));
+        io.out(JSON.stringify({ version: 0, hash: payload.hash, out }));
+        return 0;
+      }
       const info = want ? a.versions.find(want) : s.info;
-      if (want && (!info || info.problem !== null)) throw new AppError('not-found', `no sound catalog version ${want} in ${t.dataDir}`, { field: 'version' });
+      if (want && (!info || info.problem !== null)) throw new AppError('not-found', `no sound catalog version ${want} in ${t.dataDir} (known: 0 (the base catalog)${a.versions.list().filter((v) => v.problem === null).map((v) => `, ${v.version}`).join('')})`, { field: 'version' });
       const content = info ? a.versions.content(info) : s.bundle;
       const payload = { version: info?.version ?? 0, hash: info?.hash ?? s.hash, effective: info?.effective ?? s.info?.effective ?? null, reason: info?.reason ?? 'base catalog', content };
       writeFileSync(out, JSON.stringify(payload));

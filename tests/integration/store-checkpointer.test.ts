@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src-main/common/sync/event';
+import { Store } from '../../src-main/node/store/store';
+import { VisitService } from '../../src-main/node/visits/service';
+import { tempDir } from '../support/tmp';
+import { terminalConfig } from './sync-support';
+
+/**
+ * Bulk ingests (a catch-up) leave their WAL checkpoints to a worker thread with its own
+ * connection (store/checkpointer.ts), so a commit never stops to copy the WAL into the database
+ * and fsync it. What is stored must not change: the same rows as an in-memory store fed the same
+ * batches, a sound file, every setting of the terminal's connection back as it was (FULL, SQLite's
+ * autocheckpoint), and the worker's connection closed with the store. If the worker is gone, the
+ * writer checkpoints for itself again.
+ */
+const tmp = tempDir('madoguchi-checkpointer-');
+afterAll(() => tmp.cleanup());
+
+const BATCH = 1000;
+let events: StoredEvent[] = [];
+
+beforeAll(() => {
+  const def = { id: 'kiosk-1', role: 'kiosk' as const, site: 'honcho', station: 'st1' };
+  const origin = Store.open({ file: ':memory:', nodeId: def.id, site: 'honcho' });
+  const visits = new VisitService(origin, terminalConfig(def, [{ id: 'st1', from: 1001, to: 9999 }]));
+  const by = { terminal: def.id };
+  origin.tx(() => {
+    for (let i = 0; i < 2500; i++) {
+      const v = visits.issue({ station: 'st1', lang: 'ja', priority: i % 5 === 0, events: ['moving-in'], facts: {}, items: [{ id: 'item-0', department: 'shimin', route: 'accept', delivery: 'none', need: 'required' }], route: ['shimin'] }, by);
+      visits.callNumber(v.number, 'shimin', '1', by);
+      visits.start(v.id, '1', by);
+      if (i % 4 !== 0) visits.finishHere(v.id, '1', by, { leftOpenReason: 'test' });
+    }
+  });
+  events = [...origin.allEvents()];
+  origin.close();
+});
+
+function ingestInBatches(store: Store): void {
+  for (let i = 0; i < events.length; i += BATCH) store.ingest(events.slice(i, i + BATCH).map((e) => ({ ...e, payload: structuredClone(e.payload) })));
+}
+
+const rows = (s: Store) => ({
+  visits: s.db.prepare('SELECT * FROM visits ORDER BY id').all(),
+  events: s.db.prepare('SELECT origin, seq, hlc, type, site, visit_id, payload FROM events ORDER BY origin, seq').all(),
+  kpi: s.db.prepare('SELECT * FROM kpi_days ORDER BY date').all(),
+});
+
+async function until(what: string, cond: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((ok) => setTimeout(ok, 10));
+  }
+}
+
+describe('WAL checkpoints of bulk ingests on a worker thread', () => {
+  it('stores exactly what an in-memory store does, checkpointed beside the writer; settings restored; closed with the store', async () => {
+    const reference = Store.open({ file: ':memory:', nodeId: 'display-1', site: 'honcho' });
+    ingestInBatches(reference);
+    expect(reference.walCheckpointer()).toBeNull();
+
+    const file = join(tmp.dir, 'display.sqlite');
+    const store = Store.open({ file, nodeId: 'display-1', site: 'honcho' });
+    try {
+      ingestInBatches(store);
+      const ck = store.walCheckpointer()!;
+      expect(ck.alive).toBe(true);
+      await until('a checkpoint made by the worker', () => ck.done > 0);
+      // The terminal's own connection is as it was: local appends fsync, SQLite checkpoints on commit.
+      expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      // A small ingest (a call reaching a display) is not bulk and leaves the setting alone too.
+      store.ingest([]);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      expect(rows(store)).toEqual(rows(reference));
+      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      store.close();
+      reference.close();
+    }
+    // The worker's connection closed with the store: the last one out removed the WAL.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const reopened = Store.open({ file, nodeId: 'display-1', site: 'honcho' });
+    try {
+      expect(reopened.eventCount()).toBe(events.length);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('checkpoints on commit again once the worker is gone, and still stores the same', () => {
+    const reference = Store.open({ file: ':memory:', nodeId: 'display-2', site: 'honcho' });
+    const file = join(tmp.dir, 'display-2.sqlite');
+    const store = Store.open({ file, nodeId: 'display-2', site: 'honcho' });
+    try {
+      store.ingest(events.slice(0, BATCH));
+      reference.ingest(events.slice(0, BATCH).map((e) => ({ ...e, payload: structuredClone(e.payload) })));
+      const ck = store.walCheckpointer()!;
+      ck.stop();
+      expect(ck.alive).toBe(false);
+      for (let i = BATCH; i < events.length; i += BATCH) {
+        store.ingest(events.slice(i, i + BATCH));
+        reference.ingest(events.slice(i, i + BATCH).map((e) => ({ ...e, payload: structuredClone(e.payload) })));
+        expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      }
+      expect(rows(store)).toEqual(rows(reference));
+      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      store.close();
+      reference.close();
+    }
+  });
+
+  it('keeps nothing of a bulk ingest that fails mid-way, and the next one goes in whole', () => {
+    const file = join(tmp.dir, 'display-3.sqlite');
+    const store = Store.open({ file, nodeId: 'display-3', site: 'honcho' });
+    try {
+      store.ingest(events.slice(0, BATCH));
+      const bad = events.slice(BATCH, 2 * BATCH).map((e) => ({ ...e }));
+      // A payload a fold cannot read (the sync client quarantines such an event; here the ingest itself fails).
+      const i = bad.findIndex((e) => e.type === 'visit.called');
+      bad[i] = { ...bad[i]!, payload: null };
+      expect(() => store.ingest(bad)).toThrow(TypeError);
+      expect(store.eventCount()).toBe(BATCH);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+      store.ingest(events.slice(BATCH, 2 * BATCH));
+      expect(store.eventCount()).toBe(2 * BATCH);
+      expect(store.versionVector()).toEqual({ 'kiosk-1': 2 * BATCH });
+      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      store.close();
+    }
+  });
+});
