@@ -120,4 +120,64 @@ describe('call → display over the live stream', () => {
       reopened.close();
     }
   });
+  it("a counter's own writes only push while its stream is up; others' events still reach it (a stream notice, a pull); with no stream a write pulls too", async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const srv = createSyncServer({ file: join(t.dir, 'server.sqlite'), log: () => undefined });
+    cleanups.unshift(() => srv.close());
+    const { url } = await srv.listen(0);
+    class CountingTransport extends HttpTransport {
+      pulls = 0;
+      override pull(...args: Parameters<HttpTransport['pull']>) {
+        this.pulls++;
+        return super.pull(...args);
+      }
+    }
+    const transport = (id: string, role: 'kiosk' | 'counter') => new CountingTransport({ server: url, token: srv.store.enroll(id, role, 'honcho').token });
+    const kiosk = Store.open({ file: join(t.dir, 'kiosk.sqlite'), nodeId: 'kiosk-1', site: 'honcho' });
+    cleanups.unshift(() => kiosk.close());
+    const kv = new VisitService(kiosk, config('kiosk-1', 'kiosk'));
+    const issue = () => kv.issue({ station: 'east', lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [{ id: 'item-0', department: 'shimin', route: 'accept', delivery: 'none', need: 'required' }], route: ['shimin'] }, { terminal: 'kiosk-1' });
+    for (let i = 0; i < 6; i++) issue();
+    const kc = new SyncClient({ store: kiosk, transport: transport('kiosk-1', 'kiosk') });
+    await kc.syncOnce();
+
+    for (const stream of [true, false]) {
+      const file = join(t.dir, `counter-${stream}.sqlite`);
+      const id = `counter-${stream ? 'a' : 'b'}`;
+      const counter = Store.open({ file, nodeId: id, site: 'honcho' });
+      cleanups.unshift(() => counter.close());
+      const visits = new VisitService(counter, config(id, 'counter'));
+      const tr = transport(id, 'counter');
+      const ca = new SyncClient({ store: counter, transport: tr, intervalMs: 60_000, stream });
+      cleanups.unshift(() => ca.stop());
+      await ca.syncOnce();
+      ca.run();
+      if (stream) await until('the stream open', () => srv.streamClients() === 1);
+      await until('the first exchange done', () => ca.status().state === 'online' && ca.status().outbox === 0);
+      await new Promise((ok) => setTimeout(ok, 100));
+      const before = tr.pulls;
+      const pushed = () => (srv.store.db.prepare('SELECT max_seq FROM origins WHERE origin = ?').get(id) as { max_seq: number } | undefined)?.max_seq ?? 0;
+      const v = visits.callNext('shimin', '1', { terminal: id })!;
+      await until('the call on the server', () => pushed() === 1);
+      visits.finishHere(v.id, '1', { terminal: id }, { leftOpenReason: 'test' });
+      await until('the finish on the server', () => pushed() === 2 && ca.status().outbox === 0);
+      await new Promise((ok) => setTimeout(ok, 100));
+      if (stream) expect(tr.pulls, 'pulls after its own writes, stream up').toBe(before);
+      else expect(tr.pulls, 'pulls after its own writes, no stream').toBeGreaterThanOrEqual(before + 1);
+      // Another terminal's event still arrives (stream up: announced, then pulled).
+      const fresh = issue();
+      await kc.syncOnce();
+      // With no stream nothing announces it: the interval's exchange brings it (asked for here).
+      if (!stream) ca.trigger();
+      await until('the kiosk\'s new visit on the counter', () => counter.db.prepare('SELECT 1 FROM visits WHERE id = ?').get(fresh.id) !== undefined);
+      expect(tr.pulls).toBeGreaterThan(before);
+      // Nothing of the counter's own was lost or doubled on the way.
+      expect(counter.db.prepare('SELECT COUNT(*) AS n FROM events WHERE origin = ?').get(id)).toEqual({ n: 2 });
+      expect(ca.status()).toMatchObject({ state: 'online', outbox: 0 });
+      await ca.stop();
+      if (stream) await until('the stream closed', () => srv.streamClients() === 0);
+    }
+    await kc.stop();
+  });
 });

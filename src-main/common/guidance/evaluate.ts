@@ -25,10 +25,16 @@ export interface Outcome {
 export interface EvalContext {
   facts: Facts;
   births: Array<IsoDate | undefined>;
+  /**
+   * Ages worked out once per member for one list (a list asks about the same members' age classes
+   * for many procedures, and each answer is date arithmetic): `${member}|${class}` → in the class,
+   * member → legal age. Pure functions of the member's birth and age date, so only the time changes.
+   */
+  ageMemo?: { classes: Map<string, boolean>; ages: Map<number, number> };
 }
 
 export function makeContext(facts: Facts): EvalContext {
-  return { facts, births: facts.members.map((m) => effectiveBirthDate(m, facts)) };
+  return { facts, births: facts.members.map((m) => effectiveBirthDate(m, facts)), ageMemo: { classes: new Map(), ages: new Map() } };
 }
 
 const no: Outcome = { v: NO, members: [], unknown: [] };
@@ -136,7 +142,15 @@ function evalMember(c: MemberCondition, i: number, ctx: EvalContext): { v: Truth
   // A deceased member's ages are those on the day of death (FACTS.md).
   const date = ageDate(m, ctx.facts);
   if ('ageClass' in c) {
-    if (birth !== undefined) return { v: inAgeClass(c.ageClass, birth, date) ? YES : NO, unknown: [] };
+    if (birth !== undefined) {
+      const key = `${i}|${c.ageClass}`;
+      let inClass = ctx.ageMemo?.classes.get(key);
+      if (inClass === undefined) {
+        inClass = inAgeClass(c.ageClass, birth, date);
+        ctx.ageMemo?.classes.set(key, inClass);
+      }
+      return { v: inClass ? YES : NO, unknown: [] };
+    }
     const settled = m.ageBand !== undefined ? AGE_BANDS[m.ageBand].classes[c.ageClass] : undefined;
     if (settled !== undefined) return { v: settled ? YES : NO, unknown: [] };
     return { v: UNSURE, unknown: [`members[${i}].age`] };
@@ -145,7 +159,14 @@ function evalMember(c: MemberCondition, i: number, ctx: EvalContext): { v: Truth
   const { gte, lte } = c.age;
   let lo: number;
   let hi: number;
-  if (birth !== undefined) lo = hi = legalAge(birth, date);
+  if (birth !== undefined) {
+    let age = ctx.ageMemo?.ages.get(i);
+    if (age === undefined) {
+      age = legalAge(birth, date);
+      ctx.ageMemo?.ages.set(i, age);
+    }
+    lo = hi = age;
+  }
   else if (m.ageBand !== undefined) {
     lo = AGE_BANDS[m.ageBand].minAge;
     hi = AGE_BANDS[m.ageBand].maxAge;

@@ -95,6 +95,13 @@ function before(a: { rank: number; key: string; number: number }, b: { rank: num
   return a.number < b.number;
 }
 
+/** before() on two line entries (their number is the visit's), without building objects to compare. */
+function entryBefore(a: Entry, b: Entry): boolean {
+  if (a.rank !== b.rank) return a.rank > b.rank;
+  if (a.key !== b.key) return a.key < b.key;
+  return a.v.number < b.v.number;
+}
+
 export class WaitEstimator {
   readonly now: number;
   private readonly opts: Required<Omit<WaitOptions, 'configuredCounters' | 'prior'>> & { prior: WaitPrior; configuredCounters: Readonly<Record<string, number>> };
@@ -108,6 +115,7 @@ export class WaitEstimator {
   private readonly workMemo = new Map<string, number>();
   private readonly relMemo = new WeakMap<object, number[]>();
   private readonly departmentsSeen = new Set<string>();
+  private readonly places = new Map<string, Map<string, number>>();
 
   constructor(visits: Iterable<VisitState>, opts: WaitOptions) {
     this.now = opts.now;
@@ -125,11 +133,13 @@ export class WaitEstimator {
     const windowStart = this.now - this.opts.openWindowMinutes * MIN;
     for (const d of Object.keys(this.opts.configuredCounters)) this.departmentsSeen.add(d);
     for (const v of visits) {
-      for (const s of v.stops) {
+      const facts = visitFacts(v);
+      for (let k = 0; k < v.stops.length; k++) {
+        const s = v.stops[k]!;
         this.departmentsSeen.add(s.department);
-        if (s.counter && ((s.finishedAt && Date.parse(s.finishedAt) >= windowStart) || (s.firstCalledAt && Date.parse(s.firstCalledAt) >= windowStart))) this.active(s.department).add(s.counter);
+        if (s.counter && ((s.finishedAt && facts.finishedAt[k]! >= windowStart) || (s.firstCalledAt && facts.firstCalledAt[k]! >= windowStart))) this.active(s.department).add(s.counter);
       }
-      for (const s of servedStops([v], this.now)) this.push(this.served, s.department, s);
+      for (const s of facts.served) if (s.finishedAt <= this.now) this.push(this.served, s.department, s);
       if (v.status === 'done' || v.status === 'cancelled') continue;
       const here = v.route[v.stop];
       if (!here) continue;
@@ -141,7 +151,7 @@ export class WaitEstimator {
       if (v.status === 'no-show') continue;
       for (let k = v.stop + 1; k < v.route.length; k++) this.push(this.incoming, v.route[k]!, { v, stopIndex: k });
     }
-    for (const line of this.lines.values()) line.sort((a, b) => (before({ ...a, number: a.v.number }, { ...b, number: b.v.number }) ? -1 : 1));
+    for (const line of this.lines.values()) line.sort((a, b) => (entryBefore(a, b) ? -1 : 1));
   }
 
   private push<T>(m: Map<string, T[]>, k: string, x: T): void {
@@ -182,7 +192,7 @@ export class WaitEstimator {
     if (d === undefined) return 0;
     let byStop = this.relMemo.get(v);
     if (!byStop) this.relMemo.set(v, (byStop = []));
-    const rel = (byStop[k] ??= this.relativeWork(d, stopProcedures(v, k)));
+    const rel = (byStop[k] ??= this.relativeWork(d, stopWorkKeys(v, k)));
     const m = this.model(d);
     return (m.service - m.turnover) * rel;
   }
@@ -193,8 +203,7 @@ export class WaitEstimator {
     return s && s.n >= 20 ? Math.min(1.5, s.sigma) : 0.4;
   }
 
-  private relativeWork(d: string, procedures: readonly string[]): number {
-    const keys = workKeys(d, procedures);
+  private relativeWork(d: string, keys: readonly [string, string]): number {
     const hit = this.workMemo.get(keys[0]);
     if (hit !== undefined) return hit;
     const { work, overall } = this.opts.prior;
@@ -275,9 +284,20 @@ export class WaitEstimator {
     }
     // Waiting elsewhere: a rough wait (its place in that line over the counters), then its service.
     const S = this.serviceSeconds(here) * 1000;
-    const line = this.lines.get(here) ?? [];
-    const pos = Math.max(0, line.findIndex((e) => e.v.id === v.id));
+    const pos = this.placeInLine(here, v.id);
     return ((pos + 0.5) * S) / this.openCounters(here) + E;
+  }
+
+  /** Index of a visit in a department's line (0 when not in it), from one map per line. */
+  private placeInLine(department: string, id: string): number {
+    let places = this.places.get(department);
+    if (!places) {
+      places = new Map();
+      const line = this.lines.get(department) ?? [];
+      for (let i = 0; i < line.length; i++) if (!places.has(line[i]!.v.id)) places.set(line[i]!.v.id, i);
+      this.places.set(department, places);
+    }
+    return places.get(id) ?? 0;
   }
 
   /**
@@ -291,8 +311,10 @@ export class WaitEstimator {
     const ahead: Array<{ arrival: number; rank: number; key: string; number: number; cycle: number }> = [];
     for (const e of this.lines.get(department) ?? []) {
       if (e.v.id === target.id) continue;
-      const o = { rank: e.rank, key: e.key, number: e.v.number };
-      if (before(o, target)) ahead.push({ ...o, arrival: 0, cycle: this.cycleSeconds(e.v, e.v.stop) * 1000 });
+      const number = e.v.number;
+      // before({ rank, key, number }, target), without the object.
+      const first = e.rank !== target.rank ? e.rank > target.rank : e.key !== target.key ? e.key < target.key : number < target.number;
+      if (first) ahead.push({ rank: e.rank, key: e.key, number, arrival: 0, cycle: this.cycleSeconds(e.v, e.v.stop) * 1000 });
     }
     for (const { v, stopIndex } of this.incoming.get(department) ?? []) {
       if (v.id === target.id) continue;
@@ -312,7 +334,7 @@ export class WaitEstimator {
     const fixed = counterRun(
       holders.map((h) => Math.max(0.15 * expected(h), expected(h) - (this.now - h.since))),
       idle,
-      ahead.map((p) => ({ ...p })),
+      ahead,
       (p) => p.cycle,
       target.arrivalMs,
     );
@@ -332,7 +354,7 @@ export class WaitEstimator {
         const total = work * Math.exp(mu + sigma * normalQuantile(u));
         return Math.max(0, total - elapsed) + turnover;
       });
-      const draw = counterRun(free, idle, ahead.map((p) => ({ ...p })), (p) => (p.cycle - turnover) * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, rnd())))) + turnover, target.arrivalMs);
+      const draw = counterRun(free, idle, ahead, (p) => (p.cycle - turnover) * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, rnd())))) + turnover, target.arrivalMs);
       times.push(draw.atMs);
     }
     times.sort((x, y) => x - y);
@@ -392,31 +414,90 @@ export class WaitEstimator {
 }
 
 /**
+ * What the estimator reads of a visit that does not depend on the moment: its stops' times, its
+ * finished stops, its work keys per stop. A terminal's estimates share today's parsed states
+ * between estimators (deep-frozen, node/wait/terminalWaits.ts), so these are worked out once per
+ * state; a state that is not frozen (it may still change) is worked out afresh each time.
+ */
+interface VisitFacts {
+  finishedAt: number[];
+  firstCalledAt: number[];
+  /** servedStops([v]) with no time limit (callers keep those finished by now). */
+  served: ServedStop[];
+}
+
+const factsOf = new WeakMap<VisitState, VisitFacts>();
+
+function isSharedState(v: VisitState): boolean {
+  return Object.isFrozen(v.stops) && v.stops.every(Object.isFrozen) && isSharedWork(v);
+}
+
+function isSharedWork(v: Pick<VisitState, 'route' | 'items'>): boolean {
+  return Object.isFrozen(v) && Object.isFrozen(v.items) && Object.isFrozen(v.route) && v.items.every(Object.isFrozen);
+}
+
+const workKeysOf = new WeakMap<object, Array<readonly [string, string]>>();
+
+function visitFacts(v: VisitState): VisitFacts {
+  const hit = factsOf.get(v);
+  if (hit) return hit;
+  const f: VisitFacts = {
+    finishedAt: v.stops.map((s) => (s.finishedAt ? Date.parse(s.finishedAt) : NaN)),
+    firstCalledAt: v.stops.map((s) => (s.firstCalledAt ? Date.parse(s.firstCalledAt) : NaN)),
+    served: servedStops([v]),
+  };
+  if (isSharedState(v)) factsOf.set(v, f);
+  return f;
+}
+
+function stopWorkKeys(v: Pick<VisitState, 'route' | 'items'>, k: number): readonly [string, string] {
+  let byStop = workKeysOf.get(v);
+  if (!byStop) {
+    byStop = [];
+    if (isSharedWork(v)) workKeysOf.set(v, byStop);
+  }
+  return (byStop[k] ??= workKeys(v.route[k]!, stopProcedures(v, k)));
+}
+
+/**
  * Counters calling a line: each frees at `free[i]` (an idle one: 0) and calls the first one present
  * in queue order, who keeps it `cycle(p)`; when nobody is there yet, whoever arrives first. When is
  * the target, present from `arrival`, called, and how many before them?
+ *
+ * `ahead` is read, never changed (the draws share it): those called are marked instead of spliced
+ * out of a copy, and each search starts after the called prefix. Same choices in the same order
+ * (and so the same `cycle` calls, which draw) as the copy: estimate.same.test.ts compares them.
  */
-function counterRun<P extends { arrival: number }>(freeAt: number[], idle: number, ahead: P[], cycle: (p: P) => number, arrival: number): { atMs: number; ahead: number } {
+export function counterRun<P extends { arrival: number }>(freeAt: readonly number[], idle: number, ahead: readonly P[], cycle: (p: P) => number, arrival: number): { atMs: number; ahead: number } {
   const free = [...freeAt];
   for (let i = 0; i < idle; i++) free.push(0);
   if (!free.length) free.push(0);
+  const called = new Uint8Array(ahead.length);
+  let head = 0;
   let calledBefore = 0;
   for (;;) {
     let m = 0;
     for (let i = 1; i < free.length; i++) if (free[i]! < free[m]!) m = i;
     const at = free[m]!;
-    const idx = ahead.findIndex((p) => p.arrival <= at);
+    while (head < ahead.length && called[head]) head++;
+    let idx = -1;
+    for (let i = head; i < ahead.length; i++) {
+      if (!called[i] && ahead[i]!.arrival <= at) {
+        idx = i;
+        break;
+      }
+    }
     if (idx >= 0) {
       free[m] = at + cycle(ahead[idx]!);
-      ahead.splice(idx, 1);
+      called[idx] = 1;
       calledBefore++;
       continue;
     }
     if (arrival <= at) return { atMs: at, ahead: calledBefore };
-    const first = earliest(ahead);
+    const first = earliest(ahead, called, head);
     if (first < 0 || ahead[first]!.arrival >= arrival) return { atMs: arrival, ahead: calledBefore };
     free[m] = ahead[first]!.arrival + cycle(ahead[first]!);
-    ahead.splice(first, 1);
+    called[first] = 1;
     calledBefore++;
   }
 }
@@ -435,29 +516,35 @@ export function normalCdf(x: number): number {
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
-/** Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9). */
+const NQ_A = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239] as const;
+const NQ_B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155211439] as const;
+const NQ_C = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783] as const;
+const NQ_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416] as const;
+
+/** Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9). Its coefficients are built once: it runs 31 times per visitor in a line. */
 export function normalQuantile(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155211439];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const a = NQ_A;
+  const b = NQ_B;
+  const c = NQ_C;
+  const d = NQ_D;
   const lo = 0.02425;
   if (p < lo) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   if (p > 1 - lo) {
     const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
-function earliest(xs: ReadonlyArray<{ arrival: number }>): number {
+/** The first not yet called with the earliest arrival (from `from`: all before it are called). */
+function earliest(xs: ReadonlyArray<{ arrival: number }>, called: Uint8Array, from: number): number {
   let first = -1;
-  for (let i = 0; i < xs.length; i++) if (first < 0 || xs[i]!.arrival < xs[first]!.arrival) first = i;
+  for (let i = from; i < xs.length; i++) if (!called[i] && (first < 0 || xs[i]!.arrival < xs[first]!.arrival)) first = i;
   return first;
 }
 

@@ -141,4 +141,28 @@ describe('PrintJobs', () => {
     expect(err(() => jobs.enqueue({ kind: 'ticket', printer: 'lpt1', bytes: Buffer.from('x') }))).toMatchObject({ code: 'bad-config', field: 'printer' });
     expect(err(() => jobs.get('nope'))).toMatchObject({ code: 'not-found' });
   });
+  test("a send's state updates are hints (no fsync of their own): the connection is back to FULL after, the job reads the same as the stored row, and a lost 'printed' is restated as interrupted at the next start", async () => {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    const out = join(dir, 'spool');
+    const jobs = new PrintJobs(db);
+    const job = jobs.enqueue({ kind: 'ticket', ref: 'visit-2', printer: `file:${out}`, bytes: Buffer.from('ticket') });
+    const sent = await jobs.send(job.id);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    // What send returns is exactly what a fresh read of the row gives.
+    expect(sent).toEqual(jobs.get(job.id));
+    expect(sent).toMatchObject({ status: 'printed', attempts: 1, lastError: null });
+    // A power cut that lost the 'printed' update leaves the job pending: the next start says so.
+    db.prepare(`UPDATE print_jobs SET status = 'pending', printed_at = NULL WHERE id = ?`).run(job.id);
+    expect(new PrintJobs(db).markInterrupted()).toBe(1);
+    expect(jobs.get(job.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('interrupted') });
+    // Inside the caller's transaction the updates join it (and leave the level alone).
+    const second = jobs.enqueue({ kind: 'ticket', ref: 'visit-3', printer: `file:${out}`, bytes: Buffer.from('t2') });
+    db.prepare('BEGIN').run();
+    const p = jobs.send(second.id);
+    await p;
+    db.prepare('COMMIT').run();
+    expect(jobs.get(second.id).status).toBe('printed');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
 });

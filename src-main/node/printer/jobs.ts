@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { AppError } from '../../common/errors';
 import { openTransport, type PrinterTransport } from './transport';
 import { parsePrinterSpec, type PrinterSpec } from './spec';
@@ -83,6 +83,7 @@ export class PrintJobs {
   private readonly now: () => Date;
   /** Jobs being sent right now, so a double click cannot print one ticket twice at once. */
   private readonly inFlight = new Map<string, Promise<PrintJob>>();
+  private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly db: Database,
@@ -96,17 +97,16 @@ export class PrintJobs {
     if (!Buffer.isBuffer(input.bytes) || input.bytes.length === 0) throw new AppError('bad-input', 'print job has no bytes', { field: 'bytes' });
     parsePrinterSpec(input.printer); // refuse a job no printer could ever take
     const id = randomUUID();
-    this.db
-      .prepare(
-        `INSERT INTO print_jobs (id, created_at, kind, ref, printer, bytes, status, attempts, reprint_of)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)`,
-      )
-      .run(id, this.now().toISOString(), input.kind, input.ref ?? null, input.printer, input.bytes, reprintOf);
-    return this.get(id);
+    const createdAt = this.now().toISOString();
+    this.stmt(
+      `INSERT INTO print_jobs (id, created_at, kind, ref, printer, bytes, status, attempts, reprint_of)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)`,
+    ).run(id, createdAt, input.kind, input.ref ?? null, input.printer, input.bytes, reprintOf);
+    return { id, createdAt, kind: input.kind, ref: input.ref ?? null, printer: input.printer, bytes: input.bytes, status: 'pending', attempts: 0, lastError: null, lastAttemptAt: null, printedAt: null, reprintOf };
   }
 
   get(id: string): PrintJob {
-    const r = this.db.prepare('SELECT * FROM print_jobs WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM print_jobs WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw new AppError('not-found', `no print job "${id}"`, { field: 'id' });
     return toJob(r);
   }
@@ -127,19 +127,52 @@ export class PrintJobs {
   private async doSend(id: string, open: OpenTransport): Promise<PrintJob> {
     const job = this.get(id);
     const at = this.now().toISOString();
-    this.db.prepare('UPDATE print_jobs SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?').run(at, id);
+    this.withoutFsync(() => this.stmt('UPDATE print_jobs SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?').run(at, id));
     let transport: PrinterTransport | undefined;
     try {
       transport = open(parsePrinterSpec(job.printer));
       await transport.write(job.bytes, { jobId: job.id });
-      this.db.prepare(`UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = NULL WHERE id = ?`).run(this.now().toISOString(), id);
+      this.withoutFsync(() => this.stmt(`UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = NULL WHERE id = ?`).run(this.now().toISOString(), id));
     } catch (e) {
       const message = e instanceof AppError ? e.message : `${job.printer}: ${(e as Error)?.message ?? String(e)}`;
-      this.db.prepare(`UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ?`).run(message, id);
+      this.withoutFsync(() => this.stmt(`UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ?`).run(message, id));
     } finally {
       await transport?.close().catch(() => undefined);
     }
-    return this.get(id);
+    return { ...job, ...this.state(id) };
+  }
+
+  /**
+   * A job's state after a send is a hint the next start restates: a power cut that loses it leaves
+   * the job 'pending', which markInterrupted() turns into 'failed' ("check whether it printed"), the
+   * same place a job cut off mid-send lands. So these updates commit without an fsync of their own
+   * (WAL, synchronous=NORMAL: never a corrupt database; the next fully synchronous commit, such as
+   * the next ticket's, covers them). The job itself (its bytes, with the visit) keeps its fsync.
+   */
+  private withoutFsync(fn: () => void): void {
+    if (this.db.inTransaction) return fn();
+    const level = this.db.pragma('synchronous', { simple: true }) as number;
+    if (level <= 1) return fn();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      fn();
+    } finally {
+      this.db.pragma(`synchronous = ${level}`);
+    }
+  }
+
+  /** The columns a send changes (the bytes are not read again). */
+  private state(id: string): Pick<PrintJob, 'status' | 'attempts' | 'lastError' | 'lastAttemptAt' | 'printedAt'> {
+    const r = this.stmt('SELECT status, attempts, last_error, last_attempt_at, printed_at FROM print_jobs WHERE id = ?').get(id) as Row | undefined;
+    if (!r) throw new AppError('not-found', `no print job "${id}"`, { field: 'id' });
+    return { status: r.status, attempts: r.attempts, lastError: r.last_error, lastAttemptAt: r.last_attempt_at, printedAt: r.printed_at };
+  }
+
+  /** A prepared statement, compiled once per SQL text. */
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
   }
 
   /**

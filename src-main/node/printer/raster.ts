@@ -83,8 +83,41 @@ export function wrapText(ctx: SKRSContext2D, text: string, px: number, maxWidth:
   return lines;
 }
 
+/**
+ * Rendered lines, newest last: a kiosk prints the same few lines (a heading per number aside, the
+ * first stop and the note per language) all day, and drawing one takes milliseconds. Keyed by
+ * everything the drawing reads (the text and every option; the fonts are registered once per
+ * process), bounded, and handed out frozen. tests/integration/ticket-raster-cache.test.ts prints
+ * the same tickets with and without it and compares the printer's bytes.
+ */
+const RASTER_CACHE_LINES = 64;
+const rendered = new Map<string, Bitmap>();
+let rasterCacheOn = true;
+
+/** Turns the rendered-line cache off (and empties it) or back on: for the test that compares both. */
+export function setRasterCache(on: boolean): void {
+  rasterCacheOn = on;
+  rendered.clear();
+}
+
 /** Renders text (any script, `\n` starts a new line, long lines wrap) to a 1-bit bitmap `widthDots` wide. */
 export function renderTextBitmap(text: string, opts: RasterTextOptions): Bitmap {
+  if (!rasterCacheOn) return drawTextBitmap(text, opts);
+  const key = JSON.stringify([text, opts.widthDots, opts.fontPx ?? null, opts.align ?? null, opts.lang ?? null, opts.marginDots ?? null]);
+  const hit = rendered.get(key);
+  if (hit) {
+    rendered.delete(key);
+    rendered.set(key, hit);
+    return hit;
+  }
+  const bmp = drawTextBitmap(text, opts);
+  Object.freeze(bmp);
+  rendered.set(key, bmp);
+  if (rendered.size > RASTER_CACHE_LINES) rendered.delete(rendered.keys().next().value!);
+  return bmp;
+}
+
+function drawTextBitmap(text: string, opts: RasterTextOptions): Bitmap {
   registerRasterFonts();
   const width = opts.widthDots;
   if (width % 8 !== 0 || width <= 0) throw new RangeError(`raster width must be a positive multiple of 8 dots, got ${width}`);

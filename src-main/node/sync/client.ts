@@ -80,6 +80,14 @@ export class SyncClient extends EventEmitter {
   private wakeOnTrigger = false;
   private pendingTrigger = false;
   private pushWanted = true;
+  /**
+   * A pull is due: a stream notice named another origin's events, the stream is down, or the last
+   * pull is an interval old. A local write alone only pushes while the stream is up.
+   */
+  private pullWanted = true;
+  private streamOpen = false;
+  private lastPullAt = 0;
+  private inFlightPulls = false;
   private claimsRegistered = false;
   private closeStream: (() => void) | null = null;
   private streamRetry: NodeJS.Timeout | null = null;
@@ -151,16 +159,26 @@ export class SyncClient extends EventEmitter {
     }
   }
 
-  /** One full exchange: push everything the server lacks, then pull everything this terminal lacks. */
-  syncOnce(opts: { push?: boolean } = {}): Promise<SyncOnceResult> {
-    if (this.inFlight) return this.inFlight;
-    this.inFlight = this.exchange(opts.push ?? true).finally(() => {
+  /**
+   * One full exchange: push everything the server lacks, then pull everything this terminal lacks.
+   * `pull: false` (the loop, on a local write while the live stream is up) only pushes.
+   */
+  syncOnce(opts: { push?: boolean; pull?: boolean } = {}): Promise<SyncOnceResult> {
+    const doPull = opts.pull ?? true;
+    if (this.inFlight) {
+      // A push-only exchange in flight does not answer a caller that wants a pull: one follows it.
+      if (this.inFlightPulls || !doPull) return this.inFlight;
+      const again = () => this.syncOnce(opts);
+      return this.inFlight.then(again, again);
+    }
+    this.inFlightPulls = doPull;
+    this.inFlight = this.exchange(opts.push ?? true, doPull).finally(() => {
       this.inFlight = null;
     });
     return this.inFlight;
   }
 
-  private async exchange(doPush: boolean): Promise<SyncOnceResult> {
+  private async exchange(doPush: boolean, doPull = true): Promise<SyncOnceResult> {
     const store = this.store;
     let pushed = 0;
     let duplicates = 0;
@@ -214,6 +232,14 @@ export class SyncClient extends EventEmitter {
         }
       }
 
+      if (!doPull && this.current.state === 'online' && !conflicts.length && !skew?.flagged) {
+        // The live stream announces what others add (and the loop pulls then): a pull here would
+        // only compete at the server with the terminals the stream just told to pull. Anything
+        // to report (a conflict, a clock flagged) takes the full exchange below.
+        this.setState({ outbox: this.outbox(), ...(skew ? { skew } : {}) });
+        return { pushed, pulled: 0, duplicates };
+      }
+      this.lastPullAt = Date.now();
       let pulled = 0;
       this.payloadJson.clear();
       const vv: VersionVector = store.versionVector();
@@ -459,13 +485,19 @@ export class SyncClient extends EventEmitter {
     this.closeStream = this.transport.stream({
       onOpen: () => {
         attempt = 0;
+        this.streamOpen = true;
       },
       onNotice: (n) => {
         // Our own push echoed back needs no pull; anything else (or a fresh hello) does.
         const origins = Object.keys(n.vv);
-        if (origins.length === 0 || origins.some((o) => o !== this.store.nodeId)) this.trigger();
+        if (origins.length === 0 || origins.some((o) => o !== this.store.nodeId)) {
+          this.pullWanted = true;
+          this.trigger();
+        }
       },
       onClose: () => {
+        this.streamOpen = false;
+        this.pullWanted = true;
         this.closeStream = null;
         if (!this.running) return;
         this.streamRetry = setTimeout(() => this.openStream(attempt + 1), this.backoff(attempt));
@@ -485,10 +517,13 @@ export class SyncClient extends EventEmitter {
     while (this.running) {
       this.pendingTrigger = false;
       let delay = this.intervalMs;
+      const pull = this.pullWanted || !this.streamOpen || Date.now() - this.lastPullAt >= this.intervalMs;
+      this.pullWanted = false;
       try {
-        await this.syncOnce({ push: this.pushWanted || this.outbox() > 0 });
+        await this.syncOnce({ push: this.pushWanted || this.outbox() > 0, pull });
         failures = 0;
       } catch {
+        this.pullWanted = true;
         failures++;
         delay = this.backoff(failures - 1);
       }

@@ -22,9 +22,14 @@ type Db = Database.Database;
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
+/** Prepared once per connection: every exchange counts the quarantine. */
+const countStatements = new WeakMap<Db, Database.Statement>();
+
 export function quarantineCount(db: Db): number {
   try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM sync_quarantine').get() as { n: number }).n;
+    let st = countStatements.get(db);
+    if (!st) countStatements.set(db, (st = db.prepare('SELECT COUNT(*) AS n FROM sync_quarantine')));
+    return (st.get() as { n: number }).n;
   } catch {
     return 0; // a database older than migration 8 (read-only tools) has none
   }

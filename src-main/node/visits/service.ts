@@ -268,8 +268,8 @@ export class VisitService {
   }
 
   waitingAhead(department: string, visit: VisitState): number {
-    const row = this.store.db
-      .prepare(`SELECT COUNT(*) AS n FROM visits WHERE business_date = ? AND department = ? AND status = 'waiting' AND id <> ? AND (priority > ? OR (priority = ? AND queue_key < ?))`)
+    const row = this.store
+      .stmt(`SELECT COUNT(*) AS n FROM visits WHERE business_date = ? AND department = ? AND status = 'waiting' AND id <> ? AND (priority > ? OR (priority = ? AND queue_key < ?))`)
       .get(visit.businessDate, department, visit.id, queueRank(visit), queueRank(visit), visit.issuedAt) as { n: number };
     return row.n;
   }
