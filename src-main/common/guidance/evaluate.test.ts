@@ -99,7 +99,7 @@ describe('the condition language', () => {
     const configured = { ...online, options: online.options.map((o) => (o.id === 'mynaportal-hikkoshi' ? { ...o, url: 'https://city.example/hikkoshi' } : o)) };
     const c = parseCatalog({ ...bundle, online: configured });
     const item = guide({ date: d, events: ['moving-out'], moveTo: 'other-municipality', members: [{ role: 'applicant' }] }, c, { lang: 'en' }).procedures.find((p) => p.id === 'tenshutsu')!;
-    expect(item.online).toEqual([{ kind: 'mynaportal', url: 'https://city.example/hikkoshi', label: 'Mynaportal moving one-stop service' }]);
+    expect(item.online).toEqual([{ id: 'mynaportal-hikkoshi', kind: 'mynaportal', url: 'https://city.example/hikkoshi', label: 'Mynaportal moving one-stop service' }]);
     const insecure = { ...online, options: [...online.options, { id: 'x', kind: 'other', url: 'http://insecure.example' }] };
     expect(() => parseCatalog({ ...bundle, online: insecure })).toThrow(expect.objectContaining({ code: 'bad-catalog', field: 'online.json:options[3].url' }));
   });
