@@ -177,7 +177,8 @@ export function kpiReportFromDays(store: Store, config: TerminalConfig, fy: numb
 /** The latest import of the city's annual 市民アンケート for a fiscal year (a re-import replaces it), or null. */
 export function latestCitizenSurvey(store: Store, fy: number): CitizenSurveyImport | null {
   const row = store.db
-    .prepare(`SELECT payload FROM events WHERE type = ? AND json_extract(payload, '$.fiscalYear') = ? ORDER BY hlc DESC LIMIT 1`)
-    .get(CITIZEN_SURVEY_EVENT, fy) as { payload: string } | undefined;
+    // The type as a literal: the partial index events_citizen_survey (migration 15) holds only these.
+    .prepare(`SELECT payload FROM events WHERE type = '${CITIZEN_SURVEY_EVENT}' AND json_extract(payload, '$.fiscalYear') = ? ORDER BY hlc DESC LIMIT 1`)
+    .get(fy) as { payload: string } | undefined;
   return row ? (JSON.parse(row.payload) as CitizenSurveyImport) : null;
 }

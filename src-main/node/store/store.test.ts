@@ -9,7 +9,8 @@ import { Store } from './store';
 import { migrations } from './migrations';
 import { migrate } from './migrate';
 import { rebuildKpiDays } from './kpiDaysProjection';
-import { readGuideCompletions, reportDates } from '../reports/source';
+import { latestCitizenSurvey, readGuideCompletions, reportDates } from '../reports/source';
+import { CITIZEN_SURVEY_EVENT } from '../../common/reports/citizenSurvey';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
@@ -70,7 +71,7 @@ describe('store', () => {
     old.close();
     const { store } = open('demo-hall', file);
     const indexes = store.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string; sql: string }>;
-    expect(indexes.map((r) => r.name)).toEqual(['events_by_hlc', 'events_by_visit', 'events_guide_completed']);
+    expect(indexes.map((r) => r.name)).toEqual(['events_by_hlc', 'events_by_visit', 'events_citizen_survey', 'events_guide_completed']);
     // The partial index holds the 10 completions and nothing else.
     expect((store.db.prepare("SELECT COUNT(*) AS n FROM events INDEXED BY events_guide_completed WHERE type = 'guide.completed'").get() as { n: number }).n).toBe(10);
     // The queries that read completions by type use it (a plan on the whole log would be a scan).
@@ -80,6 +81,29 @@ describe('store', () => {
     expect(readGuideCompletions(store, '2026-12-03')).toEqual({ uses: 10, ratings: [] });
     expect(reportDates(store, '2026-12-01', '2026-12-31')).toEqual(['2026-12-03']);
     expect(rebuildKpiDays(store.db).guideCompletions).toBe(10);
+  });
+
+  it('reads the fiscal year\'s citizen survey through its partial index (migration 15), the newest import of that year', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'v14.sqlite');
+    const old = new Database(file);
+    migrate(old, migrations.slice(0, migrations.findIndex((m) => m.slug === 'survey')));
+    const ins = old.prepare('INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const survey = (fiscalYear: number, satisfied: number) => ({ fiscalYear, satisfied });
+    for (let i = 1; i <= 40; i++) {
+      const kind = i === 7 ? survey(2025, 60) : i === 21 ? survey(2026, 70) : i === 33 ? survey(2025, 80) : null;
+      ins.run('admin-1', i, `0017962968543${String(i).padStart(2, '0')}.000000.admin-1`, kind ? CITIZEN_SURVEY_EVENT : 'visit.noted', 'honcho', kind ? null : `v-${i}`, JSON.stringify(kind ?? { note: i }), '2026-12-03T00:00:00.000Z');
+    }
+    old.close();
+    const { store } = open('admin-1', file);
+    expect((store.db.prepare(`SELECT COUNT(*) AS n FROM events INDEXED BY events_citizen_survey WHERE type = '${CITIZEN_SURVEY_EVENT}'`).get() as { n: number }).n).toBe(3);
+    const plan = (sql: string) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    expect(plan(`SELECT payload FROM events WHERE type = '${CITIZEN_SURVEY_EVENT}' AND json_extract(payload, '$.fiscalYear') = 2025 ORDER BY hlc DESC LIMIT 1`)).toContain('events_citizen_survey');
+    // The newest import of the year asked for, and none for a year without one.
+    expect(latestCitizenSurvey(store, 2025)).toMatchObject({ fiscalYear: 2025, satisfied: 80 });
+    expect(latestCitizenSurvey(store, 2026)).toMatchObject({ fiscalYear: 2026, satisfied: 70 });
+    expect(latestCitizenSurvey(store, 2024)).toBeNull();
   });
 
   it('refuses a database written by a newer version, with a clear message', () => {
