@@ -6,6 +6,7 @@ import { Store } from '../../src-main/node/store/store';
 import { VisitService } from '../../src-main/node/visits/service';
 import { tempDir } from '../support/tmp';
 import { terminalConfig } from './sync-support';
+import { until } from '../support/until';
 
 /**
  * Bulk ingests (a catch-up) leave their WAL checkpoints to a worker thread with its own
@@ -48,14 +49,6 @@ const rows = (s: Store) => ({
   kpi: s.db.prepare('SELECT * FROM kpi_days ORDER BY date').all(),
 });
 
-async function until(what: string, cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((ok) => setTimeout(ok, 10));
-  }
-}
-
 describe('WAL checkpoints of bulk ingests on a worker thread', () => {
   it('stores exactly what an in-memory store does, checkpointed beside the writer; settings restored; closed with the store', async () => {
     const reference = Store.open({ file: ':memory:', nodeId: 'display-1', site: 'honcho' });
@@ -68,7 +61,7 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
       ingestInBatches(store);
       const ck = store.walCheckpointer()!;
       expect(ck.alive).toBe(true);
-      await until('a checkpoint made by the worker', () => ck.done > 0);
+      await until('a checkpoint made by the worker', () => ck.done > 0, { timeoutMs: 20_000, everyMs: 10 });
       // The terminal's own connection is as it was: local appends fsync, SQLite checkpoints on commit.
       expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
       expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);

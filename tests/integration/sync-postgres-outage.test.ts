@@ -7,6 +7,7 @@ import { PgSyncStorage } from '../../src-main/node/sync/pgStore';
 import { postgresMissing, startPgCluster, type PgCluster } from '../support/pgCluster';
 import { tempDir } from '../support/tmp';
 import { issuedPayload, runCliProcess, spawnSyncServer, type ServerProcess } from './sync-support';
+import { until } from '../support/until';
 
 /**
  * The sync service's PostgreSQL as an operator meets it: a --db URL that is wrong (database
@@ -20,18 +21,6 @@ const missing = postgresMissing();
 if (missing) console.log(`sync on PostgreSQL, a wrong or vanishing database: skipped, ${missing}`);
 
 const P = { 'x-madoguchi-protocol': '1', 'content-type': 'application/json' };
-
-function until(what: string, cond: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((ok, fail) => {
-    const tick = async () => {
-      if (await cond()) return ok();
-      if (Date.now() > deadline) return fail(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    void tick();
-  });
-}
 
 async function call(url: string, token: string | undefined, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const r = await fetch(`${url}${path}`, {
@@ -196,10 +185,10 @@ describe.skipIf(!!missing)('sync on PostgreSQL: a wrong --db URL, hostile tokens
     expect(server.stderr.join('')).not.toMatch(/\n\s+at /);
 
     cluster.resume();
-    await until('/health to answer 200 again', async () => (await call(url, undefined, '/health')).status === 200);
+    await until('/health to answer 200 again', async () => (await call(url, undefined, '/health')).status === 200, { timeoutMs: 60_000, everyMs: 50 });
     expect((await call(url, kiosk, '/sync/push', ticket(2))).status).toBe(200);
     expect((await call(url, metrics, '/metrics')).status).toBe(200);
-    await until('the LISTEN connection to be back', () => server!.stderr.join('').includes('LISTEN connection to PostgreSQL is back'));
+    await until('the LISTEN connection to be back', () => server!.stderr.join('').includes('LISTEN connection to PostgreSQL is back'), { timeoutMs: 60_000, everyMs: 50 });
     // A push committed elsewhere (another process on the same database) reaches a stream here again.
     const ac = new AbortController();
     const res = await fetch(`${url}/sync/stream?protocol=1`, { headers: { ...P, authorization: `Bearer ${display}` }, signal: ac.signal });
@@ -213,10 +202,10 @@ describe.skipIf(!!missing)('sync on PostgreSQL: a wrong --db URL, hostile tokens
         /* aborted */
       }
     })();
-    await until('the stream to say hello', () => heard.includes('event: hello'));
+    await until('the stream to say hello', () => heard.includes('event: hello'), { timeoutMs: 60_000, everyMs: 50 });
     const other = await PgSyncStorage.open({ url: db, log: () => undefined });
     await other.push(await other.authenticate(`Bearer ${kiosk}`), ticket(3));
-    await until('the stream to hear the push made through another process', () => /"kiosk-1":3/.test(heard.split('event: events')[1] ?? ''));
+    await until('the stream to hear the push made through another process', () => /"kiosk-1":3/.test(heard.split('event: events')[1] ?? ''), { timeoutMs: 60_000, everyMs: 50 });
     ac.abort();
     await reading;
     expect(await storage.eventCount({ tenant: 'isesaki' })).toBe(3);
