@@ -30,8 +30,14 @@ export function isIsoDate(s: unknown): s is IsoDate {
   return parseIsoDate(s) !== null;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in month `m` (1–12) of year `y`, by the Gregorian leap rule (no Date made: a list asks it per date). */
 export function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  // Date.UTC reads years 0–99 as 1900–1999, and rolls months outside 1–12 over: keep its answer there.
+  if (!Number.isInteger(y) || !Number.isInteger(m) || m < 1 || m > 12 || y < 100) return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (m !== 2) return MONTH_DAYS[m - 1]!;
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
 }
 
 export function formatIsoDate(c: CivilDate): IsoDate {
@@ -43,9 +49,23 @@ export function dayNumber(y: number, m: number, d: number): number {
   return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
 }
 
+/** The date `n` days after 1970-01-01 (a fraction counts as its day, as a Date of `n * DAY_MS` would). */
 export function fromDayNumber(n: number): IsoDate {
-  const t = new Date(n * DAY_MS);
-  return formatIsoDate({ y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() });
+  if (!Number.isFinite(n)) {
+    const t = new Date(n * DAY_MS);
+    return formatIsoDate({ y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() });
+  }
+  // Civil date from a day count in 400-year eras of 146,097 days, the era starting on 1 March
+  // (so a leap day is the era year's last day): no Date made, exact for every day.
+  const z = Math.floor(n) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return formatIsoDate({ y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d });
 }
 
 function must(iso: IsoDate): CivilDate {
