@@ -104,7 +104,9 @@ export function GuideApp({ offlineReady }: { offlineReady: Promise<boolean> }) {
 
   const finish = () => {
     setDone(true);
-    sendCompletion(date, lang);
+    // Counted on the day the guide is finished: a saved link keeps its list's date (`date`), and
+    // a count dated then would land on the wrong day of the report, or be refused after a week.
+    sendCompletion(businessDate(new Date(), guideConfig.timeZone), lang);
   };
 
   const save = () => {

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LANGUAGES } from '../../src-main/common/config/schema';
+import { businessDate } from '../../src-main/common/dates/businessDay';
 import { validateFacts, type Facts } from '../../src-main/common/guidance/facts';
 import { decodeHandover, encodeHandover } from '../../src-main/common/handover';
 import { encodeTicketQr } from '../../src-main/common/visit/ticketQr';
@@ -196,6 +197,11 @@ test('with a completion address configured, finishing posts one anonymous count 
     const body = JSON.parse(req.postData() ?? '{}') as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['count', 'date', 'lang']);
     expect(body).toMatchObject({ count: 1, lang: 'pt-BR' });
+    // Dated the day it was finished in the city's time zone, not the saved link's date (the fixture's).
+    const fixtureDate = loadFixture('birth-second-child.json').date;
+    const today = [Date.now() - 5000, Date.now()].map((t) => businessDate(t, 'Asia/Tokyo'));
+    expect(today).toContain(body.date);
+    if (!today.includes(fixtureDate)) expect(body.date).not.toBe(fixtureDate);
     await expect.poll(count).toBe(before + 1);
     const last = db.prepare("SELECT payload FROM events WHERE type = 'guide.completed' ORDER BY hlc DESC LIMIT 1").get() as { payload: string };
     expect(JSON.parse(last.payload)).toEqual(body);
