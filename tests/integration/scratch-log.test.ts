@@ -55,6 +55,7 @@ describe('a scratch database log', () => {
       // Readers of the events table refuse on a scratch database rather than answer from an empty table.
       expect(() => [...scratch.allEvents()]).toThrow(/scratch/);
       expect(() => scratch.loadOwnEvents([{ ...rows[0]!, seq: 9 }])).toThrow(/scratch/);
+      expect(() => scratch.ingest([{ ...file.visitEvents('v1')[0]!, origin: 'n2' }])).toThrow(/scratch/);
       expect(() => file.scratchEvents()).toThrow(/not a scratch/);
     } finally {
       file.close();

@@ -39,8 +39,11 @@ beforeAll(() => {
   origin.close();
 });
 
+/** The batch of events from `i`, each with its own copy of the payload (a store may keep what it folds). */
+const batchAt = (i: number) => events.slice(i, i + BATCH).map((e) => ({ ...e, payload: structuredClone(e.payload) }));
+
 function ingestInBatches(store: Store): void {
-  for (let i = 0; i < events.length; i += BATCH) store.ingest(events.slice(i, i + BATCH).map((e) => ({ ...e, payload: structuredClone(e.payload) })));
+  for (let i = 0; i < events.length; i += BATCH) store.ingest(batchAt(i));
 }
 
 const rows = (s: Store) => ({
@@ -90,13 +93,13 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
     const store = Store.open({ file, nodeId: 'display-2', site: 'honcho' });
     try {
       store.ingest(events.slice(0, BATCH));
-      reference.ingest(events.slice(0, BATCH).map((e) => ({ ...e, payload: structuredClone(e.payload) })));
+      reference.ingest(batchAt(0));
       const ck = store.walCheckpointer()!;
       ck.stop();
       expect(ck.alive).toBe(false);
       for (let i = BATCH; i < events.length; i += BATCH) {
         store.ingest(events.slice(i, i + BATCH));
-        reference.ingest(events.slice(i, i + BATCH).map((e) => ({ ...e, payload: structuredClone(e.payload) })));
+        reference.ingest(batchAt(i));
         expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
       }
       expect(rows(store)).toEqual(rows(reference));

@@ -322,6 +322,7 @@ export class Store extends EventEmitter {
     // Events from elsewhere are still held by the server: a power cut that loses the last ingest
     // (WAL, synchronous=NORMAL: never a corrupt database) only means pulling them again, so their
     // commit skips the fsync. Local appends keep synchronous=FULL, and their fsync covers these too.
+    if (this.scratchLog) throw new Error('ingest: a scratch database keeps its log in memory');
     if (this.depth > 0) return this.ingestNow(events, opts);
     const bulk = events.length >= BULK_INGEST ? this.bulkCheckpointer() : null;
     this.db.pragma('synchronous = NORMAL');
