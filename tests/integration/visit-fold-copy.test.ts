@@ -21,17 +21,10 @@ import { simulateDay } from '../../src-main/node/simulate/day';
 import { applyVisitEvent, applyVisitEventTo } from '../../src-main/common/visit/fold';
 import { VISIT_EVENT_TYPES, isVisitEventType, type VisitEvent } from '../../src-main/common/visit/events';
 import type { VisitState } from '../../src-main/common/visit/state';
+import { deepFreeze } from '../../src-main/common/json/freeze';
 
 const temps: Array<() => void> = [];
 afterAll(() => temps.forEach((c) => c()));
-
-function deepFreeze<T>(x: T): T {
-  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
-    Object.freeze(x);
-    for (const v of Object.values(x as object)) deepFreeze(v);
-  }
-  return x;
-}
 
 const covered = new Set<string>();
 

@@ -4,6 +4,7 @@ import type { VisitState } from '../visit/state';
 import { counterRun, WaitEstimator } from './estimate';
 import { buildWaitPrior } from './prior';
 import golden from '../../../fixtures/wait/estimate-golden.json';
+import { deepFreeze } from '../json/freeze';
 
 /**
  * The estimate's speed-ups (issue 15: no copies of the line per draw, no splices, one place map per
@@ -97,14 +98,6 @@ export function dayFigures(seed: number, frozen = false): unknown {
   }
   const est = make();
   return { departments: est.departments(), visits: day.map((v) => est.forVisit(v)) };
-}
-
-function deepFreeze<T>(x: T): T {
-  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
-    Object.freeze(x);
-    for (const v of Object.values(x)) deepFreeze(v);
-  }
-  return x;
 }
 
 export const SEEDS = [1, 2, 3, 20261203, 77];

@@ -5,6 +5,7 @@ import { buildWaitPrior, type WaitPrior } from '../../common/wait/prior';
 import type { Store } from '../store/store';
 import type { VisitService } from '../visits/service';
 import type { VisitState } from '../../common/visit/state';
+import { deepFreeze } from '../../common/json/freeze';
 
 /** The estimate as a terminal sees it: today's visits in its database, the same weekday of the last four weeks as the prior. */
 const priors = new WeakMap<Store, { date: string; prior: WaitPrior }>();
@@ -49,14 +50,6 @@ export function todaysVisits(visits: VisitService, date = visits.today()): Visit
   }
   parsedDays.set(visits.store, { date, byId });
   return out;
-}
-
-function deepFreeze<T>(x: T): T {
-  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
-    Object.freeze(x);
-    for (const v of Object.values(x)) deepFreeze(v);
-  }
-  return x;
 }
 
 export function terminalWaits(visits: VisitService): WaitEstimator {
