@@ -15,6 +15,7 @@ import { simulateRange } from '../../src-main/node/simulate/range';
 import { simulateRangeInParallel } from '../../src-main/node/simulate/parallel';
 import { encodeHlc } from '../../src-main/common/sync/hlc';
 import { kpiDayRows } from '../../src-main/node/store/kpiDaysProjection';
+import { VISIT_COLUMNS } from '../support/visitRows';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
@@ -51,7 +52,7 @@ async function build(how: 'one' | 'bulk' | 'parallel', seed: number, preset: { c
       normaliseIds(JSON.stringify(e), ids),
     );
     const logOrder = (t.store.db.prepare('SELECT seq FROM events ORDER BY hlc, origin, seq').all() as Array<{ seq: number }>).map((x) => x.seq);
-    const visits = (t.store.db.prepare('SELECT * FROM visits ORDER BY business_date, station, number').all() as Array<Record<string, unknown>>).map((v) => normaliseIds(JSON.stringify(v), ids));
+    const visits = (t.store.db.prepare(`SELECT ${VISIT_COLUMNS} FROM visits ORDER BY business_date, station, number`).all() as Array<Record<string, unknown>>).map((v) => normaliseIds(JSON.stringify(v), ids));
     // What the fold leaves besides the visits: the KPI day sums, the stored reports' staleness, the catalog tables.
     const db = t.store.db;
     const projections = {

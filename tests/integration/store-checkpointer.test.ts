@@ -7,6 +7,7 @@ import { VisitService } from '../../src-main/node/visits/service';
 import { tempDir } from '../support/tmp';
 import { terminalConfig } from './sync-support';
 import { until } from '../support/until';
+import { VISIT_COLUMNS } from '../support/visitRows';
 
 /**
  * Bulk ingests (a catch-up) leave their WAL checkpoints to a worker thread with its own
@@ -47,7 +48,7 @@ function ingestInBatches(store: Store): void {
 }
 
 const rows = (s: Store) => ({
-  visits: s.db.prepare('SELECT * FROM visits ORDER BY id').all(),
+  visits: s.db.prepare(`SELECT ${VISIT_COLUMNS} FROM visits ORDER BY id`).all(),
   events: s.db.prepare('SELECT origin, seq, hlc, type, site, visit_id, payload FROM events ORDER BY origin, seq').all(),
   kpi: s.db.prepare('SELECT * FROM kpi_days ORDER BY date').all(),
 });

@@ -10,6 +10,7 @@ import type { VersionVector } from '../../src-main/common/sync/event';
 import type { PullResponse } from '../../src-main/common/sync/protocol';
 import { quarantineCount } from '../../src-main/node/sync/quarantine';
 import { DirectTransport, rng, terminalConfig } from './sync-support';
+import { VISIT_COLUMNS } from '../support/visitRows';
 
 /**
  * A catch-up folds in batches (issue 15): pulled pages are gathered into ingests of up to
@@ -20,7 +21,7 @@ const tmp = tempDir('madoguchi-catchup-batches-');
 afterAll(() => tmp.cleanup());
 
 function visitRows(s: Store): unknown[] {
-  return s.db.prepare('SELECT * FROM visits ORDER BY id').all();
+  return s.db.prepare(`SELECT ${VISIT_COLUMNS} FROM visits ORDER BY id`).all();
 }
 
 describe('catch-up in batches', () => {

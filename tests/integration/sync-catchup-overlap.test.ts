@@ -9,6 +9,7 @@ import type { VersionVector } from '../../src-main/common/sync/event';
 import type { PullResponse } from '../../src-main/common/sync/protocol';
 import { tempDir } from '../support/tmp';
 import { DirectTransport, rng, terminalConfig } from './sync-support';
+import { VISIT_COLUMNS } from '../support/visitRows';
 
 /**
  * A catch-up asks for the next page before it folds the current one, so the server prepares it
@@ -67,7 +68,7 @@ describe('catch-up overlaps the next pull with the fold', () => {
       expect(folds).toHaveLength(12);
       folds.slice(0, -1).forEach((f, i) => expect(f, `fold ${i + 1}`).toEqual({ asked: i + 2, lastSent: true }));
       expect(folds.at(-1)!.asked).toBe(12);
-      const rows = (s: Store) => s.db.prepare('SELECT * FROM visits ORDER BY id').all();
+      const rows = (s: Store) => s.db.prepare(`SELECT ${VISIT_COLUMNS} FROM visits ORDER BY id`).all();
       expect(rows(store)).toEqual(rows(origin));
     } finally {
       await client.stop();

@@ -13,6 +13,7 @@ import { SqliteSyncStorage, type SyncStorage } from '../../src-main/node/sync/st
 import { VisitService } from '../../src-main/node/visits/service';
 import { eventForRole } from '../../src-main/common/sync/authorisation';
 import { DirectTransport, pick, rng, shuffle, terminalConfig, type StationDef, type TerminalDef } from './sync-support';
+import { VISIT_COLUMNS } from '../support/visitRows';
 
 /** 22 terminals on two sites: the main hall (本庁舎) and a branch (境支所), one supervisor seeing both. */
 export function fleet(): { terminals: TerminalDef[]; stations: Record<string, StationDef[]> } {
@@ -315,7 +316,7 @@ export async function runSimulation(seed: number, dir: string, steps = 320, pgUr
  * and each state must equal the plain one-event-at-a-time fold of the visit's log.
  */
 function checkBatchedFold(seed: number, events: StoredEvent[], visitCount: number, clock: () => number): void {
-  const rows = (s: Store) => s.db.prepare('SELECT * FROM visits ORDER BY id').all() as Array<{ id: string; state: string }>;
+  const rows = (s: Store) => s.db.prepare(`SELECT ${VISIT_COLUMNS} FROM visits ORDER BY id`).all() as Array<{ id: string; state: string }>;
   const inOrder = [...events].sort(compareEvents);
   const batched = Store.open({ file: ':memory:', nodeId: 'batched', site: 'honcho', clock });
   const single = Store.open({ file: ':memory:', nodeId: 'single', site: 'honcho', clock });

@@ -115,7 +115,7 @@ export function simulateDayOnScratch(
 }
 
 const VISIT_COLUMNS = ['id', 'business_date', 'station', 'number', 'status', 'department', 'priority', 'queue_key', 'called_counter', 'last_hlc', 'state', 'awaiting_delivery'] as const;
-/** Visits per multi-row INSERT (12 columns: 600 parameters). */
+/** Visits per multi-row INSERT (13 columns with the change marker: 650 parameters). */
 const VISIT_ROWS = 50;
 
 /**
@@ -133,18 +133,21 @@ export function loadScratchDay(store: Store, day: Pick<ScratchDay, 'rows' | 'vis
     writeVisits: () => {
       const params: unknown[] = [];
       const flush = (n: number) => {
-        if (n) store.stmt(`INSERT INTO visits (${VISIT_COLUMNS.join(', ')}) VALUES ${`,(${VISIT_COLUMNS.map(() => '?').join(', ')})`.repeat(n).slice(1)}`).run(params);
+        if (n) store.stmt(`INSERT INTO visits (${VISIT_COLUMNS.join(', ')}, change_seq) VALUES ${`,(${VISIT_COLUMNS.map(() => '?').join(', ')}, ?)`.repeat(n).slice(1)}`).run(params);
         params.length = 0;
       };
       const kpi = new KpiDeltas();
       const dates = new Set<string>();
+      // Each row's change marker above every one in the table (migration 16-mark).
+      let change = (store.stmt('SELECT COALESCE(MAX(change_seq), 0) AS m FROM visits').get() as { m: number }).m;
       for (const v of day.visits) {
         for (const c of VISIT_COLUMNS) params.push(v[c]);
-        if (params.length === VISIT_COLUMNS.length * VISIT_ROWS) flush(VISIT_ROWS);
+        params.push(++change);
+        if (params.length === (VISIT_COLUMNS.length + 1) * VISIT_ROWS) flush(VISIT_ROWS);
         kpi.addShare(v.kpi, 1);
         dates.add(v.business_date);
       }
-      flush(params.length / VISIT_COLUMNS.length);
+      flush(params.length / (VISIT_COLUMNS.length + 1));
       store.work.visitWrites += day.visits.length;
       kpi.flush((sql) => store.stmt(sql));
       markReportDaysStale(store, dates);

@@ -122,6 +122,8 @@ export class Store extends EventEmitter {
   private checkpointer: Checkpointer | null | undefined;
   /** The event log of a scratch database (StoreOptions.cacheVisits), else null. */
   private readonly scratchLog: ScratchLog | null;
+  /** Transactions of tx() rolled back so far: what a reader saw inside one may never have been committed (node/wait/terminalWaits.ts). */
+  private rolledBack = 0;
 
   private constructor(db: Database.Database, opts: StoreOptions) {
     super();
@@ -237,6 +239,7 @@ export class Store extends EventEmitter {
     try {
       result = this.db.transaction(fn).immediate();
     } catch (e) {
+      this.rolledBack++;
       this.pending = [];
       // The rollback undid the visits table: the in-memory states go with it (and a scratch log's events).
       this.visitCache?.clear();
@@ -249,6 +252,11 @@ export class Store extends EventEmitter {
     this.pending = [];
     if (done.length) this.emit('events', done);
     return result;
+  }
+
+  /** How many transactions of tx() were rolled back since the store was opened. */
+  rollbacks(): number {
+    return this.rolledBack;
   }
 
   private lastHlc(): Hlc {

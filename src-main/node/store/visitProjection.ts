@@ -136,6 +136,9 @@ function foldVisitEvents(store: Store, visitId: string, evs: readonly StoredEven
   return state.businessDate;
 }
 
+/** A visit row's change marker when written: above every one in the table (migration 16-mark; node/wait/terminalWaits.ts reads by it). */
+export const NEXT_VISIT_CHANGE = '(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM visits)';
+
 export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
   store.work.visitWrites++;
   const columns = queueColumns(v);
@@ -152,11 +155,11 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
   }
   store
     .stmt(
-      `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery)
-       VALUES (@id, @business_date, @station, @number, @status, @department, @priority, @queue_key, @called_counter, @last_hlc, @state, @awaiting_delivery)
+      `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery, change_seq)
+       VALUES (@id, @business_date, @station, @number, @status, @department, @priority, @queue_key, @called_counter, @last_hlc, @state, @awaiting_delivery, ${NEXT_VISIT_CHANGE})
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, department = excluded.department, priority = excluded.priority,
          queue_key = excluded.queue_key, called_counter = excluded.called_counter, last_hlc = excluded.last_hlc, state = excluded.state,
-         awaiting_delivery = excluded.awaiting_delivery`,
+         awaiting_delivery = excluded.awaiting_delivery, change_seq = excluded.change_seq`,
     )
     .run(row);
 }

@@ -25,31 +25,125 @@ export function configuredCounters(config: TerminalConfig): Record<string, numbe
   return out;
 }
 
+/** A row of today's visits as the estimate keeps it: its order key, its stored JSON and the state parsed from it (deep-frozen). */
+interface DayRow {
+  id: string;
+  key: string;
+  number: number;
+  json: string;
+  state: VisitState;
+}
+
+/** What todaysVisits() last read of one store: the day, the change counter it had read up to, and the day's rows in order. */
+interface ParsedDay {
+  date: string;
+  /** The highest change marker and the count of deleted rows, read before the rows (migration 16-mark). */
+  seq: number;
+  deletes: number;
+  /** Store.rollbacks() then: a rollback since may have undone what a read inside a transaction saw. */
+  rollbacks: number;
+  byId: Map<string, DayRow>;
+  /** The rows in visitsOn()'s order (queue_key, number; then id, so that ties have one order). */
+  rows: DayRow[];
+  states: VisitState[];
+}
+
 /**
- * Today's visits parsed once: a kiosk estimates every ticket from the whole day (a thousand visits,
- * 2–3 KB of JSON each), and between two tickets few of them change. A row whose stored JSON is the
- * same text as last time gives back the state parsed then (deep-frozen, as the estimator only reads
- * it); any other is parsed. So the states are exactly those visitsOn() would give, in its order.
+ * Today's visits parsed once, and read again only where they changed: a kiosk estimates every ticket
+ * from the whole day (a thousand visits, 2–3 KB of JSON each), and between two tickets few of them
+ * change. Every visit row written carries a change marker above all those in the table
+ * (`visits.change_seq`, migration 16-mark), so after the first read only the rows with a marker
+ * above the highest one seen last time are read. The highest marker is read before the rows: a change committed in between has a marker above it and is read
+ * now or next time, never missed (whoever committed it, this connection or another process). A
+ * deleted row (a rebuild), another day, or a rolled-back transaction (a read inside one may have
+ * seen rows that never existed) reads the whole day again; a row whose JSON is the same text as
+ * before keeps the state parsed then, so the estimator's per-state memos keep working.
+ *
+ * The answer is exactly what visitsOn() gives (the same states, in its order):
+ * tests/integration/wait-incremental.test.ts compares the two after random histories.
  */
-const parsedDays = new WeakMap<Store, { date: string; byId: Map<string, { json: string; state: VisitState }> }>();
+const parsedDays = new WeakMap<Store, ParsedDay>();
 
 export function todaysVisits(visits: VisitService, date = visits.today()): VisitState[] {
-  // Sorted here rather than by SQLite, whose sorter would copy every row's JSON (most of the read's
-  // cost): the same order as visitsOn()'s ORDER BY queue_key, number (an ISO time, then an integer).
-  const rows = visits.store.stmt('SELECT id, queue_key, number, state FROM visits WHERE business_date = ?').all(date) as Array<{ id: string; queue_key: string; number: number; state: string }>;
-  rows.sort((a, b) => (a.queue_key < b.queue_key ? -1 : a.queue_key > b.queue_key ? 1 : a.number - b.number));
-  const last = parsedDays.get(visits.store);
-  const before = last && last.date === date ? last.byId : undefined;
-  const byId = new Map<string, { json: string; state: VisitState }>();
-  const out: VisitState[] = [];
-  for (const r of rows) {
-    let hit = before?.get(r.id);
-    if (!hit || hit.json !== r.state) hit = { json: r.state, state: deepFreeze(JSON.parse(r.state) as VisitState) };
-    byId.set(r.id, hit);
-    out.push(hit.state);
+  const { store } = visits;
+  const counter = store.stmt('SELECT (SELECT COALESCE(MAX(change_seq), 0) FROM visits) AS seq, n AS deletes FROM visit_deletes').get() as { seq: number; deletes: number };
+  const last = parsedDays.get(store);
+  const rollbacks = store.rollbacks();
+  if (last && last.date === date && last.deletes === counter.deletes && last.rollbacks === rollbacks) {
+    if (last.seq !== counter.seq) readChanges(store, last, counter.seq);
+    return last.states.slice();
   }
-  parsedDays.set(visits.store, { date, byId });
-  return out;
+  const day = readDay(store, date, last?.date === date ? last.byId : undefined);
+  parsedDays.set(store, { date, seq: counter.seq, deletes: counter.deletes, rollbacks, ...day });
+  return day.states.slice();
+}
+
+function before(a: { key: string; number: number; id: string }, b: { key: string; number: number; id: string }): boolean {
+  return a.key !== b.key ? a.key < b.key : a.number !== b.number ? a.number < b.number : a.id < b.id;
+}
+
+function parsedRow(r: { id: string; queue_key: string; number: number; state: string }, old: DayRow | undefined): DayRow {
+  if (old && old.json === r.state && old.key === r.queue_key && old.number === r.number) return old;
+  return { id: r.id, key: r.queue_key, number: r.number, json: r.state, state: old && old.json === r.state ? old.state : deepFreeze(JSON.parse(r.state) as VisitState) };
+}
+
+/** The whole day, reusing the states of rows whose JSON is unchanged since `known`. */
+function readDay(store: Store, date: string, known: Map<string, DayRow> | undefined): { byId: Map<string, DayRow>; rows: DayRow[]; states: VisitState[] } {
+  // Sorted here rather than by SQLite, whose sorter would copy every row's JSON (most of the read's cost).
+  const found = store.stmt('SELECT id, queue_key, number, state FROM visits WHERE business_date = ?').all(date) as Array<{ id: string; queue_key: string; number: number; state: string }>;
+  const byId = new Map<string, DayRow>();
+  const rows: DayRow[] = [];
+  for (const r of found) {
+    const row = parsedRow(r, known?.get(r.id));
+    byId.set(r.id, row);
+    rows.push(row);
+  }
+  rows.sort((a, b) => (before(a, b) ? -1 : 1));
+  return { byId, rows, states: rows.map((r) => r.state) };
+}
+
+/** Index of the first row not before `x` (binary search over the ordered rows). */
+function placeOf(rows: readonly DayRow[], x: { key: string; number: number; id: string }): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(rows[mid]!, x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Brings `day` up to the counter value `seq`: the rows written since it last looked, of any day (a row of another day is dropped). */
+function readChanges(store: Store, day: ParsedDay, seq: number): void {
+  const changed = store
+    .stmt('SELECT id, business_date, queue_key, number, CASE WHEN business_date = ? THEN state END AS state FROM visits WHERE change_seq > ?')
+    .all(day.date, day.seq) as Array<{ id: string; business_date: string; queue_key: string; number: number; state: string | null }>;
+  for (const r of changed) {
+    const old = day.byId.get(r.id);
+    if (old && r.state !== null && r.business_date === day.date && old.key === r.queue_key && old.number === r.number) {
+      // In its place (a visit's issue time and number never move; only its state does).
+      const at = placeOf(day.rows, old);
+      const row = parsedRow(r as typeof r & { state: string }, old);
+      day.rows[at] = row;
+      day.states[at] = row.state;
+      day.byId.set(r.id, row);
+      continue;
+    }
+    if (old) {
+      const at = placeOf(day.rows, old);
+      day.rows.splice(at, 1);
+      day.states.splice(at, 1);
+      day.byId.delete(r.id);
+    }
+    if (r.business_date !== day.date || r.state === null) continue;
+    const row = parsedRow(r as typeof r & { state: string }, old);
+    const at = placeOf(day.rows, row);
+    day.rows.splice(at, 0, row);
+    day.states.splice(at, 0, row.state);
+    day.byId.set(r.id, row);
+  }
+  day.seq = seq;
 }
 
 export function terminalWaits(visits: VisitService): WaitEstimator {

@@ -14,6 +14,7 @@ import { migration as kpi } from './012-kpi';
 import { migration as catchup } from './013-catchup';
 import { migration as fast } from './014-fast';
 import { migration as survey } from './015-survey';
+import { migration as mark } from './016-mark';
 
 /** The explicit, ordered list of schema steps (checked at start: 1..N, no gaps). */
-export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine, host, perf, catalog, kpi, catchup, fast, survey];
+export const migrations: readonly Migration[] = [core, printJobs, staff, residents, sync, reports, awaitingDelivery, syncQuarantine, host, perf, catalog, kpi, catchup, fast, survey, mark];
