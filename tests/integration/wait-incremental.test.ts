@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src-main/common/config/schema';
 import { mulberry32, type Rng } from '../../src-main/common/random';
 import type { StoredEvent } from '../../src-main/common/sync/event';
-import type { VisitState } from '../../src-main/common/visit/state';
+import { queueRank, type VisitState } from '../../src-main/common/visit/state';
 import { WaitEstimator } from '../../src-main/common/wait/estimate';
 import { Store } from '../../src-main/node/store/store';
 import { VisitService } from '../../src-main/node/visits/service';
@@ -58,6 +58,14 @@ function expectSameAsWholeDay(visits: VisitService, where: string, estimate: boo
   const whole = inDayOrder(visits.visitsOn());
   expect(got, where).toEqual(whole);
   if (!estimate) return;
+  // The count ahead printed on a ticket (read from the queue index) is the line's, from the whole day.
+  for (const v of whole) {
+    const d = v.route[v.stop];
+    if (v.status !== 'waiting' || !d) continue;
+    const rank = queueRank(v);
+    const line = whole.filter((x) => x.id !== v.id && x.status === 'waiting' && x.route[x.stop] === d);
+    expect(visits.waitingAhead(d, v), `${where}: ahead of #${v.number}`).toBe(line.filter((x) => queueRank(x) > rank || (queueRank(x) === rank && x.issuedAt < v.issuedAt)).length);
+  }
   const inc = terminalWaits(visits);
   const ref = fullEstimate(visits);
   expect(inc.departments(), where).toEqual(ref.departments());

@@ -268,8 +268,10 @@ export class VisitService {
   }
 
   waitingAhead(department: string, visit: VisitState): number {
+    // The visit itself is left out by its rowid, which the queue index holds (its id is only in the
+    // table): the count reads the index alone instead of every waiting row of the line.
     const row = this.store
-      .stmt(`SELECT COUNT(*) AS n FROM visits WHERE business_date = ? AND department = ? AND status = 'waiting' AND id <> ? AND (priority > ? OR (priority = ? AND queue_key < ?))`)
+      .stmt(`SELECT COUNT(*) AS n FROM visits WHERE business_date = ? AND department = ? AND status = 'waiting' AND rowid IS NOT (SELECT rowid FROM visits WHERE id = ?) AND (priority > ? OR (priority = ? AND queue_key < ?))`)
       .get(visit.businessDate, department, visit.id, queueRank(visit), queueRank(visit), visit.issuedAt) as { n: number };
     return row.n;
   }
