@@ -21,13 +21,13 @@ export const migration: Migration = {
   slug: 'mark',
   sql: `
     ALTER TABLE visits ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX visits_by_change ON visits (change_seq);
-    CREATE TABLE visit_deletes (
+    CREATE INDEX IF NOT EXISTS visits_by_change ON visits (change_seq);
+    CREATE TABLE IF NOT EXISTS visit_deletes (
       one INTEGER PRIMARY KEY CHECK (one = 1),
       n INTEGER NOT NULL
     );
-    INSERT INTO visit_deletes (one, n) VALUES (1, 0);
-    CREATE TRIGGER visits_deleted AFTER DELETE ON visits
+    INSERT OR IGNORE INTO visit_deletes (one, n) VALUES (1, 0);
+    CREATE TRIGGER IF NOT EXISTS visits_deleted AFTER DELETE ON visits
     BEGIN
       UPDATE visit_deletes SET n = n + 1;
     END;
