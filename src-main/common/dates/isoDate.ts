@@ -88,6 +88,11 @@ export function fromDayNumber(n: number): IsoDate {
     const t = new Date(n * DAY_MS);
     return formatIsoDate({ y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() });
   }
+  return formatIsoDate(civilOfDayNumber(n));
+}
+
+/** The civil date `n` days after 1970-01-01 (finite `n`; a fraction counts as its day), without a string. */
+export function civilOfDayNumber(n: number): CivilDate {
   // Civil date from a day count in 400-year eras of 146,097 days, the era starting on 1 March
   // (so a leap day is the era year's last day): no Date made, exact for every day.
   const z = Math.floor(n) + 719_468;
@@ -98,7 +103,7 @@ export function fromDayNumber(n: number): IsoDate {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
-  return formatIsoDate({ y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d });
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
 }
 
 function must(iso: IsoDate): CivilDate {

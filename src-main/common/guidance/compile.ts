@@ -2,8 +2,13 @@ import { AGE_BANDS } from '../dates/ageBands';
 import { AGE_CLASSES, inAgeClass, legalAge, type AgeClass } from '../dates/ages';
 import type { IsoDate } from '../dates/isoDate';
 import type { Condition, MemberCondition, MemberScope } from '../catalog/condition';
-import { NO, UNSURE, YES, type Outcome, type Truth } from './evaluate';
+import { NO as NO_, UNSURE as UNSURE_, YES as YES_, type Outcome, type Truth } from './evaluate';
 import { ageDate, effectiveBirthDate, type Facts, type Member } from './facts';
+
+// The truth values as this module's own constants: a module binding read through a bundler's export getter costs a call per read, and conditions read them per member.
+const NO = NO_;
+const YES = YES_;
+const UNSURE = UNSURE_;
 
 /**
  * Catalog conditions compiled once per catalog into functions (issue 15: the guidance list's p95).

@@ -3,9 +3,14 @@ import { closedDays, LEGAL_CLOSED_DAYS, type ClosedDays } from '../dates/closedD
 import { deadlineDay, type DeadlineCount } from '../dates/deadlines';
 import { addDays, type IsoDate } from '../dates/isoDate';
 import { listFacts, scopeMembers, type ListFacts } from './compile';
-import { NO, UNSURE, YES, type Outcome } from './evaluate';
+import { NO as NO_, UNSURE as UNSURE_, YES as YES_, type Outcome } from './evaluate';
 import { validateFacts, type Facts, type LifeEvent } from './facts';
 import { forEvents, orderKey, prepareCatalog, ROUTE_GROUP, textsFor, type ListTexts, type PreparedCatalog, type PreparedDeadline, type PreparedProcedure, type PreparedRule } from './prepared';
+
+// The truth values as this module's own constants: a module binding read through a bundler's export getter costs a call per read, and conditions read them per member.
+const NO = NO_;
+const YES = YES_;
+const UNSURE = UNSURE_;
 
 /** One procedure on a visit's guidance list (CATALOG.md); the same object the kiosk, counter and online guide show. */
 export interface GuidanceItem {
