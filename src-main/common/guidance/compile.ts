@@ -27,7 +27,7 @@ export interface ListFacts {
   /** Per member, the day its ages are taken on (a deceased member's: the day of death). */
   ageDates: IsoDate[];
   /** Per member × age class: 1 in the class, 0 not, -1 not worked out yet (a list asks the same members' classes for many procedures). */
-  classes: Int8Array;
+  classes: number[];
   /** Per member: legal age, -1 not worked out yet. */
   ages: number[];
   /** Members in each scope, worked out on first use. */
@@ -59,7 +59,7 @@ export function listFacts(facts: Facts, bits: EventBits): ListFacts {
     births[i] = effectiveBirthDate(m, facts);
     ageDates[i] = ageDate(m, facts);
   }
-  return { facts, events: eventMask(facts.events, bits), births, ageDates, classes: new Int8Array(n * NCLASSES).fill(-1), ages: new Array<number>(n).fill(-1), scopes: {} };
+  return { facts, events: eventMask(facts.events, bits), births, ageDates, classes: new Array<number>(n * NCLASSES).fill(-1), ages: new Array<number>(n).fill(-1), scopes: {} };
 }
 
 function inScope(m: Member, scope: MemberScope): boolean {

@@ -124,11 +124,14 @@ function addEvents(to: LifeEvent[], evs: readonly LifeEvent[]): void {
   for (const e of evs) if (!to.includes(e)) to.push(e);
 }
 
-function unique(list: string[]): string[] {
+/** The list without repeats, first mention first: always a new array (items are handed out). */
+function unique(list: readonly string[]): string[] {
   return list.length < 2 ? list.slice() : [...new Set(list)];
 }
 
+/** Shared empty lists, never changed (frozen): a match's own lists are made when first needed. */
 const NOBODY: readonly number[] = Object.freeze([]);
+const NOTHING: string[] = Object.freeze([]) as unknown as string[];
 
 /** A procedure's match for a list, with its prepared procedure (ProcedureMatch without the procedure object). */
 interface Match {
@@ -148,18 +151,22 @@ interface Match {
  */
 function matchPrepared(x: ListFacts, prep: PreparedCatalog): Match[] {
   const out: Match[] = [];
-  for (const { p, rules } of forEvents(prep, x.events)) {
+  const candidates = forEvents(prep, x.events);
+  for (let c = 0; c < candidates.length; c++) {
+    const { p, rules } = candidates[c]!;
     const proc = p.procedure;
-    let first: { rule: AppearsWhen; overrides: PreparedRule['overrides'] } | undefined;
+    // Made only when a rule holds or is undecided: most rules do not hold for a given visit.
+    let first: PreparedRule | undefined;
     let firstUnsure: AppearsWhen | undefined;
     let members: readonly number[] = NOBODY;
     let unsureMembers: readonly number[] = NOBODY;
-    const events: LifeEvent[] = [];
-    const unsureEvents: LifeEvent[] = [];
-    let unknown: string[] = [];
+    let events: LifeEvent[] | undefined;
+    let unsureEvents: LifeEvent[] | undefined;
+    let unknown: string[] = NOTHING;
     // Facts of undecided rules met before the first rule that holds: settled either way, they can change which rule decides route and delivery.
-    let before: string[] = [];
-    for (const { rule: r, events: evs, byDefault } of rules) {
+    let before: string[] = NOTHING;
+    for (let k = 0; k < rules.length; k++) {
+      const { rule: r, events: evs, byDefault } = rules[k]!;
       const rule = r.rule;
       let res: Outcome = r.if ? r.if(x) : YES_ANYONE;
       if (res.v === NO) continue;
@@ -169,26 +176,29 @@ function matchPrepared(x: ListFacts, prep: PreparedCatalog): Match[] {
       if (r.concerns) concerned = r.concerns(x).members;
       if (concerned.length === 0) concerned = byDefault === 2 ? scopeMembers(x, 'deceased') : byDefault === 1 && scopeMembers(x, 'newborn').length > 0 ? scopeMembers(x, 'newborn') : scopeMembers(x, 'remaining');
       if (res.v === YES) {
-        first ??= { rule, overrides: r.overrides };
+        first ??= r;
         members = union(members, concerned);
-        addEvents(events, evs);
+        if (events === undefined) events = evs.slice();
+        else addEvents(events, evs);
       } else {
-        if (!first) before = before.concat(res.unknown);
+        if (!first && res.unknown.length > 0) before = before.concat(res.unknown);
         firstUnsure ??= rule;
         unsureMembers = union(unsureMembers, concerned);
-        addEvents(unsureEvents, evs);
-        unknown = unknown.concat(res.unknown);
+        if (unsureEvents === undefined) unsureEvents = evs.slice();
+        else addEvents(unsureEvents, evs);
+        if (res.unknown.length > 0) unknown = unknown.concat(res.unknown);
       }
     }
     if (first) {
-      let route = first.rule.route ?? proc.route;
-      let delivery = first.rule.delivery ?? proc.delivery;
-      let wanted = first.rule.wanted ?? false;
-      const settle: string[] = [...before];
+      const rule = first.rule;
+      let route = rule.route ?? proc.route;
+      let delivery = rule.delivery ?? proc.delivery;
+      let wanted = rule.wanted ?? false;
+      let settle: string[] = before;
       for (const { override: o, if: cond } of first.overrides) {
         const ov = cond(x);
         // An undecided override keeps the rule's route/delivery, but its facts are still worth asking.
-        if (ov.v === UNSURE) settle.push(...ov.unknown);
+        if (ov.v === UNSURE && ov.unknown.length > 0) settle = settle.concat(ov.unknown);
         if (ov.v !== YES) continue;
         route = o.route ?? route;
         delivery = o.delivery ?? delivery;
@@ -196,11 +206,11 @@ function matchPrepared(x: ListFacts, prep: PreparedCatalog): Match[] {
         break;
       }
       if (route === 'none') continue;
-      out.push({ p, status: route === 'refer-optional' || proc.optional ? 'optional' : 'required', route, delivery, wanted, members: members === NOBODY ? [] : (members as number[]), events, unknown: unique(settle) });
+      out.push({ p, status: route === 'refer-optional' || proc.optional ? 'optional' : 'required', route, delivery, wanted, members: members as number[], events: events!, unknown: unique(settle) });
     } else if (firstUnsure) {
       const route = firstUnsure.route ?? proc.route;
       if (route === 'none') continue;
-      out.push({ p, status: 'to-confirm', route, delivery: firstUnsure.delivery ?? proc.delivery, wanted: false, members: unsureMembers === NOBODY ? [] : (unsureMembers as number[]), events: unsureEvents, unknown: unique(unknown) });
+      out.push({ p, status: 'to-confirm', route, delivery: firstUnsure.delivery ?? proc.delivery, wanted: false, members: unsureMembers as number[], events: unsureEvents!, unknown: unique(unknown) });
     }
   }
   return out;
@@ -214,8 +224,8 @@ export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[
   return matchPrepared(listFacts(facts, prep.bits), prep).map((m) => ({ procedure: m.p.procedure, status: m.status, route: m.route, delivery: m.delivery, wanted: m.wanted, members: m.members, events: m.events, unknown: m.unknown }));
 }
 
-/** Deadlines already worked out on a calendar: `${first day}|${span}` → the deadline and the law's day when it moved. */
-type DeadlineMemo = Map<string, { deadline: IsoDate; movedFrom?: IsoDate }>;
+/** Deadlines already worked out on a calendar: first day → span → the deadline, and the law's day when it moved. */
+type DeadlineMemo = Map<IsoDate, Map<string, { deadline: IsoDate; movedFrom?: IsoDate }>>;
 
 /** A list's calendar, and its deadline memo when the calendar is one of ours (a caller's own ClosedDays is asked every time). */
 interface ListCalendar {
@@ -226,7 +236,8 @@ interface ListCalendar {
 const LEGAL: ListCalendar = { cal: LEGAL_CLOSED_DAYS, memo: new Map() };
 /** Calendars made from the city's closed days (a terminal asks with the same few lists of days). */
 const cityCalendars: Array<{ days: string[]; calendar: ListCalendar }> = [];
-const MEMO_LIMIT = 20_000;
+/** First days remembered per calendar (a day's spans are a handful): a kiosk's year of visits stays well under it. */
+const MEMO_DAYS = 4_000;
 
 function calendarOf(c: GuideOptions['closedDays']): ListCalendar {
   if (c === undefined) return LEGAL;
@@ -243,14 +254,18 @@ function calendarOf(c: GuideOptions['closedDays']): ListCalendar {
 
 /** deadlineDay for a prepared span, remembered per calendar. */
 function spanDeadline(from: IsoDate, d: Extract<PreparedDeadline, { kind: 'span' }>, c: ListCalendar): { deadline: IsoDate; movedFrom?: IsoDate } {
-  const key = c.memo ? `${from}|${d.key}` : '';
-  const known = c.memo?.get(key);
+  let spans = c.memo?.get(from);
+  const known = spans?.get(d.key);
   if (known) return known;
   const r = deadlineDay(from, d.rule, c.cal);
   const out = r.moved ? { deadline: r.deadline, movedFrom: r.lawful } : { deadline: r.deadline };
   if (c.memo) {
-    if (c.memo.size >= MEMO_LIMIT) c.memo.clear();
-    c.memo.set(key, out);
+    if (!spans) {
+      if (c.memo.size >= MEMO_DAYS) c.memo.clear();
+      spans = new Map();
+      c.memo.set(from, spans);
+    }
+    spans.set(d.key, out);
   }
   return out;
 }

@@ -58,6 +58,7 @@ export interface PreparedProcedure {
 /** A rule that the visit's events reach, with the events it lists them under. */
 export interface RuleForVisit {
   rule: PreparedRule;
+  /** The rule's events among the visit's, without repeats. */
   events: LifeEvent[];
   /** Whom it concerns when its condition names nobody: 0 the remaining members, 1 the newborn (else the remaining), 2 the deceased. */
   byDefault: 0 | 1 | 2;
@@ -213,7 +214,8 @@ export function forEvents(prep: PreparedCatalog, events: number): ProcedureForVi
     const rules: RuleForVisit[] = [];
     for (const rule of p.rules) {
       if ((rule.events & events) === 0) continue;
-      const evs = rule.rule.events.filter((e) => ((prep.bits.get(e) ?? 0) & events) !== 0);
+      // Without repeats (a list item names each event once).
+      const evs = [...new Set(rule.rule.events.filter((e) => ((prep.bits.get(e) ?? 0) & events) !== 0))];
       rules.push({ rule, events: evs, byDefault: evs.includes('death') ? 2 : evs.includes('birth') ? 1 : 0 });
     }
     if (rules.length > 0) out.push({ p, rules });
