@@ -4,6 +4,7 @@ import { AppError } from '../../common/errors';
 import { openTransport, type PrinterTransport } from './transport';
 import { parsePrinterSpec, type PrinterSpec } from './spec';
 import { withoutFsync } from '../store/withoutFsync';
+import { statementCache } from '../store/statements';
 
 /**
  * Print jobs live in the database before a byte goes to the printer: a job that fails (cable
@@ -84,13 +85,14 @@ export class PrintJobs {
   private readonly now: () => Date;
   /** Jobs being sent right now, so a double click cannot print one ticket twice at once. */
   private readonly inFlight = new Map<string, Promise<PrintJob>>();
-  private readonly statements = new Map<string, Statement>();
+  private readonly stmt: (sql: string) => Statement;
 
   constructor(
     private readonly db: Database,
     opts: PrintJobsOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.stmt = statementCache(db);
   }
 
   enqueue(input: EnqueueInput, reprintOf: string | null = null): PrintJob {
@@ -156,11 +158,6 @@ export class PrintJobs {
   }
 
   /** A prepared statement, compiled once per SQL text. */
-  private stmt(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
-    return st;
-  }
 
   /**
    * Prints a job's bytes again as a new job that points back at it (a lost or torn ticket, or a
