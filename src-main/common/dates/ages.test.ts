@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { childUntil, dayReachingAge, isChild, isKaigo65, isKouki75, isPreschool, isSchoolAge, legalAge, schoolAgeFrom, schoolAgeUntil } from './ages';
-import { addDays, addYears, isIsoDate, parseIsoDate } from './isoDate';
+import { AGE_CLASSES, childUntil, dayReachingAge, inAgeClass, isChild, isKaigo65, isKouki75, isPreschool, isSchoolAge, legalAge, nthBirthday, schoolAgeFrom, schoolAgeUntil, type AgeClass } from './ages';
+import { addDays, addYears, fromDayNumber, isIsoDate, parseIsoDate, toDayNumber } from './isoDate';
 import { formatWareki } from './wareki';
 
 describe('age reached the day before the birthday (年齢計算ニ関スル法律)', () => {
@@ -92,5 +92,70 @@ describe('ISO dates and 和暦', () => {
     expect(formatWareki('2019-05-01')).toBe('令和元年5月1日');
     expect(formatWareki('2019-04-30')).toBe('平成31年4月30日');
     expect(formatWareki('1989-01-07')).toBe('昭和64年1月7日');
+  });
+});
+
+describe('age rules on day numbers answer as the date-string definitions', () => {
+  // legalAge as it counted on date strings (before issue 15's second round): the reference.
+  function legalAgeByStrings(birthDate: string, date: string): number {
+    const t = toDayNumber(date);
+    let n = Math.max(0, parseIsoDate(date)!.y - parseIsoDate(birthDate)!.y);
+    while (n > 0 && toDayNumber(dayReachingAge(birthDate, n)) > t) n--;
+    while (toDayNumber(dayReachingAge(birthDate, n + 1)) <= t) n++;
+    return n;
+  }
+  const byStrings: Record<AgeClass, (b: string, d: string) => boolean> = { child: isChild, 'school-age': isSchoolAge, preschool: isPreschool, kaigo65: isKaigo65, kouki75: isKouki75 };
+  const edges = (b: string): Record<AgeClass, string> => ({
+    child: childUntil(b),
+    'school-age': schoolAgeFrom(b),
+    preschool: schoolAgeFrom(b),
+    kaigo65: dayReachingAge(b, 65),
+    kouki75: nthBirthday(b, 75),
+  });
+  const mismatch = (what: string, got: unknown, want: unknown) => expect(`${what}: ${String(got)}`).toBe(`${what}: ${String(want)}`);
+
+  it('every birth day of 1940–2030: each class on the day before, on and after its edge (and the birth and school-leaving days), and the age around a birthday', () => {
+    let x = 7;
+    const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31), x / 2 ** 31);
+    for (let n = toDayNumber('1940-01-01'); n <= toDayNumber('2030-12-31'); n++) {
+      const b = fromDayNumber(n);
+      const e = edges(b);
+      const cls = AGE_CLASSES[((n % AGE_CLASSES.length) + AGE_CLASSES.length) % AGE_CLASSES.length]!;
+      const around = cls === 'school-age' ? [e[cls], schoolAgeUntil(b)] : cls === 'child' || cls === 'preschool' ? [e[cls], b] : [e[cls]];
+      for (const edge of around) for (const d of [addDays(edge, -1), edge, addDays(edge, 1)]) {
+        if (inAgeClass(cls, b, d) !== byStrings[cls](b, d)) mismatch(`${cls} ${b} on ${d}`, inAgeClass(cls, b, d), byStrings[cls](b, d));
+      }
+      const age = Math.floor(next() * 100);
+      const birthday = dayReachingAge(b, age);
+      for (const d of [addDays(birthday, -1), birthday, addDays(birthday, 1)]) if (legalAge(b, d) !== legalAgeByStrings(b, d)) mismatch(`age ${b} on ${d}`, legalAge(b, d), legalAgeByStrings(b, d));
+    }
+  });
+
+  it('random births and days of years 100–9900, and outside them (where the strings answer, errors included)', () => {
+    let x = 11;
+    const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31), x / 2 ** 31);
+    const answer = (f: () => unknown) => {
+      try {
+        return String(f());
+      } catch (err) {
+        return `throws ${(err as Error).message}`;
+      }
+    };
+    const day = (lo: number, hi: number) => fromDayNumber(toDayNumber(`${String(lo).padStart(4, '0')}-01-01`) + Math.floor(next() * 365.25 * (hi - lo)));
+    for (let k = 0; k < 20_000; k++) {
+      const [b, d] = k % 4 === 0 ? [day(0, 150), day(0, 300)] : k % 4 === 1 ? [day(9800, 9999), day(9850, 9999)] : (() => {
+        const b = day(100, 9850);
+        return [b, addDays(b, Math.floor(next() * 40_000) - 200)];
+      })();
+      for (const cls of AGE_CLASSES) {
+        const got = answer(() => inAgeClass(cls, b, d));
+        const want = answer(() => byStrings[cls](b, d));
+        if (got !== want) mismatch(`${cls} ${b} on ${d}`, got, want);
+      }
+      const got = answer(() => legalAge(b, d));
+      const want = answer(() => legalAgeByStrings(b, d));
+      if (got !== want) mismatch(`age ${b} on ${d}`, got, want);
+    }
+    expect(legalAge('9990-01-01', '9995-06-01')).toBe(5);
   });
 });

@@ -8,6 +8,10 @@ import { ageDate, effectiveBirthDate, type Facts, type Member } from './facts';
  * Three-valued evaluation of catalog conditions: yes, no, or "cannot tell" (an "unknown" fact).
  * "Cannot tell" keeps a procedure on the list as to-confirm, and remembers which facts would
  * settle it so the question flow asks exactly those.
+ *
+ * `evaluate` is the condition language's definition. Lists run the same conditions compiled once
+ * per catalog (compile.ts, prepared.ts), held to evaluate's answers on random conditions and
+ * households by tests/integration/guide-prepared.test.ts.
  */
 export const NO = 0;
 export const YES = 1;

@@ -168,30 +168,35 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function checkField(spec: FieldSpec, v: unknown, field: string): unknown {
+/** `at.key` (or `at` alone): the field's name, spelled out only when a value is refused (a list checks facts by the hundred). */
+function fieldName(at: string, key?: string): string {
+  return key === undefined ? at : `${at}.${key}`;
+}
+
+function checkField(spec: FieldSpec, v: unknown, at: string, key?: string): unknown {
   switch (spec.kind) {
     case 'enum':
-      if (typeof v !== 'string' || !spec.values.includes(v)) bad(field, `must be one of ${spec.values.join(', ')}; got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string' || !spec.values.includes(v)) bad(fieldName(at, key), `must be one of ${spec.values.join(', ')}; got ${JSON.stringify(v)}`);
       return v;
     case 'tri':
-      if (typeof v !== 'boolean' && v !== 'unknown') bad(field, `must be true, false or "unknown"; got ${JSON.stringify(v)}`);
+      if (typeof v !== 'boolean' && v !== 'unknown') bad(fieldName(at, key), `must be true, false or "unknown"; got ${JSON.stringify(v)}`);
       return v;
     case 'count':
       if (v === 'unknown') return v;
-      if (typeof v !== 'number' || !Number.isInteger(v)) bad(field, `must be a whole number or "unknown"; got ${JSON.stringify(v)}`);
-      if (v < 0) bad(field, `cannot be negative; got ${v}`);
+      if (typeof v !== 'number' || !Number.isInteger(v)) bad(fieldName(at, key), `must be a whole number or "unknown"; got ${JSON.stringify(v)}`);
+      if (v < 0) bad(fieldName(at, key), `cannot be negative; got ${v}`);
       return v;
     case 'date':
-      if (!isIsoDate(v)) bad(field, `is not a date (YYYY-MM-DD); got ${JSON.stringify(v)}`);
+      if (!isIsoDate(v)) bad(fieldName(at, key), `is not a date (YYYY-MM-DD); got ${JSON.stringify(v)}`);
       return v;
     case 'string':
-      if (typeof v !== 'string' || v.length === 0) bad(field, `must be a non-empty text; got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string' || v.length === 0) bad(fieldName(at, key), `must be a non-empty text; got ${JSON.stringify(v)}`);
       return v;
     case 'list':
       if (v === 'unknown') return v;
-      if (!Array.isArray(v)) bad(field, `must be a list; got ${JSON.stringify(v)}`);
+      if (!Array.isArray(v)) bad(fieldName(at, key), `must be a list; got ${JSON.stringify(v)}`);
       v.forEach((x, i) => {
-        if (typeof x !== 'string' || !spec.values.includes(x)) bad(`${field}[${i}]`, `must be one of ${spec.values.join(', ')}; got ${JSON.stringify(x)}`);
+        if (typeof x !== 'string' || !spec.values.includes(x)) bad(`${fieldName(at, key)}[${i}]`, `must be one of ${spec.values.join(', ')}; got ${JSON.stringify(x)}`);
       });
       return [...new Set(v as string[])];
   }
@@ -236,7 +241,7 @@ export function validateFacts(raw: unknown, opts: { today?: IsoDate } = {}): { f
         warnings.push(`unknown field "household.${k}" ignored`);
         continue;
       }
-      (facts.household as unknown as Record<string, unknown>)[k] = checkField(spec, v, `household.${k}`);
+      (facts.household as unknown as Record<string, unknown>)[k] = checkField(spec, v, 'household', k);
     }
   }
 
@@ -244,16 +249,17 @@ export function validateFacts(raw: unknown, opts: { today?: IsoDate } = {}): { f
   ((raw.members as unknown[] | undefined) ?? []).forEach((rm, i) => {
     const at = `members[${i}]`;
     if (!isObj(rm)) bad(at, 'must be an object');
-    const role = checkField(MEMBER_FIELDS.role!, rm.role ?? 'other', `${at}.role`) as Role;
+    const role = checkField(MEMBER_FIELDS.role!, rm.role ?? 'other', at, 'role') as Role;
     const m = defaultMember(role);
-    for (const [k, v] of Object.entries(rm)) {
+    for (const k of Object.keys(rm)) {
+      const v = rm[k];
       if (v === undefined) continue; // JS callers' absent fields
       const spec = MEMBER_FIELDS[k];
       if (!spec) {
         warnings.push(`unknown field "${at}.${k}" ignored`);
         continue;
       }
-      (m as unknown as Record<string, unknown>)[k] = checkField(spec, v, `${at}.${k}`);
+      (m as unknown as Record<string, unknown>)[k] = checkField(spec, v, at, k);
     }
     if (m.birthDate !== undefined && m.birthDate > date) bad(`${at}.birthDate`, `birth date ${m.birthDate} is after the visit date ${date}`);
     if (m.birthDate !== undefined && role === 'deceased' && eventDate !== 'unknown' && m.birthDate > eventDate) bad(`${at}.birthDate`, `birth date ${m.birthDate} is after the day of death ${eventDate}`);

@@ -1,10 +1,16 @@
-import { catalogText } from '../catalog/texts';
 import type { AppearsWhen, Catalog, Deadline, Delivery, OnlineKind, Procedure, Route } from '../catalog/types';
 import { closedDays, LEGAL_CLOSED_DAYS, type ClosedDays } from '../dates/closedDays';
 import { deadlineDay, type DeadlineCount } from '../dates/deadlines';
 import { addDays, type IsoDate } from '../dates/isoDate';
-import { evaluate, makeContext, membersInScope, NO, UNSURE, YES, type EvalContext, type Outcome } from './evaluate';
+import { listFacts, scopeMembers, type ListFacts } from './compile';
+import { NO as NO_, UNSURE as UNSURE_, YES as YES_, type Outcome } from './evaluate';
 import { validateFacts, type Facts, type LifeEvent } from './facts';
+import { forEvents, orderKey, prepareCatalog, ROUTE_GROUP, textsFor, type ListTexts, type PreparedCatalog, type PreparedDeadline, type PreparedProcedure, type PreparedRule } from './prepared';
+
+// The truth values as this module's own constants: a module binding read through a bundler's export getter costs a call per read, and conditions read them per member.
+const NO = NO_;
+const YES = YES_;
+const UNSURE = UNSURE_;
 
 /** One procedure on a visit's guidance list (CATALOG.md); the same object the kiosk, counter and online guide show. */
 export interface GuidanceItem {
@@ -85,69 +91,114 @@ export interface ProcedureMatch {
   unknown: string[];
 }
 
-function defaultConcerns(rule: AppearsWhen, ctx: EvalContext): number[] {
-  const evs = rule.events.filter((e) => ctx.facts.events.includes(e));
-  if (evs.includes('death')) return membersInScope(ctx.facts, 'deceased');
-  if (evs.includes('birth')) {
-    const nb = membersInScope(ctx.facts, 'newborn');
-    if (nb.length > 0) return nb;
+/** Ascending member lists merged into a new list (each input is ascending, without repeats). */
+function union(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) {
+      out.push(x);
+      i++;
+    } else if (y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
   }
-  return membersInScope(ctx.facts, 'remaining');
-}
-
-function union(a: number[], b: number[]): number[] {
-  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 function confirmPaths(facts: string[], members: number[]): string[] {
   return facts.flatMap((f) => (f.startsWith('member.') ? members.map((i) => `members[${i}].${f.slice(7)}`) : [f]));
 }
 
-/** Evaluates every procedure of the catalog against the facts: listed ones (yes or to-confirm) in catalog order. */
-export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[] {
-  const ctx = makeContext(facts);
-  const out: ProcedureMatch[] = [];
-  for (const p of catalog.procedures) {
-    let first: { rule: AppearsWhen; res: Outcome } | undefined;
+function addEvents(to: LifeEvent[], evs: readonly LifeEvent[]): void {
+  for (const e of evs) if (!to.includes(e)) to.push(e);
+}
+
+/** The list without repeats, first mention first: always a new array (items are handed out). */
+function unique(list: readonly string[]): string[] {
+  return list.length < 2 ? list.slice() : [...new Set(list)];
+}
+
+/** Shared empty lists, never changed (frozen): a match's own lists are made when first needed. */
+const NOBODY: readonly number[] = Object.freeze([]);
+const NOTHING: string[] = Object.freeze([]) as unknown as string[];
+
+/** A procedure's match for a list, with its prepared procedure (ProcedureMatch without the procedure object). */
+interface Match {
+  p: PreparedProcedure;
+  status: GuidanceItem['status'];
+  route: Route;
+  delivery: Delivery;
+  wanted: boolean;
+  members: number[];
+  events: LifeEvent[];
+  unknown: string[];
+}
+
+/**
+ * Every procedure the visit's events can list, against the facts, in catalog order: the listed
+ * ones (yes or to-confirm). The catalog's conditions are compiled once per catalog (prepared.ts).
+ */
+function matchPrepared(x: ListFacts, prep: PreparedCatalog): Match[] {
+  const out: Match[] = [];
+  const candidates = forEvents(prep, x.events);
+  for (let c = 0; c < candidates.length; c++) {
+    const { p, rules } = candidates[c]!;
+    const proc = p.procedure;
+    // Made only when a rule holds or is undecided: most rules do not hold for a given visit.
+    let first: PreparedRule | undefined;
     let firstUnsure: AppearsWhen | undefined;
-    let members: number[] = [];
-    let unsureMembers: number[] = [];
-    const events = new Set<LifeEvent>();
-    const unsureEvents = new Set<LifeEvent>();
-    let unknown: string[] = [];
+    let members: readonly number[] = NOBODY;
+    let unsureMembers: readonly number[] = NOBODY;
+    let events: LifeEvent[] | undefined;
+    let unsureEvents: LifeEvent[] | undefined;
+    let unknown: string[] = NOTHING;
     // Facts of undecided rules met before the first rule that holds: settled either way, they can change which rule decides route and delivery.
-    let before: string[] = [];
-    for (const rule of p.appearsWhen) {
-      if (!rule.events.some((e) => facts.events.includes(e))) continue;
-      let res: Outcome = rule.if ? evaluate(rule.if, ctx) : { v: YES, members: [], unknown: [] };
+    let before: string[] = NOTHING;
+    for (let k = 0; k < rules.length; k++) {
+      const { rule: r, events: evs, byDefault } = rules[k]!;
+      const rule = r.rule;
+      let res: Outcome = r.if ? r.if(x) : YES_ANYONE;
       if (res.v === NO) continue;
       // A rule that lists its item to confirm: the facts it names, for the members it matched.
       if (rule.toConfirm) res = { v: UNSURE, members: res.members, unknown: confirmPaths(rule.toConfirm, res.members) };
       let concerned = res.members;
-      if (rule.concerns) concerned = evaluate(rule.concerns, ctx).members;
-      if (concerned.length === 0) concerned = defaultConcerns(rule, ctx);
-      const evs = rule.events.filter((e) => facts.events.includes(e));
+      if (r.concerns) concerned = r.concerns(x).members;
+      if (concerned.length === 0) concerned = byDefault === 2 ? scopeMembers(x, 'deceased') : byDefault === 1 && scopeMembers(x, 'newborn').length > 0 ? scopeMembers(x, 'newborn') : scopeMembers(x, 'remaining');
       if (res.v === YES) {
-        first ??= { rule, res };
+        first ??= r;
         members = union(members, concerned);
-        evs.forEach((e) => events.add(e));
+        if (events === undefined) events = evs.slice();
+        else addEvents(events, evs);
       } else {
-        if (!first) before = before.concat(res.unknown);
+        if (!first && res.unknown.length > 0) before = before.concat(res.unknown);
         firstUnsure ??= rule;
         unsureMembers = union(unsureMembers, concerned);
-        evs.forEach((e) => unsureEvents.add(e));
-        unknown = unknown.concat(res.unknown);
+        if (unsureEvents === undefined) unsureEvents = evs.slice();
+        else addEvents(unsureEvents, evs);
+        if (res.unknown.length > 0) unknown = unknown.concat(res.unknown);
       }
     }
     if (first) {
-      let route = first.rule.route ?? p.route;
-      let delivery = first.rule.delivery ?? p.delivery;
-      let wanted = first.rule.wanted ?? false;
-      const settle: string[] = [...before];
-      for (const o of first.rule.overrides ?? []) {
-        const ov = evaluate(o.if, ctx);
+      const rule = first.rule;
+      let route = rule.route ?? proc.route;
+      let delivery = rule.delivery ?? proc.delivery;
+      let wanted = rule.wanted ?? false;
+      let settle: string[] = before;
+      for (const { override: o, if: cond } of first.overrides) {
+        const ov = cond(x);
         // An undecided override keeps the rule's route/delivery, but its facts are still worth asking.
-        if (ov.v === UNSURE) settle.push(...ov.unknown);
+        if (ov.v === UNSURE && ov.unknown.length > 0) settle = settle.concat(ov.unknown);
         if (ov.v !== YES) continue;
         route = o.route ?? route;
         delivery = o.delivery ?? delivery;
@@ -155,19 +206,68 @@ export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[
         break;
       }
       if (route === 'none') continue;
-      out.push({ procedure: p, status: route === 'refer-optional' || p.optional ? 'optional' : 'required', route, delivery, wanted, members, events: [...events], unknown: [...new Set(settle)] });
+      out.push({ p, status: route === 'refer-optional' || proc.optional ? 'optional' : 'required', route, delivery, wanted, members: members as number[], events: events!, unknown: unique(settle) });
     } else if (firstUnsure) {
-      const route = firstUnsure.route ?? p.route;
+      const route = firstUnsure.route ?? proc.route;
       if (route === 'none') continue;
-      out.push({ procedure: p, status: 'to-confirm', route, delivery: firstUnsure.delivery ?? p.delivery, wanted: false, members: unsureMembers, events: [...unsureEvents], unknown: [...new Set(unknown)] });
+      out.push({ p, status: 'to-confirm', route, delivery: firstUnsure.delivery ?? proc.delivery, wanted: false, members: unsureMembers as number[], events: unsureEvents!, unknown: unique(unknown) });
     }
   }
   return out;
 }
 
-function calendarOf(c: GuideOptions['closedDays']): ClosedDays {
-  if (c === undefined) return LEGAL_CLOSED_DAYS;
-  return Array.isArray(c) ? closedDays(c as readonly IsoDate[]) : (c as ClosedDays);
+const YES_ANYONE: Outcome = Object.freeze({ v: YES, members: NOBODY as number[], unknown: NOBODY as unknown as string[] }) as Outcome;
+
+/** Evaluates every procedure of the catalog against the facts: listed ones (yes or to-confirm) in catalog order. */
+export function matchProcedures(facts: Facts, catalog: Catalog): ProcedureMatch[] {
+  const prep = prepareCatalog(catalog);
+  return matchPrepared(listFacts(facts, prep.bits), prep).map((m) => ({ procedure: m.p.procedure, status: m.status, route: m.route, delivery: m.delivery, wanted: m.wanted, members: m.members, events: m.events, unknown: m.unknown }));
+}
+
+/** Deadlines already worked out on a calendar: first day → span → the deadline, and the law's day when it moved. */
+type DeadlineMemo = Map<IsoDate, Map<string, { deadline: IsoDate; movedFrom?: IsoDate }>>;
+
+/** A list's calendar, and its deadline memo when the calendar is one of ours (a caller's own ClosedDays is asked every time). */
+interface ListCalendar {
+  cal: ClosedDays;
+  memo: DeadlineMemo | null;
+}
+
+const LEGAL: ListCalendar = { cal: LEGAL_CLOSED_DAYS, memo: new Map() };
+/** Calendars made from the city's closed days (a terminal asks with the same few lists of days). */
+const cityCalendars: Array<{ days: string[]; calendar: ListCalendar }> = [];
+/** First days remembered per calendar (a day's spans are a handful): a kiosk's year of visits stays well under it. */
+const MEMO_DAYS = 4_000;
+
+function calendarOf(c: GuideOptions['closedDays']): ListCalendar {
+  if (c === undefined) return LEGAL;
+  if (!Array.isArray(c)) return { cal: c as ClosedDays, memo: null };
+  const days = c as readonly unknown[];
+  if (!days.every((d) => typeof d === 'string')) return { cal: closedDays(c as readonly IsoDate[]), memo: null };
+  const known = cityCalendars.find((k) => k.days.length === days.length && k.days.every((d, i) => d === days[i]));
+  if (known) return known.calendar;
+  const calendar: ListCalendar = { cal: closedDays(days as readonly IsoDate[]), memo: new Map() };
+  if (cityCalendars.length >= 8) cityCalendars.shift();
+  cityCalendars.push({ days: [...(days as string[])], calendar });
+  return calendar;
+}
+
+/** deadlineDay for a prepared span, remembered per calendar. */
+function spanDeadline(from: IsoDate, d: Extract<PreparedDeadline, { kind: 'span' }>, c: ListCalendar): { deadline: IsoDate; movedFrom?: IsoDate } {
+  let spans = c.memo?.get(from);
+  const known = spans?.get(d.key);
+  if (known) return known;
+  const r = deadlineDay(from, d.rule, c.cal);
+  const out = r.moved ? { deadline: r.deadline, movedFrom: r.lawful } : { deadline: r.deadline };
+  if (c.memo) {
+    if (!spans) {
+      if (c.memo.size >= MEMO_DAYS) c.memo.clear();
+      spans = new Map();
+      c.memo.set(from, spans);
+    }
+    spans.set(d.key, out);
+  }
+  return out;
 }
 
 /**
@@ -191,30 +291,54 @@ export function deadlineFor(d: Deadline, facts: Facts, cal: ClosedDays = LEGAL_C
   return r.moved ? { deadline: r.deadline, rule, movedFrom: r.lawful } : { deadline: r.deadline, rule };
 }
 
-const GROUP: Record<Route, number> = { accept: 0, proxy: 0, refer: 1, 'refer-optional': 2, none: 3 };
-
-function toItem(m: ProcedureMatch, facts: Facts, catalog: Catalog, ctx: EvalContext, lang: string, cal: ClosedDays): GuidanceItem {
-  const p = m.procedure;
-  const external = catalog.departments[p.department]?.external === true;
-  const place = GROUP[m.route] === 0 && !external ? catalog.oneStop : p.department;
-  const dep = catalog.departments[place];
-  const { deadline, availableFrom, rule, movedFrom } = deadlineFor(p.deadline, facts, cal);
+/** A list item from a match: its texts, places and deadline all prepared once per catalog (prepared.ts). */
+function toItem(m: Match, facts: Facts, x: ListFacts, texts: ListTexts, c: ListCalendar, allCertificate: boolean): GuidanceItem {
+  const pp = m.p;
+  const p = pp.procedure;
+  const external = pp.external;
+  const at = ROUTE_GROUP[m.route] === 0 && !external ? pp.oneStop : pp.own;
+  // deadlineFor, with the span's day remembered per calendar.
+  const d = pp.deadline;
+  let deadline: IsoDate | null = null;
+  let availableFrom: IsoDate | undefined;
+  let rule: DeadlineRule | undefined;
+  let movedFrom: IsoDate | undefined;
+  if (d.kind !== 'none' && !allCertificate) {
+    const event = facts.eventDate === 'unknown' ? null : facts.eventDate;
+    if (d.kind === 'daysBefore') {
+      if (event !== null) availableFrom = addDays(event, -d.days);
+    } else if (d.kind === 'beforeEvent') {
+      deadline = event;
+      rule = { from: 'event', count: 'civil', before: true };
+    } else {
+      rule = { ...d.rule };
+      const from = rule.from === 'visit' ? facts.date : event;
+      if (from !== null) {
+        const r = spanDeadline(from, d, c);
+        deadline = r.deadline;
+        movedFrom = r.movedFrom;
+      }
+    }
+  }
   const bring: GuidanceItem['bring'] = [];
-  for (const b of p.bring) {
-    if (b.if && evaluate(b.if, ctx).v === NO) continue;
-    bring.push({ id: b.id, name: catalogText(catalog, `bring.${b.id}`, lang) });
+  const bringNames = texts.bring[pp.at]!;
+  for (let k = 0; k < pp.bring.length; k++) {
+    const b = pp.bring[k]!;
+    if (b.if && b.if(x).v === NO) continue;
+    bring.push({ id: b.id, name: bringNames[k]! });
   }
   const online: GuidanceItem['online'] = [];
-  for (const o of p.online) {
-    const opt = catalog.online[o];
-    // An option without an address the city configured is not shown: no invented links.
-    if (opt && opt.url) online.push({ id: o, kind: opt.kind, url: opt.url, label: catalogText(catalog, `online.${o}`, lang) });
+  const labels = texts.online[pp.at]!;
+  // Only options with an address the city configured (prepared): no invented links.
+  for (let k = 0; k < pp.online.length; k++) {
+    const o = pp.online[k]!;
+    online.push({ id: o.id, kind: o.kind, url: o.url, label: labels[k]! });
   }
   // Key order is the CLI's JSON contract: id … deadline first, extras after.
   const item: GuidanceItem = {
     id: p.id,
     department: p.department,
-    counter: dep?.counter ?? '',
+    counter: at.counter,
     route: m.route,
     delivery: m.delivery,
     status: m.status,
@@ -223,12 +347,12 @@ function toItem(m: ProcedureMatch, facts: Facts, catalog: Catalog, ctx: EvalCont
     online,
     forms: [...p.forms],
     deadline,
-    name: catalogText(catalog, `procedure.${p.id}`, lang),
+    name: texts.names[pp.at]!,
     events: m.events,
-    place,
-    departmentName: catalogText(catalog, `department.${p.department}`, lang),
+    place: at.place,
+    departmentName: texts.departmentNames[pp.at]!,
   };
-  if (dep?.floor !== undefined) item.floor = dep.floor;
+  if (at.floor !== undefined) item.floor = at.floor;
   if (p.fee !== undefined) item.fee = p.fee;
   if (p.convenienceStore !== undefined) item.convenienceStore = p.convenienceStore;
   if (availableFrom !== undefined) item.availableFrom = availableFrom;
@@ -242,6 +366,7 @@ function toItem(m: ProcedureMatch, facts: Facts, catalog: Catalog, ctx: EvalCont
 
 /** Orders items along the visit's route: one-stop counter first, then referred departments in the building's order, then optional ones. */
 export function sortAlongRoute(items: GuidanceItem[], catalog: Catalog): GuidanceItem[] {
+  const GROUP = ROUTE_GROUP;
   const order = new Map(catalog.routeOrder.map((d, i) => [d, i]));
   return [...items].sort(
     (a, b) =>
@@ -254,10 +379,36 @@ export function sortAlongRoute(items: GuidanceItem[], catalog: Catalog): Guidanc
 /** Builds the guidance list from already-validated facts. */
 export function guideFacts(facts: Facts, catalog: Catalog, opts: GuideOptions = {}): GuidanceItem[] {
   const lang = opts.lang ?? 'ja';
-  const ctx = makeContext(facts);
-  const cal = calendarOf(opts.closedDays);
-  const items = matchProcedures(facts, catalog).map((m) => toItem(m, facts, catalog, ctx, lang, cal));
-  return sortAlongRoute(items, catalog);
+  const prep = prepareCatalog(catalog);
+  const c = calendarOf(opts.closedDays);
+  const x = listFacts(facts, prep.bits);
+  const texts = textsFor(prep, lang);
+  const allCertificate = facts.events.every((e) => e === 'certificate');
+  const matches = matchPrepared(x, prep);
+  const items: GuidanceItem[] = new Array(matches.length);
+  const keys: number[] = new Array(matches.length);
+  let keyed = prep.keyedOrder;
+  for (let k = 0; k < matches.length; k++) {
+    const m = matches[k]!;
+    items[k] = toItem(m, facts, x, texts, c, allCertificate);
+    keys[k] = orderKey(m.p, m.route);
+    if (Number.isNaN(keys[k])) keyed = false;
+  }
+  if (!keyed) return sortAlongRoute(items, catalog);
+  // sortAlongRoute's order as one number per item: a stable insertion sort of a short list.
+  for (let k = 1; k < items.length; k++) {
+    const key = keys[k]!;
+    const item = items[k]!;
+    let j = k - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      items[j + 1] = items[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+    items[j + 1] = item;
+  }
+  return items;
 }
 
 /**
@@ -280,9 +431,15 @@ export function guide(facts: unknown, catalog: Catalog, opts: GuideOptions & { t
 export function visitRoute(items: ReadonlyArray<Pick<GuidanceItem, 'route' | 'department'>>, catalog: Catalog): string[] {
   const route: string[] = [];
   // An external place (出入国在留管理局) is never on the route: the ticket does not send anyone there.
-  const inHall = items.filter((i) => catalog.departments[i.department]?.external !== true);
-  if (inHall.some((i) => i.route === 'accept' || i.route === 'proxy')) route.push(catalog.oneStop);
-  const referred = new Set(inHall.filter((i) => i.route === 'refer').map((i) => i.department));
+  let oneStop = false;
+  const referred = new Set<string>();
+  for (const i of items) {
+    if (catalog.departments[i.department]?.external === true) continue;
+    if (i.route === 'accept' || i.route === 'proxy') oneStop = true;
+    else if (i.route === 'refer') referred.add(i.department);
+  }
+  if (oneStop) route.push(catalog.oneStop);
+  if (referred.size === 0) return route;
   for (const d of catalog.routeOrder) if (referred.has(d) && !route.includes(d)) route.push(d);
   for (const d of referred) if (!route.includes(d)) route.push(d);
   return route;
