@@ -20,7 +20,7 @@ import { tempDir } from '../support/tmp';
 /**
  * Issue 15: the guidance engine prepares each catalog once (conditions compiled, procedures per set
  * of events, texts per language, deadlines remembered per calendar). Its lists must be the
- * previous engine's, byte for byte: tests/support/guide-before/ is that engine, kept verbatim.
+ * previous engine's, byte for byte: tests/support/guide-before/guide.ts is that engine's list, kept verbatim.
  * Random raw facts (unknowns, age bands, odd dates, several events, facts that cannot be true),
  * random catalogs (any condition of the language, routes, deadlines, external departments), every
  * language and city calendars. The seed is printed; FC_SEED=<n> replays it.

@@ -1,15 +1,17 @@
 /**
- * The guidance engine as it was before the catalog was prepared once per catalog (issue 15, main at
- * e99ab42), kept verbatim as the reference the faster engine must match byte for byte
- * (tests/integration/guide-prepared.test.ts). Not used by the product.
+ * The guidance list as it was made before the catalog was prepared once per catalog (issue 15, main
+ * at e99ab42), kept verbatim as the reference the faster engine must match byte for byte
+ * (tests/integration/guide-prepared.test.ts). Not used by the product. It runs the condition
+ * language's definition (guidance/evaluate.ts, which lists no longer call) and the product's fact
+ * check (guidance/facts.ts, held to its own tests), not copies of them.
  */
 import { catalogText } from '../../../src-main/common/catalog/texts';
 import type { AppearsWhen, Catalog, Deadline, Delivery, OnlineKind, Procedure, Route } from '../../../src-main/common/catalog/types';
 import { closedDays, LEGAL_CLOSED_DAYS, type ClosedDays } from '../../../src-main/common/dates/closedDays';
 import { deadlineDay, type DeadlineCount } from '../../../src-main/common/dates/deadlines';
 import { addDays, type IsoDate } from '../../../src-main/common/dates/isoDate';
-import { evaluate, makeContext, membersInScope, NO, UNSURE, YES, type EvalContext, type Outcome } from './evaluate';
-import { validateFacts, type Facts, type LifeEvent } from './facts';
+import { evaluate, makeContext, membersInScope, NO, UNSURE, YES, type EvalContext, type Outcome } from '../../../src-main/common/guidance/evaluate';
+import { validateFacts, type Facts, type LifeEvent } from '../../../src-main/common/guidance/facts';
 
 /** One procedure on a visit's guidance list (CATALOG.md); the same object the kiosk, counter and online guide show. */
 export interface GuidanceItem {
