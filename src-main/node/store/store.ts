@@ -81,10 +81,19 @@ const AUTOCHECKPOINT_PAGES = 1000;
 
 type Row = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
 
-const INSERT_EVENT = 'INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at)';
+/**
+ * The multi-row INSERT of new events. OR IGNORE because a statement that may abort part-way (a
+ * plain INSERT of several rows: a constraint could fail on its 30th row) makes SQLite keep a
+ * statement journal, a copy of every page the statement changes that the transaction had already
+ * changed: in a catch-up, the last leaf pages of the table and its indexes, again for each
+ * statement (31,000 writes of a temp file for 50,000 events). The rows are new by construction
+ * (insertRows checks that each one went in, and fails the ingest otherwise).
+ */
+const INSERT_EVENT = 'INSERT OR IGNORE INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at)';
 const ROW = ',(?, ?, ?, ?, ?, ?, ?, ?)';
 /** Rows per multi-row INSERT of new events (400 parameters). */
 const BULK_ROWS = 50;
+const BULK_INSERT_SQL = `${INSERT_EVENT} VALUES ${ROW.repeat(BULK_ROWS).slice(1)}`;
 
 /** Runs `f`, retrying for up to 15 s while SQLite answers SQLITE_BUSY without waiting (a second process opening the same new file). */
 function untilNotBusy<T>(f: () => T, ms = 15_000): T {
@@ -113,6 +122,8 @@ export class Store extends EventEmitter {
   private pending: StoredEvent[] = [];
   private skewedOrigins = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
+  /** The INSERT of BULK_ROWS new events, prepared at the first bulk insert. */
+  private bulkInsert: Database.Statement | undefined;
   /** Per origin, the contiguous mark versionVector() proved on committed rows (only ever grows). */
   private readonly provenVv = new Map<string, number>();
   readonly work: FoldWork = { visitWrites: 0, eventsFolded: 0, logFolds: 0, ingests: 0, eventsIngested: 0 };
@@ -420,7 +431,7 @@ export class Store extends EventEmitter {
         const listened = this.listenerCount('events') > 0;
         const params: unknown[] = [];
         const flush = (n: number) => {
-          if (n) this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`).run(params);
+          if (n) this.insertRows(params, n);
           params.length = 0;
         };
         for (const r of rows) {
@@ -466,7 +477,7 @@ export class Store extends EventEmitter {
     const fresh: boolean[] = new Array<boolean>(sorted.length);
     const rows: unknown[] = [];
     const flush = (n: number) => {
-      if (n) this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`).run(rows);
+      if (n) this.insertRows(rows, n);
       rows.length = 0;
     };
     for (let i = 0; i < sorted.length; i++) {
@@ -492,6 +503,15 @@ export class Store extends EventEmitter {
     }
     flush(rows.length / 8);
     return fresh;
+  }
+
+  /** Inserts `n` new event rows (8 parameters each) in one statement; throws when any of them was already held. */
+  private insertRows(params: unknown[], n: number): void {
+    const st = n === BULK_ROWS ? (this.bulkInsert ??= this.db.prepare(BULK_INSERT_SQL)) : this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`);
+    const r = st.run(params);
+    if (r.changes !== n) {
+      throw new Error(`events insert: ${n - r.changes} of ${n} new events were not stored (an event already held, or a field missing); nothing of this write is kept`);
+    }
   }
 
   private insert(ev: StoredEvent, at = new Date(this.clock()).toISOString(), json = JSON.stringify(ev.payload)): boolean {
