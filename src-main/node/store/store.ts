@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors';
 import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
 import type { VisitState } from '../../common/visit/state';
 import { isVisitEventType } from '../../common/visit/events';
-import { decodeHlc, encodeHlc, receive, tick, type Hlc } from '../../common/sync/hlc';
+import { decodeHlc, decodeHlcInto, encodeHlc, receiveInto, tick, type Hlc } from '../../common/sync/hlc';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
 import { reportDaysProjector } from './reportDaysProjection';
@@ -380,7 +380,10 @@ export class Store extends EventEmitter {
       let duplicates = 0;
       const skewed = new Set<string>();
       const sorted = inLogOrder(events);
-      let last = this.lastHlc();
+      const held = this.lastHlc();
+      // The local clock merges each new event's, in place (no objects per event).
+      const last = { wall: held.wall, logical: held.logical };
+      const remote = { wall: 0, logical: 0 };
       const fresh = this.insertMany(sorted, opts.payloadJson);
       for (let i = 0; i < sorted.length; i++) {
         const ev = sorted[i]!;
@@ -388,12 +391,11 @@ export class Store extends EventEmitter {
           duplicates++;
           continue;
         }
-        const r = receive(last, decodeHlc(ev.hlc), this.clock(), this.maxDriftMs);
-        if (r.skewed) {
+        decodeHlcInto(ev.hlc, remote);
+        if (receiveInto(last, remote, this.clock(), this.maxDriftMs)) {
           skewed.add(ev.origin);
           this.skewedOrigins.add(ev.origin);
         }
-        last = r.hlc;
         inserted.push(ev);
       }
       this.setMeta('hlc', encodeHlc(last, this.nodeId));
