@@ -474,8 +474,9 @@ export class Store extends EventEmitter {
    */
   private insertMany(sorted: readonly StoredEvent[], payloadJson: IngestOptions['payloadJson']): boolean[] {
     const at = new Date(this.clock()).toISOString();
-    const held = new Map<string, number>();
-    const seen = new Set<string>();
+    // Per origin: the highest seq held before this ingest, and the seqs beyond it this ingest
+    // brought (a catch-up brings them in increasing order: a number compared, no set looked up).
+    const held = new Map<string, { max: number; top: number; added: number[]; seen: Set<number> | null }>();
     const fresh: boolean[] = new Array<boolean>(sorted.length);
     const rows: unknown[] = [];
     const flush = (n: number) => {
@@ -484,19 +485,24 @@ export class Store extends EventEmitter {
     };
     for (let i = 0; i < sorted.length; i++) {
       const ev = sorted[i]!;
-      let max = held.get(ev.origin);
-      if (max === undefined) {
-        max = (this.stmt('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(ev.origin) as { m: number | null }).m ?? 0;
-        held.set(ev.origin, max);
+      let h = held.get(ev.origin);
+      if (h === undefined) {
+        const max = (this.stmt('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(ev.origin) as { m: number | null }).m ?? 0;
+        h = { max, top: max, added: [], seen: null };
+        held.set(ev.origin, h);
       }
-      if (ev.seq > max) {
+      if (ev.seq > h.max) {
         // Beyond what the database holds: new, unless this ingest already brought it.
-        const key = `${ev.seq}.${ev.origin}`;
-        if (seen.has(key)) {
-          fresh[i] = false;
-          continue;
+        if (ev.seq > h.top) h.top = ev.seq;
+        else {
+          h.seen ??= new Set(h.added);
+          if (h.seen.has(ev.seq)) {
+            fresh[i] = false;
+            continue;
+          }
         }
-        seen.add(key);
+        h.added.push(ev.seq);
+        h.seen?.add(ev.seq);
         rows.push(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, payloadJson?.(ev) ?? JSON.stringify(ev.payload), at);
         this.pending.push(ev);
         fresh[i] = true;
