@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { mulberry32 } from '../guidance/generate';
 import { EVENT_RULES, checkEventPayload, utf8Length } from './authorisation';
-import { LIMITS, isWellFormedWireEvent, wireEventSchema } from './protocol';
+import { LIMITS, isWellFormedWireEvent, pullResponseSchema, wireEventSchema } from './protocol';
 import { compileSchemaCheck } from './schemaCheck';
 
 /**
@@ -104,6 +104,22 @@ describe('precompiled schema checks', () => {
     }
     // Every visit event (the bulk of a catch-up) has its precompiled check.
     for (const t of Object.keys(EVENT_RULES).filter((t) => t.startsWith('visit.'))) expect(compiled).toContain(t);
+  });
+
+  it(`see a pull answer as pullResponseSchema does (seed ${SEED})`, () => {
+    const check = compileSchemaCheck(pullResponseSchema);
+    expect(check).not.toBeNull();
+    const g = generator(SEED ^ 0x5eed);
+    let accepted = 0;
+    for (let i = 0; i < SAMPLES; i++) {
+      const v = g.sample(pullResponseSchema);
+      const expected = pullResponseSchema.safeParse(v).success;
+      if (check!(v) !== expected) expect.fail(`seed ${SEED}, sample ${i}: the precompiled check says ${!expected}, the schema ${expected}, for ${JSON.stringify(v)}`);
+      if (expected) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(SAMPLES / 10);
+    expect(accepted).toBeLessThan(SAMPLES);
+    for (const odd of [...ODD, { protocol: 1, events: new Array(2001).fill(null), more: false, serverNow: 0 }, { protocol: 1.5, events: [], more: false, serverNow: 0 }]) expect(check!(odd)).toBe(pullResponseSchema.safeParse(odd).success);
   });
 
   it('leave what they do not cover to the schema', () => {
