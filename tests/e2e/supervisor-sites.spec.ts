@@ -48,6 +48,9 @@ test('a supervisor holding two sites that both number station "east" sees them a
     const listed = cli(['visits', 'list', '--data', sup]);
     expect(listed.match(/#\s*1001 (\S+)/g)?.map((l) => l.split(' ').pop()).sort()).toEqual(['honcho/east', 'sakai/east']);
     expect(cli(['visits', 'list', '--data', join(root, 'kiosk-sakai')])).toMatch(/# {1}1001 east {7}/);
+    // The JSON list carries each visit's site, so a script can tell the two "east" apart too.
+    const json = JSON.parse(cli(['visits', 'list', '--data', sup, '--format', 'json'])) as Array<{ number: number; station: string; site: string }>;
+    expect(json.map((v) => `${v.site}/${v.station}#${v.number}`).sort()).toEqual(['honcho/east#1001', 'honcho/east#1002', 'sakai/east#1001']);
 
     host = runCli(['web', '--port', String(webPort), '--data', sup]);
     await expect.poll(async () => (await fetch(`http://127.0.0.1:${webPort}/api/health`).catch(() => null))?.status ?? 0, { timeout: 60_000 }).toBe(200);

@@ -3,6 +3,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import { AppError } from '../../common/errors';
 import { openTransport, type PrinterTransport } from './transport';
 import { parsePrinterSpec, type PrinterSpec } from './spec';
+import { withoutFsync } from '../store/withoutFsync';
+import { statementCache } from '../store/statements';
 
 /**
  * Print jobs live in the database before a byte goes to the printer: a job that fails (cable
@@ -83,13 +85,14 @@ export class PrintJobs {
   private readonly now: () => Date;
   /** Jobs being sent right now, so a double click cannot print one ticket twice at once. */
   private readonly inFlight = new Map<string, Promise<PrintJob>>();
-  private readonly statements = new Map<string, Statement>();
+  private readonly stmt: (sql: string) => Statement;
 
   constructor(
     private readonly db: Database,
     opts: PrintJobsOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.stmt = statementCache(db);
   }
 
   enqueue(input: EnqueueInput, reprintOf: string | null = null): PrintJob {
@@ -127,38 +130,24 @@ export class PrintJobs {
   private async doSend(id: string, open: OpenTransport): Promise<PrintJob> {
     const job = this.get(id);
     const at = this.now().toISOString();
-    this.withoutFsync(() => this.stmt('UPDATE print_jobs SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?').run(at, id));
+    // A job's state after a send is a hint the next start restates: a power cut that loses it
+    // leaves the job 'pending', which markInterrupted() turns into 'failed' ("check whether it
+    // printed"), the same place a job cut off mid-send lands. So these updates commit without an
+    // fsync of their own (the next fully synchronous commit, such as the next ticket's, covers
+    // them). The job itself (its bytes, with the visit) keeps its fsync.
+    withoutFsync(this.db, () => this.stmt('UPDATE print_jobs SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?').run(at, id));
     let transport: PrinterTransport | undefined;
     try {
       transport = open(parsePrinterSpec(job.printer));
       await transport.write(job.bytes, { jobId: job.id });
-      this.withoutFsync(() => this.stmt(`UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = NULL WHERE id = ?`).run(this.now().toISOString(), id));
+      withoutFsync(this.db, () => this.stmt(`UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = NULL WHERE id = ?`).run(this.now().toISOString(), id));
     } catch (e) {
       const message = e instanceof AppError ? e.message : `${job.printer}: ${(e as Error)?.message ?? String(e)}`;
-      this.withoutFsync(() => this.stmt(`UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ?`).run(message, id));
+      withoutFsync(this.db, () => this.stmt(`UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ?`).run(message, id));
     } finally {
       await transport?.close().catch(() => undefined);
     }
     return { ...job, ...this.state(id) };
-  }
-
-  /**
-   * A job's state after a send is a hint the next start restates: a power cut that loses it leaves
-   * the job 'pending', which markInterrupted() turns into 'failed' ("check whether it printed"), the
-   * same place a job cut off mid-send lands. So these updates commit without an fsync of their own
-   * (WAL, synchronous=NORMAL: never a corrupt database; the next fully synchronous commit, such as
-   * the next ticket's, covers them). The job itself (its bytes, with the visit) keeps its fsync.
-   */
-  private withoutFsync(fn: () => void): void {
-    if (this.db.inTransaction) return fn();
-    const level = this.db.pragma('synchronous', { simple: true }) as number;
-    if (level <= 1) return fn();
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      fn();
-    } finally {
-      this.db.pragma(`synchronous = ${level}`);
-    }
   }
 
   /** The columns a send changes (the bytes are not read again). */
@@ -169,11 +158,6 @@ export class PrintJobs {
   }
 
   /** A prepared statement, compiled once per SQL text. */
-  private stmt(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
-    return st;
-  }
 
   /**
    * Prints a job's bytes again as a new job that points back at it (a lost or torn ticket, or a

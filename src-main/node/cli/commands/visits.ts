@@ -30,13 +30,14 @@ export const commands: CliCommand[] = [
             withResidents.map((v) => ({ action: 'list' as const, visitId: v.id, purpose: 'CLI: visits list', detail: [`${day} #${v.number}: residents ${v.residentIds.join(' ')}`, note].filter(Boolean).join('; ') })),
           );
         }
+        // A supervisor's database holds every site, and two sites may both number station "east": each
+        // visit's site is where its ticket was issued (this terminal's own site for a visit whose issue it lacks).
+        const sites = readVisitSitesOn(t.store, day);
         if (format === 'json') {
-          io.out(JSON.stringify(visits));
+          io.out(JSON.stringify(visits.map((v) => ({ ...v, site: sites.get(v.id) ?? t.config.site }))));
           return 0;
         }
         io.out(`${day}: ${visits.length} visit(s) on ${t.config.node.id}`);
-        // A supervisor's database holds every site, and two sites may both number station "east": name the site then.
-        const sites = readVisitSitesOn(t.store, day);
         const manySites = new Set(sites.values()).size > 1;
         for (const v of visits) {
           const here = v.route[v.stop] ?? '-';
