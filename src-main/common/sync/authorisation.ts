@@ -168,7 +168,9 @@ export function checkEventPayload(e: Pick<WireEvent, 'origin' | 'seq' | 'type'> 
     const json = JSON.stringify(e.payload);
     // A caller that stores the payload next may keep its JSON text rather than make it again.
     if (serialised) serialised.json = json;
-    size = utf8Length(json ?? '');
+    // A UTF-16 unit is at most 3 bytes of UTF-8: text of up to a third of the limit in units is
+    // within it, whatever it holds (nearly every payload), and is not measured.
+    size = json === undefined ? 0 : json.length * 3 <= (rule.maxBytes ?? LIMITS.maxPayloadBytes) ? json.length : utf8Length(json);
   } catch {
     return { code: 'invalid-event', field: 'payload', message: `${label(e)}: payload is not serialisable JSON` };
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { mulberry32 } from '../guidance/generate';
 import { EVENT_RULES, checkEventPayload, utf8Length } from './authorisation';
-import { isWellFormedWireEvent, wireEventSchema } from './protocol';
+import { LIMITS, isWellFormedWireEvent, pullResponseSchema, wireEventSchema } from './protocol';
 import { compileSchemaCheck } from './schemaCheck';
 
 /**
@@ -106,6 +106,22 @@ describe('precompiled schema checks', () => {
     for (const t of Object.keys(EVENT_RULES).filter((t) => t.startsWith('visit.'))) expect(compiled).toContain(t);
   });
 
+  it(`see a pull answer as pullResponseSchema does (seed ${SEED})`, () => {
+    const check = compileSchemaCheck(pullResponseSchema);
+    expect(check).not.toBeNull();
+    const g = generator(SEED ^ 0x5eed);
+    let accepted = 0;
+    for (let i = 0; i < SAMPLES; i++) {
+      const v = g.sample(pullResponseSchema);
+      const expected = pullResponseSchema.safeParse(v).success;
+      if (check!(v) !== expected) expect.fail(`seed ${SEED}, sample ${i}: the precompiled check says ${!expected}, the schema ${expected}, for ${JSON.stringify(v)}`);
+      if (expected) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(SAMPLES / 10);
+    expect(accepted).toBeLessThan(SAMPLES);
+    for (const odd of [...ODD, { protocol: 1, events: new Array(2001).fill(null), more: false, serverNow: 0 }, { protocol: 1.5, events: [], more: false, serverNow: 0 }]) expect(check!(odd)).toBe(pullResponseSchema.safeParse(odd).success);
+  });
+
   it('leave what they do not cover to the schema', () => {
     const rule = EVENT_RULES['visit.issued'];
     expect(compileSchemaCheck(rule.payload.refine(() => true))).toBeNull();
@@ -140,5 +156,18 @@ describe('precompiled schema checks', () => {
     expect(checkEventPayload({ origin: 'k', seq: 1, type: 'visit.called', payload: big })?.message).toBe(`event k#1 (visit.called): payload is ${utf8Length(JSON.stringify(big))} bytes; the limit is 65536`);
     expect(checkEventPayload({ origin: 'k', seq: 1, type: 'visit.called', payload: { ...big, pad: undefined, counter: 7 } })).toEqual({ code: 'invalid-event', field: 'payload.counter', message: expect.stringContaining('payload.counter') });
     expect(checkEventPayload({ origin: 'k', seq: 1, type: 'visit.called', visitId: 'v-1', payload: { ...big, pad: undefined } })).toBeNull();
+    // At the limit to the byte, with 1-, 2-, 3- and 4-byte characters (a payload short enough in
+    // UTF-16 units is not measured: it cannot be over).
+    for (const ch of ['x', 'é', '日', '😀', '\ud800']) {
+      const payload = (n: number) => ({ visitId: 'v-1', at: '2026-11-27T00:30:00.000Z', by: { terminal: 'k' }, department: 'shimin', counter: '1', pad: ch.repeat(n) });
+      const bytes = (n: number) => utf8Length(JSON.stringify(payload(n)));
+      // The most characters within the limit (bytes(n) grows with n).
+      let n = 0;
+      for (let step = 1 << 16; step >= 1; step >>= 1) if (bytes(n + step) <= LIMITS.maxPayloadBytes) n += step;
+      const check = (k: number) => checkEventPayload({ origin: 'k', seq: 1, type: 'visit.called', visitId: 'v-1', payload: payload(k) });
+      expect(check(n), ch).toBeNull();
+      expect(check(n + 1)?.message, ch).toBe(`event k#1 (visit.called): payload is ${bytes(n + 1)} bytes; the limit is ${LIMITS.maxPayloadBytes}`);
+      expect(check(Math.floor(n / 3)), ch).toBeNull();
+    }
   });
 });

@@ -204,4 +204,38 @@ describe('store', () => {
     expect(b.versionVector()).toEqual({ a: 130 });
     expect(b.ingest(evs)).toMatchObject({ inserted: [], duplicates: 130 });
   });
+
+  it('tells new events from repeats when an origin\'s clocks do not follow its seqs (a damaged log)', () => {
+    const a = open('a').store;
+    const b = open('b').store;
+    a.tx(() => {
+      for (let i = 0; i < 80; i++) a.append('x.test', { i });
+    });
+    const evs = a.eventsAfter({}, 1000);
+    const hlcs = evs.map((e) => e.hlc);
+    // Log order (by clock) puts seq 80 first, then 79 … 41, then 1 … 40; 41–45 and 3 come twice.
+    const scrambled = evs.map((e, i) => ({ ...e, hlc: i < 40 ? hlcs[40 + i]! : hlcs[79 - i]! }));
+    const r = b.ingest([...scrambled, ...scrambled.slice(40, 45), scrambled[2]!]);
+    expect(r.duplicates).toBe(6);
+    expect(r.inserted.map((e) => e.seq).sort((x, y) => x - y)).toEqual(evs.map((e) => e.seq));
+    expect(b.eventCount()).toBe(80);
+    expect(b.ingest(scrambled)).toMatchObject({ inserted: [], duplicates: 80 });
+  });
+
+  it('fails a large ingest whose rows do not all go in (the bulk INSERT ignores conflicts), and keeps nothing of it', () => {
+    const a = open('a').store;
+    const b = open('b').store;
+    a.tx(() => {
+      for (let i = 0; i < 130; i++) a.append('x.test', { i });
+    });
+    const evs = a.eventsAfter({}, 1000);
+    // Row 75 (in the second statement of 50 rows) lacks a NOT NULL column: ignored by SQLite, caught by the store.
+    const broken = evs.map((e, i) => (i === 74 ? { ...e, site: null as never } : e));
+    expect(() => b.ingest(broken)).toThrow(/1 of 50 new events were not stored/);
+    expect(b.eventCount()).toBe(0);
+    expect(b.meta('hlc')).toBeUndefined();
+    // The same events whole go in, all of them.
+    expect(b.ingest(evs).inserted).toHaveLength(130);
+    expect(b.eventCount()).toBe(130);
+  });
 });

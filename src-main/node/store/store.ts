@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors';
 import { compareEvents, type StoredEvent, type VersionVector } from '../../common/sync/event';
 import type { VisitState } from '../../common/visit/state';
 import { isVisitEventType } from '../../common/visit/events';
-import { decodeHlc, encodeHlc, receive, tick, type Hlc } from '../../common/sync/hlc';
+import { decodeHlc, decodeHlcInto, encodeHlc, receiveInto, tick, type Hlc } from '../../common/sync/hlc';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
 import { reportDaysProjector } from './reportDaysProjection';
@@ -81,10 +81,19 @@ const AUTOCHECKPOINT_PAGES = 1000;
 
 type Row = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
 
-const INSERT_EVENT = 'INSERT INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at)';
+/**
+ * The multi-row INSERT of new events. OR IGNORE because a statement that may abort part-way (a
+ * plain INSERT of several rows: a constraint could fail on its 30th row) makes SQLite keep a
+ * statement journal, a copy of every page the statement changes that the transaction had already
+ * changed: in a catch-up, the last leaf pages of the table and its indexes, again for each
+ * statement (31,000 writes of a temp file for 50,000 events). The rows are new by construction
+ * (insertRows checks that each one went in, and fails the ingest otherwise).
+ */
+const INSERT_EVENT = 'INSERT OR IGNORE INTO events (origin, seq, hlc, type, site, visit_id, payload, received_at)';
 const ROW = ',(?, ?, ?, ?, ?, ?, ?, ?)';
 /** Rows per multi-row INSERT of new events (400 parameters). */
 const BULK_ROWS = 50;
+const BULK_INSERT_SQL = `${INSERT_EVENT} VALUES ${ROW.repeat(BULK_ROWS).slice(1)}`;
 
 /** Runs `f`, retrying for up to 15 s while SQLite answers SQLITE_BUSY without waiting (a second process opening the same new file). */
 function untilNotBusy<T>(f: () => T, ms = 15_000): T {
@@ -113,6 +122,8 @@ export class Store extends EventEmitter {
   private pending: StoredEvent[] = [];
   private skewedOrigins = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
+  /** The INSERT of BULK_ROWS new events, prepared at the first bulk insert. */
+  private bulkInsert: Database.Statement | undefined;
   /** Per origin, the contiguous mark versionVector() proved on committed rows (only ever grows). */
   private readonly provenVv = new Map<string, number>();
   readonly work: FoldWork = { visitWrites: 0, eventsFolded: 0, logFolds: 0, ingests: 0, eventsIngested: 0 };
@@ -377,7 +388,10 @@ export class Store extends EventEmitter {
       let duplicates = 0;
       const skewed = new Set<string>();
       const sorted = inLogOrder(events);
-      let last = this.lastHlc();
+      const held = this.lastHlc();
+      // The local clock merges each new event's, in place (no objects per event).
+      const last = { wall: held.wall, logical: held.logical };
+      const remote = { wall: 0, logical: 0 };
       const fresh = this.insertMany(sorted, opts.payloadJson);
       for (let i = 0; i < sorted.length; i++) {
         const ev = sorted[i]!;
@@ -385,12 +399,11 @@ export class Store extends EventEmitter {
           duplicates++;
           continue;
         }
-        const r = receive(last, decodeHlc(ev.hlc), this.clock(), this.maxDriftMs);
-        if (r.skewed) {
+        decodeHlcInto(ev.hlc, remote);
+        if (receiveInto(last, remote, this.clock(), this.maxDriftMs)) {
           skewed.add(ev.origin);
           this.skewedOrigins.add(ev.origin);
         }
-        last = r.hlc;
         inserted.push(ev);
       }
       this.setMeta('hlc', encodeHlc(last, this.nodeId));
@@ -428,7 +441,7 @@ export class Store extends EventEmitter {
         const listened = this.listenerCount('events') > 0;
         const params: unknown[] = [];
         const flush = (n: number) => {
-          if (n) this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`).run(params);
+          if (n) this.insertRows(params, n);
           params.length = 0;
         };
         for (const r of rows) {
@@ -469,29 +482,35 @@ export class Store extends EventEmitter {
    */
   private insertMany(sorted: readonly StoredEvent[], payloadJson: IngestOptions['payloadJson']): boolean[] {
     const at = new Date(this.clock()).toISOString();
-    const held = new Map<string, number>();
-    const seen = new Set<string>();
+    // Per origin: the highest seq held before this ingest, and the seqs beyond it this ingest
+    // brought (a catch-up brings them in increasing order: a number compared, no set looked up).
+    const held = new Map<string, { max: number; top: number; added: number[]; seen: Set<number> | null }>();
     const fresh: boolean[] = new Array<boolean>(sorted.length);
     const rows: unknown[] = [];
     const flush = (n: number) => {
-      if (n) this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`).run(rows);
+      if (n) this.insertRows(rows, n);
       rows.length = 0;
     };
     for (let i = 0; i < sorted.length; i++) {
       const ev = sorted[i]!;
-      let max = held.get(ev.origin);
-      if (max === undefined) {
-        max = (this.stmt('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(ev.origin) as { m: number | null }).m ?? 0;
-        held.set(ev.origin, max);
+      let h = held.get(ev.origin);
+      if (h === undefined) {
+        const max = (this.stmt('SELECT MAX(seq) AS m FROM events WHERE origin = ?').get(ev.origin) as { m: number | null }).m ?? 0;
+        h = { max, top: max, added: [], seen: null };
+        held.set(ev.origin, h);
       }
-      if (ev.seq > max) {
+      if (ev.seq > h.max) {
         // Beyond what the database holds: new, unless this ingest already brought it.
-        const key = `${ev.seq}.${ev.origin}`;
-        if (seen.has(key)) {
-          fresh[i] = false;
-          continue;
+        if (ev.seq > h.top) h.top = ev.seq;
+        else {
+          h.seen ??= new Set(h.added);
+          if (h.seen.has(ev.seq)) {
+            fresh[i] = false;
+            continue;
+          }
         }
-        seen.add(key);
+        h.added.push(ev.seq);
+        h.seen?.add(ev.seq);
         rows.push(ev.origin, ev.seq, ev.hlc, ev.type, ev.site, ev.visitId, payloadJson?.(ev) ?? JSON.stringify(ev.payload), at);
         this.pending.push(ev);
         fresh[i] = true;
@@ -500,6 +519,15 @@ export class Store extends EventEmitter {
     }
     flush(rows.length / 8);
     return fresh;
+  }
+
+  /** Inserts `n` new event rows (8 parameters each) in one statement; throws when any of them was already held. */
+  private insertRows(params: unknown[], n: number): void {
+    const st = n === BULK_ROWS ? (this.bulkInsert ??= this.db.prepare(BULK_INSERT_SQL)) : this.stmt(`${INSERT_EVENT} VALUES ${ROW.repeat(n).slice(1)}`);
+    const r = st.run(params);
+    if (r.changes !== n) {
+      throw new Error(`events insert: ${n - r.changes} of ${n} new events were not stored (an event already held, or a field missing); nothing of this write is kept`);
+    }
   }
 
   private insert(ev: StoredEvent, at = new Date(this.clock()).toISOString(), json = JSON.stringify(ev.payload)): boolean {

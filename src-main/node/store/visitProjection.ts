@@ -142,7 +142,6 @@ export const NEXT_VISIT_CHANGE = '(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM 
 export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
   store.work.visitWrites++;
   const columns = queueColumns(v);
-  const row = { id: v.id, ...columns, last_hlc: lastHlc, state: store.visitCache ? '' : JSON.stringify(v) };
   if (store.visitCache) {
     // A scratch database: its visits table only answers the day's queue queries (the states and
     // their last HLC live in the cache, and the table is thrown away with the day), so the row is
@@ -153,15 +152,17 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
     scratchRows.set(v, columns);
     if (written && sameQueueColumns(written, columns)) return;
   }
+  // Positional parameters: binding by name looks each one up on an object (12 per visit of a catch-up).
+  const c = columns;
   store
     .stmt(
       `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery, change_seq)
-       VALUES (@id, @business_date, @station, @number, @status, @department, @priority, @queue_key, @called_counter, @last_hlc, @state, @awaiting_delivery, ${NEXT_VISIT_CHANGE})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${NEXT_VISIT_CHANGE})
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, department = excluded.department, priority = excluded.priority,
          queue_key = excluded.queue_key, called_counter = excluded.called_counter, last_hlc = excluded.last_hlc, state = excluded.state,
          awaiting_delivery = excluded.awaiting_delivery, change_seq = excluded.change_seq`,
     )
-    .run(row);
+    .run(v.id, c.business_date, c.station, c.number, c.status, c.department, c.priority, c.queue_key, c.called_counter, lastHlc, store.visitCache ? '' : JSON.stringify(v), c.awaiting_delivery);
 }
 
 type VisitRow = ReturnType<typeof queueColumns>;
@@ -191,6 +192,8 @@ function sameQueueColumns(a: VisitRow, b: VisitRow): boolean {
 
 /** `,kokuho,kaigo,` for the departments with items still to deliver (事後交付待ち), or null. */
 export function awaitingDelivery(v: VisitState): string | null {
+  // Nearly every visit has nothing awaiting delivery: answered without building anything.
+  if (!v.items.some((i) => i.status === 'awaiting-delivery')) return null;
   const depts = [...new Set(v.items.filter((i) => i.status === 'awaiting-delivery').map((i) => i.department))].sort();
   return depts.length ? `,${depts.join(',')},` : null;
 }
