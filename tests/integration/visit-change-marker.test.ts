@@ -102,4 +102,33 @@ describe('visit change marker', () => {
     expect([...rebuilt.values()].every((r) => r.change_seq > 0)).toBe(true);
     expect(todaysVisits(visits)).toEqual(today);
   });
+
+  it('counted once per transaction, never below a marker another connection committed in between', () => {
+    const tmp = tempDir('madoguchi-mark-2-');
+    temps.push(tmp.cleanup);
+    ensureDemoSetup(tmp.dir);
+    const clock = new SimClock(localInstant('2025-06-16', '09:00', 'Asia/Tokyo'));
+    const a = openTerminal(tmp.dir, { clock: clock.read });
+    const b = openTerminal(tmp.dir, { clock: clock.read });
+    temps.unshift(() => (a.close(), b.close()));
+    const station = a.config.stations[0]!.id;
+    const item = { id: 'tennyu', department: 'shimin', route: 'accept' as const, delivery: 'none' as const, need: 'required' as const };
+    const issue = (t: typeof a) => t.visits.issue({ station, lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [item], route: ['shimin'] }, { terminal: 'kiosk-east' });
+    // Turns between two connections on one file: each write's marker is above every committed one.
+    for (let i = 0; i < 6; i++) {
+      const t = i % 3 === 2 ? b : a;
+      expect(expectMarked(t.store, () => issue(t))).toBe(1);
+    }
+    // A transaction rolled back after writing leaves no marker behind to count on.
+    const top = highest(rowsOf(a.store));
+    expect(() =>
+      a.store.tx(() => {
+        issue(a);
+        throw new Error('power cut');
+      }),
+    ).toThrow('power cut');
+    expect(highest(rowsOf(a.store))).toBe(top);
+    expect(expectMarked(b.store, () => issue(b))).toBe(1);
+    expect(expectMarked(a.store, () => issue(a))).toBe(1);
+  });
 });

@@ -139,7 +139,9 @@ export function loadScratchDay(store: Store, day: Pick<ScratchDay, 'rows' | 'vis
       const kpi = new KpiDeltas();
       const dates = new Set<string>();
       // Each row's change marker above every one in the table (migration 16-mark).
-      let change = (store.stmt('SELECT COALESCE(MAX(change_seq), 0) AS m FROM visits').get() as { m: number }).m;
+      const first = store.reserveVisitChanges(day.visits.length);
+      if (first === null) throw new Error('loadScratchDay: visit rows are written inside the load\'s transaction');
+      let change = first - 1;
       for (const v of day.visits) {
         for (const c of VISIT_COLUMNS) params.push(v[c]);
         params.push(++change);

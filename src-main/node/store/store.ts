@@ -135,6 +135,8 @@ export class Store extends EventEmitter {
   private readonly scratchLog: ScratchLog | null;
   /** Transactions of tx() rolled back so far: what a reader saw inside one may never have been committed (node/wait/terminalWaits.ts). */
   private rolledBack = 0;
+  /** The last visit change marker handed out in the running transaction of tx() (null: none yet, or no transaction). */
+  private lastVisitChange: number | null = null;
 
   private constructor(db: Database.Database, opts: StoreOptions) {
     super();
@@ -258,11 +260,27 @@ export class Store extends EventEmitter {
       throw mapSqliteError(e, this.file);
     } finally {
       this.depth--;
+      this.lastVisitChange = null;
     }
     const done = this.pending;
     this.pending = [];
     if (done.length) this.emit('events', done);
     return result;
+  }
+
+  /**
+   * `n` consecutive visit change markers (migration 16-mark), the first of them returned: above
+   * every marker in the table. Only inside tx(): its transaction is IMMEDIATE, so the write lock is
+   * ours from its start and no other connection can write a marker before the commit. The table's
+   * highest is read once per transaction and then counted on (a batched catch-up writes thousands
+   * of rows). Outside a transaction a writer must take the marker in its own statement
+   * (visitProjection's NEXT_VISIT_CHANGE), so it returns null there.
+   */
+  reserveVisitChanges(n = 1): number | null {
+    if (this.depth === 0) return null;
+    const last = this.lastVisitChange ?? (this.stmt('SELECT COALESCE(MAX(change_seq), 0) AS m FROM visits').get() as { m: number }).m;
+    this.lastVisitChange = last + n;
+    return last + 1;
   }
 
   /** How many transactions of tx() were rolled back since the store was opened. */

@@ -154,16 +154,20 @@ export function writeVisit(store: Store, v: VisitState, lastHlc: string): void {
   }
   // Positional parameters: binding by name looks each one up on an object (12 per visit of a catch-up).
   const c = columns;
+  // The change marker: counted by the store inside its transaction, else read in this statement.
+  const change = store.reserveVisitChanges();
   store
-    .stmt(
-      `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery, change_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${NEXT_VISIT_CHANGE})
-       ON CONFLICT(id) DO UPDATE SET status = excluded.status, department = excluded.department, priority = excluded.priority,
-         queue_key = excluded.queue_key, called_counter = excluded.called_counter, last_hlc = excluded.last_hlc, state = excluded.state,
-         awaiting_delivery = excluded.awaiting_delivery, change_seq = excluded.change_seq`,
-    )
-    .run(v.id, c.business_date, c.station, c.number, c.status, c.department, c.priority, c.queue_key, c.called_counter, lastHlc, store.visitCache ? '' : JSON.stringify(v), c.awaiting_delivery);
+    .stmt(change === null ? UPSERT_VISIT_OWN_MARKER : UPSERT_VISIT_COUNTED_MARKER)
+    .run(v.id, c.business_date, c.station, c.number, c.status, c.department, c.priority, c.queue_key, c.called_counter, lastHlc, store.visitCache ? '' : JSON.stringify(v), c.awaiting_delivery, ...(change === null ? [] : [change]));
 }
+
+const UPSERT_VISIT = `INSERT INTO visits (id, business_date, station, number, status, department, priority, queue_key, called_counter, last_hlc, state, awaiting_delivery, change_seq)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, @change)
+  ON CONFLICT(id) DO UPDATE SET status = excluded.status, department = excluded.department, priority = excluded.priority,
+    queue_key = excluded.queue_key, called_counter = excluded.called_counter, last_hlc = excluded.last_hlc, state = excluded.state,
+    awaiting_delivery = excluded.awaiting_delivery, change_seq = excluded.change_seq`;
+const UPSERT_VISIT_OWN_MARKER = UPSERT_VISIT.replace('@change', NEXT_VISIT_CHANGE);
+const UPSERT_VISIT_COUNTED_MARKER = UPSERT_VISIT.replace('@change', '?');
 
 type VisitRow = ReturnType<typeof queueColumns>;
 
