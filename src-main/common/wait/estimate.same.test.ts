@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32, type Rng } from '../random';
 import type { VisitState } from '../visit/state';
-import { counterRun, WaitEstimator } from './estimate';
+import { counterRun, counterRunDrawn, normalQuantile, WaitEstimator } from './estimate';
 import { buildWaitPrior } from './prior';
 import golden from '../../../fixtures/wait/estimate-golden.json';
 import { deepFreeze } from '../json/freeze';
@@ -147,6 +147,30 @@ describe('the wait estimate after its speed-ups', () => {
       const got = counterRun(free, idle, ahead, (p) => (seenNew.push(p.i), p.cycle * (0.5 + draw())), arrival);
       const want = counterRunByCopy([...free], idle, ahead.map((p) => ({ ...p })), (p) => (seenOld.push(p.i), p.cycle * (0.5 + drawOld())), arrival);
       expect({ round, ...got, seen: seenNew }).toEqual({ round, ...want, seen: seenOld });
+    }
+  });
+
+  it(`counterRunDrawn draws the same times as counterRun with the draw as its cycle (seed ${seed}, WAIT_SAME_SEED replays)`, () => {
+    const rng = mulberry32(seed);
+    let called = new Uint8Array(0);
+    for (let round = 0; round < 2000; round++) {
+      const n = Math.floor(rng() * 40);
+      const turnover = rng() < 0.5 ? 0 : Math.floor(rng() * 60) * 1000;
+      const ahead = Array.from({ length: n }, () => ({ arrival: rng() < 0.6 ? 0 : Math.floor(rng() * 8) * 60_000, cycle: turnover + Math.floor(1 + rng() * 10) * 60_000 }));
+      const free = Array.from({ length: Math.floor(rng() * 3) }, () => Math.floor(rng() * 10) * 60_000);
+      const idle = Math.floor(rng() * 3);
+      const arrival = rng() < 0.5 ? 0 : Math.floor(rng() * 40) * 60_000;
+      const sigma = 0.1 + rng();
+      const mu = -(sigma * sigma) / 2;
+      const draw = mulberry32(round + 1);
+      const drawOld = mulberry32(round + 1);
+      const want = counterRun(free, idle, ahead, (p) => (p.cycle - turnover) * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, drawOld())))) + turnover, arrival);
+      // The called buffer reused (cleared) between runs, as the draws do.
+      if (called.length < n || round % 7 === 0) called = new Uint8Array(n);
+      else called.fill(0);
+      const got = counterRunDrawn([...free], idle, Float64Array.from(ahead, (p) => p.arrival), Float64Array.from(ahead, (p) => p.cycle - turnover), called.subarray(0, n), { mu, sigma, turnover, rnd: draw }, arrival);
+      // Bit for bit, and the same count of rnd() calls (the next number is the same).
+      expect({ round, at: got, next: draw() }).toEqual({ round, at: want.atMs, next: drawOld() });
     }
   });
 

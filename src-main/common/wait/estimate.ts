@@ -344,6 +344,16 @@ export class WaitEstimator {
     const rnd = mulberry32(hashString(`${department}|${target.number}|${target.key}`));
     const mu = -(sigma * sigma) / 2;
     const times: number[] = [];
+    // The line's arrivals and own work (cycle less turnover) laid out once for the draws, and one
+    // called-mark buffer cleared per draw: counterRunDrawn() is counterRun() with this draw inlined.
+    const count = ahead.length;
+    const arrivals = new Float64Array(count);
+    const works = new Float64Array(count);
+    for (let j = 0; j < count; j++) {
+      arrivals[j] = ahead[j]!.arrival;
+      works[j] = ahead[j]!.cycle - turnover;
+    }
+    const called = new Uint8Array(count);
     for (let i = 0; i < n; i++) {
       const free = holders.map((h) => {
         const work = expected(h) - turnover;
@@ -354,8 +364,8 @@ export class WaitEstimator {
         const total = work * Math.exp(mu + sigma * normalQuantile(u));
         return Math.max(0, total - elapsed) + turnover;
       });
-      const draw = counterRun(free, idle, ahead, (p) => (p.cycle - turnover) * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, rnd())))) + turnover, target.arrivalMs);
-      times.push(draw.atMs);
+      if (i > 0) called.fill(0);
+      times.push(counterRunDrawn(free, idle, arrivals, works, called, { mu, sigma, turnover, rnd }, target.arrivalMs));
     }
     times.sort((x, y) => x - y);
     return { atMs: times[Math.floor(n / 2)]!, ahead: fixed.ahead };
@@ -502,6 +512,55 @@ export function counterRun<P extends { arrival: number }>(freeAt: readonly numbe
   }
 }
 
+/** How counterRunDrawn() draws one visitor's cycle: `work · exp(mu + sigma · Φ⁻¹(u)) + turnover`, u from `rnd`. */
+export interface CycleDraw {
+  mu: number;
+  sigma: number;
+  turnover: number;
+  rnd: () => number;
+}
+
+/**
+ * counterRun() for the draws, with the cycle `(p.cycle - turnover) * Math.exp(mu + sigma *
+ * normalQuantile(u)) + turnover` written in (`works[i]` is `p.cycle - turnover`), the line as flat
+ * arrays and the called marks in a buffer the caller clears (all zero on entry). `free` is the
+ * caller's and is changed. The same choices in the same order, the same floating-point operations
+ * and so the same `rnd()` calls: estimate.same.test.ts compares it with counterRun().
+ */
+export function counterRunDrawn(free: number[], idle: number, arrivals: Float64Array, works: Float64Array, called: Uint8Array, draw: CycleDraw, arrival: number): number {
+  const { mu, sigma, turnover, rnd } = draw;
+  const n = arrivals.length;
+  for (let i = 0; i < idle; i++) free.push(0);
+  if (!free.length) free.push(0);
+  const c = free.length;
+  let head = 0;
+  for (;;) {
+    let m = 0;
+    for (let i = 1; i < c; i++) if (free[i]! < free[m]!) m = i;
+    const at = free[m]!;
+    while (head < n && called[head]) head++;
+    let idx = -1;
+    for (let i = head; i < n; i++) {
+      if (!called[i] && arrivals[i]! <= at) {
+        idx = i;
+        break;
+      }
+    }
+    let start: number;
+    if (idx >= 0) start = at;
+    else {
+      if (arrival <= at) return at;
+      let first = -1;
+      for (let i = head; i < n; i++) if (!called[i] && (first < 0 || arrivals[i]! < arrivals[first]!)) first = i;
+      if (first < 0 || arrivals[first]! >= arrival) return arrival;
+      idx = first;
+      start = arrivals[first]!;
+    }
+    free[m] = start + (works[idx]! * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, rnd())))) + turnover);
+    called[idx] = 1;
+  }
+}
+
 function hashString(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
@@ -516,29 +575,23 @@ export function normalCdf(x: number): number {
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
-const NQ_A = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239] as const;
-const NQ_B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155211439] as const;
-const NQ_C = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783] as const;
-const NQ_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416] as const;
-
-/** Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9). Its coefficients are built once: it runs 31 times per visitor in a line. */
+/**
+ * Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9). It runs 31 times per visitor
+ * in a line: the central region (95% of draws) is tested first and the coefficients are written in.
+ * The same branches as before for every p (a NaN takes the central one, as it did).
+ */
 export function normalQuantile(p: number): number {
-  const a = NQ_A;
-  const b = NQ_B;
-  const c = NQ_C;
-  const d = NQ_D;
-  const lo = 0.02425;
-  if (p < lo) {
+  if (!(p < 0.02425) && !(p > 1 - 0.02425)) {
+    const q = p - 0.5;
+    const r = q * q;
+    return ((((((-39.69683028665376 * r + 220.9460984245205) * r + -275.9285104469687) * r + 138.357751867269) * r + -30.66479806614716) * r + 2.506628277459239) * q) / (((((-54.47609879822406 * r + 161.5858368580409) * r + -155.6989798598866) * r + 66.80131188771972) * r + -13.28068155211439) * r + 1);
+  }
+  if (p < 0.02425) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    return (((((-0.007784894002430293 * q + -0.3223964580411365) * q + -2.400758277161838) * q + -2.549732539343734) * q + 4.374664141464968) * q + 2.938163982698783) / ((((0.007784695709041462 * q + 0.3224671290700398) * q + 2.445134137142996) * q + 3.754408661907416) * q + 1);
   }
-  if (p > 1 - lo) {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  const q = Math.sqrt(-2 * Math.log(1 - p));
+  return -(((((-0.007784894002430293 * q + -0.3223964580411365) * q + -2.400758277161838) * q + -2.549732539343734) * q + 4.374664141464968) * q + 2.938163982698783) / ((((0.007784695709041462 * q + 0.3224671290700398) * q + 2.445134137142996) * q + 3.754408661907416) * q + 1);
 }
 
 /** The first not yet called with the earliest arrival (from `from`: all before it are called). */
