@@ -136,7 +136,15 @@ describe('the wait estimate after its speed-ups', () => {
     for (let round = 0; round < 2000; round++) {
       const n = Math.floor(rng() * 40);
       // Many present from the start (arrival 0), some arriving later, ties included.
-      const ahead = Array.from({ length: n }, (_, i) => ({ i, arrival: rng() < 0.6 ? 0 : Math.floor(rng() * 8) * 60_000, cycle: Math.floor(1 + rng() * 10) * 60_000 }));
+      // One round in four with odd values: negative cycles (the counters' time going back, where
+      // counterRun searches the line as before), arrivals before 0, infinite or NaN.
+      const odd = round % 4 === 3;
+      const oddArrival = () => [Number.NaN, -60_000, Infinity, -0][Math.floor(rng() * 4)]!;
+      const ahead = Array.from({ length: n }, (_, i) => ({
+        i,
+        arrival: odd && rng() < 0.2 ? oddArrival() : rng() < 0.6 ? 0 : Math.floor(rng() * 8) * 60_000,
+        cycle: (odd && rng() < 0.3 ? -1 : 1) * Math.floor(1 + rng() * 10) * 60_000,
+      }));
       const free = Array.from({ length: Math.floor(rng() * 3) }, () => Math.floor(rng() * 10) * 60_000);
       const idle = Math.floor(rng() * 3);
       const arrival = rng() < 0.5 ? 0 : Math.floor(rng() * 40) * 60_000;

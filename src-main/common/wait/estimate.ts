@@ -318,11 +318,15 @@ export class WaitEstimator {
     }
     for (const { v, stopIndex } of this.incoming.get(department) ?? []) {
       if (v.id === target.id) continue;
-      const o = { rank: v.priority ? 1 : 0, key: v.issuedAt, number: v.number };
-      if (!before(o, target)) continue;
+      const rank = v.priority ? 1 : 0;
+      const key = v.issuedAt;
+      const number = v.number;
+      // before({ rank, key, number }, target), without the object.
+      const first = rank !== target.rank ? rank > target.rank : key !== target.key ? key < target.key : number < target.number;
+      if (!first) continue;
       let arrival = this.leavesCurrentStopInMs(v);
       for (let k = v.stop + 1; k < stopIndex; k++) arrival += this.cycleSeconds(v, k) * 1000;
-      ahead.push({ ...o, arrival, cycle: this.cycleSeconds(v, stopIndex) * 1000 });
+      ahead.push({ rank, key, number, arrival, cycle: this.cycleSeconds(v, stopIndex) * 1000 });
     }
     ahead.sort((a, b) => (before(a, b) ? -1 : 1));
     // Each open counter frees when its visitor's service ends (an idle one: now), and calls the
@@ -482,20 +486,55 @@ export function counterRun<P extends { arrival: number }>(freeAt: readonly numbe
   const free = [...freeAt];
   for (let i = 0; i < idle; i++) free.push(0);
   if (!free.length) free.push(0);
-  const called = new Uint8Array(ahead.length);
+  const n = ahead.length;
+  const called = new Uint8Array(n);
+  // Those present from the start (arrival <= 0) in queue order, and the later ones by arrival (then
+  // queue order), admitted to a heap by queue position as the counters' time reaches them: the first
+  // one present is the smaller of the two heads, and the earliest to come the first not yet called
+  // in arrival order. Valid while the time called at does not go back below the last one (and 0);
+  // a step where it does (or is NaN) searches the line as before.
+  const early: number[] = [];
+  const late: number[] = [];
+  for (let i = 0; i < n; i++) (ahead[i]!.arrival <= 0 ? early : late).push(i);
+  let orderedLate = true;
+  for (const i of late) if (Number.isNaN(ahead[i]!.arrival)) orderedLate = false;
+  if (orderedLate) late.sort((a, b) => ahead[a]!.arrival - ahead[b]!.arrival || a - b);
+  const heap: number[] = [];
+  let e = 0;
+  let l = 0;
+  let lastAt = 0;
   let head = 0;
   let calledBefore = 0;
   for (;;) {
     let m = 0;
     for (let i = 1; i < free.length; i++) if (free[i]! < free[m]!) m = i;
     const at = free[m]!;
-    while (head < ahead.length && called[head]) head++;
     let idx = -1;
-    for (let i = head; i < ahead.length; i++) {
-      if (!called[i] && ahead[i]!.arrival <= at) {
-        idx = i;
-        break;
+    let first = -1;
+    if (orderedLate && at >= lastAt) {
+      lastAt = at;
+      while (l < late.length && ahead[late[l]!]!.arrival <= at) heapPush(heap, late[l++]!);
+      while (heap.length && called[heap[0]!]) heapPop(heap);
+      while (e < early.length && called[early[e]!]) e++;
+      if (e < early.length) idx = early[e]!;
+      if (heap.length && (idx < 0 || heap[0]! < idx)) idx = heap[0]!;
+      if (idx < 0) {
+        for (let k = l; k < late.length; k++) {
+          if (!called[late[k]!]) {
+            first = late[k]!;
+            break;
+          }
+        }
       }
+    } else {
+      while (head < n && called[head]) head++;
+      for (let i = head; i < n; i++) {
+        if (!called[i] && ahead[i]!.arrival <= at) {
+          idx = i;
+          break;
+        }
+      }
+      if (idx < 0) first = earliest(ahead, called, head);
     }
     if (idx >= 0) {
       free[m] = at + cycle(ahead[idx]!);
@@ -504,12 +543,40 @@ export function counterRun<P extends { arrival: number }>(freeAt: readonly numbe
       continue;
     }
     if (arrival <= at) return { atMs: at, ahead: calledBefore };
-    const first = earliest(ahead, called, head);
     if (first < 0 || ahead[first]!.arrival >= arrival) return { atMs: arrival, ahead: calledBefore };
     free[m] = ahead[first]!.arrival + cycle(ahead[first]!);
     called[first] = 1;
     calledBefore++;
   }
+}
+
+/** A binary min-heap of queue positions. */
+function heapPush(h: number[], x: number): void {
+  let i = h.length;
+  h.push(x);
+  while (i > 0) {
+    const up = (i - 1) >> 1;
+    if (h[up]! <= x) break;
+    h[i] = h[up]!;
+    i = up;
+  }
+  h[i] = x;
+}
+
+function heapPop(h: number[]): void {
+  const last = h.pop()!;
+  const n = h.length;
+  if (!n) return;
+  let i = 0;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && h[c + 1]! < h[c]!) c++;
+    if (h[c]! >= last) break;
+    h[i] = h[c]!;
+    i = c;
+  }
+  h[i] = last;
 }
 
 /** How counterRunDrawn() draws one visitor's cycle: `work · exp(mu + sigma · Φ⁻¹(u)) + turnover`, u from `rnd`. */
