@@ -349,7 +349,7 @@ export class WaitEstimator {
     const mu = -(sigma * sigma) / 2;
     const times: number[] = [];
     // The line's arrivals and own work (cycle less turnover) laid out once for the draws, and one
-    // called-mark buffer cleared per draw: counterRunDrawn() is counterRun() with this draw inlined.
+    // called-mark buffer for all the draws: counterRunDrawn() is counterRun() with this draw inlined.
     const count = ahead.length;
     const arrivals = new Float64Array(count);
     const works = new Float64Array(count);
@@ -368,7 +368,6 @@ export class WaitEstimator {
         const total = work * Math.exp(mu + sigma * normalQuantile(u));
         return Math.max(0, total - elapsed) + turnover;
       });
-      if (i > 0) called.fill(0);
       times.push(counterRunDrawn(free, idle, arrivals, works, called, { mu, sigma, turnover, rnd }, target.arrivalMs));
     }
     times.sort((x, y) => x - y);
@@ -590,7 +589,7 @@ export interface CycleDraw {
 /**
  * counterRun() for the draws, with the cycle `(p.cycle - turnover) * Math.exp(mu + sigma *
  * normalQuantile(u)) + turnover` written in (`works[i]` is `p.cycle - turnover`), the line as flat
- * arrays and the called marks in a buffer the caller clears (all zero on entry). `free` is the
+ * arrays and the called marks in a buffer all zero on entry, and so left on return. `free` is the
  * caller's and is changed. The same choices in the same order, the same floating-point operations
  * and so the same `rnd()` calls: estimate.same.test.ts compares it with counterRun().
  */
@@ -601,6 +600,18 @@ export function counterRunDrawn(free: number[], idle: number, arrivals: Float64A
   if (!free.length) free.push(0);
   const c = free.length;
   let head = 0;
+  // While the next in queue order is present when a counter frees, they are the one called (as the
+  // search below would find them first): no marks needed for this prefix, the search starts after it.
+  while (head < n) {
+    let m = 0;
+    for (let i = 1; i < c; i++) if (free[i]! < free[m]!) m = i;
+    const at = free[m]!;
+    if (!(arrivals[head]! <= at)) break;
+    free[m] = at + (works[head]! * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, rnd())))) + turnover);
+    head++;
+  }
+  const from = head;
+  let marked = false;
   for (;;) {
     let m = 0;
     for (let i = 1; i < c; i++) if (free[i]! < free[m]!) m = i;
@@ -616,16 +627,23 @@ export function counterRunDrawn(free: number[], idle: number, arrivals: Float64A
     let start: number;
     if (idx >= 0) start = at;
     else {
-      if (arrival <= at) return at;
+      if (arrival <= at) return cleared(called, from, marked, at);
       let first = -1;
       for (let i = head; i < n; i++) if (!called[i] && (first < 0 || arrivals[i]! < arrivals[first]!)) first = i;
-      if (first < 0 || arrivals[first]! >= arrival) return arrival;
+      if (first < 0 || arrivals[first]! >= arrival) return cleared(called, from, marked, arrival);
       idx = first;
       start = arrivals[first]!;
     }
     free[m] = start + (works[idx]! * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, rnd())))) + turnover);
     called[idx] = 1;
+    marked = true;
   }
+}
+
+/** Returns `result` with the called marks from `from` on cleared (when any were set). */
+function cleared(called: Uint8Array, from: number, marked: boolean, result: number): number {
+  if (marked) called.fill(0, from);
+  return result;
 }
 
 function hashString(s: string): number {
