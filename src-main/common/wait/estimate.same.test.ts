@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32, type Rng } from '../random';
 import type { VisitState } from '../visit/state';
-import { counterRun, counterRunDrawn, normalQuantile, WaitEstimator } from './estimate';
+import { counterRun, counterRunDrawn, lateOrder, normalQuantile, WaitEstimator } from './estimate';
 import { buildWaitPrior } from './prior';
 import golden from '../../../fixtures/wait/estimate-golden.json';
 import { deepFreeze } from '../json/freeze';
@@ -166,7 +166,14 @@ describe('the wait estimate after its speed-ups', () => {
       const turnover = rng() < 0.5 ? 0 : Math.floor(rng() * 60) * 1000;
       // One round in five with everyone present from the start (the usual line).
       const allPresent = round % 5 === 0;
-      const ahead = Array.from({ length: n }, () => ({ arrival: allPresent || rng() < 0.6 ? 0 : Math.floor(rng() * 8) * 60_000, cycle: turnover + Math.floor(1 + rng() * 10) * 60_000 }));
+      // And one in four with odd values: shorter than the turnover (the time going back), arrivals
+      // before 0, infinite or NaN.
+      const odd = round % 4 === 3;
+      const oddArrival = () => [Number.NaN, -60_000, Infinity, -0][Math.floor(rng() * 4)]!;
+      const ahead = Array.from({ length: n }, () => ({
+        arrival: allPresent ? 0 : odd && rng() < 0.2 ? oddArrival() : rng() < 0.6 ? 0 : Math.floor(rng() * 8) * 60_000,
+        cycle: odd && rng() < 0.3 ? turnover - Math.floor(1 + rng() * 10) * 60_000 : turnover + Math.floor(1 + rng() * 10) * 60_000,
+      }));
       const free = Array.from({ length: Math.floor(rng() * 3) }, () => Math.floor(rng() * 10) * 60_000);
       const idle = Math.floor(rng() * 3);
       const arrival = rng() < 0.5 ? 0 : Math.floor(rng() * 40) * 60_000;
@@ -177,7 +184,9 @@ describe('the wait estimate after its speed-ups', () => {
       const want = counterRun(free, idle, ahead, (p) => (p.cycle - turnover) * Math.exp(mu + sigma * normalQuantile(Math.min(1 - 1e-9, Math.max(1e-9, drawOld())))) + turnover, arrival);
       // The called buffer reused between runs, as the draws do: counterRunDrawn leaves it cleared.
       if (called.length < n || round % 7 === 0) called = new Uint8Array(n);
-      const got = counterRunDrawn([...free], idle, Float64Array.from(ahead, (p) => p.arrival), Float64Array.from(ahead, (p) => p.cycle - turnover), called.subarray(0, n), { mu, sigma, turnover, rnd: draw }, arrival);
+      const arrivals = Float64Array.from(ahead, (p) => p.arrival);
+      // The later arrivals' order given (as the estimator does for its draws) or worked out inside.
+      const got = counterRunDrawn([...free], idle, arrivals, Float64Array.from(ahead, (p) => p.cycle - turnover), called.subarray(0, n), { mu, sigma, turnover, rnd: draw }, arrival, round % 2 ? lateOrder(arrivals) : undefined);
       // Bit for bit, and the same count of rnd() calls (the next number is the same).
       expect({ round, at: got, next: draw(), marks: called.reduce((a, x) => a + x, 0) }).toEqual({ round, at: want.atMs, next: drawOld(), marks: 0 });
     }

@@ -358,6 +358,7 @@ export class WaitEstimator {
       works[j] = ahead[j]!.cycle - turnover;
     }
     const called = new Uint8Array(count);
+    const late = lateOrder(arrivals);
     for (let i = 0; i < n; i++) {
       const free = holders.map((h) => {
         const work = expected(h) - turnover;
@@ -368,7 +369,7 @@ export class WaitEstimator {
         const total = work * Math.exp(mu + sigma * normalQuantile(u));
         return Math.max(0, total - elapsed) + turnover;
       });
-      times.push(counterRunDrawn(free, idle, arrivals, works, called, { mu, sigma, turnover, rnd }, target.arrivalMs));
+      times.push(counterRunDrawn(free, idle, arrivals, works, called, { mu, sigma, turnover, rnd }, target.arrivalMs, late));
     }
     times.sort((x, y) => x - y);
     return { atMs: times[Math.floor(n / 2)]!, ahead: fixed.ahead };
@@ -593,7 +594,7 @@ export interface CycleDraw {
  * caller's and is changed. The same choices in the same order, the same floating-point operations
  * and so the same `rnd()` calls: estimate.same.test.ts compares it with counterRun().
  */
-export function counterRunDrawn(free: number[], idle: number, arrivals: Float64Array, works: Float64Array, called: Uint8Array, draw: CycleDraw, arrival: number): number {
+export function counterRunDrawn(free: number[], idle: number, arrivals: Float64Array, works: Float64Array, called: Uint8Array, draw: CycleDraw, arrival: number, late?: Int32Array | null): number {
   const { mu, sigma, turnover, rnd } = draw;
   const n = arrivals.length;
   for (let i = 0; i < idle; i++) free.push(0);
@@ -611,25 +612,59 @@ export function counterRunDrawn(free: number[], idle: number, arrivals: Float64A
     head++;
   }
   const from = head;
+  if (head >= n) {
+    let m = 0;
+    for (let i = 1; i < c; i++) if (free[i]! < free[m]!) m = i;
+    return arrival <= free[m]! ? free[m]! : arrival;
+  }
+  // The rest as counterRun() does it: those present from the start by a pointer in queue order, the
+  // later ones admitted by arrival to a heap of queue positions (the search kept for a step where the
+  // time goes back or is NaN). Those before `from` are called (unmarked).
+  const order = late === undefined ? lateOrder(arrivals) : late;
+  const heap: number[] = [];
+  let e = from;
+  let l = 0;
+  let lastAt = 0;
   let marked = false;
   for (;;) {
     let m = 0;
     for (let i = 1; i < c; i++) if (free[i]! < free[m]!) m = i;
     const at = free[m]!;
-    while (head < n && called[head]) head++;
     let idx = -1;
-    for (let i = head; i < n; i++) {
-      if (!called[i] && arrivals[i]! <= at) {
-        idx = i;
-        break;
+    let first = -1;
+    if (order && at >= lastAt) {
+      lastAt = at;
+      while (l < order.length && arrivals[order[l]!]! <= at) {
+        const x = order[l++]!;
+        if (x >= from) heapPush(heap, x);
       }
+      while (heap.length && called[heap[0]!]) heapPop(heap);
+      while (e < n && (called[e] || !(arrivals[e]! <= 0))) e++;
+      if (e < n) idx = e;
+      if (heap.length && (idx < 0 || heap[0]! < idx)) idx = heap[0]!;
+      if (idx < 0) {
+        for (let k = l; k < order.length; k++) {
+          const x = order[k]!;
+          if (x >= from && !called[x]) {
+            first = x;
+            break;
+          }
+        }
+      }
+    } else {
+      while (head < n && called[head]) head++;
+      for (let i = head; i < n; i++) {
+        if (!called[i] && arrivals[i]! <= at) {
+          idx = i;
+          break;
+        }
+      }
+      if (idx < 0) for (let i = head; i < n; i++) if (!called[i] && (first < 0 || arrivals[i]! < arrivals[first]!)) first = i;
     }
     let start: number;
     if (idx >= 0) start = at;
     else {
       if (arrival <= at) return cleared(called, from, marked, at);
-      let first = -1;
-      for (let i = head; i < n; i++) if (!called[i] && (first < 0 || arrivals[i]! < arrivals[first]!)) first = i;
       if (first < 0 || arrivals[first]! >= arrival) return cleared(called, from, marked, arrival);
       idx = first;
       start = arrivals[first]!;
@@ -638,6 +673,18 @@ export function counterRunDrawn(free: number[], idle: number, arrivals: Float64A
     called[idx] = 1;
     marked = true;
   }
+}
+
+/** The positions of those arriving after 0, by arrival then queue position; null when an arrival is NaN (no order). */
+export function lateOrder(arrivals: Float64Array): Int32Array | null {
+  const late: number[] = [];
+  for (let i = 0; i < arrivals.length; i++) {
+    const a = arrivals[i]!;
+    if (Number.isNaN(a)) return null;
+    if (!(a <= 0)) late.push(i);
+  }
+  late.sort((a, b) => arrivals[a]! - arrivals[b]! || a - b);
+  return Int32Array.from(late);
 }
 
 /** Returns `result` with the called marks from `from` on cleared (when any were set). */
