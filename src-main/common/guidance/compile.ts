@@ -2,7 +2,7 @@ import { AGE_BANDS } from '../dates/ageBands';
 import { AGE_CLASSES, inAgeClass, legalAge, type AgeClass } from '../dates/ages';
 import type { IsoDate } from '../dates/isoDate';
 import type { Condition, MemberCondition, MemberScope } from '../catalog/condition';
-import { NO as NO_, UNSURE as UNSURE_, YES as YES_, type Outcome, type Truth } from './evaluate';
+import { inScope, NO as NO_, UNSURE as UNSURE_, YES as YES_, type Outcome, type Truth } from './evaluate';
 import { ageDate, effectiveBirthDate, type Facts, type Member } from './facts';
 
 // The truth values as this module's own constants: a module binding read through a bundler's export getter costs a call per read, and conditions read them per member.
@@ -60,19 +60,6 @@ export function listFacts(facts: Facts, bits: EventBits): ListFacts {
     ageDates[i] = ageDate(m, facts);
   }
   return { facts, events: eventMask(facts.events, bits), births, ageDates, classes: new Array<number>(n * NCLASSES).fill(-1), ages: new Array<number>(n).fill(-1), scopes: {} };
-}
-
-function inScope(m: Member, scope: MemberScope): boolean {
-  switch (scope) {
-    case 'remaining':
-      return m.role !== 'deceased';
-    case 'deceased':
-      return m.role === 'deceased';
-    case 'newborn':
-      return m.role === 'newborn';
-    case 'all':
-      return true;
-  }
 }
 
 /** Members in a scope (indices into facts.members, ascending), the same array for the whole list: never change it. */

@@ -80,7 +80,8 @@ function comparePlace(value: string, c: { eq?: unknown; in?: unknown[] }, fact: 
   return unsure(fact);
 }
 
-function inScope(m: Member, scope: MemberScope): boolean {
+/** Whether a member belongs to a condition's scope (compile.ts asks the same). */
+export function inScope(m: Member, scope: MemberScope): boolean {
   switch (scope) {
     case 'remaining':
       return m.role !== 'deceased';

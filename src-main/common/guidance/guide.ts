@@ -134,15 +134,8 @@ const NOBODY: readonly number[] = Object.freeze([]);
 const NOTHING: string[] = Object.freeze([]) as unknown as string[];
 
 /** A procedure's match for a list, with its prepared procedure (ProcedureMatch without the procedure object). */
-interface Match {
+interface Match extends Omit<ProcedureMatch, 'procedure'> {
   p: PreparedProcedure;
-  status: GuidanceItem['status'];
-  route: Route;
-  delivery: Delivery;
-  wanted: boolean;
-  members: number[];
-  events: LifeEvent[];
-  unknown: string[];
 }
 
 /**

@@ -6,6 +6,8 @@ import type { VisitState } from '../../common/visit/state';
 import { isVisitEventType } from '../../common/visit/events';
 import { decodeHlc, decodeHlcInto, encodeHlc, receiveInto, tick, type Hlc } from '../../common/sync/hlc';
 import { migrate } from './migrate';
+import { statementCache } from './statements';
+import { withoutFsync } from './withoutFsync';
 import { migrations } from './migrations';
 import { reportDaysProjector } from './reportDaysProjection';
 import { visitProjector } from './visitProjection';
@@ -121,7 +123,7 @@ export class Store extends EventEmitter {
   private depth = 0;
   private pending: StoredEvent[] = [];
   private skewedOrigins = new Set<string>();
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: (sql: string) => Database.Statement;
   /** The INSERT of BULK_ROWS new events, prepared at the first bulk insert. */
   private bulkInsert: Database.Statement | undefined;
   /** Per origin, the contiguous mark versionVector() proved on committed rows (only ever grows). */
@@ -146,6 +148,7 @@ export class Store extends EventEmitter {
     this.site = opts.site;
     this.clock = opts.clock ?? Date.now;
     this.maxDriftMs = opts.maxDriftMs ?? 5 * 60_000;
+    this.statements = statementCache(db);
     this.visitCache = opts.cacheVisits ? new Map() : null;
     this.scratchLog = opts.cacheVisits ? { rows: [], hlc: undefined, visits: new Map() } : null;
     this.projectors.push(visitProjector, reportDaysProjector, catalogProjector);
@@ -193,12 +196,7 @@ export class Store extends EventEmitter {
 
   /** A prepared statement, compiled once per SQL text (the hot paths run thousands a second). */
   stmt(sql: string): Database.Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+    return this.statements(sql);
   }
 
   meta(key: string): string | undefined {
@@ -221,13 +219,7 @@ export class Store extends EventEmitter {
    * resend the server counts as duplicates. Inside a transaction it joins it.
    */
   setMetaWithoutFsync(key: string, value: string): void {
-    if (this.depth > 0) return this.setMeta(key, value);
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      this.setMeta(key, value);
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+    withoutFsync(this.db, () => this.setMeta(key, value));
   }
 
   addProjector(p: Projector): void {
@@ -362,23 +354,23 @@ export class Store extends EventEmitter {
     if (this.scratchLog) throw new Error('ingest: a scratch database keeps its log in memory');
     if (this.depth > 0) return this.ingestNow(events, opts);
     const bulk = events.length >= BULK_INGEST ? this.bulkCheckpointer() : null;
-    this.db.pragma('synchronous = NORMAL');
-    // A bulk ingest's commit does not stop for a checkpoint: the worker makes it beside us.
-    if (bulk) {
-      this.db.pragma('wal_autocheckpoint = 0');
-      bulk.beforeWrite();
-    }
-    try {
-      const before = { visits: this.work.visitWrites, events: this.work.eventsIngested };
-      const r = this.ingestNow(events, opts);
-      // Roughly what the commit wrote: an event row with its index entries, a visit's state.
-      const bytes = (this.work.eventsIngested - before.events) * 700 + (this.work.visitWrites - before.visits) * 2200;
-      if (bulk?.afterCommit(bytes)) this.db.pragma('wal_checkpoint(PASSIVE)');
-      return r;
-    } finally {
-      this.db.pragma('synchronous = FULL');
-      if (bulk) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-    }
+    return withoutFsync(this.db, () => {
+      // A bulk ingest's commit does not stop for a checkpoint: the worker makes it beside us.
+      if (bulk) {
+        this.db.pragma('wal_autocheckpoint = 0');
+        bulk.beforeWrite();
+      }
+      try {
+        const before = { visits: this.work.visitWrites, events: this.work.eventsIngested };
+        const r = this.ingestNow(events, opts);
+        // Roughly what the commit wrote: an event row with its index entries, a visit's state.
+        const bytes = (this.work.eventsIngested - before.events) * 700 + (this.work.visitWrites - before.visits) * 2200;
+        if (bulk?.afterCommit(bytes)) this.db.pragma('wal_checkpoint(PASSIVE)');
+        return r;
+      } finally {
+        if (bulk) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      }
+    });
   }
 
   /** The worker checkpointing bulk ingests' WAL, once one ran (null for in-memory databases or when it could not start). */
@@ -451,8 +443,8 @@ export class Store extends EventEmitter {
   loadOwnEvents(rows: ReadonlyArray<Omit<StoredEvent, 'payload'> & { payload?: unknown; receivedAt: string; payloadText?: string }>, opts: { writeVisits?: () => void } = {}): void {
     if (!rows.length) return;
     if (this.scratchLog) throw new Error('loadOwnEvents: a scratch database keeps its log in memory');
-    this.db.pragma('synchronous = NORMAL');
-    try {
+    // A simulated year is made again by running the simulation again: its commit skips the fsync.
+    withoutFsync(this.db, () =>
       this.tx(() => {
         let newest = this.meta('hlc') ?? '';
         const events: StoredEvent[] = [];
@@ -482,10 +474,8 @@ export class Store extends EventEmitter {
           if (p.applyBatch) p.applyBatch(this, events);
           else for (const ev of events) p.apply(this, ev);
         }
-      });
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+      }),
+    );
   }
 
   /** Origins seen with clocks beyond the allowed drift in this process's lifetime. */

@@ -14,6 +14,8 @@ import {
 import { SKIPPED_EVENT, checkEventPayload, eventForRole } from '../../common/sync/authorisation';
 import { DEFAULT_TENANT, SEES_ALL_SITES, SyncError, checkClaimant, checkEnrollment, checkPullQuery, checkPush, claimConflict, planPush, type EnrolledTerminal } from './pushRules';
 import { migrate, type Migration } from '../store/migrate';
+import { statementCache } from '../store/statements';
+import { withoutFsync } from '../store/withoutFsync';
 
 export { SyncError, protocolError, DEFAULT_TENANT, type EnrolledTerminal } from './pushRules';
 
@@ -169,6 +171,7 @@ export class SyncServerStore extends EventEmitter {
     super();
     this.setMaxListeners(0);
     this.db = db;
+    this.statements = statementCache(db);
     this.file = opts.file;
     this.clock = opts.clock ?? Date.now;
     this.log = opts.log ?? ((l) => process.stderr.write(l + '\n'));
@@ -197,15 +200,10 @@ export class SyncServerStore extends EventEmitter {
     if (this.db.open) this.db.close();
   }
 
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: (sql: string) => Database.Statement;
   /** A prepared statement, made once per SQL text: pushes and pulls (on the way to a display's call) do not prepare again. */
   private stmt(sql: string): Database.Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+    return this.statements(sql);
   }
 
   reject(code: string): void {
@@ -312,12 +310,7 @@ export class SyncServerStore extends EventEmitter {
    * A pull (on a display's path to a call) must not wait for the disk; pushes stay synchronous=FULL.
    */
   private seen(id: string): void {
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      this.stmt('UPDATE terminals SET last_seen_at = ? WHERE id = ?').run(new Date(this.clock()).toISOString(), id);
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+    withoutFsync(this.db, () => this.stmt('UPDATE terminals SET last_seen_at = ? WHERE id = ?').run(new Date(this.clock()).toISOString(), id));
   }
 
   // ---- push --------------------------------------------------------------------------------
