@@ -77,10 +77,11 @@ describe('madoguchi doctor', () => {
     const dir = kioskFolder();
     issueTickets(dir, 200);
     const db = join(dir, 'madoguchi.sqlite');
-    // Scribble over the middle of the file, past the header, as a failing disk would.
+    // Scribble over a page in the middle of the file (from its b-tree header on), as a failing disk would.
     const size = statSync(db).size;
+    const pageSize = readFileSync(db).readUInt16BE(16);
     const fd = openSync(db, 'r+');
-    writeSync(fd, Buffer.alloc(8192, 0x5a), 0, 8192, Math.floor(size / 2 / 4096) * 4096);
+    writeSync(fd, Buffer.alloc(8192, 0x5a), 0, 8192, Math.floor(size / 2 / pageSize) * pageSize);
     closeSync(fd);
     const r = await cli(['doctor', '--data', dir]);
     expect(r.code).toBe(1);
