@@ -3,6 +3,7 @@
  * late events, and data retention: personal details erased from the log and the database file
  * while the day's report stays the same.
  */
+import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -276,4 +277,46 @@ describe('data retention', () => {
     expect(kpiDayRows(t.store.db)).toEqual(sumsAfter);
     t.store.db.exec('ROLLBACK TO recompute; RELEASE recompute');
   });
+});
+
+describe('data retention, at each page size a terminal database can have', () => {
+  // New files have 16 KiB pages, older ones 4 KiB (store.ts NEW_DATABASE_PAGE_SIZE): an erased
+  // detail must leave no copy in either, even in the free space of pages its cells moved out of.
+  for (const pageSize of [4096, 16_384]) {
+    it(`leaves no erased text in the file with ${pageSize}-byte pages`, () => {
+      const tmp = tempDir('madoguchi-retention-pages-');
+      try {
+        ensureDemoSetup(tmp.dir);
+        const cfg = JSON.parse(readFileSync(configPath(tmp.dir), 'utf8'));
+        writeFileSync(configPath(tmp.dir), JSON.stringify({ ...cfg, retention: { personalDetailsDays: 30 } }));
+        const made = new Database(join(tmp.dir, 'madoguchi.sqlite'));
+        made.pragma(`page_size = ${pageSize}`);
+        made.pragma('journal_mode = WAL');
+        made.close();
+        const MARKER = 'けいとう-PAGES-41c9';
+        const clock = new SimClock(localInstant('2026-06-01', '07:00', 'Asia/Tokyo'));
+        const t = openTerminal(tmp.dir, { clock: clock.read });
+        try {
+          expect(t.store.db.pragma('page_size', { simple: true })).toBe(pageSize);
+          simulateDay(t, defaultCatalog(), clock, { date: '2026-06-01', visitors: 60, seed: 3 });
+          for (const v of t.visits.visitsOn('2026-06-01').filter((x) => x.status === 'done').slice(0, 5)) {
+            t.visits.addNote(v.id, `電話番号 ${MARKER}`, 'shimin', '1', { terminal: 'counter-shimin-1' });
+          }
+          // A later day's writes move cells around the pages that hold the noted visits and events.
+          clock.now = localInstant('2026-07-10', '08:40', 'Asia/Tokyo');
+          simulateDay(t, defaultCatalog(), clock, { date: '2026-07-10', visitors: 40, seed: 4 });
+          clock.now = localInstant('2026-07-15', '09:00', 'Asia/Tokyo');
+          expect(applyRetention(t.store, t.config).days.map((d) => d.date)).toEqual(['2026-06-01']);
+          for (const f of ['madoguchi.sqlite', 'madoguchi.sqlite-wal']) {
+            const file = join(tmp.dir, f);
+            if (existsSync(file)) expect(readFileSync(file).includes(Buffer.from(MARKER)), f).toBe(false);
+          }
+        } finally {
+          t.close();
+        }
+      } finally {
+        tmp.cleanup();
+      }
+    });
+  }
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src-main/common/sync/event';
-import { Store } from '../../src-main/node/store/store';
+import { NEW_DATABASE_PAGE_SIZE, Store } from '../../src-main/node/store/store';
 import { VisitService } from '../../src-main/node/visits/service';
 import { tempDir } from '../support/tmp';
 import { terminalConfig } from './sync-support';
@@ -21,6 +21,8 @@ const tmp = tempDir('madoguchi-checkpointer-');
 afterAll(() => tmp.cleanup());
 
 const BATCH = 1000;
+/** SQLite's default autocheckpoint (1,000 pages of 4 KiB) in the pages of a new file. */
+const AUTOCHECKPOINT_PAGES = (1000 * 4096) / NEW_DATABASE_PAGE_SIZE;
 let events: StoredEvent[] = [];
 
 beforeAll(() => {
@@ -68,10 +70,10 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
       await until('a checkpoint made by the worker', () => ck.done > 0, { timeoutMs: 20_000, everyMs: 10 });
       // The terminal's own connection is as it was: local appends fsync, SQLite checkpoints on commit.
       expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
-      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
       // A small ingest (a call reaching a display) is not bulk and leaves the setting alone too.
       store.ingest([]);
-      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
       expect(rows(store)).toEqual(rows(reference));
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
@@ -101,7 +103,7 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
       for (let i = BATCH; i < events.length; i += BATCH) {
         store.ingest(events.slice(i, i + BATCH));
         reference.ingest(batchAt(i));
-        expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+        expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
       }
       expect(rows(store)).toEqual(rows(reference));
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -122,7 +124,7 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
       bad[i] = { ...bad[i]!, payload: null };
       expect(() => store.ingest(bad)).toThrow(TypeError);
       expect(store.eventCount()).toBe(BATCH);
-      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
       expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
       store.ingest(events.slice(BATCH, 2 * BATCH));
       expect(store.eventCount()).toBe(2 * BATCH);

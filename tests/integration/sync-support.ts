@@ -111,8 +111,9 @@ export class DirectTransport implements SyncTransport {
 
   async pull(vv: VersionVector, limit: number): Promise<PullResponse> {
     this.gate();
-    const res = await this.call(async (s) => s.pull(await s.authenticate(`Bearer ${this.token}`), { protocol: '1', vv: JSON.stringify(vv), limit: String(limit) }));
-    const out = JSON.parse(JSON.stringify(res)) as PullResponse;
+    // The text the HTTP server sends (pullPage.ts), as the wire would carry it.
+    const text = await this.call(async (s) => s.pullText(await s.authenticate(`Bearer ${this.token}`), { protocol: '1', vv: JSON.stringify(vv), limit: String(limit) }));
+    const out = JSON.parse(text) as PullResponse;
     if (out.events.length > 1 && this.r() < this.net.mangle) {
       // Reordered, partly lost and partly repeated delivery.
       const kept = out.events.filter(() => this.r() > 0.25);

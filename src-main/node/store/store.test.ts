@@ -5,7 +5,7 @@ import { tempDir } from '../../../tests/support/tmp';
 import { parseConfig } from '../../common/config/schema';
 import demo from '../../../fixtures/config/demo.json';
 import { VisitService } from '../visits/service';
-import { Store } from './store';
+import { NEW_DATABASE_PAGE_SIZE, Store } from './store';
 import { migrations } from './migrations';
 import { migrate } from './migrate';
 import { rebuildKpiDays } from './kpiDaysProjection';
@@ -38,6 +38,29 @@ describe('store', () => {
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
   });
 
+  it('makes a new file with 16 KiB pages; a file with 4 KiB pages keeps them; both overwrite deleted content', () => {
+    const { store } = open();
+    expect(store.db.pragma('page_size', { simple: true })).toBe(NEW_DATABASE_PAGE_SIZE);
+    expect(store.db.pragma('secure_delete', { simple: true })).toBe(1);
+    // The WAL's autocheckpoint stays at SQLite's default in bytes (1,000 pages of 4 KiB).
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe((1000 * 4096) / NEW_DATABASE_PAGE_SIZE);
+
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'small-pages.sqlite');
+    const old = new Database(file);
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.close();
+    const { store: kept } = open('demo-hall', file);
+    expect(kept.db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(kept.db.pragma('secure_delete', { simple: true })).toBe(1);
+    expect(kept.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    const visits = new VisitService(kept, parseConfig(demo));
+    const v = visits.issue({ station: 'east', lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [seed], route: ['shimin'] }, by);
+    expect(kept.db.prepare('SELECT id FROM visits').pluck().all()).toEqual([v.id]);
+  });
+
   it('keeps every visit when the catch-up migration makes visits a rowid table (a state stays in its leaf page)', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
@@ -55,7 +78,8 @@ describe('store', () => {
     const sql = (store.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'visits'").get() as { sql: string }).sql;
     expect(sql).not.toMatch(/WITHOUT ROWID/i);
     expect((store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name)).toEqual(['visits_awaiting_delivery', 'visits_by_change', 'visits_by_number', 'visits_queue']);
-    expect(store.db.pragma('secure_delete', { simple: true })).toBe(0);
+    // Migration 13 turns secure_delete off again when it is done; the store then turns it on for every connection.
+    expect(store.db.pragma('secure_delete', { simple: true })).toBe(1);
   });
 
   it('indexes by type only the guide completions (an ingest writes no type entry per visit event), and their queries still find them all', () => {

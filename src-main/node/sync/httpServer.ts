@@ -38,11 +38,14 @@ export interface SyncServer {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  sendJsonText(res, status, JSON.stringify(body), extra);
+}
+
+function sendJsonText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', [PROTOCOL_HEADER]: String(PROTOCOL_VERSION), ...extra });
   res.end(text);
 }
@@ -211,7 +214,7 @@ function serveSync(store: SyncStorage, opts: SyncServerOptions): SyncServer {
             if (k in query) throw new SyncError(400, 'bad-input', `query parameter "${k}" is given twice`, undefined, k);
             query[k] = v;
           }
-          return sendJson(res, 200, await store.pull(who, query));
+          return sendJsonText(res, 200, await store.pullText(who, query));
         }
         return await openStream(who, req, res);
       }

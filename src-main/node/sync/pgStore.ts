@@ -3,11 +3,12 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { AppError } from '../../common/errors';
 import { ROLES, type Role } from '../../common/config/schema';
-import { PROTOCOL_VERSION, type ClaimConflict, type PullResponse, type PushResponse, type StationClaim, type WireEvent } from '../../common/sync/protocol';
-import { SKIPPED_EVENT, checkEventPayload, eventForRole } from '../../common/sync/authorisation';
+import { PROTOCOL_VERSION, type ClaimConflict, type PullResponse, type PushResponse, type StationClaim } from '../../common/sync/protocol';
+import { SKIPPED_EVENT, checkEventPayload } from '../../common/sync/authorisation';
 import { checkMigrationList, type Migration } from '../store/migrate';
 import { DEFAULT_TENANT, SEES_ALL_SITES, SyncError, TOKEN_HEADER, checkClaimant, checkEnrollment, checkPullQuery, checkPush, claimConflict, planPush, type EnrolledTerminal } from './pushRules';
 import { hashToken } from './serverStore';
+import { pullAnswer, pullAnswerText, type StoredEventRow } from './pullPage';
 import { ProcessCounters, type MetricsScope, type StoredNotice, type SyncStorage, type TenantCounts, type TerminalInfo } from './storage';
 
 /**
@@ -157,7 +158,7 @@ type Q = pg.PoolClient | pg.Pool;
 function named(name: string, text: string, values: unknown[]): pg.QueryConfig {
   return { name: `madoguchi_${name}`, text, values };
 }
-type EventRow = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
+type EventRow = StoredEventRow;
 
 export class PgSyncStorage extends EventEmitter implements SyncStorage {
   readonly kind = 'postgresql' as const;
@@ -549,6 +550,17 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
 
   /** Events the caller lacks by its version vector, of its tenant only, merged in clock order. */
   async pull(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): Promise<PullResponse> {
+    const page = await this.pullRows(who, rawQuery);
+    return pullAnswer(who.role, page.rows, page.more, this.clock());
+  }
+
+  /** The same answer as `pull`, as the JSON text the HTTP server sends (pullPage.ts: stored payloads are not parsed again). */
+  async pullText(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): Promise<string> {
+    const page = await this.pullRows(who, rawQuery);
+    return pullAnswerText(who.role, page.rows, page.more, this.clock());
+  }
+
+  private async pullRows(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): Promise<{ rows: EventRow[]; more: boolean }> {
     const q = checkPullQuery(rawQuery);
     const limit = q.limit;
     const server = await this.visibleVv(who);
@@ -578,7 +590,7 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
       for (const c of cs) c.buf.sort((a, b) => a.seq - b.seq);
     };
     await fetch(cursors);
-    const out: WireEvent[] = [];
+    const out: EventRow[] = [];
     while (out.length < limit) {
       let best: Cursor | undefined;
       for (const c of cursors) {
@@ -588,14 +600,14 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
       if (!best) break;
       const r = best.buf[best.i++]!;
       best.after = r.seq;
-      out.push(eventForRole(who.role, { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) as WireEvent['payload'] }));
+      out.push(r);
       if (best.i >= best.buf.length && best.after < best.max) await fetch([best]);
     }
     const more = cursors.some((c) => c.after < c.max);
     this.counters.pulls++;
     this.counters.tenant(who.tenant).pulls++;
     await this.seen(who);
-    return { protocol: PROTOCOL_VERSION, events: out, more, serverNow: this.clock() };
+    return { rows: out, more };
   }
 
   /** last_seen_at on pulls, at most every 5 s per terminal and process (a display pulls often). */

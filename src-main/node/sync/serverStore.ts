@@ -9,13 +9,13 @@ import {
   type PullResponse,
   type PushResponse,
   type StationClaim,
-  type WireEvent,
 } from '../../common/sync/protocol';
-import { SKIPPED_EVENT, checkEventPayload, eventForRole } from '../../common/sync/authorisation';
+import { SKIPPED_EVENT, checkEventPayload } from '../../common/sync/authorisation';
 import { DEFAULT_TENANT, SEES_ALL_SITES, SyncError, checkClaimant, checkEnrollment, checkPullQuery, checkPush, claimConflict, planPush, type EnrolledTerminal } from './pushRules';
 import { migrate, type Migration } from '../store/migrate';
 import { statementCache } from '../store/statements';
 import { withoutFsync } from '../store/withoutFsync';
+import { pullAnswer, pullAnswerText, type StoredEventRow } from './pullPage';
 
 export { SyncError, protocolError, DEFAULT_TENANT, type EnrolledTerminal } from './pushRules';
 
@@ -146,7 +146,7 @@ export interface PullWork {
 export const PULL_FIRST_CHUNK = 16;
 export const PULL_MOST_CHUNK = 512;
 
-type EventRow = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
+type EventRow = StoredEventRow;
 
 
 export function hashToken(token: string): string {
@@ -452,6 +452,17 @@ export class SyncServerStore extends EventEmitter {
    * folds them mostly in order), each origin's part a prefix from its high-water mark.
    */
   pull(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): PullResponse {
+    const page = this.pullRows(who, rawQuery);
+    return pullAnswer(who.role, page.rows, page.more, this.clock());
+  }
+
+  /** The same answer as `pull`, as the JSON text the HTTP server sends (pullPage.ts: stored payloads are not parsed again). */
+  pullText(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): string {
+    const page = this.pullRows(who, rawQuery);
+    return pullAnswerText(who.role, page.rows, page.more, this.clock());
+  }
+
+  private pullRows(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): { rows: EventRow[]; more: boolean } {
     const q = checkPullQuery(rawQuery);
     const limit = q.limit;
     const server = this.visibleVv(who);
@@ -481,7 +492,7 @@ export class SyncServerStore extends EventEmitter {
       if (held > work.maxRowsHeld) work.maxRowsHeld = held;
     };
     cursors.forEach(refill);
-    const out: WireEvent[] = [];
+    const out: EventRow[] = [];
     while (out.length < limit) {
       let best: Cursor | undefined;
       for (const c of cursors) {
@@ -492,7 +503,7 @@ export class SyncServerStore extends EventEmitter {
       const r = best.buf[best.i++]!;
       held--;
       best.after = r.seq;
-      out.push(eventForRole(who.role, { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) as WireEvent['payload'] }));
+      out.push(r);
       if (best.i >= best.buf.length && best.after < best.max) refill(best);
     }
     const more = cursors.some((c) => c.after < c.max);
@@ -502,7 +513,7 @@ export class SyncServerStore extends EventEmitter {
     if (read > work.maxRowsReadPerPull) work.maxRowsReadPerPull = read;
     this.counters.pulls++;
     this.seen(who.id);
-    return { protocol: PROTOCOL_VERSION, events: out, more, serverNow: this.clock() };
+    return { rows: out, more };
   }
 
   // ---- repair ------------------------------------------------------------------------------

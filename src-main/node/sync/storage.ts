@@ -52,6 +52,8 @@ export interface SyncStorage extends EventEmitter {
   changeVersion(): Promise<number>;
   push(who: EnrolledTerminal, raw: unknown, terminalNow?: number): Promise<PushResponse>;
   pull(who: EnrolledTerminal, query: Record<string, string | undefined>): Promise<PullResponse>;
+  /** The same answer as `pull`, as the JSON text sent on the wire (pullPage.ts). */
+  pullText(who: EnrolledTerminal, query: Record<string, string | undefined>): Promise<string>;
   visibleVv(who: EnrolledTerminal): Promise<Record<string, number>>;
   enroll(id: string, role: string, opts?: { site?: string; stations?: readonly string[]; tenant?: string }): Promise<{ token: string; terminal: EnrolledTerminal }>;
   revoke(id: string, tenant?: string): Promise<{ released: string[] }>;
@@ -146,9 +148,19 @@ export class SqliteSyncStorage extends EventEmitter implements SyncStorage {
 
   async pull(who: EnrolledTerminal, query: Record<string, string | undefined>): Promise<PullResponse> {
     const r = this.store.pull(who, query);
+    this.countPull(who);
+    return r;
+  }
+
+  async pullText(who: EnrolledTerminal, query: Record<string, string | undefined>): Promise<string> {
+    const r = this.store.pullText(who, query);
+    this.countPull(who);
+    return r;
+  }
+
+  private countPull(who: EnrolledTerminal): void {
     this.counters.pulls++;
     this.counters.tenant(who.tenant).pulls++;
-    return r;
   }
 
   async visibleVv(who: EnrolledTerminal): Promise<Record<string, number>> {

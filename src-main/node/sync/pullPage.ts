@@ -1,0 +1,46 @@
+import type { Role } from '../../common/config/schema';
+import { PROTOCOL_VERSION, type PullResponse, type WireEvent } from '../../common/sync/protocol';
+import { eventForRole, ruleOf } from '../../common/sync/authorisation';
+
+/** An event as both server stores hold it: its payload is the JSON text the store wrote (JSON.stringify of the checked value). */
+export interface StoredEventRow {
+  origin: string;
+  seq: number;
+  hlc: string;
+  type: string;
+  site: string;
+  visit_id: string | null;
+  payload: string;
+}
+
+/** The event a terminal of `role` receives of a stored row (withheld or redacted per the sync rules). */
+export function wireEventOf(role: Role, r: StoredEventRow): WireEvent {
+  return eventForRole(role, { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) as WireEvent['payload'] });
+}
+
+/** A pull's answer as objects (the stores' `pull`, for callers in this process). */
+export function pullAnswer(role: Role, rows: readonly StoredEventRow[], more: boolean, serverNow: number): PullResponse {
+  return { protocol: PROTOCOL_VERSION, events: rows.map((r) => wireEventOf(role, r)), more, serverNow };
+}
+
+/**
+ * A pull's answer as the JSON text sent on the wire: the same text, byte for byte, as
+ * JSON.stringify(pullAnswer(...)), built without parsing and serialising again the payloads the
+ * role receives whole (most of a catch-up). Their stored text is spliced in as it is: both stores
+ * write it with JSON.stringify of the value they checked, and JSON.stringify(JSON.parse(t)) === t
+ * for such a text. A payload the role receives redacted or withheld goes through wireEventOf and
+ * JSON.stringify, as before. tests/integration/sync-pull-text.test.ts holds the two forms equal.
+ */
+export function pullAnswerText(role: Role, rows: readonly StoredEventRow[], more: boolean, serverNow: number): string {
+  let out = `{"protocol":${PROTOCOL_VERSION},"events":[`;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (i) out += ',';
+    if ((ruleOf(r.type)?.pull[role] ?? 'withheld') === 'full') {
+      // The event with a placeholder payload (0, the last member), which the stored text replaces.
+      const head = JSON.stringify({ origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: 0 });
+      out += head.slice(0, -2) + r.payload + '}';
+    } else out += JSON.stringify(wireEventOf(role, r));
+  }
+  return `${out}],"more":${more},"serverNow":${JSON.stringify(serverNow)}}`;
+}
