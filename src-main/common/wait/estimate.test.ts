@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VisitState } from '../visit/state';
-import { WaitEstimator } from './estimate';
+import { sharedPrior, WaitEstimator } from './estimate';
 import { buildWaitPrior, localWeekdayHour, priorKey, type WaitPrior } from './prior';
 import { buildStatusSnapshot, statusSnapshotSchema, ticketStatus } from './snapshot';
 
@@ -176,6 +176,42 @@ describe('wait estimate', () => {
     expect(certs.minutes).toBeLessThanOrEqual(13);
     expect(moves.minutes).toBeGreaterThanOrEqual(55);
     expect(moves.minutes).toBeLessThanOrEqual(70);
+  });
+
+  it('weighs "a,b" alone and "a" with "b" apart: the same joined key, not the same count', () => {
+    // Past weeks: one procedure took 4 minutes, two took 20; "a,b" (joined, the same key as "a" with
+    // "b") was seen too rarely for its own mean, so each takes its count's.
+    const one = (k: number) => withItems(served('shimin', '1', -100 + k * 5, -96 + k * 5), ['juminhyo']);
+    const two = (k: number) => withItems(served('shimin', '1', -60 + k * 21, -40 + k * 21), ['tennyu', 'kokuho']);
+    const pr = buildWaitPrior([...[0, 1, 2, 3].map(one), ...[0, 1, 2].map(two), withItems(served('shimin', '2', -10, -5), ['a,b'])], TZ);
+    const alone = withItems(visit({ issuedMin: -3 }), ['a,b']);
+    const both = withItems(visit({ issuedMin: -2 }), ['a', 'b']);
+    const fresh = (v: VisitState) => new WaitEstimator([alone, both], { now: T0, timeZone: TZ, prior: pr }).cycleSeconds(v, 0);
+    expect(fresh(both)).toBeGreaterThan(fresh(alone) * 3);
+    // Asked in either order, on an estimator or on estimators sharing the prior's memo.
+    for (const p of [pr, sharedPrior(structuredClone(pr))]) {
+      const est = new WaitEstimator([alone, both], { now: T0, timeZone: TZ, prior: p });
+      expect([est.cycleSeconds(alone, 0), est.cycleSeconds(both, 0)]).toEqual([fresh(alone), fresh(both)]);
+      const other = new WaitEstimator([alone, both], { now: T0, timeZone: TZ, prior: p });
+      expect([other.cycleSeconds(both, 0), other.cycleSeconds(alone, 0)]).toEqual([fresh(both), fresh(alone)]);
+    }
+  });
+
+  it('shares the weighed work of a shared prior only for states that cannot change', () => {
+    const pr = buildWaitPrior(
+      [0, 1, 2, 3].flatMap((k) => [withItems(served('shimin', '1', -100 + k * 5, -96 + k * 5), ['juminhyo']), withItems(served('shimin', '2', -100 + k * 21, -80 + k * 21), ['tennyu', 'kokuho', 'nenkin'])]),
+      TZ,
+    );
+    const shared = sharedPrior(structuredClone(pr));
+    expect(Object.isFrozen(shared.overall.shimin)).toBe(true);
+    const v = withItems(visit({ issuedMin: -3 }), ['juminhyo']);
+    const opts = { now: T0, timeZone: TZ, draws: 1 };
+    const before = new WaitEstimator([v], { ...opts, prior: shared }).cycleSeconds(v, 0);
+    expect(before).toBe(new WaitEstimator([v], { ...opts, prior: pr }).cycleSeconds(v, 0));
+    // The same object, changed: the next estimate weighs it again.
+    withItems(v, ['tennyu', 'kokuho', 'nenkin']);
+    expect(new WaitEstimator([v], { ...opts, prior: shared }).cycleSeconds(v, 0)).toBe(new WaitEstimator([v], { ...opts, prior: pr }).cycleSeconds(v, 0));
+    expect(new WaitEstimator([v], { ...opts, prior: shared }).cycleSeconds(v, 0)).not.toBe(before);
   });
 
   it('builds the prior from past days: mean service and counters per weekday and hour', () => {

@@ -1,6 +1,7 @@
 import { mulberry32 } from '../random';
 import { queueRank, type VisitState } from '../visit/state';
-import { EMPTY_PRIOR, localWeekdayHour, priorKey, servedStops, stopProcedures, workKeys, type ServedStop, type WaitPrior } from './prior';
+import { isSharedWork, WaitDay, type DayView, type Holder } from './day';
+import { EMPTY_PRIOR, localWeekdayHour, priorKey, stopProcedures, workKeys, type ServedStop, type WaitPrior } from './prior';
 
 /**
  * 待ち時間の見込み: how long until a visitor is called, per department and along a visitor's
@@ -76,17 +77,6 @@ export interface VisitWait {
   stops: StopWait[];
 }
 
-interface Entry {
-  v: VisitState;
-  rank: number;
-  key: string;
-}
-
-interface Holder {
-  since: number;
-  v: VisitState;
-}
-
 const MIN = 60_000;
 
 function before(a: { rank: number; key: string; number: number }, b: { rank: number; key: string; number: number }): boolean {
@@ -95,29 +85,61 @@ function before(a: { rank: number; key: string; number: number }, b: { rank: num
   return a.number < b.number;
 }
 
-/** before() on two line entries (their number is the visit's), without building objects to compare. */
-function entryBefore(a: Entry, b: Entry): boolean {
-  if (a.rank !== b.rank) return a.rank > b.rank;
-  if (a.key !== b.key) return a.key < b.key;
-  return a.v.number < b.v.number;
+/**
+ * The work a stop brings relative to its department's usual (`relativeWork`), for one prior: per
+ * procedures, and per visit state and stop. It reads nothing but the prior and the state's route
+ * and items, so for a prior that cannot change (`sharedPrior`) and states that cannot change
+ * (deep-frozen, as a terminal keeps today's) it is shared by every estimate from that prior: a
+ * kiosk's next ticket finds the line's work already weighed.
+ */
+interface WorkMemo {
+  /** Department → first work key → second work key → relative work. */
+  relative: Map<string, Map<string, Map<string, number>>>;
+  /** Visit state → relative work per stop (frozen states only); null when the prior may change. */
+  rel: WeakMap<object, number[]> | null;
+}
+
+const sharedPriors = new WeakSet<WaitPrior>();
+const workMemos = new WeakMap<WaitPrior, WorkMemo>();
+
+/** Freezes a prior (all of it) so that estimates from it share their work memo; returns it. */
+export function sharedPrior(prior: WaitPrior): WaitPrior {
+  freezeAll(prior);
+  sharedPriors.add(prior);
+  return prior;
+}
+
+function freezeAll(x: unknown): void {
+  if (!x || typeof x !== 'object') return;
+  for (const v of Object.values(x)) freezeAll(v);
+  Object.freeze(x);
+}
+
+function workMemoFor(prior: WaitPrior): WorkMemo {
+  if (!sharedPriors.has(prior)) return { relative: new Map(), rel: null };
+  let m = workMemos.get(prior);
+  if (!m) workMemos.set(prior, (m = { relative: new Map(), rel: new WeakMap() }));
+  return m;
 }
 
 export class WaitEstimator {
   readonly now: number;
   private readonly opts: Required<Omit<WaitOptions, 'configuredCounters' | 'prior'>> & { prior: WaitPrior; configuredCounters: Readonly<Record<string, number>> };
-  private readonly lines = new Map<string, Entry[]>();
-  private readonly holders = new Map<string, Holder[]>();
-  /** Visits still on an earlier stop whose route comes to the department later. */
-  private readonly incoming = new Map<string, Array<{ v: VisitState; stopIndex: number }>>();
-  private readonly served = new Map<string, ServedStop[]>();
-  private readonly activeCounters = new Map<string, Set<string>>();
+  /** Today's visits grouped by department (apart from the moment): built here, or kept by the caller. */
+  private readonly day: DayView;
   private readonly memo = new Map<string, { service: number; counters: number; turnover: number }>();
-  private readonly workMemo = new Map<string, number>();
+  private readonly served = new Map<string, ServedStop[]>();
+  private readonly work: WorkMemo;
+  /** Work of states that may still change, for this estimate only. */
   private readonly relMemo = new WeakMap<object, number[]>();
   private readonly departmentsSeen = new Set<string>();
   private readonly places = new Map<string, Map<string, number>>();
 
-  constructor(visits: Iterable<VisitState>, opts: WaitOptions) {
+  /**
+   * `visits`: today's visits, or a `WaitDay` kept up to date by the caller (the same figures as
+   * its visits in its order, without grouping them again).
+   */
+  constructor(visits: Iterable<VisitState> | WaitDay, opts: WaitOptions) {
     this.now = opts.now;
     this.opts = {
       now: opts.now,
@@ -130,40 +152,30 @@ export class WaitEstimator {
       defaultServiceSeconds: opts.defaultServiceSeconds ?? 600,
       draws: Math.max(1, Math.floor(opts.draws ?? 31)),
     };
-    const windowStart = this.now - this.opts.openWindowMinutes * MIN;
+    this.day = (visits instanceof WaitDay ? visits : WaitDay.of(visits)).view();
+    this.work = workMemoFor(this.opts.prior);
     for (const d of Object.keys(this.opts.configuredCounters)) this.departmentsSeen.add(d);
-    for (const v of visits) {
-      const facts = visitFacts(v);
-      for (let k = 0; k < v.stops.length; k++) {
-        const s = v.stops[k]!;
-        this.departmentsSeen.add(s.department);
-        if (s.counter && ((s.finishedAt && facts.finishedAt[k]! >= windowStart) || (s.firstCalledAt && facts.firstCalledAt[k]! >= windowStart))) this.active(s.department).add(s.counter);
-      }
-      for (const s of facts.served) if (s.finishedAt <= this.now) this.push(this.served, s.department, s);
-      if (v.status === 'done' || v.status === 'cancelled') continue;
-      const here = v.route[v.stop];
-      if (!here) continue;
-      if (v.status === 'waiting') this.push(this.lines, here, { v, rank: queueRank(v), key: v.issuedAt });
-      else if ((v.status === 'called' || v.status === 'serving') && v.call) {
-        this.push(this.holders, here, { since: Date.parse(v.stops[v.stop]?.firstCalledAt ?? v.call.at), v });
-        this.active(here).add(v.call.counter);
-      }
-      if (v.status === 'no-show') continue;
-      for (let k = v.stop + 1; k < v.route.length; k++) this.push(this.incoming, v.route[k]!, { v, stopIndex: k });
+    for (const d of this.day.departments()) this.departmentsSeen.add(d);
+  }
+
+  /** The department's stops finished by now, in the day's order. */
+  private servedBy(d: string): ServedStop[] {
+    let l = this.served.get(d);
+    if (!l) {
+      l = [];
+      for (const x of this.day.served(d)) if (x.s.finishedAt <= this.now) l.push(x.s);
+      this.served.set(d, l);
     }
-    for (const line of this.lines.values()) line.sort((a, b) => (entryBefore(a, b) ? -1 : 1));
+    return l;
   }
 
-  private push<T>(m: Map<string, T[]>, k: string, x: T): void {
-    const l = m.get(k);
-    if (l) l.push(x);
-    else m.set(k, [x]);
-  }
-
-  private active(d: string): Set<string> {
-    let s = this.activeCounters.get(d);
-    if (!s) this.activeCounters.set(d, (s = new Set()));
-    return s;
+  /** Counters that called or finished someone within the open window, or hold a visitor now. */
+  private activeCounters(d: string): number {
+    const windowStart = this.now - this.opts.openWindowMinutes * MIN;
+    const active = new Set<string>();
+    for (const c of this.day.counterStops(d)) if (c.finishedAt >= windowStart || c.firstCalledAt >= windowStart) active.add(c.counter);
+    for (const h of this.day.holders(d)) active.add(h.counter);
+    return active.size;
   }
 
   /** Seconds one visitor takes at a counter of this department, now. */
@@ -190,8 +202,12 @@ export class WaitEstimator {
   private workSeconds(v: Pick<VisitState, 'route' | 'items'>, k: number): number {
     const d = v.route[k];
     if (d === undefined) return 0;
-    let byStop = this.relMemo.get(v);
-    if (!byStop) this.relMemo.set(v, (byStop = []));
+    let byStop = this.work.rel?.get(v) ?? this.relMemo.get(v);
+    if (!byStop) {
+      byStop = [];
+      if (this.work.rel && isSharedWork(v)) this.work.rel.set(v, byStop);
+      else this.relMemo.set(v, byStop);
+    }
     const rel = (byStop[k] ??= this.relativeWork(d, stopWorkKeys(v, k)));
     const m = this.model(d);
     return (m.service - m.turnover) * rel;
@@ -204,7 +220,13 @@ export class WaitEstimator {
   }
 
   private relativeWork(d: string, keys: readonly [string, string]): number {
-    const hit = this.workMemo.get(keys[0]);
+    // Keyed by all it reads (the department and both keys): procedures joined by commas and
+    // counted may share the first key (["a,b"] and ["a", "b"]) and not the second.
+    let byFirst = this.work.relative.get(d);
+    if (!byFirst) this.work.relative.set(d, (byFirst = new Map()));
+    let bySecond = byFirst.get(keys[0]);
+    if (!bySecond) byFirst.set(keys[0], (bySecond = new Map()));
+    const hit = bySecond.get(keys[1]);
     if (hit !== undefined) return hit;
     const { work, overall } = this.opts.prior;
     const base = overall[d];
@@ -213,7 +235,7 @@ export class WaitEstimator {
       const w = [work[keys[0]], work[keys[1]]].find((x) => x && x.n >= 3);
       if (w) rel = Math.min(6, Math.max(1 / 6, w.seconds / base.seconds));
     }
-    this.workMemo.set(keys[0], rel);
+    bySecond.set(keys[1], rel);
     return rel;
   }
 
@@ -233,11 +255,11 @@ export class WaitEstimator {
     const weight = (t: number) => Math.exp(-lambda * Math.max(0, this.now - t));
     let busy = 0;
     let done = 0;
-    for (const s of this.served.get(d) ?? []) {
+    for (const s of this.servedBy(d)) {
       busy += (weight(s.finishedAt) - weight(s.calledAt)) / lambda;
       done += weight(s.finishedAt);
     }
-    for (const h of this.holders.get(d) ?? []) busy += (1 - weight(h.since)) / lambda;
+    for (const h of this.day.holders(d)) busy += (1 - weight(h.since)) / lambda;
     const k = this.opts.priorWeight;
     const xsum = k * seed * 1000 + busy;
     const wsum = k + done;
@@ -245,13 +267,13 @@ export class WaitEstimator {
     // the next: the median of today's short gaps (finish → the same counter's next call).
     const turnover = this.turnoverSeconds(d);
     const service = Math.max(30, xsum / wsum / 1000) + turnover;
-    const holding = this.holders.get(d)?.length ?? 0;
-    const active = this.activeCounters.get(d)?.size ?? 0;
+    const holding = this.day.holders(d).length;
+    const active = this.activeCounters(d);
     const pc = prior.counters[key];
     const fromPrior = pc ? Math.max(1, Math.round(pc.mean)) : 0;
     let counters = Math.max(active, holding);
     if (counters === 0) counters = fromPrior || this.opts.configuredCounters[d] || 1;
-    else if (fromPrior > counters && (this.lines.get(d)?.length ?? 0) === 0) counters = fromPrior;
+    else if (fromPrior > counters && this.day.line(d).length === 0) counters = fromPrior;
     const m = { service, counters, turnover };
     this.memo.set(d, m);
     return m;
@@ -259,7 +281,12 @@ export class WaitEstimator {
 
   private turnoverSeconds(d: string): number {
     const byCounter = new Map<string, ServedStop[]>();
-    for (const s of this.served.get(d) ?? []) if (s.counter) this.push(byCounter, s.counter, s);
+    for (const s of this.servedBy(d)) {
+      if (!s.counter) continue;
+      const l = byCounter.get(s.counter);
+      if (l) l.push(s);
+      else byCounter.set(s.counter, [s]);
+    }
     const gaps: number[] = [];
     for (const list of byCounter.values()) {
       list.sort((a, b) => a.calledAt - b.calledAt);
@@ -293,7 +320,7 @@ export class WaitEstimator {
     let places = this.places.get(department);
     if (!places) {
       places = new Map();
-      const line = this.lines.get(department) ?? [];
+      const line = this.day.line(department);
       for (let i = 0; i < line.length; i++) if (!places.has(line[i]!.v.id)) places.set(line[i]!.v.id, i);
       this.places.set(department, places);
     }
@@ -306,17 +333,17 @@ export class WaitEstimator {
    */
   private callTime(department: string, target: { id: string; rank: number; key: string; number: number; arrivalMs: number }, drawn = true): { atMs: number; ahead: number } {
     const c = this.openCounters(department);
-    const holders = this.holders.get(department) ?? [];
+    const holders = this.day.holders(department);
     const idle = Math.max(0, c - holders.length);
     const ahead: Array<{ arrival: number; rank: number; key: string; number: number; cycle: number }> = [];
-    for (const e of this.lines.get(department) ?? []) {
+    for (const e of this.day.line(department)) {
       if (e.v.id === target.id) continue;
       const number = e.v.number;
       // before({ rank, key, number }, target), without the object.
       const first = e.rank !== target.rank ? e.rank > target.rank : e.key !== target.key ? e.key < target.key : number < target.number;
       if (first) ahead.push({ rank: e.rank, key: e.key, number, arrival: 0, cycle: this.cycleSeconds(e.v, e.v.stop) * 1000 });
     }
-    for (const { v, stopIndex } of this.incoming.get(department) ?? []) {
+    for (const { v, stopIndex } of this.day.incoming(department)) {
       if (v.id === target.id) continue;
       const rank = v.priority ? 1 : 0;
       const key = v.issuedAt;
@@ -384,7 +411,7 @@ export class WaitEstimator {
     const r = this.callTime(department, { id: '', rank: 0, key: '\uffff', number: Number.MAX_SAFE_INTEGER, arrivalMs: 0 });
     return {
       department,
-      waiting: this.lines.get(department)?.length ?? 0,
+      waiting: this.day.line(department).length,
       openCounters: this.openCounters(department),
       serviceSeconds: Math.round(this.serviceSeconds(department)),
       estimateMinutes: toMinutes(r.atMs),
@@ -427,42 +454,8 @@ export class WaitEstimator {
   }
 }
 
-/**
- * What the estimator reads of a visit that does not depend on the moment: its stops' times, its
- * finished stops, its work keys per stop. A terminal's estimates share today's parsed states
- * between estimators (deep-frozen, node/wait/terminalWaits.ts), so these are worked out once per
- * state; a state that is not frozen (it may still change) is worked out afresh each time.
- */
-interface VisitFacts {
-  finishedAt: number[];
-  firstCalledAt: number[];
-  /** servedStops([v]) with no time limit (callers keep those finished by now). */
-  served: ServedStop[];
-}
-
-const factsOf = new WeakMap<VisitState, VisitFacts>();
-
-function isSharedState(v: VisitState): boolean {
-  return Object.isFrozen(v.stops) && v.stops.every(Object.isFrozen) && isSharedWork(v);
-}
-
-function isSharedWork(v: Pick<VisitState, 'route' | 'items'>): boolean {
-  return Object.isFrozen(v) && Object.isFrozen(v.items) && Object.isFrozen(v.route) && v.items.every(Object.isFrozen);
-}
-
+/** A state's work keys per stop, worked out once when the state cannot change (deep-frozen, as a terminal keeps today's). */
 const workKeysOf = new WeakMap<object, Array<readonly [string, string]>>();
-
-function visitFacts(v: VisitState): VisitFacts {
-  const hit = factsOf.get(v);
-  if (hit) return hit;
-  const f: VisitFacts = {
-    finishedAt: v.stops.map((s) => (s.finishedAt ? Date.parse(s.finishedAt) : NaN)),
-    firstCalledAt: v.stops.map((s) => (s.firstCalledAt ? Date.parse(s.firstCalledAt) : NaN)),
-    served: servedStops([v]),
-  };
-  if (isSharedState(v)) factsOf.set(v, f);
-  return f;
-}
 
 function stopWorkKeys(v: Pick<VisitState, 'route' | 'items'>, k: number): readonly [string, string] {
   let byStop = workKeysOf.get(v);

@@ -1,6 +1,7 @@
 import { addDays } from '../../common/dates/isoDate';
 import type { TerminalConfig } from '../../common/config/schema';
-import { WaitEstimator } from '../../common/wait/estimate';
+import { sharedPrior, WaitEstimator } from '../../common/wait/estimate';
+import { WaitDay } from '../../common/wait/day';
 import { buildWaitPrior, type WaitPrior } from '../../common/wait/prior';
 import type { Store } from '../store/store';
 import type { VisitService } from '../visits/service';
@@ -14,7 +15,8 @@ export function priorFor(visits: VisitService, date: string): WaitPrior {
   const hit = priors.get(visits.store);
   if (hit && hit.date === date) return hit.prior;
   const past = [7, 14, 21, 28].flatMap((d) => visits.visitsOn(addDays(date, -d)));
-  const prior = buildWaitPrior(past, visits.config.timeZone);
+  // Frozen: every estimate from it today shares the work it weighs (estimate.ts, sharedPrior).
+  const prior = sharedPrior(buildWaitPrior(past, visits.config.timeZone));
   priors.set(visits.store, { date, prior });
   return prior;
 }
@@ -46,6 +48,8 @@ interface ParsedDay {
   /** The rows in visitsOn()'s order (queue_key, number; then id, so that ties have one order). */
   rows: DayRow[];
   states: VisitState[];
+  /** The same visits grouped for the wait estimate, kept up to date with them (common/wait/day.ts). */
+  wait: WaitDay;
 }
 
 /**
@@ -65,17 +69,21 @@ interface ParsedDay {
 const parsedDays = new WeakMap<Store, ParsedDay>();
 
 export function todaysVisits(visits: VisitService, date = visits.today()): VisitState[] {
+  return readToday(visits, date).states.slice();
+}
+
+function readToday(visits: VisitService, date: string): ParsedDay {
   const { store } = visits;
   const counter = store.stmt('SELECT (SELECT COALESCE(MAX(change_seq), 0) FROM visits) AS seq, n AS deletes FROM visit_deletes').get() as { seq: number; deletes: number };
   const last = parsedDays.get(store);
   const rollbacks = store.rollbacks();
   if (last && last.date === date && last.deletes === counter.deletes && last.rollbacks === rollbacks) {
     if (last.seq !== counter.seq) readChanges(store, last, counter.seq);
-    return last.states.slice();
+    return last;
   }
-  const day = readDay(store, date, last?.date === date ? last.byId : undefined);
-  parsedDays.set(store, { date, seq: counter.seq, deletes: counter.deletes, rollbacks, ...day });
-  return day.states.slice();
+  const day: ParsedDay = { date, seq: counter.seq, deletes: counter.deletes, rollbacks, ...readDay(store, date, last?.date === date ? last.byId : undefined) };
+  parsedDays.set(store, day);
+  return day;
 }
 
 function before(a: { key: string; number: number; id: string }, b: { key: string; number: number; id: string }): boolean {
@@ -88,7 +96,7 @@ function parsedRow(r: { id: string; queue_key: string; number: number; state: st
 }
 
 /** The whole day, reusing the states of rows whose JSON is unchanged since `known`. */
-function readDay(store: Store, date: string, known: Map<string, DayRow> | undefined): { byId: Map<string, DayRow>; rows: DayRow[]; states: VisitState[] } {
+function readDay(store: Store, date: string, known: Map<string, DayRow> | undefined): { byId: Map<string, DayRow>; rows: DayRow[]; states: VisitState[]; wait: WaitDay } {
   // Sorted here rather than by SQLite, whose sorter would copy every row's JSON (most of the read's cost).
   const found = store.stmt('SELECT id, queue_key, number, state FROM visits WHERE business_date = ?').all(date) as Array<{ id: string; queue_key: string; number: number; state: string }>;
   const byId = new Map<string, DayRow>();
@@ -99,7 +107,9 @@ function readDay(store: Store, date: string, known: Map<string, DayRow> | undefi
     rows.push(row);
   }
   rows.sort((a, b) => (before(a, b) ? -1 : 1));
-  return { byId, rows, states: rows.map((r) => r.state) };
+  const wait = new WaitDay();
+  for (const r of rows) wait.set(r.state, r);
+  return { byId, rows, states: rows.map((r) => r.state), wait };
 }
 
 /** Index of the first row not before `x` (binary search over the ordered rows). */
@@ -128,6 +138,7 @@ function readChanges(store: Store, day: ParsedDay, seq: number): void {
       day.rows[at] = row;
       day.states[at] = row.state;
       day.byId.set(r.id, row);
+      day.wait.set(row.state, row);
       continue;
     }
     if (old) {
@@ -135,6 +146,7 @@ function readChanges(store: Store, day: ParsedDay, seq: number): void {
       day.rows.splice(at, 1);
       day.states.splice(at, 1);
       day.byId.delete(r.id);
+      day.wait.delete(r.id);
     }
     if (r.business_date !== day.date || r.state === null) continue;
     const row = parsedRow(r as typeof r & { state: string }, old);
@@ -142,13 +154,15 @@ function readChanges(store: Store, day: ParsedDay, seq: number): void {
     day.rows.splice(at, 0, row);
     day.states.splice(at, 0, row.state);
     day.byId.set(r.id, row);
+    day.wait.set(row.state, row);
   }
   day.seq = seq;
 }
 
+/** The estimate from today's visits: grouped for it as they change (readToday), not again for each estimate. */
 export function terminalWaits(visits: VisitService): WaitEstimator {
   const date = visits.today();
-  return new WaitEstimator(todaysVisits(visits, date), {
+  return new WaitEstimator(readToday(visits, date).wait, {
     now: visits.store.now(),
     timeZone: visits.config.timeZone,
     prior: priorFor(visits, date),
