@@ -205,9 +205,14 @@ export function mayOriginate(role: Role, type: string): string | null {
   return null;
 }
 
+/** How a role receives events of a type on pull (an unknown type is withheld). */
+export function pullAccess(role: Role, type: string): PullAccess {
+  return ruleOf(type)?.pull[role] ?? 'withheld';
+}
+
 /** The event as a role receives it on pull: as is, redacted, or a placeholder in its place. */
 export function eventForRole<E extends WireEvent>(role: Role, e: E): E {
-  const access = ruleOf(e.type)?.pull[role] ?? 'withheld';
+  const access = pullAccess(role, e.type);
   if (access === 'full') return e;
   if (access === 'redacted') {
     const p = redactPayload(e.type, e.payload);

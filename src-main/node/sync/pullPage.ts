@@ -1,6 +1,6 @@
 import type { Role } from '../../common/config/schema';
 import { PROTOCOL_VERSION, type PullResponse, type WireEvent } from '../../common/sync/protocol';
-import { eventForRole, ruleOf } from '../../common/sync/authorisation';
+import { eventForRole, pullAccess } from '../../common/sync/authorisation';
 
 /** An event as both server stores hold it: its payload is the JSON text the store wrote (JSON.stringify of the checked value). */
 export interface StoredEventRow {
@@ -36,7 +36,7 @@ export function pullAnswerText(role: Role, rows: readonly StoredEventRow[], more
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     if (i) out += ',';
-    if ((ruleOf(r.type)?.pull[role] ?? 'withheld') === 'full') {
+    if (pullAccess(role, r.type) === 'full') {
       // The event with a placeholder payload (0, the last member), which the stored text replaces.
       const head = JSON.stringify({ origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: 0 });
       out += head.slice(0, -2) + r.payload + '}';
