@@ -73,6 +73,10 @@ describe('the prepared guidance engine lists exactly what the previous engine li
       const raw = h % 2 === 0 ? generateHousehold(rng, someDate(rng)) : randomRawFacts(rng);
       counts[compare(raw, shipped, randomOptions(rng, shipped), `household ${h}`)]++;
     }
+    // Facts every engine refuses, whatever the seed drew (seed 1965218964 drew no refusal at all).
+    for (const [k, raw] of [null, 'facts', { events: 'moving-in' }, { events: ['no-such-event'] }].entries()) {
+      counts[compare(raw, shipped, randomOptions(rng, shipped), `refused ${k}`)]++;
+    }
     // The comparison is worth something only if lists were made and refusals were met.
     expect(counts.listed).toBeGreaterThan(480);
     expect(counts.refused).toBeGreaterThan(0);
