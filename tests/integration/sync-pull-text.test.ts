@@ -12,7 +12,8 @@ import { mulberry32 } from '../../src-main/common/random';
 import { EVENT_TYPES } from '../../src-main/common/sync/authorisation';
 import { encodeHlc } from '../../src-main/common/sync/hlc';
 import { SyncServerStore } from '../../src-main/node/sync/serverStore';
-import { pullAnswer, pullAnswerText, type StoredEventRow } from '../../src-main/node/sync/pullPage';
+import { PageBytes } from '../../src-main/node/sync/pageBytes';
+import { pullAnswer, pullAnswerText, writePullAnswer, type StoredEventRow } from '../../src-main/node/sync/pullPage';
 import { tempDir } from '../support/tmp';
 
 const SEED = Number(process.env.SYNC_PULL_TEXT_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -91,13 +92,15 @@ describe('pull answers as text (pullPage.ts)', () => {
         }
       })();
 
+      // One buffer for every page of every role, as the HTTP server reuses its buffers.
+      const buffer = new PageBytes(16);
       for (const role of ROLES) {
         const who = store.enroll(`t-${role}`, role, 'honcho').terminal;
         const vv: Record<string, number> = {};
         let seen = 0;
         for (let page = 0; page < 1000; page++) {
           const query = { protocol: '1', vv: JSON.stringify(vv), limit: String(1 + Math.floor(r() * 40)) };
-          const text = store.pullText(who, query);
+          const text = store.pullInto(who, query, buffer).text();
           const objects = store.pull(who, query);
           // serverNow comes from the clock at each call: compare the rest byte for byte.
           expect(text.replace(/"serverNow":\d+}$/, '')).toBe(JSON.stringify(objects).replace(/"serverNow":\d+}$/, ''));
@@ -125,9 +128,13 @@ describe('pull answers as text (pullPage.ts)', () => {
       visit_id: i % 7 ? `v${i}` : null,
       payload: JSON.stringify(randomPayload(r)),
     }));
+    const reused = new PageBytes(8);
     for (const role of ROLES) {
       for (const more of [true, false]) {
-        expect(pullAnswerText(role, rows, more, 1_790_000_123_456)).toBe(JSON.stringify(pullAnswer(role, rows, more, 1_790_000_123_456)));
+        const objects = JSON.stringify(pullAnswer(role, rows, more, 1_790_000_123_456));
+        expect(pullAnswerText(role, rows, more, 1_790_000_123_456)).toBe(objects);
+        // The bytes sent, written into a buffer that held the previous answer: exactly the UTF-8 of that text.
+        expect(writePullAnswer(reused, role, rows, more, 1_790_000_123_456).bytes().equals(Buffer.from(objects, 'utf8'))).toBe(true);
       }
       expect(pullAnswerText(role, [], false, 5)).toBe(JSON.stringify(pullAnswer(role, [], false, 5)));
     }

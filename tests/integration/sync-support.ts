@@ -6,6 +6,7 @@ import type { VersionVector } from '../../src-main/common/sync/event';
 import type { PullResponse, PushRequest, PushResponse } from '../../src-main/common/sync/protocol';
 import { SyncError } from '../../src-main/node/sync/serverStore';
 import type { SyncStorage } from '../../src-main/node/sync/storage';
+import { PageBytes } from '../../src-main/node/sync/pageBytes';
 import { SyncRemoteError, type SyncTransport } from '../../src-main/node/sync/transport';
 import { mulberry32 } from '../../src-main/common/guidance/generate';
 
@@ -112,7 +113,7 @@ export class DirectTransport implements SyncTransport {
   async pull(vv: VersionVector, limit: number): Promise<PullResponse> {
     this.gate();
     // The text the HTTP server sends (pullPage.ts), as the wire would carry it.
-    const text = await this.call(async (s) => s.pullText(await s.authenticate(`Bearer ${this.token}`), { protocol: '1', vv: JSON.stringify(vv), limit: String(limit) }));
+    const text = await this.call(async (s) => (await s.pullInto(await s.authenticate(`Bearer ${this.token}`), { protocol: '1', vv: JSON.stringify(vv), limit: String(limit) }, new PageBytes())).text());
     const out = JSON.parse(text) as PullResponse;
     if (out.events.length > 1 && this.r() < this.net.mangle) {
       // Reordered, partly lost and partly repeated delivery.
@@ -135,7 +136,7 @@ export const CLI = resolvePath(REPO, 'src-main/node/cli/main.ts');
 
 /** `node --import tsx …`: one process, so kill -9 hits the process that holds the database. */
 export function tsxProcess(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [...(process.env.SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.SERVER_PROF] : []), '--import', 'tsx', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export interface ServerProcess {

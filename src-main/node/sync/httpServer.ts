@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { AppError } from '../../common/errors';
 import { LIMITS, NOW_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, SUPPORTED_PROTOCOLS, type StreamNotice, type SyncErrorBody } from '../../common/sync/protocol';
 import { SyncError, SyncServerStore, protocolError, type EnrolledTerminal } from './serverStore';
+import { PageBytesPool } from './pageBytes';
 import { SqliteSyncStorage, canSee, type MetricsScope, type StoredNotice, type SyncStorage } from './storage';
 
 export interface SyncServerOptions {
@@ -41,7 +42,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   sendJsonText(res, status, JSON.stringify(body), extra);
 }
 
-function sendJsonText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+function sendJsonText(res: ServerResponse, status: number, text: string | Buffer, extra: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.end();
     return;
@@ -129,6 +130,8 @@ function serveSync(store: SyncStorage, opts: SyncServerOptions): SyncServer {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const streams = new Set<{ who: EnrolledTerminal; res: ServerResponse }>();
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
+  // Pull answers are written into buffers kept from one answer to the next (pageBytes.ts).
+  const pages = new PageBytesPool();
 
   store.on('stored', (ev: StoredNotice) => {
     for (const s of streams) {
@@ -214,7 +217,17 @@ function serveSync(store: SyncStorage, opts: SyncServerOptions): SyncServer {
             if (k in query) throw new SyncError(400, 'bad-input', `query parameter "${k}" is given twice`, undefined, k);
             query[k] = v;
           }
-          return sendJsonText(res, 200, await store.pullText(who, query));
+          const page = pages.take();
+          let body: Buffer;
+          try {
+            body = (await store.pullInto(who, query, page)).bytes();
+          } catch (e) {
+            pages.give(page);
+            throw e;
+          }
+          // Lent until the socket has taken the last byte; a response cut short keeps it.
+          res.once('finish', () => pages.give(page));
+          return sendJsonText(res, 200, body, { 'content-length': String(body.length) });
         }
         return await openStream(who, req, res);
       }

@@ -8,7 +8,8 @@ import { SKIPPED_EVENT, checkEventPayload } from '../../common/sync/authorisatio
 import { checkMigrationList, type Migration } from '../store/migrate';
 import { DEFAULT_TENANT, SEES_ALL_SITES, SyncError, TOKEN_HEADER, checkClaimant, checkEnrollment, checkPullQuery, checkPush, claimConflict, planPush, type EnrolledTerminal } from './pushRules';
 import { hashToken } from './serverStore';
-import { pullAnswer, pullAnswerText, type StoredEventRow } from './pullPage';
+import type { PageBytes } from './pageBytes';
+import { pullAnswer, writePullAnswer, type StoredEventRow } from './pullPage';
 import { ProcessCounters, type MetricsScope, type StoredNotice, type SyncStorage, type TenantCounts, type TerminalInfo } from './storage';
 
 /**
@@ -554,10 +555,10 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
     return pullAnswer(who.role, page.rows, page.more, this.clock());
   }
 
-  /** The same answer as `pull`, as the JSON text the HTTP server sends (pullPage.ts: stored payloads are not parsed again). */
-  async pullText(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): Promise<string> {
+  /** The same answer as `pull`, as the JSON bytes the HTTP server sends, written into `out` (pullPage.ts: stored payloads are not parsed again). */
+  async pullInto(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>, out: PageBytes): Promise<PageBytes> {
     const page = await this.pullRows(who, rawQuery);
-    return pullAnswerText(who.role, page.rows, page.more, this.clock());
+    return writePullAnswer(out, who.role, page.rows, page.more, this.clock());
   }
 
   private async pullRows(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): Promise<{ rows: EventRow[]; more: boolean }> {

@@ -1,6 +1,7 @@
 import type { Role } from '../../common/config/schema';
 import { PROTOCOL_VERSION, type PullResponse, type WireEvent } from '../../common/sync/protocol';
 import { eventForRole, pullAccess } from '../../common/sync/authorisation';
+import { PageBytes } from './pageBytes';
 
 /** An event as both server stores hold it: its payload is the JSON text the store wrote (JSON.stringify of the checked value). */
 export interface StoredEventRow {
@@ -24,23 +25,32 @@ export function pullAnswer(role: Role, rows: readonly StoredEventRow[], more: bo
 }
 
 /**
- * A pull's answer as the JSON text sent on the wire: the same text, byte for byte, as
- * JSON.stringify(pullAnswer(...)), built without parsing and serialising again the payloads the
- * role receives whole (most of a catch-up). Their stored text is spliced in as it is: both stores
- * write it with JSON.stringify of the value they checked, and JSON.stringify(JSON.parse(t)) === t
- * for such a text. A payload the role receives redacted or withheld goes through wireEventOf and
- * JSON.stringify, as before. tests/integration/sync-pull-text.test.ts holds the two forms equal.
+ * A pull's answer as the UTF-8 JSON sent on the wire, written into `out` (cleared first): the
+ * same bytes as JSON.stringify(pullAnswer(...)), built without parsing and serialising again the
+ * payloads the role receives whole (most of a catch-up). Their stored text is written as it is:
+ * both stores write it with JSON.stringify of the value they checked, and
+ * JSON.stringify(JSON.parse(t)) === t for such a text. A payload the role receives redacted or
+ * withheld goes through wireEventOf and JSON.stringify, as before.
+ * tests/integration/sync-pull-text.test.ts holds the two forms equal.
  */
-export function pullAnswerText(role: Role, rows: readonly StoredEventRow[], more: boolean, serverNow: number): string {
-  let out = `{"protocol":${PROTOCOL_VERSION},"events":[`;
+export function writePullAnswer(out: PageBytes, role: Role, rows: readonly StoredEventRow[], more: boolean, serverNow: number): PageBytes {
+  out.clear();
+  out.write(`{"protocol":${PROTOCOL_VERSION},"events":[`);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    if (i) out += ',';
     if (pullAccess(role, r.type) === 'full') {
       // The event with a placeholder payload (0, the last member), which the stored text replaces.
       const head = JSON.stringify({ origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: 0 });
-      out += head.slice(0, -2) + r.payload + '}';
-    } else out += JSON.stringify(wireEventOf(role, r));
+      out.write(i ? `,${head.slice(0, -2)}` : head.slice(0, -2));
+      out.write(r.payload);
+      out.write('}');
+    } else out.write((i ? ',' : '') + JSON.stringify(wireEventOf(role, r)));
   }
-  return `${out}],"more":${more},"serverNow":${JSON.stringify(serverNow)}}`;
+  out.write(`],"more":${more},"serverNow":${JSON.stringify(serverNow)}}`);
+  return out;
+}
+
+/** The same answer as text (for callers that want a string: tests, tools). */
+export function pullAnswerText(role: Role, rows: readonly StoredEventRow[], more: boolean, serverNow: number): string {
+  return writePullAnswer(new PageBytes(), role, rows, more, serverNow).text();
 }

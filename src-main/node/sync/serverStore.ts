@@ -15,7 +15,8 @@ import { DEFAULT_TENANT, SEES_ALL_SITES, SyncError, checkClaimant, checkEnrollme
 import { migrate, type Migration } from '../store/migrate';
 import { statementCache } from '../store/statements';
 import { withoutFsync } from '../store/withoutFsync';
-import { pullAnswer, pullAnswerText, type StoredEventRow } from './pullPage';
+import type { PageBytes } from './pageBytes';
+import { pullAnswer, writePullAnswer, type StoredEventRow } from './pullPage';
 
 export { SyncError, protocolError, DEFAULT_TENANT, type EnrolledTerminal } from './pushRules';
 
@@ -456,10 +457,10 @@ export class SyncServerStore extends EventEmitter {
     return pullAnswer(who.role, page.rows, page.more, this.clock());
   }
 
-  /** The same answer as `pull`, as the JSON text the HTTP server sends (pullPage.ts: stored payloads are not parsed again). */
-  pullText(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): string {
+  /** The same answer as `pull`, as the JSON bytes the HTTP server sends, written into `out` (pullPage.ts: stored payloads are not parsed again). */
+  pullInto(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>, out: PageBytes): PageBytes {
     const page = this.pullRows(who, rawQuery);
-    return pullAnswerText(who.role, page.rows, page.more, this.clock());
+    return writePullAnswer(out, who.role, page.rows, page.more, this.clock());
   }
 
   private pullRows(who: EnrolledTerminal, rawQuery: Record<string, string | undefined>): { rows: EventRow[]; more: boolean } {

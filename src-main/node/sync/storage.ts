@@ -3,6 +3,7 @@ import type { ClaimConflict, PullResponse, PushResponse } from '../../common/syn
 import { AppError } from '../../common/errors';
 import { DEFAULT_TENANT, SEES_ALL_SITES, type EnrolledTerminal } from './pushRules';
 import { SyncServerStore } from './serverStore';
+import type { PageBytes } from './pageBytes';
 
 /** A stored event batch announced to live streams (in this process, or through the database). */
 export interface StoredNotice {
@@ -52,8 +53,8 @@ export interface SyncStorage extends EventEmitter {
   changeVersion(): Promise<number>;
   push(who: EnrolledTerminal, raw: unknown, terminalNow?: number): Promise<PushResponse>;
   pull(who: EnrolledTerminal, query: Record<string, string | undefined>): Promise<PullResponse>;
-  /** The same answer as `pull`, as the JSON text sent on the wire (pullPage.ts). */
-  pullText(who: EnrolledTerminal, query: Record<string, string | undefined>): Promise<string>;
+  /** The same answer as `pull`, as the JSON bytes sent on the wire, written into `out` (pullPage.ts). */
+  pullInto(who: EnrolledTerminal, query: Record<string, string | undefined>, out: PageBytes): Promise<PageBytes>;
   visibleVv(who: EnrolledTerminal): Promise<Record<string, number>>;
   enroll(id: string, role: string, opts?: { site?: string; stations?: readonly string[]; tenant?: string }): Promise<{ token: string; terminal: EnrolledTerminal }>;
   revoke(id: string, tenant?: string): Promise<{ released: string[] }>;
@@ -152,8 +153,8 @@ export class SqliteSyncStorage extends EventEmitter implements SyncStorage {
     return r;
   }
 
-  async pullText(who: EnrolledTerminal, query: Record<string, string | undefined>): Promise<string> {
-    const r = this.store.pullText(who, query);
+  async pullInto(who: EnrolledTerminal, query: Record<string, string | undefined>, out: PageBytes): Promise<PageBytes> {
+    const r = this.store.pullInto(who, query, out);
     this.countPull(who);
     return r;
   }

@@ -4,6 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { AppError } from '../../common/errors';
 import type { VersionVector } from '../../common/sync/event';
 import { NOW_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse, type PushRequest, type PushResponse, type StreamNotice } from '../../common/sync/protocol';
+import { PageBytesPool } from './pageBytes';
 
 /** An answer from the server that refused the request (4xx/5xx), with its code and message. */
 export class SyncRemoteError extends Error {
@@ -39,6 +40,8 @@ export interface HttpTransportOptions {
 export class HttpTransport implements SyncTransport {
   private readonly base: URL;
   private readonly agent: HttpAgent;
+  /** Answers are received into buffers kept from one to the next (a catch-up's pages are about 800 KB each). */
+  private readonly bodies = new PageBytesPool(2);
   private readonly ca?: Buffer;
   private readonly timeoutMs: number;
   private closed = false;
@@ -102,7 +105,7 @@ export class HttpTransport implements SyncTransport {
           timeout: this.timeoutMs,
         },
         (res) => {
-          readAll(res).then((text) => {
+          readAll(res, this.bodies).then((text) => {
             let data: unknown;
             try {
               data = JSON.parse(text);
@@ -155,7 +158,7 @@ export class HttpTransport implements SyncTransport {
     } as Parameters<typeof httpRequest>[1]);
     r.on('response', (res: IncomingMessage) => {
       if (res.statusCode !== 200) {
-        readAll(res).then(
+        readAll(res, this.bodies).then(
           (t) => finish(new SyncRemoteError(res.statusCode ?? 0, 'stream', `stream refused (${res.statusCode}): ${t.slice(0, 300)}`)),
           (e: Error) => finish(e),
         );
@@ -210,14 +213,17 @@ class StaleSocketError extends Error {
   }
 }
 
-function readAll(res: IncomingMessage): Promise<string> {
+/** The answer's text, received into a buffer of `bodies` (kept for the next answer: pageBytes.ts). */
+function readAll(res: IncomingMessage, bodies: PageBytesPool): Promise<string> {
   return new Promise((ok, fail) => {
-    const chunks: Buffer[] = [];
+    const body = bodies.take();
     let ended = false;
-    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('data', (c: Buffer) => body.append(c));
     res.on('end', () => {
       ended = true;
-      ok(Buffer.concat(chunks).toString('utf8'));
+      const text = body.text();
+      bodies.give(body);
+      ok(text);
     });
     res.on('error', fail);
     // A peer killed mid-answer may only close the socket: never wait forever for 'end'.
