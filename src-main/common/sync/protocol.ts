@@ -24,6 +24,17 @@ export const LIMITS = {
   maxEventsPerPull: 2000,
   /** One event's payload, serialised. */
   maxPayloadBytes: 64 * 1024,
+  /**
+   * A pull page stops taking events once their stored text passes this many UTF-16 units (it always
+   * takes one): 2,000 events of large payloads would otherwise make answers of 100 MB and more.
+   */
+  maxPullPageChars: 4 * 1024 * 1024,
+  /**
+   * The largest pull answer a terminal reads. A page holds at most maxPullPageChars plus its last
+   * event (a published catalog: up to 1 MiB), 3 bytes of UTF-8 per unit at worst, plus envelopes:
+   * under 16 MiB. Anything longer is not from a Madoguchi sync server and is refused unread.
+   */
+  maxPullAnswerBytes: 32 * 1024 * 1024,
   /** The pull query (version vector) in the URL. */
   maxQueryBytes: 16 * 1024,
   maxOrigins: 500,

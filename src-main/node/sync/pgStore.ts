@@ -3,13 +3,13 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { AppError } from '../../common/errors';
 import { ROLES, type Role } from '../../common/config/schema';
-import { PROTOCOL_VERSION, type ClaimConflict, type PullResponse, type PushResponse, type StationClaim } from '../../common/sync/protocol';
+import { LIMITS, PROTOCOL_VERSION, type ClaimConflict, type PullResponse, type PushResponse, type StationClaim } from '../../common/sync/protocol';
 import { SKIPPED_EVENT, checkEventPayload } from '../../common/sync/authorisation';
 import { checkMigrationList, type Migration } from '../store/migrate';
 import { DEFAULT_TENANT, SEES_ALL_SITES, SyncError, TOKEN_HEADER, checkClaimant, checkEnrollment, checkPullQuery, checkPush, claimConflict, planPush, type EnrolledTerminal } from './pushRules';
 import { hashToken } from './serverStore';
 import type { PageBytes } from './pageBytes';
-import { pullAnswer, writePullAnswer, type StoredEventRow } from './pullPage';
+import { pageCharsOf, pullAnswer, writePullAnswer, type StoredEventRow } from './pullPage';
 import { ProcessCounters, type MetricsScope, type StoredNotice, type SyncStorage, type TenantCounts, type TerminalInfo } from './storage';
 
 /**
@@ -592,7 +592,10 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
     };
     await fetch(cursors);
     const out: EventRow[] = [];
-    while (out.length < limit) {
+    // A page ends at `limit` events or once it passes LIMITS.maxPullPageChars of text (the next
+    // page goes on from there: each origin's part is still a prefix from its mark).
+    let chars = 0;
+    while (out.length < limit && chars < LIMITS.maxPullPageChars) {
       let best: Cursor | undefined;
       for (const c of cursors) {
         const head = c.buf[c.i];
@@ -602,6 +605,7 @@ export class PgSyncStorage extends EventEmitter implements SyncStorage {
       const r = best.buf[best.i++]!;
       best.after = r.seq;
       out.push(r);
+      chars += pageCharsOf(r);
       if (best.i >= best.buf.length && best.after < best.max) await fetch([best]);
     }
     const more = cursors.some((c) => c.after < c.max);

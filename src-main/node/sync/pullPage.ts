@@ -14,6 +14,15 @@ export interface StoredEventRow {
   payload: string;
 }
 
+/**
+ * What a row adds to a page, in UTF-16 units, for LIMITS.maxPullPageChars: its stored payload and
+ * a bound on its envelope (keys, origin, hlc, type, site, visit id; a redacted payload is smaller
+ * than the stored one).
+ */
+export function pageCharsOf(r: StoredEventRow): number {
+  return r.payload.length + r.origin.length + r.hlc.length + r.type.length + r.site.length + (r.visit_id?.length ?? 4) + 96;
+}
+
 /** The event a terminal of `role` receives of a stored row (withheld or redacted per the sync rules). */
 export function wireEventOf(role: Role, r: StoredEventRow): WireEvent {
   return eventForRole(role, { origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: JSON.parse(r.payload) as WireEvent['payload'] });

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { AppError } from '../../common/errors';
 import { ROLES, type Role } from '../../common/config/schema';
 import {
+  LIMITS,
   PROTOCOL_VERSION,
   type ClaimConflict,
   type PullResponse,
@@ -16,7 +17,7 @@ import { migrate, type Migration } from '../store/migrate';
 import { statementCache } from '../store/statements';
 import { withoutFsync } from '../store/withoutFsync';
 import type { PageBytes } from './pageBytes';
-import { pullAnswer, writePullAnswer, type StoredEventRow } from './pullPage';
+import { pageCharsOf, pullAnswer, writePullAnswer, type StoredEventRow } from './pullPage';
 
 export { SyncError, protocolError, DEFAULT_TENANT, type EnrolledTerminal } from './pushRules';
 
@@ -494,7 +495,10 @@ export class SyncServerStore extends EventEmitter {
     };
     cursors.forEach(refill);
     const out: EventRow[] = [];
-    while (out.length < limit) {
+    // A page ends at `limit` events or once it passes LIMITS.maxPullPageChars of text (the next
+    // page goes on from there: each origin's part is still a prefix from its mark).
+    let chars = 0;
+    while (out.length < limit && chars < LIMITS.maxPullPageChars) {
       let best: Cursor | undefined;
       for (const c of cursors) {
         const head = c.buf[c.i];
@@ -505,6 +509,7 @@ export class SyncServerStore extends EventEmitter {
       held--;
       best.after = r.seq;
       out.push(r);
+      chars += pageCharsOf(r);
       if (best.i >= best.buf.length && best.after < best.max) refill(best);
     }
     const more = cursors.some((c) => c.after < c.max);

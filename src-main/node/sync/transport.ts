@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { AppError } from '../../common/errors';
 import type { VersionVector } from '../../common/sync/event';
-import { NOW_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse, type PushRequest, type PushResponse, type StreamNotice } from '../../common/sync/protocol';
+import { LIMITS, NOW_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse, type PushRequest, type PushResponse, type StreamNotice } from '../../common/sync/protocol';
 import { PageBytesPool } from './pageBytes';
 
 /** An answer from the server that refused the request (4xx/5xx), with its code and message. */
@@ -105,7 +105,7 @@ export class HttpTransport implements SyncTransport {
           timeout: this.timeoutMs,
         },
         (res) => {
-          readAll(res, this.bodies).then((text) => {
+          readAll(res, this.bodies, url.origin).then((text) => {
             let data: unknown;
             try {
               data = JSON.parse(text);
@@ -158,7 +158,7 @@ export class HttpTransport implements SyncTransport {
     } as Parameters<typeof httpRequest>[1]);
     r.on('response', (res: IncomingMessage) => {
       if (res.statusCode !== 200) {
-        readAll(res, this.bodies).then(
+        readAll(res, this.bodies, this.base.origin).then(
           (t) => finish(new SyncRemoteError(res.statusCode ?? 0, 'stream', `stream refused (${res.statusCode}): ${t.slice(0, 300)}`)),
           (e: Error) => finish(e),
         );
@@ -187,6 +187,12 @@ export class HttpTransport implements SyncTransport {
             }
           }
         }
+        // A notice names at most a few hundred origins: a block that never ends is not one.
+        if (buf.length > MAX_NOTICE_CHARS) {
+          const e = new SyncRemoteError(200, 'stream', `the live stream from ${this.base.origin} sent ${buf.length} characters without ending a notice (at most ${MAX_NOTICE_CHARS}): closed`);
+          res.destroy();
+          finish(e);
+        }
       });
       res.on('end', () => finish());
       res.on('error', (e) => finish(e));
@@ -213,19 +219,42 @@ class StaleSocketError extends Error {
   }
 }
 
-/** The answer's text, received into a buffer of `bodies` (kept for the next answer: pageBytes.ts). */
-function readAll(res: IncomingMessage, bodies: PageBytesPool): Promise<string> {
+/** The longest live-stream notice read (one naming every origin of LIMITS.maxOrigins is about 25,000 characters). */
+const MAX_NOTICE_CHARS = 256 * 1024;
+
+/**
+ * The answer's text, received into a buffer of `bodies` (kept for the next answer: pageBytes.ts).
+ * An answer longer than LIMITS.maxPullAnswerBytes (by its Content-Length, or as it arrives) is
+ * refused and its connection closed: a wrong address or a broken proxy cannot fill this
+ * terminal's memory.
+ */
+function readAll(res: IncomingMessage, bodies: PageBytesPool, from: string): Promise<string> {
   return new Promise((ok, fail) => {
-    const body = bodies.take();
+    const max = LIMITS.maxPullAnswerBytes;
+    const tooLong = (what: string) => {
+      ended = true;
+      res.destroy();
+      fail(new SyncRemoteError(res.statusCode ?? 0, 'answer-too-large', `the answer from ${from} is ${what}; a sync answer is at most ${max} bytes: refused`));
+    };
     let ended = false;
-    res.on('data', (c: Buffer) => body.append(c));
+    const declared = Number(res.headers['content-length']);
+    if (declared > max) return tooLong(`${declared} bytes long (Content-Length)`);
+    const body = bodies.take();
+    res.on('data', (c: Buffer) => {
+      if (ended) return;
+      if (body.length + c.length > max) return tooLong('longer than that');
+      body.append(c);
+    });
     res.on('end', () => {
+      if (ended) return;
       ended = true;
       const text = body.text();
       bodies.give(body);
       ok(text);
     });
-    res.on('error', fail);
+    res.on('error', (e) => {
+      if (!ended) fail(e);
+    });
     // A peer killed mid-answer may only close the socket: never wait forever for 'end'.
     res.on('close', () => {
       if (!ended) fail(new Error('the connection closed before the answer was complete'));
