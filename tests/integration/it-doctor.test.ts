@@ -203,6 +203,33 @@ describe('madoguchi doctor', () => {
       expect(line((await cli(['doctor', '--data', withUpdates(open)])).out, 'updates')).toMatch(/latest 1\.4\.0; this terminal takes it \(no rollout\.json/);
     });
 
+    it('a long rollout.json is read whole, as the updater reads it; an endless answer ends the check with its own line', async () => {
+      // 400 terminals listed (about 7 KB, where the check read 4 KB of it): this one last.
+      const listed = [...Array.from({ length: 399 }, (_, i) => `kiosk-hall-${String(i).padStart(3, '0')}`), 'kiosk-east-1'];
+      const url = await folder({ '/madoguchi/latest-linux.yml': latest, '/madoguchi/rollout.json': JSON.stringify({ version: '1.4.0', terminals: listed, percent: 0 }) });
+      expect(JSON.stringify({ terminals: listed }).length).toBeGreaterThan(6000);
+      const dir = withUpdates(url);
+      const me = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { terminals: Array<{ id: string }> }).terminals[0]!.id;
+      expect(me).toBe('kiosk-east-1');
+      const r = await cli(['doctor', '--data', dir]);
+      expect(line(r.out, 'updates')).toBe(`OK    updates: update folder ${url}: latest 1.4.0; this terminal takes it (terminal kiosk-east-1 is listed)`);
+      // latest-linux.yml that never ends (a wrong address serving a stream): refused at 1 MiB.
+      const endless = createServer((req, res) => {
+        res.writeHead(200);
+        const chunk = Buffer.alloc(64 * 1024, 0x61);
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        pump();
+      });
+      await new Promise<void>((ok) => endless.listen(0, '127.0.0.1', () => ok()));
+      cleanups.push(() => new Promise<void>((ok) => endless.close(() => ok())));
+      const e = await cli(['doctor', '--data', withUpdates(`http://127.0.0.1:${(endless.address() as AddressInfo).port}/madoguchi/`)]);
+      expect(e.code).toBe(1);
+      expect(line(e.out, 'updates')).toMatch(/^FAIL {2}updates: cannot reach the update folder .*: http:\/\/127\.0\.0\.1:\d+\/madoguchi\/latest-linux\.yml answered with more than 1048576 bytes/);
+    });
+
     it('a broken rollout.json, an unreachable folder or a missing keyring: their own line, exit 1', async () => {
       const broken = await folder({ '/madoguchi/latest-linux.yml': latest, '/madoguchi/rollout.json': JSON.stringify({ percent: 250 }) });
       const a = await cli(['doctor', '--data', withUpdates(broken)]);

@@ -288,13 +288,28 @@ interface HttpAnswer {
   receivedAt: number;
 }
 
+/** The most of an answer the checks read: health, a token check, latest.yml and rollout.json are all far smaller. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * One GET, its answer read whole (rollout.json is parsed as the updater parses it, so it must not
+ * be cut short) up to MAX_ANSWER_BYTES; a longer one (a wrong address serving a large file, an
+ * endless stream) is refused and its connection closed, so the check ends.
+ */
 function httpGet(url: URL, headers: Record<string, string>, timeoutMs: number, clock: () => number, ca?: Buffer): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const sentAt = clock();
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'GET', headers, timeout: timeoutMs, ...(ca ? { ca } : {}) }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, 4096), sentAt, receivedAt: clock() }));
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_ANSWER_BYTES) {
+          res.destroy();
+          reject(new Error(`${url.href} answered with more than ${MAX_ANSWER_BYTES} bytes`));
+        } else chunks.push(c);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), sentAt, receivedAt: clock() }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
