@@ -219,7 +219,7 @@ class StaleSocketError extends Error {
   }
 }
 
-/** The longest live-stream notice read (one naming every origin of LIMITS.maxOrigins is about 25,000 characters). */
+/** The longest live-stream notice read (its version vector over LIMITS.maxOrigins origins is about 30,000 characters). */
 const MAX_NOTICE_CHARS = 256 * 1024;
 
 /**
