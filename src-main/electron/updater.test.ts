@@ -51,8 +51,9 @@ describe('update folder over HTTP', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       const f = files.get(req.url ?? '');
-      res.writeHead(f?.status ?? 404, { 'content-type': 'application/json' });
-      res.end(f?.body ?? '');
+      const body = f?.body ?? '';
+      res.writeHead(f?.status ?? 404, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+      res.end(body);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/madoguchi/`;
@@ -67,6 +68,36 @@ describe('update folder over HTTP', () => {
     await expect(fetchRollout(url)).rejects.toThrow(/not valid JSON/);
     files.set('/madoguchi/rollout.json', { status: 500, body: '' });
     await expect(fetchRollout(url)).rejects.toThrow(/HTTP 500/);
+  });
+
+  it('a rollout.json larger than 1 MiB is refused (holding the update) without being read whole', async () => {
+    // Declared too long: refused before its body.
+    files.set('/madoguchi/rollout.json', { status: 200, body: JSON.stringify({ terminals: Array.from({ length: 60_000 }, (_, i) => `kiosk-${i}`.padEnd(20, 'x')) }) });
+    await expect(fetchRollout(url)).rejects.toThrow(/rollout\.json is \d+ bytes long; rollout\.json is at most 1048576 bytes/);
+    // No length given and no end: cut off at the limit.
+    let written = 0;
+    const endless = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"terminals":[');
+      const chunk = Buffer.from('"kiosk-east-1",'.repeat(4000));
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) written += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    await new Promise<void>((r) => endless.listen(0, '127.0.0.1', () => r()));
+    try {
+      const at = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/`;
+      await expect(fetchRollout(at)).rejects.toThrow(/rollout\.json is longer than that; rollout\.json is at most 1048576 bytes/);
+      expect(written).toBeLessThan(64 * 1024 * 1024);
+      // A long but lawful one (1,000 terminals) is read whole.
+      files.set('/madoguchi/rollout.json', { status: 200, body: JSON.stringify({ terminals: Array.from({ length: 1000 }, (_, i) => `kiosk-${i}`) }) });
+      expect((await fetchRollout(url))?.terminals).toHaveLength(1000);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise<void>((r) => endless.close(() => r()));
+    }
   });
 
   it('wires electron-updater: generic provider, publisher check file, rollout gate', async () => {

@@ -49,17 +49,49 @@ export function rolloutDecision(r: Rollout | null, t: { terminalId: string; role
   return bucket < r.percent ? { take: true, reason: `bucket ${bucket} < ${r.percent}%` } : { take: false, reason: `bucket ${bucket} ≥ ${r.percent}%` };
 }
 
-/** Reads rollout.json from the update folder; 404 means no staging. Other failures hold the update. */
+/** The largest rollout.json read (one listing thousands of terminals is a few hundred KB). */
+export const MAX_ROLLOUT_BYTES = 1024 * 1024;
+
+/**
+ * Reads rollout.json from the update folder; 404 means no staging. Other failures hold the update,
+ * among them an answer longer than MAX_ROLLOUT_BYTES (a wrong address serving a large file), which
+ * is refused without being held in memory.
+ */
 export async function fetchRollout(folderUrl: string, fetchImpl: typeof fetch = fetch, timeoutMs = 10_000): Promise<Rollout | null> {
   const url = new URL('rollout.json', folderUrl.endsWith('/') ? folderUrl : `${folderUrl}/`);
   const res = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs), cache: 'no-store' });
   if (res.status === 404) return null;
   if (!res.ok) throw new AppError('unavailable', `${url.href} answered HTTP ${res.status}`);
+  const text = await boundedText(res, url.href);
   let raw: unknown;
   try {
-    raw = await res.json();
+    raw = JSON.parse(text);
   } catch {
     throw new AppError('bad-config', `${url.href} is not valid JSON`);
   }
   return parseRollout(raw, url.href);
+}
+
+async function boundedText(res: Response, href: string): Promise<string> {
+  const tooLarge = (what: string) => new AppError('bad-config', `${href} is ${what}; rollout.json is at most ${MAX_ROLLOUT_BYTES} bytes`);
+  const declared = Number(res.headers.get('content-length'));
+  if (declared > MAX_ROLLOUT_BYTES) {
+    await res.body?.cancel();
+    throw tooLarge(`${declared} bytes long`);
+  }
+  if (!res.body) return res.text();
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_ROLLOUT_BYTES) {
+      await reader.cancel();
+      throw tooLarge('longer than that');
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
