@@ -231,12 +231,12 @@ const MAX_NOTICE_CHARS = 256 * 1024;
 function readAll(res: IncomingMessage, bodies: PageBytesPool, from: string): Promise<string> {
   return new Promise((ok, fail) => {
     const max = LIMITS.maxPullAnswerBytes;
+    let ended = false;
     const tooLong = (what: string) => {
       ended = true;
       res.destroy();
       fail(new SyncRemoteError(res.statusCode ?? 0, 'answer-too-large', `the answer from ${from} is ${what}; a sync answer is at most ${max} bytes: refused`));
     };
-    let ended = false;
     const declared = Number(res.headers['content-length']);
     if (declared > max) return tooLong(`${declared} bytes long (Content-Length)`);
     const body = bodies.take();
