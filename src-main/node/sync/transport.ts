@@ -5,6 +5,7 @@ import { AppError } from '../../common/errors';
 import type { VersionVector } from '../../common/sync/event';
 import { LIMITS, NOW_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse, type PushRequest, type PushResponse, type StreamNotice } from '../../common/sync/protocol';
 import { PageBytesPool } from './pageBytes';
+import { parseAnswerJson } from './pullAnswerJson';
 
 /** An answer from the server that refused the request (4xx/5xx), with its code and message. */
 export class SyncRemoteError extends Error {
@@ -105,13 +106,9 @@ export class HttpTransport implements SyncTransport {
           timeout: this.timeoutMs,
         },
         (res) => {
-          readAll(res, this.bodies, url.origin).then((text) => {
-            let data: unknown;
-            try {
-              data = JSON.parse(text);
-            } catch {
-              return reject(new SyncRemoteError(res.statusCode ?? 0, 'bad-response', `the sync server answered ${res.statusCode} with something that is not JSON`));
-            }
+          readAll(res, this.bodies, url.origin, readJson).then((read) => {
+            if (!read.json) return reject(new SyncRemoteError(res.statusCode ?? 0, 'bad-response', `the sync server answered ${res.statusCode} with something that is not JSON`));
+            const data = read.value;
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) return resolve(data as T);
             const err = (data as { error?: { code?: string; message?: string; details?: unknown } }).error;
@@ -158,7 +155,7 @@ export class HttpTransport implements SyncTransport {
     } as Parameters<typeof httpRequest>[1]);
     r.on('response', (res: IncomingMessage) => {
       if (res.statusCode !== 200) {
-        readAll(res, this.bodies, this.base.origin).then(
+        readAll(res, this.bodies, this.base.origin, (b) => b.toString('utf8')).then(
           (t) => finish(new SyncRemoteError(res.statusCode ?? 0, 'stream', `stream refused (${res.statusCode}): ${t.slice(0, 300)}`)),
           (e: Error) => finish(e),
         );
@@ -222,13 +219,22 @@ class StaleSocketError extends Error {
 /** The longest live-stream notice read (its version vector over LIMITS.maxOrigins origins is about 30,000 characters). */
 const MAX_NOTICE_CHARS = 256 * 1024;
 
+/** An answer's JSON value, or that it has none. */
+function readJson(bytes: Buffer): { json: true; value: unknown } | { json: false } {
+  try {
+    return { json: true, value: parseAnswerJson(bytes) };
+  } catch {
+    return { json: false };
+  }
+}
+
 /**
- * The answer's text, received into a buffer of `bodies` (kept for the next answer: pageBytes.ts).
+ * The answer, read by `read` from its bytes (valid only during the call), received into a buffer of `bodies` (kept for the next answer: pageBytes.ts).
  * An answer longer than LIMITS.maxPullAnswerBytes (by its Content-Length, or as it arrives) is
  * refused and its connection closed: a wrong address or a broken proxy cannot fill this
  * terminal's memory.
  */
-function readAll(res: IncomingMessage, bodies: PageBytesPool, from: string): Promise<string> {
+function readAll<T>(res: IncomingMessage, bodies: PageBytesPool, from: string, read: (bytes: Buffer) => T): Promise<T> {
   return new Promise((ok, fail) => {
     const max = LIMITS.maxPullAnswerBytes;
     let ended = false;
@@ -248,9 +254,13 @@ function readAll(res: IncomingMessage, bodies: PageBytesPool, from: string): Pro
     res.on('end', () => {
       if (ended) return;
       ended = true;
-      const text = body.text();
-      bodies.give(body);
-      ok(text);
+      try {
+        ok(read(body.bytes()));
+      } catch (e) {
+        fail(e);
+      } finally {
+        bodies.give(body);
+      }
     });
     res.on('error', (e) => {
       if (!ended) fail(e);
