@@ -106,9 +106,14 @@ export class HttpTransport implements SyncTransport {
           timeout: this.timeoutMs,
         },
         (res) => {
-          readAll(res, this.bodies, url.origin, readJson).then((read) => {
-            if (!read.json) return reject(new SyncRemoteError(res.statusCode ?? 0, 'bad-response', `the sync server answered ${res.statusCode} with something that is not JSON`));
-            const data = read.value;
+          const json = (bytes: Buffer): unknown => {
+            try {
+              return parseAnswerJson(bytes);
+            } catch {
+              throw new SyncRemoteError(res.statusCode ?? 0, 'bad-response', `the sync server answered ${res.statusCode} with something that is not JSON`);
+            }
+          };
+          readAll(res, this.bodies, url.origin, json).then((data) => {
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) return resolve(data as T);
             const err = (data as { error?: { code?: string; message?: string; details?: unknown } }).error;
@@ -218,15 +223,6 @@ class StaleSocketError extends Error {
 
 /** The longest live-stream notice read (its version vector over LIMITS.maxOrigins origins is about 30,000 characters). */
 const MAX_NOTICE_CHARS = 256 * 1024;
-
-/** An answer's JSON value, or that it has none. */
-function readJson(bytes: Buffer): { json: true; value: unknown } | { json: false } {
-  try {
-    return { json: true, value: parseAnswerJson(bytes) };
-  } catch {
-    return { json: false };
-  }
-}
 
 /**
  * The answer, read by `read` from its bytes (valid only during the call), received into a buffer of `bodies` (kept for the next answer: pageBytes.ts).
