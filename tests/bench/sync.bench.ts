@@ -106,6 +106,19 @@ function procCpuMs(statFile: string): number | null {
 }
 
 /**
+ * The main thread's scheduler times so far (Linux /proc schedstat, ns): on a CPU, and runnable but
+ * waiting for one (another thread or process held both cores). Null where there is no such file.
+ */
+function mainThreadSchedNs(): { running: number; waiting: number } | null {
+  try {
+    const [running, waiting] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return Number.isFinite(running) && Number.isFinite(waiting) ? { running: running!, waiting: waiting! } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Minor page faults of a process so far (Linux): each is a page of memory touched for the first
  * time, which costs about 11 µs on these virtual machines, so fresh allocations show here.
  */
@@ -297,9 +310,11 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     const main0 = mainThreadCpuMs();
     const server0 = processCpuMs(served.proc.pid);
     const faults0 = [minorFaults('self'), minorFaults(served.proc.pid)];
+    const sched0 = mainThreadSchedNs();
     const t0 = performance.now();
     const r = await fc.syncOnce();
     const catchUpMs = performance.now() - t0;
+    const sched1 = mainThreadSchedNs();
     const cpu = process.cpuUsage(cpu0);
     const mainCpu = main0 === null ? null : mainThreadCpuMs()! - main0;
     const server1 = processCpuMs(served.proc.pid);
@@ -322,6 +337,15 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     // busy machine. The server's CPU is not in it.
     out['catch-up: terminal CPU, all threads (s)'] = (cpu.user + cpu.system) / 1e6;
     if (mainCpu !== null) out['catch-up: terminal CPU, main thread (s)'] = mainCpu / 1000;
+    // Where the main thread's wall time went: on a CPU, waiting for one (both cores busy with the
+    // server, the checkpoint worker, V8's GC helpers or anything else), or idle (waiting for a page).
+    if (sched0 && sched1) {
+      const running = (sched1.running - sched0.running) / 1e9;
+      const waiting = (sched1.waiting - sched0.waiting) / 1e9;
+      out['catch-up: main thread on a CPU (s)'] = running;
+      out['catch-up: main thread, no CPU free (s)'] = waiting;
+      out['catch-up: main thread idle (s)'] = Math.max(0, catchUpMs / 1000 - running - waiting);
+    }
     // The server process shares this machine's two cores: the catch-up cannot take less than the
     // CPU of both sides over two cores, however it overlaps.
     if (serverCpu !== null) out['catch-up: sync server CPU (s)'] = serverCpu / 1000;
