@@ -132,6 +132,19 @@ export interface DailyInput {
   hours?: readonly number[];
 }
 
+/**
+ * The report's hours in order, every hour between the first and the last one that has a row:
+ * a visit issued at 1 a.m. (a test ticket, a night opening) gets its own bar, and the hours between
+ * it and the opening hours get empty ones, so a chart's axis or a table never jumps from 1時 to 8時.
+ */
+function hoursInOrder(byHour: ReadonlyMap<number, { issued: number; completed: number }>): DailyReport['byHour'] {
+  const hours = [...byHour.keys()];
+  if (!hours.length) return [];
+  const out: DailyReport['byHour'] = [];
+  for (let h = Math.min(...hours), last = Math.max(...hours); h <= last; h++) out.push({ hour: h, ...(byHour.get(h) ?? { issued: 0, completed: 0 }) });
+  return out;
+}
+
 const hourFormatters = new Map<string, Intl.DateTimeFormat>();
 /** Local hour of an instant; one formatter per zone (the report folds thousands of visits). */
 export function hourIn(at: string, timeZone: string): number {
@@ -389,7 +402,7 @@ export function computeDailyReport(input: DailyInput): DailyReport {
     visits: counts,
     byStation: [...byStation.values()],
     byLifeEvent: [...byEvent.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([event, n]) => ({ event, visits: n })),
-    byHour: [...byHour.entries()].sort((a, b) => a[0] - b[0]).map(([hour, e]) => ({ hour, ...e })),
+    byHour: hoursInOrder(byHour),
     times,
     procedures,
     proceduresByDepartment: group('department'),

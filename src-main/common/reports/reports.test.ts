@@ -3,7 +3,10 @@ import { fiscalYearLabel, fiscalYearOf, fiscalYearRange, parseFiscalYear } from 
 import { median, percentile, summarize } from './stats';
 import { redactPayload } from './redact';
 import { computeKpis, emptyKpiInputs, mergeKpiTargets, parseKpiTargets } from './kpi';
-import { itemOutcome, acceptedAtOneStop } from './daily';
+import { itemOutcome, acceptedAtOneStop, computeDailyReport } from './daily';
+import { applyVisitEvent } from '../visit/fold';
+import type { VisitEvent } from '../visit/events';
+import type { VisitState } from '../visit/state';
 import { emptyDayCounts, KPI_DAY_COLUMNS } from './kpiShare';
 
 describe('stats', () => {
@@ -64,6 +67,30 @@ describe('procedure outcomes', () => {
     expect(acceptedAtOneStop({ id: 'juminhyo', route: 'accept', steps: [step('accepted')] })).toBe(false);
     expect(acceptedAtOneStop({ id: 'tennyu', route: 'accept', steps: [step('accepted')] })).toBe(true);
     expect(acceptedAtOneStop({ id: 'jidou-fuyou', route: 'refer', steps: [step('accepted')] })).toBe(false);
+  });
+});
+
+describe('the daily report by hour', () => {
+  const issued = (n: number, at: string): VisitState =>
+    applyVisitEvent(undefined, {
+      type: 'visit.issued',
+      payload: { visitId: `v${n}`, businessDate: '2026-12-05', station: 'east', number: n, lang: 'ja', priority: false, events: ['moving-in'], facts: null, items: [], route: ['shimin'], adjustments: [], source: 'kiosk', at, by: { terminal: 'k' } },
+    } as VisitEvent)!;
+  const hours = (visits: VisitState[]) => computeDailyReport({ date: '2026-12-05', timeZone: 'Asia/Tokyo', visits }).byHour;
+
+  it('runs without a gap from a visit before opening hours to the last opening hour', () => {
+    // 01:35 and 10:05 in Japan.
+    const h = hours([issued(1, '2026-12-04T16:35:00Z'), issued(2, '2026-12-05T01:05:00Z')]);
+    expect(h.map((x) => x.hour)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    expect(h.filter((x) => x.issued).map((x) => [x.hour, x.issued])).toEqual([
+      [1, 1],
+      [10, 1],
+    ]);
+  });
+
+  it('keeps the opening hours alone on an ordinary day, and runs on to a late visit', () => {
+    expect(hours([issued(1, '2026-12-05T01:05:00Z')]).map((x) => x.hour)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    expect(hours([issued(1, '2026-12-05T12:30:00Z')]).map((x) => x.hour)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);
   });
 });
 
