@@ -11,7 +11,8 @@
  * - PouchDB (benchmark-only dev dependency): the same number of documents replicated between two
  *   LevelDB databases, local to local, and the ratio of the two times.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type TerminalConfig } from '../../src-main/common/config/schema';
@@ -80,6 +81,28 @@ export async function catchUpAtScale(scratch: string, disk: string, sourceFile: 
   } finally {
     if (proc) await stopServer(proc);
     await big.close();
+  }
+}
+
+/**
+ * MADOGUCHI_BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of `work` alone (open it in Chrome's
+ * DevTools), so a profile of the catch-up is not drowned by the bench's setup. Unset: `work` only.
+ */
+async function profiled<T>(work: () => Promise<T>): Promise<T> {
+  const file = process.env.MADOGUCHI_BENCH_PROFILE;
+  if (!file) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    console.error(`CPU profile of the catch-up written to ${file}`);
   }
 }
 
@@ -312,7 +335,7 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     const faults0 = [minorFaults('self'), minorFaults(served.proc.pid)];
     const sched0 = mainThreadSchedNs();
     const t0 = performance.now();
-    const r = await fc.syncOnce();
+    const r = await profiled(() => fc.syncOnce());
     const catchUpMs = performance.now() - t0;
     const sched1 = mainThreadSchedNs();
     const cpu = process.cpuUsage(cpu0);
