@@ -10,12 +10,12 @@ import { until } from '../support/until';
 import { VISIT_COLUMNS } from '../support/visitRows';
 
 /**
- * Bulk ingests (a catch-up) leave their WAL checkpoints to a worker thread with its own
- * connection (store/checkpointer.ts), so a commit never stops to copy the WAL into the database
- * and fsync it. What is stored must not change: the same rows as an in-memory store fed the same
- * batches, a sound file, every setting of the terminal's connection back as it was (FULL, SQLite's
- * autocheckpoint), and the worker's connection closed with the store. If the worker is gone, the
- * writer checkpoints for itself again.
+ * Bulk ingests (a catch-up), and a terminal's everyday commits every CHECKPOINT_EVERY_COMMITS,
+ * leave their WAL checkpoints to a worker thread with its own connection (store/checkpointer.ts),
+ * so a commit never stops to copy the WAL into the database and fsync it. What is stored must not
+ * change: the same rows as an in-memory store fed the same batches, a sound file, the terminal's
+ * connection as it was (FULL; SQLite's autocheckpoint on as a backstop), and the worker's
+ * connection closed with the store. If the worker is gone, the writer checkpoints for itself again.
  */
 const tmp = tempDir('madoguchi-checkpointer-');
 afterAll(() => tmp.cleanup());
@@ -23,6 +23,8 @@ afterAll(() => tmp.cleanup());
 const BATCH = 1000;
 /** SQLite's default autocheckpoint (1,000 pages of 4 KiB) in the pages of a new file. */
 const AUTOCHECKPOINT_PAGES = (1000 * 4096) / NEW_DATABASE_PAGE_SIZE;
+/** SQLite's own autocheckpoint while the worker checkpoints: a backstop at four times the default. */
+const BACKSTOP_PAGES = 4 * AUTOCHECKPOINT_PAGES;
 let events: StoredEvent[] = [];
 
 beforeAll(() => {
@@ -68,12 +70,13 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
       const ck = store.walCheckpointer()!;
       expect(ck.alive).toBe(true);
       await until('a checkpoint made by the worker', () => ck.done > 0, { timeoutMs: 20_000, everyMs: 10 });
-      // The terminal's own connection is as it was: local appends fsync, SQLite checkpoints on commit.
+      // The terminal's own connection is as it was: local appends fsync; SQLite checkpoints on
+      // commit only as a backstop while the worker does it.
       expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
-      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
       // A small ingest (a call reaching a display) is not bulk and leaves the setting alone too.
       store.ingest([]);
-      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
       expect(rows(store)).toEqual(rows(reference));
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
@@ -124,7 +127,7 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
       bad[i] = { ...bad[i]!, payload: null };
       expect(() => store.ingest(bad)).toThrow(TypeError);
       expect(store.eventCount()).toBe(BATCH);
-      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
       expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
       store.ingest(events.slice(BATCH, 2 * BATCH));
       expect(store.eventCount()).toBe(2 * BATCH);
@@ -132,6 +135,52 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       store.close();
+    }
+  });
+
+  it("checkpoints a terminal's everyday commits (a call, a finish) on the worker every 16, and stores the same", async () => {
+    const def = { id: 'counter-9', role: 'kiosk' as const, site: 'honcho', station: 'st9' };
+    const file = join(tmp.dir, 'counter-9.sqlite');
+    const store = Store.open({ file, nodeId: def.id, site: 'honcho' });
+    const reference = Store.open({ file: ':memory:', nodeId: 'display-9', site: 'honcho' });
+    let written: ReturnType<typeof rows>;
+    try {
+      // Fewer than 16 commits start no worker (a short-lived store never has one).
+      for (let i = 0; i < 15; i++) store.tx(() => undefined);
+      expect(store.walCheckpointer()).toBeNull();
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
+      // One commit per step, as at a counter: 40 visits, 120 commits.
+      const visits = new VisitService(store, terminalConfig(def, [{ id: 'st9', from: 1001, to: 9999 }]));
+      const by = { terminal: def.id };
+      for (let i = 0; i < 40; i++) {
+        const v = visits.issue({ station: 'st9', lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [{ id: 'item-0', department: 'shimin', route: 'accept', delivery: 'none', need: 'required' }], route: ['shimin'] }, by);
+        visits.callNumber(v.number, 'shimin', '1', by);
+        visits.finishHere(v.id, '1', by, { leftOpenReason: 'test' });
+      }
+      const ck = store.walCheckpointer()!;
+      expect(ck.alive).toBe(true);
+      await until('checkpoints made by the worker', () => ck.done >= 2, { timeoutMs: 20_000, everyMs: 10 });
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
+      expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+      // The same rows as a fold of the same events in memory, and a sound file.
+      reference.ingest([...store.allEvents()]);
+      written = rows(store);
+      expect(written).toEqual(rows(reference));
+      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      // Once the worker is gone, SQLite checkpoints on commit at its own threshold again.
+      ck.stop();
+      for (let i = 0; i < 16; i++) store.tx(() => undefined);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
+    } finally {
+      store.close();
+      reference.close();
+    }
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const reopened = Store.open({ file, nodeId: def.id, site: 'honcho' });
+    try {
+      expect(rows(reopened)).toEqual(written);
+    } finally {
+      reopened.close();
     }
   });
 });

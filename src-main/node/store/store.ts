@@ -90,6 +90,17 @@ export const NEW_DATABASE_PAGE_SIZE = 16_384;
 const BULK_INGEST = 1000;
 /** The WAL's autocheckpoint threshold in bytes (SQLite's default of 1,000 pages of 4 KiB), restored after a bulk ingest. */
 const AUTOCHECKPOINT_BYTES = 1000 * 4096;
+/**
+ * Commits after which the WAL checkpointer (a worker thread) is asked for a checkpoint: a small
+ * commit (a call, a display's ingest of it) writes a few pages, so about every 2 MiB of WAL at
+ * 16 KiB pages. The worker starts at the first such request: a store that commits less never has one.
+ */
+const CHECKPOINT_EVERY_COMMITS = 16;
+/**
+ * While the worker checkpoints, SQLite's own autocheckpoint stays on as a backstop, at this
+ * multiple of its threshold: a run of large commits still cannot grow the WAL without bound.
+ */
+const BACKSTOP_AUTOCHECKPOINT = 4;
 /** WAL bytes at a checkpoint from which a bulk writer waits for the running one (Checkpointer.waitFrames, in frames of 4 KiB). */
 const CHECKPOINT_WAIT_BYTES = 4000 * 4096;
 
@@ -143,8 +154,10 @@ export class Store extends EventEmitter {
   readonly work: FoldWork = { visitWrites: 0, eventsFolded: 0, logFolds: 0, ingests: 0, eventsIngested: 0 };
   /** Visit states of a scratch database (StoreOptions.cacheVisits), else null. */
   readonly visitCache: Map<string, { state: VisitState; lastHlc: string }> | null;
-  /** Checkpoints the WAL of bulk ingests on a worker thread (made at the first one; file databases in WAL mode only). */
+  /** Checkpoints the WAL on a worker thread (made at the first bulk ingest or CHECKPOINT_EVERY_COMMITS commits; file databases in WAL mode only). */
   private checkpointer: Checkpointer | null | undefined;
+  /** Commits of tx() since the checkpointer was last asked for a checkpoint. */
+  private commitsSinceCheckpoint = 0;
   /** The event log of a scratch database (StoreOptions.cacheVisits), else null. */
   private readonly scratchLog: ScratchLog | null;
   /** Transactions of tx() rolled back so far: what a reader saw inside one may never have been committed (node/wait/terminalWaits.ts). */
@@ -273,10 +286,25 @@ export class Store extends EventEmitter {
       this.depth--;
       this.lastVisitChange = null;
     }
+    this.afterCommit();
     const done = this.pending;
     this.pending = [];
     if (done.length) this.emit('events', done);
     return result;
+  }
+
+  /**
+   * Every CHECKPOINT_EVERY_COMMITS commits, asks the worker for a checkpoint of the WAL, made beside
+   * this thread: a commit then never stops to copy the WAL into the file and fsync both (SQLite's
+   * autocheckpoint, which stays on at BACKSTOP_AUTOCHECKPOINT times its threshold). Scratch
+   * databases checkpoint as SQLite does.
+   */
+  private afterCommit(): void {
+    if (++this.commitsSinceCheckpoint < CHECKPOINT_EVERY_COMMITS || this.scratchLog) return;
+    // No worker (an in-memory database, or it is gone): look again CHECKPOINT_EVERY_COMMITS later.
+    // A checkpoint still running: ask again at the next commit.
+    const worker = this.walWorker();
+    if (!worker || worker.request()) this.commitsSinceCheckpoint = 0;
   }
 
   /**
@@ -372,7 +400,7 @@ export class Store extends EventEmitter {
     // commit skips the fsync. Local appends keep synchronous=FULL, and their fsync covers these too.
     if (this.scratchLog) throw new Error('ingest: a scratch database keeps its log in memory');
     if (this.depth > 0) return this.ingestNow(events, opts);
-    const bulk = events.length >= BULK_INGEST ? this.bulkCheckpointer() : null;
+    const bulk = events.length >= BULK_INGEST ? this.walWorker() : null;
     return withoutFsync(this.db, () => {
       // A bulk ingest's commit does not stop for a checkpoint: the worker makes it beside us.
       if (bulk) {
@@ -387,28 +415,39 @@ export class Store extends EventEmitter {
         if (bulk?.afterCommit(bytes)) this.db.pragma('wal_checkpoint(PASSIVE)');
         return r;
       } finally {
-        if (bulk) this.db.pragma(`wal_autocheckpoint = ${autocheckpointPages(this.db)}`);
+        if (bulk) this.db.pragma(`wal_autocheckpoint = ${this.autocheckpointPages()}`);
       }
     });
   }
 
-  /** The worker checkpointing bulk ingests' WAL, once one ran (null for in-memory databases or when it could not start). */
+  /** The worker checkpointing the WAL, once one started (null for in-memory databases or when it could not start). */
   walCheckpointer(): Checkpointer | null {
     return this.checkpointer ?? null;
   }
 
-  private bulkCheckpointer(): Checkpointer | null {
+  /** The WAL checkpointer, started at the first call; null when there is none or it is gone (SQLite then checkpoints on commit at its own threshold). */
+  private walWorker(): Checkpointer | null {
     if (this.checkpointer === undefined) {
       this.checkpointer = null;
       if (this.db.pragma('journal_mode', { simple: true }) === 'wal') {
         try {
           this.checkpointer = new Checkpointer(this.file, undefined, Math.round(CHECKPOINT_WAIT_BYTES / pageSize(this.db)));
+          this.db.pragma(`wal_autocheckpoint = ${this.autocheckpointPages()}`);
         } catch {
           // No worker threads here: SQLite checkpoints on commit, as it always did.
         }
       }
     }
-    return this.checkpointer?.alive ? this.checkpointer : null;
+    if (this.checkpointer?.alive) return this.checkpointer;
+    if (this.checkpointer && this.db.pragma('wal_autocheckpoint', { simple: true }) !== autocheckpointPages(this.db)) {
+      this.db.pragma(`wal_autocheckpoint = ${autocheckpointPages(this.db)}`);
+    }
+    return null;
+  }
+
+  /** SQLite's autocheckpoint threshold for this connection: its default, or the backstop while the worker checkpoints. */
+  private autocheckpointPages(): number {
+    return autocheckpointPages(this.db) * (this.checkpointer?.alive ? BACKSTOP_AUTOCHECKPOINT : 1);
   }
 
   private ingestNow(events: readonly StoredEvent[], opts: IngestOptions): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
