@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src-main/common/sync/event';
 import { NEW_DATABASE_PAGE_SIZE, Store } from '../../src-main/node/store/store';
+import { SyncServerStore } from '../../src-main/node/sync/serverStore';
+import { PROTOCOL_VERSION } from '../../src-main/common/sync/protocol';
 import { VisitService } from '../../src-main/node/visits/service';
 import { tempDir } from '../support/tmp';
 import { terminalConfig } from './sync-support';
@@ -57,7 +59,7 @@ const rows = (s: Store) => ({
   kpi: s.db.prepare('SELECT * FROM kpi_days ORDER BY date').all(),
 });
 
-describe('WAL checkpoints of bulk ingests on a worker thread', () => {
+describe("WAL checkpoints on a worker thread (bulk ingests, everyday commits, the sync server's pushes)", () => {
   it('stores exactly what an in-memory store does, checkpointed beside the writer; settings restored; closed with the store', async () => {
     const reference = Store.open({ file: ':memory:', nodeId: 'display-1', site: 'honcho' });
     ingestInBatches(reference);
@@ -149,17 +151,22 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
       for (let i = 0; i < 15; i++) store.tx(() => undefined);
       expect(store.walCheckpointer()).toBeNull();
       expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
-      // One commit per step, as at a counter: 40 visits, 120 commits.
+      // One commit per step, as at a counter: 2 × 20 visits, 2 × 60 commits.
       const visits = new VisitService(store, terminalConfig(def, [{ id: 'st9', from: 1001, to: 9999 }]));
       const by = { terminal: def.id };
-      for (let i = 0; i < 40; i++) {
-        const v = visits.issue({ station: 'st9', lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [{ id: 'item-0', department: 'shimin', route: 'accept', delivery: 'none', need: 'required' }], route: ['shimin'] }, by);
-        visits.callNumber(v.number, 'shimin', '1', by);
-        visits.finishHere(v.id, '1', by, { leftOpenReason: 'test' });
-      }
+      const serve = (n: number) => {
+        for (let i = 0; i < n; i++) {
+          const v = visits.issue({ station: 'st9', lang: 'ja', priority: false, events: ['moving-in'], facts: {}, items: [{ id: 'item-0', department: 'shimin', route: 'accept', delivery: 'none', need: 'required' }], route: ['shimin'] }, by);
+          visits.callNumber(v.number, 'shimin', '1', by);
+          visits.finishHere(v.id, '1', by, { leftOpenReason: 'test' });
+        }
+      };
+      serve(20);
       const ck = store.walCheckpointer()!;
       expect(ck.alive).toBe(true);
-      await until('checkpoints made by the worker', () => ck.done >= 2, { timeoutMs: 20_000, everyMs: 10 });
+      await until('a checkpoint made by the worker', () => ck.done >= 1, { timeoutMs: 20_000, everyMs: 10 });
+      serve(20);
+      await until('a second checkpoint made by the worker', () => ck.done >= 2, { timeoutMs: 20_000, everyMs: 10 });
       expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
       expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
       // The same rows as a fold of the same events in memory, and a sound file.
@@ -183,4 +190,37 @@ describe('WAL checkpoints of bulk ingests on a worker thread', () => {
       reopened.close();
     }
   });
+
+  it("checkpoints the sync server's pushes on a worker too, and the server reads back every event", async () => {
+    const file = join(tmp.dir, 'server.sqlite');
+    const server = SyncServerStore.open({ file, log: () => undefined });
+    const who = server.enroll('kiosk-1', 'admin', 'honcho').terminal;
+    const sent = events.slice(0, 60);
+    try {
+      expect(server.walCheckpointer()).toBeNull();
+      // One event per push, as a counter sends a call: a checkpoint asked at the 16th commit, the
+      // next one at the first commit 16 or more later that finds the worker idle.
+      const push = (e: StoredEvent) => server.push(who, { protocol: PROTOCOL_VERSION, terminal: who.id, now: Date.now(), events: [e], stations: [] });
+      for (const e of sent.slice(0, 30)) push(e);
+      const ck = server.walCheckpointer()!;
+      expect(ck.alive).toBe(true);
+      await until('a checkpoint made by the worker', () => ck.done >= 1, { timeoutMs: 20_000, everyMs: 10 });
+      for (const e of sent.slice(30)) push(e);
+      await until('a second checkpoint made by the worker', () => ck.done >= 2, { timeoutMs: 20_000, everyMs: 10 });
+      expect(server.db.pragma('wal_autocheckpoint', { simple: true })).toBe(4 * 1000);
+      expect(server.db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(server.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      server.close();
+    }
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const reopened = SyncServerStore.open({ file, log: () => undefined });
+    try {
+      const page = reopened.pull(reopened.enroll('display-1', 'display', 'honcho').terminal, { protocol: String(PROTOCOL_VERSION), vv: '{}', limit: '100' });
+      expect(page.events.map((e) => [e.origin, e.seq, e.hlc, e.type])).toEqual(sent.map((e) => [e.origin, e.seq, e.hlc, e.type]));
+    } finally {
+      reopened.close();
+    }
+  });
 });
+

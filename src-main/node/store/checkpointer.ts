@@ -1,4 +1,92 @@
 import { Worker } from 'node:worker_threads';
+import type { Database } from 'better-sqlite3';
+
+/** The WAL's autocheckpoint threshold in bytes (SQLite's default of 1,000 pages of 4 KiB). */
+const AUTOCHECKPOINT_BYTES = 1000 * 4096;
+/** WAL bytes at a checkpoint from which a bulk writer waits for the running one (Checkpointer.waitFrames). */
+const CHECKPOINT_WAIT_BYTES = 4000 * 4096;
+/**
+ * Commits after which the worker is asked for a checkpoint: a small commit (a call, a display's
+ * ingest of it, a push at the sync server) writes a few pages, so about every 2 MiB of WAL at
+ * 16 KiB pages. The worker starts at the first such request: a connection that commits less never has one.
+ */
+export const CHECKPOINT_EVERY_COMMITS = 16;
+/**
+ * While the worker checkpoints, SQLite's own autocheckpoint stays on as a backstop, at this
+ * multiple of its threshold: a run of large commits still cannot grow the WAL without bound.
+ */
+export const BACKSTOP_AUTOCHECKPOINT = 4;
+
+/**
+ * One connection's WAL checkpoints, left to a Checkpointer: started at the first need (a bulk
+ * ingest, or CHECKPOINT_EVERY_COMMITS commits), for a file database in WAL mode only. A commit
+ * then never stops to copy the WAL into the file and fsync both (5–8 ms on this machine's disk,
+ * about one small commit in twenty-five). SQLite's autocheckpoint stays on at
+ * BACKSTOP_AUTOCHECKPOINT times its threshold, and back at its own once the worker is gone.
+ */
+export class WalCheckpoints {
+  private checkpointer: Checkpointer | null | undefined;
+  private commits = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly file: string,
+  ) {}
+
+  /** The worker, once one started (null for in-memory databases or when it could not start). */
+  get current(): Checkpointer | null {
+    return this.checkpointer ?? null;
+  }
+
+  /** The worker, started at the first call; null when there is none or it is gone (SQLite then checkpoints on commit at its own threshold). */
+  worker(): Checkpointer | null {
+    if (this.checkpointer === undefined) {
+      this.checkpointer = null;
+      if (this.db.pragma('journal_mode', { simple: true }) === 'wal') {
+        try {
+          this.checkpointer = new Checkpointer(this.file, undefined, Math.round(CHECKPOINT_WAIT_BYTES / pageSize(this.db)));
+          this.db.pragma(`wal_autocheckpoint = ${this.autocheckpointPages()}`);
+        } catch {
+          // No worker threads here: SQLite checkpoints on commit, as it always did.
+        }
+      }
+    }
+    if (this.checkpointer?.alive) return this.checkpointer;
+    if (this.checkpointer && this.db.pragma('wal_autocheckpoint', { simple: true }) !== autocheckpointPages(this.db)) {
+      this.db.pragma(`wal_autocheckpoint = ${autocheckpointPages(this.db)}`);
+    }
+    return null;
+  }
+
+  /** SQLite's autocheckpoint threshold for this connection: its default, or the backstop while the worker checkpoints. */
+  autocheckpointPages(): number {
+    return autocheckpointPages(this.db) * (this.checkpointer?.alive ? BACKSTOP_AUTOCHECKPOINT : 1);
+  }
+
+  /** After each commit: every CHECKPOINT_EVERY_COMMITS, the worker is asked for a checkpoint. */
+  afterCommit(): void {
+    if (++this.commits < CHECKPOINT_EVERY_COMMITS) return;
+    // No worker (an in-memory database, or it is gone): look again CHECKPOINT_EVERY_COMMITS later.
+    // A checkpoint still running: ask again at the next commit.
+    const worker = this.worker();
+    if (!worker || worker.request()) this.commits = 0;
+  }
+
+  /** Closes the worker's connection (before the connection of `db` closes: the last one out removes the WAL). */
+  stop(): void {
+    this.checkpointer?.stop();
+    this.checkpointer = null;
+  }
+}
+
+function pageSize(db: Database): number {
+  return db.pragma('page_size', { simple: true }) as number;
+}
+
+/** SQLite's autocheckpoint threshold in this file's pages (the same WAL bytes whatever the page size). */
+export function autocheckpointPages(db: Database): number {
+  return Math.max(1, Math.round(AUTOCHECKPOINT_BYTES / pageSize(db)));
+}
 
 /**
  * Checkpoints of a database's WAL, run on a worker thread with its own connection while this

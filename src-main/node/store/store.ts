@@ -12,7 +12,7 @@ import { migrations } from './migrations';
 import { reportDaysProjector } from './reportDaysProjection';
 import { visitProjector } from './visitProjection';
 import { catalogProjector } from '../catalog/versions';
-import { Checkpointer } from './checkpointer';
+import { autocheckpointPages, type Checkpointer, WalCheckpoints } from './checkpointer';
 
 /** A read model folded from the log, updated in the same transaction as the append. */
 export interface Projector {
@@ -88,21 +88,6 @@ export const NEW_DATABASE_PAGE_SIZE = 16_384;
 
 /** An ingest of this many events or more is bulk (a catch-up): its WAL is checkpointed on a worker thread. */
 const BULK_INGEST = 1000;
-/** The WAL's autocheckpoint threshold in bytes (SQLite's default of 1,000 pages of 4 KiB), restored after a bulk ingest. */
-const AUTOCHECKPOINT_BYTES = 1000 * 4096;
-/**
- * Commits after which the WAL checkpointer (a worker thread) is asked for a checkpoint: a small
- * commit (a call, a display's ingest of it) writes a few pages, so about every 2 MiB of WAL at
- * 16 KiB pages. The worker starts at the first such request: a store that commits less never has one.
- */
-const CHECKPOINT_EVERY_COMMITS = 16;
-/**
- * While the worker checkpoints, SQLite's own autocheckpoint stays on as a backstop, at this
- * multiple of its threshold: a run of large commits still cannot grow the WAL without bound.
- */
-const BACKSTOP_AUTOCHECKPOINT = 4;
-/** WAL bytes at a checkpoint from which a bulk writer waits for the running one (Checkpointer.waitFrames, in frames of 4 KiB). */
-const CHECKPOINT_WAIT_BYTES = 4000 * 4096;
 
 type Row = { origin: string; seq: number; hlc: string; type: string; site: string; visit_id: string | null; payload: string };
 
@@ -154,10 +139,8 @@ export class Store extends EventEmitter {
   readonly work: FoldWork = { visitWrites: 0, eventsFolded: 0, logFolds: 0, ingests: 0, eventsIngested: 0 };
   /** Visit states of a scratch database (StoreOptions.cacheVisits), else null. */
   readonly visitCache: Map<string, { state: VisitState; lastHlc: string }> | null;
-  /** Checkpoints the WAL on a worker thread (made at the first bulk ingest or CHECKPOINT_EVERY_COMMITS commits; file databases in WAL mode only). */
-  private checkpointer: Checkpointer | null | undefined;
-  /** Commits of tx() since the checkpointer was last asked for a checkpoint. */
-  private commitsSinceCheckpoint = 0;
+  /** Checkpoints the WAL on a worker thread (checkpointer.ts: started at the first bulk ingest or after a few commits). */
+  private readonly checkpoints: WalCheckpoints;
   /** The event log of a scratch database (StoreOptions.cacheVisits), else null. */
   private readonly scratchLog: ScratchLog | null;
   /** Transactions of tx() rolled back so far: what a reader saw inside one may never have been committed (node/wait/terminalWaits.ts). */
@@ -177,6 +160,7 @@ export class Store extends EventEmitter {
     this.visitCache = opts.cacheVisits ? new Map() : null;
     this.scratchLog = opts.cacheVisits ? { rows: [], hlc: undefined, visits: new Map() } : null;
     this.projectors.push(visitProjector, reportDaysProjector, catalogProjector);
+    this.checkpoints = new WalCheckpoints(db, opts.file);
   }
 
   static open(opts: StoreOptions): Store {
@@ -293,18 +277,9 @@ export class Store extends EventEmitter {
     return result;
   }
 
-  /**
-   * Every CHECKPOINT_EVERY_COMMITS commits, asks the worker for a checkpoint of the WAL, made beside
-   * this thread: a commit then never stops to copy the WAL into the file and fsync both (SQLite's
-   * autocheckpoint, which stays on at BACKSTOP_AUTOCHECKPOINT times its threshold). Scratch
-   * databases checkpoint as SQLite does.
-   */
+  /** After a commit of tx(): every few, the WAL checkpoint is asked of the worker (scratch databases checkpoint as SQLite does). */
   private afterCommit(): void {
-    if (++this.commitsSinceCheckpoint < CHECKPOINT_EVERY_COMMITS || this.scratchLog) return;
-    // No worker (an in-memory database, or it is gone): look again CHECKPOINT_EVERY_COMMITS later.
-    // A checkpoint still running: ask again at the next commit.
-    const worker = this.walWorker();
-    if (!worker || worker.request()) this.commitsSinceCheckpoint = 0;
+    if (!this.scratchLog) this.checkpoints.afterCommit();
   }
 
   /**
@@ -400,7 +375,7 @@ export class Store extends EventEmitter {
     // commit skips the fsync. Local appends keep synchronous=FULL, and their fsync covers these too.
     if (this.scratchLog) throw new Error('ingest: a scratch database keeps its log in memory');
     if (this.depth > 0) return this.ingestNow(events, opts);
-    const bulk = events.length >= BULK_INGEST ? this.walWorker() : null;
+    const bulk = events.length >= BULK_INGEST ? this.checkpoints.worker() : null;
     return withoutFsync(this.db, () => {
       // A bulk ingest's commit does not stop for a checkpoint: the worker makes it beside us.
       if (bulk) {
@@ -415,39 +390,14 @@ export class Store extends EventEmitter {
         if (bulk?.afterCommit(bytes)) this.db.pragma('wal_checkpoint(PASSIVE)');
         return r;
       } finally {
-        if (bulk) this.db.pragma(`wal_autocheckpoint = ${this.autocheckpointPages()}`);
+        if (bulk) this.db.pragma(`wal_autocheckpoint = ${this.checkpoints.autocheckpointPages()}`);
       }
     });
   }
 
   /** The worker checkpointing the WAL, once one started (null for in-memory databases or when it could not start). */
   walCheckpointer(): Checkpointer | null {
-    return this.checkpointer ?? null;
-  }
-
-  /** The WAL checkpointer, started at the first call; null when there is none or it is gone (SQLite then checkpoints on commit at its own threshold). */
-  private walWorker(): Checkpointer | null {
-    if (this.checkpointer === undefined) {
-      this.checkpointer = null;
-      if (this.db.pragma('journal_mode', { simple: true }) === 'wal') {
-        try {
-          this.checkpointer = new Checkpointer(this.file, undefined, Math.round(CHECKPOINT_WAIT_BYTES / pageSize(this.db)));
-          this.db.pragma(`wal_autocheckpoint = ${this.autocheckpointPages()}`);
-        } catch {
-          // No worker threads here: SQLite checkpoints on commit, as it always did.
-        }
-      }
-    }
-    if (this.checkpointer?.alive) return this.checkpointer;
-    if (this.checkpointer && this.db.pragma('wal_autocheckpoint', { simple: true }) !== autocheckpointPages(this.db)) {
-      this.db.pragma(`wal_autocheckpoint = ${autocheckpointPages(this.db)}`);
-    }
-    return null;
-  }
-
-  /** SQLite's autocheckpoint threshold for this connection: its default, or the backstop while the worker checkpoints. */
-  private autocheckpointPages(): number {
-    return autocheckpointPages(this.db) * (this.checkpointer?.alive ? BACKSTOP_AUTOCHECKPOINT : 1);
+    return this.checkpoints.current;
   }
 
   private ingestNow(events: readonly StoredEvent[], opts: IngestOptions): { inserted: StoredEvent[]; duplicates: number; skewed: string[] } {
@@ -700,8 +650,7 @@ export class Store extends EventEmitter {
   }
 
   close(): void {
-    this.checkpointer?.stop();
-    this.checkpointer = null;
+    this.checkpoints.stop();
     if (this.db.open) this.db.close();
   }
 }
@@ -740,13 +689,4 @@ function mapSqliteError(e: unknown, file: string): unknown {
   if (code === 'SQLITE_FULL') return new AppError('disk-full', `the disk holding ${file} is full: nothing was written. Free some space and try again.`, { cause: e });
   if (code === 'SQLITE_BUSY') return new AppError('unavailable', `the database ${file} is busy (another process holds it); try again.`, { cause: e });
   return e;
-}
-
-function pageSize(db: Database.Database): number {
-  return db.pragma('page_size', { simple: true }) as number;
-}
-
-/** SQLite's autocheckpoint threshold in this file's pages (the same WAL bytes whatever the page size). */
-function autocheckpointPages(db: Database.Database): number {
-  return Math.max(1, Math.round(AUTOCHECKPOINT_BYTES / pageSize(db)));
 }

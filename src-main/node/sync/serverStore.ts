@@ -13,6 +13,7 @@ import {
 } from '../../common/sync/protocol';
 import { SKIPPED_EVENT, checkEventPayload } from '../../common/sync/authorisation';
 import { DEFAULT_TENANT, SEES_ALL_SITES, SyncError, checkClaimant, checkEnrollment, checkPullQuery, checkPush, claimConflict, planPush, type EnrolledTerminal } from './pushRules';
+import { type Checkpointer, WalCheckpoints } from '../store/checkpointer';
 import { migrate, type Migration } from '../store/migrate';
 import { statementCache } from '../store/statements';
 import { withoutFsync } from '../store/withoutFsync';
@@ -177,6 +178,7 @@ export class SyncServerStore extends EventEmitter {
     this.file = opts.file;
     this.clock = opts.clock ?? Date.now;
     this.log = opts.log ?? ((l) => process.stderr.write(l + '\n'));
+    this.checkpoints = new WalCheckpoints(db, opts.file);
   }
 
   static open(opts: ServerOptions): SyncServerStore {
@@ -199,8 +201,20 @@ export class SyncServerStore extends EventEmitter {
   }
 
   close(): void {
+    this.checkpoints.stop();
     if (this.db.open) this.db.close();
   }
+
+  /** The worker checkpointing the WAL, once pushes started it (null for in-memory databases). */
+  walCheckpointer(): Checkpointer | null {
+    return this.checkpoints.current;
+  }
+
+  /**
+   * WAL checkpoints on a worker thread, asked every few pushes (store/checkpointer.ts): a push's
+   * commit never stops the server's event loop to copy the WAL into the file and fsync both.
+   */
+  private readonly checkpoints: WalCheckpoints;
 
   private readonly statements: (sql: string) => Database.Statement;
   /** A prepared statement, made once per SQL text: pushes and pulls (on the way to a display's call) do not prepare again. */
@@ -350,6 +364,7 @@ export class SyncServerStore extends EventEmitter {
       if (e instanceof SyncError && e.code === 'station-conflict') this.recordConflict(e.details as ClaimConflict);
       throw e;
     }
+    this.checkpoints.afterCommit();
 
     this.counters.pushes++;
     this.counters.eventsAccepted += result.accepted;
