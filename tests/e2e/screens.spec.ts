@@ -81,6 +81,18 @@ test('counter with the resident panel, display, supervisor', async ({ page, cont
   }
   await expect(counter.getByTestId('resident-attached')).toBeVisible();
   await save(counter, testInfo, 'counter-residents');
+  // Scrolled down a long visit, the queue and the notes stay in view (sticky columns).
+  const scroll = await counter.evaluate(() => ({ height: document.documentElement.scrollHeight, view: window.innerHeight }));
+  expect(scroll.height, 'the open visit with its household is longer than the screen').toBeGreaterThan(scroll.view + 200);
+  await counter.mouse.wheel(0, scroll.height);
+  await expect.poll(() => counter.evaluate(() => window.scrollY)).toBeGreaterThan(200);
+  for (const panel of ['.counter-grid > .queue-panel', '.visit-area > .visit-side']) {
+    const box = (await counter.locator(panel).boundingBox())!;
+    expect(box.y, `${panel} stays at the top of the screen`).toBeGreaterThanOrEqual(0);
+    expect(box.y).toBeLessThan(20);
+  }
+  await save(counter, testInfo, 'counter-scrolled');
+  await counter.evaluate(() => window.scrollTo(0, 0));
 
   await expect(display.getByTestId('display-latest')).toHaveText(String(number));
   // The second line is the visitor's own language (the ticket's), not always English.
