@@ -13,7 +13,7 @@ import { EVENT_TYPES } from '../../src-main/common/sync/authorisation';
 import { encodeHlc } from '../../src-main/common/sync/hlc';
 import { SyncServerStore } from '../../src-main/node/sync/serverStore';
 import { PageBytes } from '../../src-main/node/sync/pageBytes';
-import { pullAnswer, pullAnswerText, writePullAnswer, type StoredEventRow } from '../../src-main/node/sync/pullPage';
+import { eventHead, pullAnswer, pullAnswerText, writePullAnswer, type StoredEventRow } from '../../src-main/node/sync/pullPage';
 import { tempDir } from '../support/tmp';
 
 const SEED = Number(process.env.SYNC_PULL_TEXT_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -138,5 +138,34 @@ describe('pull answers as text (pullPage.ts)', () => {
       }
       expect(pullAnswerText(role, [], false, 5)).toBe(JSON.stringify(pullAnswer(role, [], false, 5)));
     }
+  });
+
+  it(`puts an event's head together as JSON.stringify writes it, whatever its ids hold (seed ${SEED})`, () => {
+    // The envelope's strings are put in as they are unless one holds something JSON escapes: rows
+    // whose origin, clock, type, site or visit id are nasty must still give JSON.stringify's text.
+    const r = mulberry32(SEED ^ 0x27d4eb2f);
+    const pick = (plain: string) => (r() < 0.5 ? plain : `${plain}${nastyString(r)}`);
+    const rows: StoredEventRow[] = Array.from({ length: 2000 }, (_, i) => ({
+      origin: pick('hall-1'),
+      seq: [i + 1, 0, Number.MAX_SAFE_INTEGER, -5][i % 4]!,
+      hlc: pick(encodeHlc({ wall: 1_790_000_000_000 + i, logical: i % 3 }, 'hall-1')),
+      type: pick('visit.called'),
+      site: pick('honcho'),
+      visit_id: r() < 0.2 ? null : pick(`v${i}`),
+      payload: JSON.stringify(randomPayload(r)),
+    }));
+    for (const row of rows) {
+      const whole = JSON.stringify({ origin: row.origin, seq: row.seq, hlc: row.hlc, type: row.type, site: row.site, visitId: row.visit_id, payload: 0 });
+      expect(eventHead(row) + '0}').toBe(whole);
+    }
+    // Paired and lone surrogates, U+2028 and the escapes one by one in each field.
+    for (const nasty of NASTY) {
+      for (const field of ['origin', 'hlc', 'type', 'site', 'visit_id'] as const) {
+        const row: StoredEventRow = { origin: 'o', seq: 1, hlc: 'h', type: 't', site: 's', visit_id: 'v', payload: '{}', [field]: `x${nasty}y` };
+        expect(eventHead(row) + '{}}').toBe(JSON.stringify({ origin: row.origin, seq: row.seq, hlc: row.hlc, type: row.type, site: row.site, visitId: row.visit_id, payload: {} }));
+      }
+    }
+    // The whole page too, for every role (pullAccess decides which rows take this path).
+    for (const role of ROLES) expect(pullAnswerText(role, rows.slice(0, 300), true, 7)).toBe(JSON.stringify(pullAnswer(role, rows.slice(0, 300), true, 7)));
   });
 });

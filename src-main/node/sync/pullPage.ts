@@ -48,15 +48,29 @@ export function writePullAnswer(out: PageBytes, role: Role, rows: readonly Store
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     if (pullAccess(role, r.type) === 'full') {
-      // The event with a placeholder payload (0, the last member), which the stored text replaces.
-      const head = JSON.stringify({ origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: 0 });
-      out.write(i ? `,${head.slice(0, -2)}` : head.slice(0, -2));
+      out.write(i ? `,${eventHead(r)}` : eventHead(r));
       out.write(r.payload);
       out.write('}');
     } else out.write((i ? ',' : '') + JSON.stringify(wireEventOf(role, r)));
   }
   out.write(`],"more":${more},"serverNow":${JSON.stringify(serverNow)}}`);
   return out;
+}
+
+/** A character JSON.stringify writes otherwise than as itself: a quote, a backslash, a control character or a surrogate (paired ones are kept, lone ones escaped: any sends a string the slow way). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * An event's JSON up to its payload, the last member: `{"origin":…,"visitId":…,"payload":`, as
+ * JSON.stringify writes it. The store's ids, clocks and types are plain text (nothing to escape),
+ * so the head is put together as it is; a row with anything else goes through JSON.stringify.
+ */
+export function eventHead(r: StoredEventRow): string {
+  if (!NEEDS_ESCAPE.test(r.origin) && !NEEDS_ESCAPE.test(r.hlc) && !NEEDS_ESCAPE.test(r.type) && !NEEDS_ESCAPE.test(r.site) && (r.visit_id === null || !NEEDS_ESCAPE.test(r.visit_id)) && Number.isFinite(r.seq)) {
+    return `{"origin":"${r.origin}","seq":${r.seq},"hlc":"${r.hlc}","type":"${r.type}","site":"${r.site}","visitId":${r.visit_id === null ? 'null' : `"${r.visit_id}"`},"payload":`;
+  }
+  // The event with a placeholder payload (0), cut before the 0 and the closing brace.
+  return JSON.stringify({ origin: r.origin, seq: r.seq, hlc: r.hlc, type: r.type, site: r.site, visitId: r.visit_id, payload: 0 }).slice(0, -2);
 }
 
 /** The same answer as text (for callers that want a string: tests, tools). */
