@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src-main/common/config/schema';
 import { mulberry32 } from '../../src-main/common/random';
-import { EVENT_TYPES } from '../../src-main/common/sync/authorisation';
+import { EVENT_TYPES, WITHHELD_EVENT } from '../../src-main/common/sync/authorisation';
 import { encodeHlc } from '../../src-main/common/sync/hlc';
 import { SyncServerStore } from '../../src-main/node/sync/serverStore';
 import { PageBytes } from '../../src-main/node/sync/pageBytes';
@@ -92,6 +92,7 @@ describe('pull answers as text (pullPage.ts)', () => {
         }
       })();
 
+      const byKey = new Map((store.db.prepare('SELECT origin, seq, hlc, type, site, visit_id FROM events').all() as Array<Omit<StoredEventRow, 'payload'>>).map((row) => [`${row.origin}#${row.seq}`, row]));
       // One buffer for every page of every role, as the HTTP server reuses its buffers.
       const buffer = new PageBytes(16);
       for (const role of ROLES) {
@@ -105,7 +106,13 @@ describe('pull answers as text (pullPage.ts)', () => {
           // serverNow comes from the clock at each call: compare the rest byte for byte.
           expect(text.replace(/"serverNow":\d+}$/, '')).toBe(JSON.stringify(objects).replace(/"serverNow":\d+}$/, ''));
           expect({ ...(JSON.parse(text) as object), serverNow: 0 }).toEqual({ ...objects, serverNow: 0 });
-          for (const e of objects.events) vv[e.origin] = Math.max(vv[e.origin] ?? 0, e.seq);
+          for (const e of objects.events) {
+            vv[e.origin] = Math.max(vv[e.origin] ?? 0, e.seq);
+            // Each event is its stored row, field by field, whatever the role's view of its payload.
+            const row = byKey.get(`${e.origin}#${e.seq}`)!;
+            expect([e.hlc, e.site, e.type === WITHHELD_EVENT ? row.type : e.type]).toEqual([row.hlc, row.site, row.type]);
+            if (e.type !== WITHHELD_EVENT) expect(e.visitId).toBe(row.visit_id);
+          }
           seen += objects.events.length;
           if (!objects.more) break;
         }
