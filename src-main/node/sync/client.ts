@@ -360,7 +360,7 @@ export class SyncClient extends EventEmitter {
    */
   private outgoing(rows: Row[], acked: number): { events: WireEvent[]; all: boolean } {
     const store = this.store;
-    const skips = outboundSkips(store.db, store.nodeId, acked);
+    const skips = outboundSkips((sql) => store.stmt(sql), store.nodeId, acked);
     const events: WireEvent[] = [];
     let bytes = 512;
     for (const r of rows) {

@@ -75,15 +75,14 @@ export function quarantineOutbound(db: Db, ev: WireEvent, reason: string, field:
   record(db, 'out', ev, ev, reason, field, at);
 }
 
-/** This terminal's own events set aside: seq → reason (they go out as sync.skipped). */
-export function outboundSkips(db: Db, origin: string, afterSeq: number): Map<number, string> {
-  // Asked at every push: the statement is prepared once per database.
-  let st = skipStatements.get(db);
-  if (!st) skipStatements.set(db, (st = db.prepare("SELECT seq, reason FROM sync_quarantine WHERE direction = 'out' AND origin = ? AND seq > ?")));
-  const rows = st.all(origin, afterSeq) as Array<{ seq: number; reason: string }>;
+/**
+ * This terminal's own events set aside: seq → reason (they go out as sync.skipped). Asked at every
+ * push: `stmt` is the store's statement cache (Store.stmt), so the query is prepared once.
+ */
+export function outboundSkips(stmt: (sql: string) => Database.Statement, origin: string, afterSeq: number): Map<number, string> {
+  const rows = stmt("SELECT seq, reason FROM sync_quarantine WHERE direction = 'out' AND origin = ? AND seq > ?").all(origin, afterSeq) as Array<{ seq: number; reason: string }>;
   return new Map(rows.map((r) => [r.seq, r.reason]));
 }
-const skipStatements = new WeakMap<Db, Database.Statement>();
 
 /** What goes on the wire in place of an own event that can never be accepted. */
 export function skippedPlaceholder(ev: WireEvent, reason: string): WireEvent {

@@ -160,7 +160,6 @@ const PULL_ROWS = 'SELECT /* raw */ origin, seq, hlc, type, site, visit_id, payl
 type PulledColumns = [string, number, string, string, string, string | null, string];
 const eventRowOf = (c: PulledColumns): EventRow => ({ origin: c[0], seq: c[1], hlc: c[2], type: c[3], site: c[4], visit_id: c[5], payload: c[6] });
 
-
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
